@@ -1,0 +1,39 @@
+"""Production settings: refuse to start rather than run insecurely."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import INSECURE_DEV_SECRET_KEY, SECRET_KEY, env_bool
+
+DEBUG = False
+
+if not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "生产环境必须设置 ECOINSPECT_SECRET_KEY（至少 50 个随机字符）。"
+        " / Production needs ECOINSPECT_SECRET_KEY (at least 50 random characters)."
+    )
+if not ALLOWED_HOSTS or ALLOWED_HOSTS == ["127.0.0.1", "localhost", "[::1]"]:  # noqa: F405
+    import os
+
+    if not os.environ.get("ECOINSPECT_ALLOWED_HOSTS"):
+        raise ImproperlyConfigured(
+            "生产环境必须设置 ECOINSPECT_ALLOWED_HOSTS（逗号分隔的主机名）。"
+            " / Production needs ECOINSPECT_ALLOWED_HOSTS (comma-separated host names)."
+        )
+
+SECURE_SSL_REDIRECT = env_bool("ECOINSPECT_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(__import__("os").environ.get("ECOINSPECT_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+WHITENOISE_USE_FINDERS = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,78 @@
+"""Reading and writing tables for the indicator command line: CSV, Excel (.xlsx) and Parquet.
+
+Every column is read as text. Markers such as ``NA`` (missing) and ``/`` (not monitored, HJ 633-2026
+Tables 4/5) carry meaning, so the computation modules parse numbers themselves and report bad cells by
+row and column instead of letting a reader guess a type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from .errors import IndicatorInputError, InputProblem
+
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+def _unsupported(path: Path) -> IndicatorInputError:
+    return IndicatorInputError(
+        InputProblem(
+            None,
+            None,
+            path.name,
+            f"不支持的文件类型，请使用 {', '.join(SUPPORTED_SUFFIXES)}",
+            f"unsupported file type; use {', '.join(SUPPORTED_SUFFIXES)}",
+        )
+    )
+
+
+def read_table(path: str | Path) -> pl.DataFrame:
+    """Read a CSV, .xlsx or Parquet file with every column as text (Utf8), header names stripped."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise IndicatorInputError(InputProblem(None, None, str(path), "文件不存在", "file not found"))
+    try:
+        if suffix == ".csv":
+            frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy", missing_utf8_is_empty_string=True)
+        elif suffix == ".xlsx":
+            frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+        elif suffix == ".parquet":
+            frame = pl.read_parquet(path)
+        else:
+            raise _unsupported(path)
+    except IndicatorInputError:
+        raise
+    except Exception as exc:  # the readers raise many types; the user needs one clear message
+        raise IndicatorInputError(
+            InputProblem(None, None, path.name, f"无法读取文件：{exc}", f"cannot read the file: {exc}")
+        ) from exc
+    frame = frame.rename({c: c.strip() for c in frame.columns})
+    return frame.with_columns(pl.all().cast(pl.Utf8)) if suffix != ".csv" else frame
+
+
+def write_table(frame: pl.DataFrame, path: str | Path) -> None:
+    """Write ``frame`` to CSV, .xlsx or Parquet by the file's suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame.write_csv(path)
+    elif suffix == ".xlsx":
+        _write_xlsx(frame, path)
+    elif suffix == ".parquet":
+        frame.write_parquet(path)
+    else:
+        raise _unsupported(path)
+
+
+def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("data")
+    sheet.append(frame.columns)
+    for row in frame.iter_rows():  # file output, not computation
+        sheet.append(list(row))
+    workbook.save(path)
