@@ -36,7 +36,7 @@ __all__ = [
     "format_multiple", "item_class", "parse_samples", "period_key",
 ]
 
-PERIODS = ("sample", "month", "quarter", "year", "all")
+PERIODS = ("sample", "month", "quarter", "year", "ytd", "all")
 
 
 def _lake_mask(water_type: Any, n: int) -> np.ndarray:
@@ -271,7 +271,10 @@ def classify_samples(data: Any, *, water_type: str | None = None,
 
 
 def period_key(time: pl.Expr, period: str) -> pl.Expr:
-    """Period label of a time: month "2024-03", quarter "2024Q1", year "2024", all "all"."""
+    """Period label of a time: month "2024-03", quarter "2024Q1", year "2024", all "all".
+
+    Every label except "all" starts with the four-digit year, so the same period of the previous year is
+    found by replacing it (year-on-year change)."""
     if period == "month":
         return time.dt.strftime("%Y-%m")
     if period == "quarter":
@@ -283,6 +286,21 @@ def period_key(time: pl.Expr, period: str) -> pl.Expr:
     raise ValueError(f"period must be one of {PERIODS}")
 
 
+def with_period(frame: pl.DataFrame, period: str) -> pl.DataFrame:
+    """Add the ``period`` label. "ytd" (year to date, 累计) repeats each sample in every cumulative
+    period "2024-01~MM" from its own month to the last month of that year present in the data."""
+    if period != "ytd":
+        time = pl.col("time") if "time" in frame.columns else pl.lit(None, pl.Datetime("us"))
+        return frame.with_columns(period_key(time, period).alias("period"))
+    frame = frame.with_columns(pl.col("time").dt.year().alias("_y"), pl.col("time").dt.month().alias("_m"))
+    frame = frame.with_columns(pl.col("_m").max().over("_y").alias("_last"))
+    months = pl.DataFrame({"_to": np.arange(1, 13, dtype=np.int8)})
+    expanded = frame.join(months, how="cross").filter((pl.col("_to") >= pl.col("_m")) &
+                                                      (pl.col("_to") <= pl.col("_last")))
+    label = pl.format("{}-01~{}", pl.col("_y"), pl.col("_to").cast(pl.Utf8).str.zfill(2))
+    return expanded.with_columns(label.alias("period")).drop("_y", "_m", "_last", "_to")
+
+
 def group_columns(frame: pl.DataFrame) -> list[str]:
     return [c for c in ("district", "river", "parent_river", "section") if c in frame.columns]
 
@@ -292,8 +310,7 @@ def mean_by_period(samples: Samples, period: str, extra_keys: tuple[str, ...] = 
     frame = samples.frame
     if period != "all" and "time" not in frame.columns:
         raise ValueError("aggregating by period needs a time column")
-    frame = frame.with_columns(period_key(pl.col("time") if "time" in frame.columns else pl.lit(None), period)
-                               .alias("period"))
+    frame = with_period(frame, period)
     keys = [*group_columns(frame), *extra_keys, "period"]
     aggs = [pl.col(k).mean() for k in samples.items]
     aggs += [pl.col(f"{k}_nd").filter(pl.col(k).is_not_null()).all().alias(f"{k}_nd") for k in samples.items]
@@ -322,7 +339,7 @@ def aggregate(data: Any, period: str = "month", *, water_type: str | None = None
               config: WaterConfig | None = None) -> pl.DataFrame:
     """Section results per period: mean of all valid samples, then single-factor class (2011 method [M]).
 
-    ``period``: "month", "quarter", "year" or "all" (the whole table). Adds ``period`` and ``n_samples``;
+    ``period``: "month", "quarter", "year", "ytd" (year to date) or "all" (the whole table). Adds ``period`` and ``n_samples``;
     an item counts as a non-detect in the period only when every sample of it was a non-detect.
     """
     config = config or WaterConfig()
