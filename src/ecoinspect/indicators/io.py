@@ -7,6 +7,7 @@ row and column instead of letting a reader guess a type.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import polars as pl
@@ -14,6 +15,14 @@ import polars as pl
 from .errors import IndicatorInputError, InputProblem
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+# polars < 2 reads empty CSV cells as "" with missing_utf8_is_empty_string=True; polars 2 removed that
+# option (empty cells come back as null). Callers must treat "" and null alike as an empty cell.
+_CSV_EMPTY_AS_TEXT = (
+    {"missing_utf8_is_empty_string": True}
+    if "missing_utf8_is_empty_string" in inspect.signature(pl.read_csv).parameters
+    else {}
+)
 
 
 def _unsupported(path: Path) -> IndicatorInputError:
@@ -36,7 +45,7 @@ def read_table(path: str | Path) -> pl.DataFrame:
         raise IndicatorInputError(InputProblem(None, None, str(path), "文件不存在", "file not found"))
     try:
         if suffix == ".csv":
-            frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy", missing_utf8_is_empty_string=True)
+            frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy", **_CSV_EMPTY_AS_TEXT)
         elif suffix == ".xlsx":
             frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
         elif suffix == ".parquet":
