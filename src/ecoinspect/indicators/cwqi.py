@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 
 from .errors import IndicatorInputError, InputProblem
-from .water import _item_matrices, mean_by_period
+from .water import _item_matrices, clean_mean, mean_by_period
 from .water_input import Samples, WaterConfig, parse_samples
 from .water_tables import ASSESSED_KEYS, CLASS_III, ITEM_BY_KEY
 
@@ -150,7 +150,7 @@ def _index_of_means(groups: pl.DataFrame, sections: pl.DataFrame, keys: list[str
         return groups.join(agg, on=[*keys, "period"], how="left")
     type_agg = [] if "type" in keys else [pl.col("type").first()]
     means = sections.group_by([*keys, "period"]).agg(
-        *[pl.col(k).mean() for k in items], *type_agg, pl.len().alias("n_sections"))
+        *[clean_mean(k) for k in items], *type_agg, pl.len().alias("n_sections"))
     index = cwqi(means.select(*items, "type"))
     return groups.join(pl.concat([means.select(*keys, "period", "n_sections"), index], how="horizontal"),
                        on=[*keys, "period"], how="left")

@@ -33,7 +33,7 @@ from .water_tables import (
 
 __all__ = [
     "WaterConfig", "aggregate", "class_label", "classify", "classify_samples", "exceedance_multiple",
-    "format_multiple", "item_class", "parse_samples", "period_key",
+    "clean_mean", "format_multiple", "item_class", "parse_samples", "period_key", "with_period",
 ]
 
 PERIODS = ("sample", "month", "quarter", "year", "ytd", "all")
@@ -301,6 +301,15 @@ def with_period(frame: pl.DataFrame, period: str) -> pl.DataFrame:
     return expanded.with_columns(label.alias("period")).drop("_y", "_m", "_last", "_to")
 
 
+MEAN_DECIMALS = 9
+
+
+def clean_mean(column: str) -> pl.Expr:
+    """Arithmetic mean with binary floating-point noise removed (rounded to 9 decimals), so that the mean
+    of 0.9 and 1.1 is exactly 1.0 and meets an inclusive limit of 1.0. No other rounding is applied."""
+    return pl.col(column).mean().round(MEAN_DECIMALS)
+
+
 def group_columns(frame: pl.DataFrame) -> list[str]:
     return [c for c in ("district", "river", "parent_river", "section") if c in frame.columns]
 
@@ -312,7 +321,7 @@ def mean_by_period(samples: Samples, period: str, extra_keys: tuple[str, ...] = 
         raise ValueError("aggregating by period needs a time column")
     frame = with_period(frame, period)
     keys = [*group_columns(frame), *extra_keys, "period"]
-    aggs = [pl.col(k).mean() for k in samples.items]
+    aggs = [clean_mean(k) for k in samples.items]
     aggs += [pl.col(f"{k}_nd").filter(pl.col(k).is_not_null()).all().alias(f"{k}_nd") for k in samples.items]
     aggs += [pl.len().alias("n_samples"), pl.col("type").first(), pl.col("type").n_unique().alias("_types")]
     if "target_code" in frame.columns:

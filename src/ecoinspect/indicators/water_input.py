@@ -176,8 +176,8 @@ def parse_values(raw: pl.Series, key: str, column: str, factor: float, config: W
         dl = pl.select(pl.coalesce(lower.str.extract(rf"^[<＜]\s*{number}$", 1),
                                    lower.str.extract(rf"^{number}\s*l$", 1))).to_series().cast(pl.Float64, strict=False)
         sci = lower.str.extract_groups(rf"^{number}\s*[×x*]\s*10\^?([+-]?[0-9]+)$")
-        sci_value = (sci.struct.field("1").cast(pl.Float64, strict=False)
-                     * (10.0 ** sci.struct.field("2").cast(pl.Float64, strict=False)))
+        sci_value = pl.select(pl.format("{}e{}", sci.struct.field("1"), sci.struct.field("2"))).to_series() \
+            .cast(pl.Float64, strict=False)  # "2.4×10^4" → "2.4e4": parsed exactly like a literal
         plain = lower.str.extract(rf"^([+-]?{number[1:-1]})$", 1).cast(pl.Float64, strict=False)
         number_value = pl.select(pl.coalesce(plain, sci_value)).to_series().to_numpy().astype(np.float64)
         dl_value = dl.to_numpy().astype(np.float64)
@@ -199,7 +199,8 @@ def parse_values(raw: pl.Series, key: str, column: str, factor: float, config: W
                     "未检出但未给检出限：请写成 <检出限 或 检出限L，或在配置中给出该项目的检出限",
                     "non-detect without a detection limit: write <DL or DLL, or configure the item's limit"))
         values = np.where(missing | (bare_nd & ~nd), np.nan, values)
-    values = values * factor
+    # µg/L → mg/L by dividing by 1000 (0.001 × 150 would give 0.15000000000000002, a wrong class)
+    values = values / round(1.0 / factor) if factor < 1 else values * factor
     _check_range(values, raw, key, column, item.plausible_min, config.plausible_max.get(key, item.plausible_max),
                  problems)
     if config.check_units and item.ug_suspect:

@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from .errors import IndicatorInputError, InputProblem
-from .water import _classified_frame, _item_matrices, mean_by_period
+from .water import _classified_frame, _item_matrices, clean_mean, mean_by_period
 from .water_input import Samples, WaterConfig, parse_samples
 from .water_tables import RATINGS_EN
 
@@ -67,7 +67,7 @@ def _assess(sections: pl.DataFrame, items: tuple[str, ...], keys: list[str], con
         (pl.col("class_code") == 6).sum().alias("n_worse_v"),
         pl.col("type").first(),
         pl.col("type").n_unique().alias("_types"),
-        *[pl.col(k).mean() for k in items],
+        *[clean_mean(k) for k in items],
         *[pl.col(f"{k}_nd").filter(pl.col(k).is_not_null()).all().alias(f"{k}_nd") for k in items],
     ).sort(keys)
     mixed = counts.filter(pl.col("_types") > 1)
