@@ -47,7 +47,7 @@ def read_table(path: str | Path) -> pl.DataFrame:
         if suffix == ".csv":
             frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy", **_CSV_EMPTY_AS_TEXT)
         elif suffix == ".xlsx":
-            frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+            frame = _read_xlsx(path)
         elif suffix == ".parquet":
             frame = pl.read_parquet(path)
         else:
@@ -60,6 +60,31 @@ def read_table(path: str | Path) -> pl.DataFrame:
         ) from exc
     frame = frame.rename({c: c.strip() for c in frame.columns})
     return frame.with_columns(pl.all().cast(pl.Utf8)) if suffix != ".csv" else frame
+
+
+def _read_xlsx(path: Path) -> pl.DataFrame:
+    """First sheet through python-calamine directly (polars' read_excel would need fastexcel, not installed);
+    every cell as text, dates as ISO text, empty cells as ""."""
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    if not rows:
+        return pl.DataFrame()
+    header = [str(name) for name in rows[0]]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise IndicatorInputError(InputProblem(None, repeated[0], None, "列名重复", "duplicate column name"))
+    body = [[_cell_text(value) for value in row] for row in rows[1:]]  # file input, not computation
+    columns = list(zip(*body)) if body else [() for _ in header]
+    return pl.DataFrame({name: pl.Series(name, list(col), dtype=pl.Utf8) for name, col in zip(header, columns)})
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[union-attr]
+    return "" if value is None else str(value)
 
 
 def write_table(frame: pl.DataFrame, path: str | Path) -> None:
