@@ -20,3 +20,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 os.environ.setdefault("ECOINSPECT_TESTING", "1")
+ROOT_URLCONF = "tests.urls"

@@ -1,0 +1,45 @@
+"""One JSON shape for every refusal: ``{"detail": message, "code": ..., "errors": {field: [messages]}}``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+
+from ecoinspect.common.workflow import WorkflowError, log_refusal
+
+
+def install(api) -> None:
+    @api.exception_handler(ValidationError)
+    def _validation(request, exc: ValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return api.create_response(
+            request,
+            {
+                "detail": "；".join(m for ms in errors.values() for m in ms),
+                "code": "invalid",
+                "errors": errors,
+            },
+            status=400,
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        detail = str(exc) or "您没有执行此操作的权限。 / You are not permitted to do this."
+        return api.create_response(request, {"detail": detail, "code": "forbidden"}, status=403)
+
+    @api.exception_handler(WorkflowError)
+    def _workflow(request, exc: WorkflowError):
+        log_refusal(exc)
+        return api.create_response(request, {"detail": str(exc), "code": exc.code}, status=409)
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def _missing(request, exc):
+        return api.create_response(
+            request, {"detail": "未找到。 / Not found.", "code": "not_found"}, status=404
+        )
+
+    @api.exception_handler(Http404)
+    def _http404(request, exc):
+        return api.create_response(
+            request, {"detail": "未找到。 / Not found.", "code": "not_found"}, status=404
+        )

@@ -1,0 +1,20 @@
+"""Errors that services raise for people to read. Messages are bilingual: Chinese first, then English."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+
+class ServiceError(ValidationError):
+    """A write that cannot be done as asked; ``message_dict`` maps fields (or ``__all__``) to messages."""
+
+
+class NotPermitted(PermissionDenied):
+    """The actor lacks the permission for this write on this record."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or "您没有执行此操作的权限。 / You are not permitted to do this.")
+
+
+class ConcurrentEdit(ServiceError):
+    """Someone else saved the record since it was loaded (optimistic concurrency)."""

@@ -1,0 +1,72 @@
+"""One filter definition serves the list page, the API and the export (DESIGN.md §4.2).
+
+A :class:`FilterSet` is a Django form: its fields are the filters people can set, its cleaned data narrows
+a queryset. Fields filter by ``lookups`` (field name → ORM lookup) or by a ``filter_<name>(qs, value)``
+method; ``q`` searches ``search_fields``; ``sort`` orders by one of ``sort_fields``.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+
+class FilterSet(forms.Form):
+    lookups: dict[str, str] = {}
+    search_fields: tuple[str, ...] = ()
+    sort_fields: dict[str, str] = {}  # public key → model field
+    default_sort: tuple[str, ...] = ()
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, user=None, **kwargs):
+        data = data if data is None or hasattr(data, "getlist") else data
+        super().__init__(data=data if data else None, **kwargs)
+        self.user = user
+        if not self.search_fields:
+            self.fields.pop("q")
+
+    def filter_queryset(self, qs: QuerySet) -> QuerySet:
+        """Apply every valid filter; an invalid field is ignored (its error is shown next to it)."""
+        if self.is_bound:
+            self.is_valid()
+            values = getattr(self, "cleaned_data", {})
+            for name in self.fields:
+                if name in {"sort", "q"} or name not in values:
+                    continue
+                value = values[name]
+                if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
+                    continue
+                method = getattr(self, f"filter_{name}", None)
+                if method is not None:
+                    qs = method(qs, value)
+                elif name in self.lookups:
+                    qs = qs.filter(**{self.lookups[name]: value})
+            term = values.get("q")
+            if term and self.search_fields:
+                qs = qs.filter(reduce(or_, (Q(**{f"{f}__icontains": term}) for f in self.search_fields)))
+        return qs.order_by(*self.ordering())
+
+    def ordering(self) -> tuple[str, ...]:
+        key = (self.data.get("sort") or "") if self.is_bound else ""
+        desc = key.startswith("-")
+        field = self.sort_fields.get(key.lstrip("-"))
+        if field:
+            primary = f"-{field}" if desc else field
+            return (primary, *[f for f in self.default_sort if f.lstrip("-") != field], "pk")
+        return (*self.default_sort, "pk")
+
+    @property
+    def current_sort(self) -> str:
+        key = (self.data.get("sort") or "") if self.is_bound else ""
+        return key if key.lstrip("-") in self.sort_fields else ""
+
+    def active_count(self) -> int:
+        if not self.is_bound:
+            return 0
+        return sum(1 for k, v in self.data.items() if k not in {"sort", "page", "per_page", "format"} and v)

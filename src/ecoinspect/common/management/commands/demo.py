@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import importlib
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from ecoinspect.common import demo
+
+
+class Command(BaseCommand):
+    help = "演示数据：load 载入（可重复执行，已有数据保留）；logins 列出演示账号。"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        sub.add_parser("load", help="load the demo data (idempotent: existing data is kept)")
+        sub.add_parser("logins", help="print the demo log-ins")
+
+    def handle(self, *args, subcommand: str, **options):
+        if subcommand == "load":
+            call_command("orgs", "load-structure", stdout=self.stdout)
+            created = demo.load_people(self.stdout)
+            self.stdout.write(f"演示用户新增 {created} 个。 / {created} demo users created.")
+            for config in apps.get_app_configs():
+                if not config.name.startswith("ecoinspect.") or config.name == "ecoinspect.common":
+                    continue
+                try:
+                    module = importlib.import_module(f"{config.name}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.demo":
+                        raise
+                    continue
+                module.load(self.stdout)
+        self.stdout.write(demo.logins_table())

@@ -1,0 +1,200 @@
+"""Building blocks for pages: a filtered, sortable, exportable list, and forms that call services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.views import View
+
+from .errors import NotPermitted
+from .export import csv_bytes, download, xlsx_bytes
+from .permissions import has_perm
+from .tables import export_rows
+from .workflow import WorkflowError, log_refusal
+
+EXPORT_LIMIT = 100_000
+
+
+def form_add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's errors next to the fields they concern, the rest at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def service_refused(request, error: Exception) -> None:
+    """Show why a workflow move or a write was refused, and make sure the refusal is in the ActionLog."""
+    if isinstance(error, WorkflowError):
+        log_refusal(error)
+    messages.error(
+        request, str(error) if not isinstance(error, ValidationError) else "；".join(error.messages)
+    )
+
+
+class FilteredListView(LoginRequiredMixin, View):
+    """A list page: ``selector(user, filters)`` supplies rows, ``columns`` render and export them.
+
+    ``?format=csv`` or ``?format=xlsx`` downloads exactly the filtered, sorted rows the page shows.
+    """
+
+    template_name = "common/list.html"
+    title = ""
+    columns: tuple = ()
+    filterset_class = None
+    paginate_by = 50
+    export_name = "export"
+    create_url = None
+    create_perm = "manage"
+    list_perm = "view"
+    intro = ""
+
+    def selector(self, *, user, filters):
+        raise TypeError(f"{type(self).__name__} must define selector()")
+
+    def get_columns(self):
+        return self.columns
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_perm(request.user, self.list_perm):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        filters = (
+            self.filterset_class(request.GET or None, user=request.user) if self.filterset_class else None
+        )
+        queryset = self.selector(user=request.user, filters=filters)
+        export_format = request.GET.get("format")
+        if export_format in {"csv", "xlsx"}:
+            return self.export(queryset, export_format)
+        per_page = request.GET.get("per_page")
+        size = (
+            int(per_page)
+            if per_page and per_page.isdigit() and 10 <= int(per_page) <= 500
+            else self.paginate_by
+        )
+        page = Paginator(queryset, size).get_page(request.GET.get("page"))
+        columns = self.get_columns()
+        rows = [(obj, [c.html(obj) for c in columns]) for obj in page.object_list]
+        context = {
+            "title": self.title,
+            "intro": self.intro,
+            "columns": columns,
+            "rows": rows,
+            "page_obj": page,
+            "filters": filters,
+            "current_sort": filters.current_sort if filters is not None else "",
+            "create_url": self.create_url
+            if self.create_url and has_perm(request.user, self.create_perm)
+            else None,
+            **self.extra_context(request),
+        }
+        return render(request, self.template_name, context)
+
+    def extra_context(self, request) -> dict:
+        return {}
+
+    def export(self, queryset, kind: str):
+        headers, rows = export_rows(self.get_columns(), queryset[:EXPORT_LIMIT])
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        filename = f"{self.export_name}-{stamp}.{kind}"
+        content = (
+            csv_bytes(headers, rows) if kind == "csv" else xlsx_bytes(headers, rows, title=str(self.title))
+        )
+        return download(content, filename, kind)
+
+
+class ServiceFormView(LoginRequiredMixin, View):
+    """GET shows the form; POST validates it and calls ``perform(form)`` (a service call).
+
+    Errors from the service land on the form, which keeps everything the person typed.
+    """
+
+    template_name = "common/form.html"
+    form_class = None
+    title = ""
+    perm = "manage"
+    submit_label = None
+    cancel_url = None
+
+    def get_object(self):
+        return None
+
+    def check_permission(self, obj) -> None:
+        if not has_perm(
+            self.request.user, self.perm, obj if obj is not None and hasattr(obj, "unit_scope") else None
+        ):
+            raise PermissionDenied
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_form(self, data=None):
+        return self.form_class(data, **self.get_form_kwargs())
+
+    def perform(self, form):
+        raise TypeError(f"{type(self).__name__} must define perform()")
+
+    def success_url(self, result) -> str:
+        return result.get_absolute_url()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            self.object = self.get_object()
+        except Exception as exc:
+            if exc.__class__.__name__ == "DoesNotExist":
+                raise Http404 from exc
+            raise
+        self.check_permission(self.object)
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, form, status=200):
+        context = {
+            "form": form,
+            "title": self.title,
+            "object": self.object,
+            "submit_label": self.submit_label,
+            "cancel_url": self.cancel_url
+            or (
+                self.object.get_absolute_url()
+                if self.object is not None and hasattr(self.object, "get_absolute_url")
+                else None
+            ),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        try:
+            result = self.perform(form)
+        except NotPermitted as exc:
+            service_refused(request, exc)
+            return self.render_form(form, status=403)
+        except WorkflowError as exc:
+            log_refusal(exc)
+            form.add_error(None, str(exc))
+            return self.render_form(form, status=409)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+            return self.render_form(form, status=400)
+        messages.success(request, self.success_message(result))
+        return HttpResponseRedirect(self.success_url(result))
+
+    def success_message(self, result) -> str:
+        from django.utils.translation import gettext as _
+
+        return _("已保存。 / Saved.")

@@ -1,0 +1,298 @@
+"""Declared state machines: the only way a record's status changes (DESIGN.md §4.2).
+
+A :class:`Workflow` is a table of :class:`T` rows — (action, from-states) → to-state, with the permission
+the actor needs on the record and the things the action needs. :func:`transition` looks the move up,
+checks permission, needs and guards, writes the new state and its stage timestamp, appends the ActionLog
+entry and queues notifications for after the commit. A move that is not in the table raises
+:class:`TransitionNotDeclared`; nothing is written, and the refused attempt itself is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from ecoinspect.common.permissions import has_perm
+
+#: A guard returns None when the move may go ahead, or the reason (already translated) why not.
+Guard = Callable[[models.Model, dict], str | None]
+#: A need check returns True when the record (or the payload) supplies the thing the action needs.
+NeedCheck = Callable[[models.Model, dict], bool]
+
+
+class WorkflowError(Exception):
+    """Base class: ``str(error)`` is the bilingual message shown to the user."""
+
+    code = "workflow_error"
+
+
+class TransitionNotDeclared(WorkflowError):
+    code = "transition_not_declared"
+
+
+class TransitionForbidden(WorkflowError):
+    code = "transition_forbidden"
+
+
+class TransitionIncomplete(WorkflowError):
+    code = "transition_incomplete"
+
+    def __init__(self, message: str, missing: list[str]):
+        super().__init__(message)
+        self.missing = missing
+
+
+class StaleState(WorkflowError):
+    code = "stale_state"
+
+
+@dataclass(frozen=True)
+class T:
+    """One declared move. ``source`` may be one state or several; ``event`` is the ActionLog verb."""
+
+    action: str
+    source: str | tuple[str, ...]
+    target: str
+    perm: str
+    needs: tuple[str, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    label: str = ""
+    event: str = ""
+    style: str = "primary"
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,) if isinstance(self.source, str) else tuple(self.source)
+
+    @property
+    def log_event(self) -> str:
+        return self.event or self.action
+
+
+@dataclass
+class Workflow:
+    """The transition table of one model; attach it to the model as ``WORKFLOW``."""
+
+    namespace: str  # ActionLog prefix, e.g. "ledger.problem"
+    transitions: list[T]
+    state_field: str = "status"
+    stage_timestamps: dict[str, str] = field(default_factory=dict)  # state → DateTimeField name
+    need_checks: dict[str, NeedCheck] = field(default_factory=dict)
+    need_labels: dict[str, str] = field(default_factory=dict)
+    notify: Callable[[models.Model, T, object], Iterable] | None = None
+
+    def __post_init__(self) -> None:
+        seen: set[tuple[str, str]] = set()
+        for t in self.transitions:
+            for source in t.sources:
+                key = (source, t.action)
+                if key in seen:
+                    raise ValueError(f"{self.namespace}: action {t.action!r} declared twice from {source!r}")
+                seen.add(key)
+        self._table = {(s, t.action): t for t in self.transitions for s in t.sources}
+        from ecoinspect.audit.labels import register
+
+        register({f"{self.namespace}.{t.log_event}": t.label for t in self.transitions if t.label})
+
+    @property
+    def states(self) -> set[str]:
+        return {s for t in self.transitions for s in t.sources} | {t.target for t in self.transitions}
+
+    @property
+    def actions(self) -> set[str]:
+        return {t.action for t in self.transitions}
+
+    def lookup(self, state: str, action: str) -> T | None:
+        return self._table.get((state, action))
+
+    def available(self, obj: models.Model, user) -> list[T]:
+        """The moves ``user`` may make on ``obj`` now (needs are checked only when the move is made)."""
+        state = getattr(obj, self.state_field)
+        return [t for t in self.transitions if state in t.sources and has_perm(user, t.perm, obj)]
+
+    def states_actionable_with(self, perm_holder: Callable[[str], bool]) -> set[str]:
+        """States from which some move needs a permission for which ``perm_holder(perm)`` is true."""
+        return {s for t in self.transitions if perm_holder(t.perm) for s in t.sources}
+
+    def missing_needs(self, obj: models.Model, t: T, payload: dict) -> list[str]:
+        missing = []
+        for need in t.needs:
+            check = self.need_checks.get(need)
+            if check is not None:
+                ok = check(obj, payload)
+            else:
+                value = payload.get(need, getattr(obj, need, None))
+                ok = value not in (None, "", [], ())
+            if not ok:
+                missing.append(need)
+        return missing
+
+    def need_label(self, obj: models.Model, need: str) -> str:
+        if need in self.need_labels:
+            return str(self.need_labels[need])
+        try:
+            return str(obj._meta.get_field(need).verbose_name)
+        except Exception:
+            return need
+
+
+def _state_label(obj: models.Model, field_name: str, state: str) -> str:
+    choices = dict(obj._meta.get_field(field_name).flatchoices)
+    return str(choices.get(state, state))
+
+
+def _refuse(obj, wf: Workflow, actor, action: str, error: WorkflowError, state: str) -> WorkflowError:
+    """Attach what was attempted to ``error``; log it now unless a caller's transaction will be rolled back.
+
+    Inside a transaction the entry would vanish with the rollback, so the boundary that catches the error
+    (view, API handler, command) calls :func:`log_refusal` after the transaction has ended.
+    """
+    error.attempt = {"obj": obj, "namespace": wf.namespace, "actor": actor, "action": action, "state": state}
+    error.logged = False
+    if not transaction.get_connection().in_atomic_block:
+        log_refusal(error)
+    return error
+
+
+def log_refusal(error: Exception) -> None:
+    """Record a refused workflow move in the ActionLog (once). Safe to call with any exception."""
+    from ecoinspect.audit.services import action_log_append
+
+    attempt = getattr(error, "attempt", None)
+    if attempt is None or getattr(error, "logged", True) or attempt["obj"].pk is None:
+        return
+    action_log_append(
+        action=f"{attempt['namespace']}.refused",
+        actor=attempt["actor"],
+        obj=attempt["obj"],
+        payload={
+            "action": attempt["action"],
+            "state": attempt["state"],
+            "code": getattr(error, "code", "error"),
+            "reason": str(error),
+        },
+    )
+    error.logged = True
+
+
+def transition(
+    obj: models.Model, *, action: str, actor, payload: dict | None = None, workflow: Workflow | None = None
+):
+    """Make the declared move ``action`` on ``obj`` for ``actor`` and return ``obj``.
+
+    Services set the fields an action changes on ``obj`` and then call this, inside their transaction;
+    ``payload`` carries what the ActionLog should record (a reason, an opinion) and may satisfy needs.
+    Raises a :class:`WorkflowError` subclass and writes nothing when the move is not allowed.
+    """
+    from ecoinspect.audit.services import action_log_append
+    from ecoinspect.notifications.services import notification_queue
+
+    wf = workflow or type(obj).WORKFLOW
+    payload = dict(payload or {})
+    state_field = wf.state_field
+    state = getattr(obj, state_field)
+    t = wf.lookup(state, action)
+    if t is None:
+        raise _refuse(
+            obj,
+            wf,
+            actor,
+            action,
+            TransitionNotDeclared(
+                _(
+                    "当前状态“%(state)s”下不能执行“%(action)s”。 / Action '%(action_en)s' is not allowed in state '%(state_en)s'."
+                )
+                % {
+                    "state": _state_label(obj, state_field, state),
+                    "action": action,
+                    "action_en": action,
+                    "state_en": state,
+                }
+            ),
+            state,
+        )
+    if not has_perm(actor, t.perm, obj):
+        raise _refuse(
+            obj,
+            wf,
+            actor,
+            action,
+            TransitionForbidden(
+                _("您没有权限对该事项执行“%(label)s”。 / You may not '%(action)s' this record.")
+                % {"label": t.label or action, "action": action}
+            ),
+            state,
+        )
+    missing = wf.missing_needs(obj, t, payload)
+    if missing:
+        labels = "、".join(wf.need_label(obj, n) for n in missing)
+        raise _refuse(
+            obj,
+            wf,
+            actor,
+            action,
+            TransitionIncomplete(
+                _("执行“%(label)s”前需要：%(labels)s。 / '%(action)s' needs: %(names)s.")
+                % {
+                    "label": t.label or action,
+                    "labels": labels,
+                    "action": action,
+                    "names": ", ".join(missing),
+                },
+                missing,
+            ),
+            state,
+        )
+    for guard in t.guards:
+        reason = guard(obj, payload)
+        if reason:
+            raise _refuse(obj, wf, actor, action, TransitionIncomplete(str(reason), []), state)
+
+    with transaction.atomic():
+        model = type(obj)
+        current = (
+            model._base_manager.select_for_update()
+            .filter(pk=obj.pk)
+            .values_list(state_field, flat=True)
+            .first()
+        )
+        if obj.pk is not None and current != state:
+            raise _refuse(
+                obj,
+                wf,
+                actor,
+                action,
+                StaleState(
+                    _(
+                        "该事项已被他人处理（当前状态：%(state)s），请刷新后重试。 / The record was changed by someone else (now '%(now)s'); reload and try again."
+                    )
+                    % {"state": _state_label(obj, state_field, current or ""), "now": current}
+                ),
+                state,
+            )
+        setattr(obj, state_field, t.target)
+        stamp = wf.stage_timestamps.get(t.target)
+        if stamp:
+            from django.utils import timezone
+
+            setattr(obj, stamp, timezone.now())
+        obj.save()
+        action_log_append(
+            action=f"{wf.namespace}.{t.log_event}",
+            actor=actor,
+            obj=obj,
+            payload={"from": state, "to": t.target, **payload},
+        )
+        if wf.notify is not None:
+            recipients = list(wf.notify(obj, t, actor))
+            if recipients:
+                notification_queue(
+                    recipients=recipients,
+                    title=f"{t.label or t.action}：{obj}",
+                    obj=obj,
+                    event=f"{wf.namespace}.{t.log_event}",
+                )
+    return obj

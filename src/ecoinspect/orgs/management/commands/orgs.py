@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from ecoinspect.audit.context import acting_as
+from ecoinspect.audit.services import action_log_append
+from ecoinspect.orgs import structure
+from ecoinspect.orgs.models import SectorDuty, Unit
+
+
+def load_structure() -> tuple[int, int]:
+    """Create or update the district's units and, where missing, the default duties. Returns (units, duties) created."""
+    created_units = created_duties = 0
+    by_code: dict[str, Unit] = {}
+    with transaction.atomic(), acting_as(None):
+        for row in structure.units():
+            parent_code = row.pop("parent")
+            row["parent"] = by_code[parent_code] if parent_code else None
+            unit, created = Unit.objects.update_or_create(code=row["code"], defaults=row)
+            by_code[unit.code] = unit
+            created_units += created
+        for position, (sector, ptype, keywords, dept_code, basis) in enumerate(
+            structure.SECTOR_DUTIES, start=1
+        ):
+            _duty, created = SectorDuty.objects.get_or_create(
+                sector=sector,
+                department=by_code[dept_code],
+                defaults={
+                    "problem_type": ptype,
+                    "keywords": keywords.replace(" ", ","),
+                    "basis": basis,
+                    "sort_order": 10 * position,
+                },
+            )
+            created_duties += created
+        if created_units or created_duties:
+            action_log_append(
+                action="orgs.structure.loaded",
+                payload={"units_created": created_units, "duties_created": created_duties},
+            )
+    return created_units, created_duties
+
+
+class Command(BaseCommand):
+    help = "单位与职责：load-structure 载入白云区组织架构与默认三管三必须清单（可重复执行）。"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        sub.add_parser(
+            "load-structure", help="create/update Baiyun's units and the default duty matrix (idempotent)"
+        )
+
+    def handle(self, *args, subcommand: str, **options):
+        units, duties = load_structure()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"单位新增 {units} 个，职责新增 {duties} 条。 / {units} units and {duties} duties created."
+            )
+        )

@@ -1,0 +1,115 @@
+"""Reads for units, people and the responsibility matrix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from ecoinspect.common.permissions import active_memberships, restrict
+
+from .models import LoginAttempt, Membership, SectorDuty, Unit, User
+
+
+def unit_directory(*, filters=None) -> QuerySet[Unit]:
+    """Every active unit: the directory is open to everyone logged in (names, kinds, phones only)."""
+    qs = Unit.objects.select_related("parent")
+    return filters.filter_queryset(qs) if filters is not None else qs.filter(is_active=True)
+
+
+def unit_get(*, user, pk: int, perm: str = "view") -> Unit:
+    """A unit's own page: the unit's members and district-wide roles only. Raises Unit.DoesNotExist."""
+    return restrict(Unit.objects.select_related("parent"), user, perm).get(pk=pk)
+
+
+def unit_members(*, unit: Unit) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(unit=unit)
+        .select_related("user")
+        .order_by("-is_active", "role", "user__username")
+    )
+
+
+def user_list(*, user, filters=None) -> QuerySet[User]:
+    qs = restrict(User.objects.all(), user, "orgs.manage").annotate(
+        membership_count=Count("memberships", filter=Q(memberships__is_active=True))
+    )
+    return filters.filter_queryset(qs) if filters is not None else qs
+
+
+def user_get(*, user, pk: int) -> User:
+    return restrict(User.objects.all(), user, "orgs.manage").get(pk=pk)
+
+
+def sector_duty_list(*, filters=None) -> QuerySet[SectorDuty]:
+    """The matrix is a published rule, open to every logged-in person."""
+    qs = SectorDuty.objects.select_related("department")
+    return filters.filter_queryset(qs) if filters is not None else qs.filter(is_active=True)
+
+
+@dataclass(frozen=True)
+class DutyMatch:
+    duty: SectorDuty
+    score: int
+    matched_keywords: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        parts = []
+        if self.matched_keywords:
+            parts.append("关键词：" + "、".join(self.matched_keywords))
+        if self.duty.problem_type:
+            parts.append("问题类型：" + self.duty.get_problem_type_display())
+        return f"三管三必须「{self.duty.sector}」→ {self.duty.department}（{'；'.join(parts)}）"
+
+
+def sector_duty_match(
+    *, text: str, problem_types: list[str] | None = None, limit: int = 3
+) -> list[DutyMatch]:
+    """Departments proposed for a problem by the 三管三必须 matrix, best first, each with its reason.
+
+    A keyword found in the text scores 3, the same problem type scores 1; rows with no hit are left out.
+    """
+    text = text or ""
+    types = set(problem_types or [])
+    matches = []
+    for duty in SectorDuty.objects.active().select_related("department").filter(department__is_active=True):
+        hits = tuple(k for k in duty.keyword_list() if k in text)
+        score = 3 * len(hits) + (1 if duty.problem_type and duty.problem_type in types else 0)
+        if score:
+            matches.append(DutyMatch(duty, score, hits))
+    matches.sort(key=lambda m: (-m.score, m.duty.sort_order))
+    return matches[:limit]
+
+
+_TOWN_SUFFIX = re.compile(r"(街道|街|镇)$")
+
+
+def town_from_address(*, text: str) -> Unit | None:
+    """The town or subdistrict named in an address (longest name first, so 白云湖 beats 白云)."""
+    if not text:
+        return None
+    towns = sorted(Unit.objects.active().towns(), key=lambda u: -len(u.short_name))
+    for unit in towns:
+        for name in {unit.name, unit.short_name, _TOWN_SUFFIX.sub("", unit.short_name)}:
+            if name and len(name) >= 2 and name in text:
+                return unit
+    return None
+
+
+def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
+    """Too many recent failures for this name or this address — refuse before checking the password."""
+    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginAttempt.objects.filter(at__gte=since, succeeded=False)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    if recent.filter(username__iexact=username).count() >= limit:
+        return True
+    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
+
+
+def memberships_of(*, user) -> list[Membership]:
+    return active_memberships(user)

@@ -1,0 +1,111 @@
+"""A small workflow-driven model used only by the tests of the foundation (workflow engine, queue, scoping)."""
+
+from django.db import models
+from django.urls import reverse
+
+from ecoinspect.audit.models import ChangeLoggedModel
+from ecoinspect.common.permissions import RestrictedQuerySet
+from ecoinspect.common.workflow import T, Workflow
+
+
+class Ticket(ChangeLoggedModel):
+    NEW, ASSIGNED, WORKING, DONE, ACCEPTED, CLOSED = (
+        "new",
+        "assigned",
+        "working",
+        "done",
+        "accepted",
+        "closed",
+    )
+    STATUSES = [
+        (NEW, "新登记"),
+        (ASSIGNED, "已交办"),
+        (WORKING, "办理中"),
+        (DONE, "已完成"),
+        (ACCEPTED, "已验收"),
+        (CLOSED, "已销号"),
+    ]
+
+    title = models.CharField(max_length=100)
+    status = models.CharField(max_length=20, choices=STATUSES, default=NEW)
+    lead_unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cooperating_units = models.ManyToManyField("orgs.Unit", blank=True, related_name="+")
+    acceptance_unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    unit_scope = {
+        "view": ("lead_unit", "cooperating_units", "acceptance_unit"),
+        "work": ("lead_unit", "cooperating_units"),
+        "review": ("acceptance_unit",),
+    }
+
+    WORKFLOW = Workflow(
+        namespace="testapp.ticket",
+        transitions=[
+            T(
+                "assign",
+                NEW,
+                ASSIGNED,
+                perm="testapp.assign",
+                needs=("lead_unit", "deadline"),
+                label="交办",
+                event="assigned",
+            ),
+            T("start", ASSIGNED, WORKING, perm="testapp.work", label="开始办理", event="started"),
+            T(
+                "finish",
+                WORKING,
+                DONE,
+                perm="testapp.work",
+                needs=("evidence",),
+                label="申请验收",
+                event="finished",
+            ),
+            T(
+                "accept",
+                DONE,
+                ACCEPTED,
+                perm="testapp.review",
+                needs=("opinion",),
+                label="验收通过",
+                event="accepted",
+            ),
+            T(
+                "reject",
+                DONE,
+                WORKING,
+                perm="testapp.review",
+                needs=("reason",),
+                label="退回",
+                event="rejected",
+            ),
+            T("close", ACCEPTED, CLOSED, perm="testapp.publish", label="销号", event="closed"),
+            T(
+                "reopen",
+                CLOSED,
+                WORKING,
+                perm="testapp.assign",
+                needs=("reason",),
+                label="反弹重启",
+                event="reopened",
+            ),
+        ],
+        stage_timestamps={ASSIGNED: "assigned_at", DONE: "done_at", CLOSED: "closed_at"},
+        need_checks={"evidence": lambda obj, payload: bool(payload.get("evidence"))},
+        need_labels={"evidence": "佐证材料", "opinion": "验收意见", "reason": "理由"},
+        notify=lambda obj, t, actor: [u for u in (obj.lead_unit,) if u is not None],
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("testapp:ticket_detail", args=[self.pk])

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "testapp"
+urlpatterns = [path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail")]
