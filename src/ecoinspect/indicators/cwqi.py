@@ -8,7 +8,7 @@ Rivers, districts [M]: mean concentration of each item over the ranking sections
 (``CwqiConfig.aggregation = "mean_concentration"``; "mean_index" averages section CWQIs instead). District
 CWQI = section-count-weighted combination of the river part and the lake part. Smaller is better.
 
->>> round(float(item_index("do", [4.5])[0]), 3), float(item_index("ph", [7.8])[0])
+>>> round(float(item_index("do", [4.5])[0]), 3), round(float(item_index("ph", [7.8])[0]), 3)
 (1.111, 0.4)
 """
 

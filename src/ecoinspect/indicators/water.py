@@ -117,9 +117,15 @@ def format_multiple(values: Any, config: WaterConfig | None = None) -> pl.Series
     return pl.Series(rounded).fill_nan(None).cast(pl.Utf8).str.replace(r"\.0$", "").fill_null("")
 
 
-def class_label(codes: Any) -> np.ndarray:
-    """Class codes → "Ⅰ类" … "劣Ⅴ类" ("" for 0)."""
-    return np.asarray(CLASS_LABELS, dtype=str)[np.asarray(codes, dtype=np.int64)]
+def _labels(codes: Any, table: tuple[str, ...], name: str = "") -> pl.Series:
+    """Integer codes → text through polars (numpy unicode arrays are slow to convert); 0 → null."""
+    series = pl.Series(name, np.asarray(codes, dtype=np.int64))
+    return series.replace_strict(list(range(1, len(table))), list(table[1:]), default=None, return_dtype=pl.Utf8)
+
+
+def class_label(codes: Any) -> pl.Series:
+    """Class codes → "Ⅰ类" … "劣Ⅴ类" (null for 0)."""
+    return _labels(codes, CLASS_LABELS)
 
 
 def _zh(key: str) -> str:
@@ -154,16 +160,19 @@ def main_pollutants(classes: np.ndarray, multiples: np.ndarray, keys: list[str],
     order = np.take_along_axis(first, second, axis=1)
     take = np.maximum(priority.sum(axis=1), config.main_pollutant_count)
     ranked_eligible = np.take_along_axis(eligible, order, axis=1) & (np.arange(m)[None, :] < take[:, None])
-    names = np.asarray([_zh(k) for k in keys], dtype=str)
+    names = [_zh(k) for k in keys]
+    positions = min(int(take.max(initial=0)), m)
     columns: dict[str, Any] = {}
-    for p in range(m):  # loop over rank positions (≤ 21 items), vectorised over rows
+    for p in range(positions):  # loop over rank positions (≤ 21 items), vectorised over rows
         idx = order[:, p]
-        columns[f"n{p}"] = names[idx]
+        columns[f"n{p}"] = pl.Series(idx).replace_strict(list(range(m)), names, return_dtype=pl.Utf8)
         columns[f"t{p}"] = format_multiple(np.take_along_axis(multiples, idx[:, None], axis=1)[:, 0], config)
         columns[f"e{p}"] = ranked_eligible[:, p]
+    if not columns:
+        return pl.Series([""] * n, dtype=pl.Utf8)
     parts = [pl.when(pl.col(f"e{p}")).then(
         pl.when(pl.col(f"t{p}") == "").then(pl.col(f"n{p}")).otherwise(pl.format("{}({})", f"n{p}", f"t{p}")))
-        for p in range(m)]
+        for p in range(positions)]
     return pl.DataFrame(columns).select(pl.concat_str(parts, separator=config.separator, ignore_nulls=True)).to_series()
 
 
@@ -191,14 +200,14 @@ def _classified_frame(keys: list[str], classes: np.ndarray, multiples: np.ndarra
     columns: list[pl.Series] = []
     if per_item:
         for j, key in enumerate(keys):
-            columns.append(pl.Series(f"{key}_class", class_label(classes[:, j])).replace("", None))
+            columns.append(class_label(classes[:, j]).alias(f"{key}_class"))
             columns.append(pl.Series(f"{key}_multiple", round_decimal(multiples[:, j], 4)).fill_nan(None))
     deciding = (classes == worst[:, None]) & (worst[:, None] > 1)
     columns += [
         pl.Series("class_code", worst, dtype=pl.Int8).replace(0, None),
-        pl.Series("class", class_label(worst)).replace("", None),
-        pl.Series("rating", np.asarray(RATINGS_ZH, dtype=str)[worst]).replace("", None),
-        pl.Series("rating_en", np.asarray(RATINGS_EN, dtype=str)[worst]).replace("", None),
+        class_label(worst).alias("class"),
+        _labels(worst, RATINGS_ZH, "rating"),
+        _labels(worst, RATINGS_EN, "rating_en"),
         _join_names(deciding, [_zh(k) for k in keys], config.separator).alias("deciding_items"),
         main_pollutants(classes, multiples, keys, config).alias("main_pollutants"),
     ]
@@ -230,7 +239,7 @@ def _target_columns(frame: pl.DataFrame, keys: list[str], classes: np.ndarray,
     has = (target > 0) & (worst > 0)
     over = has[:, None] & (classes > target[:, None])
     return [
-        pl.Series("target_class", class_label(target)).replace("", None),
+        class_label(target).alias("target_class"),
         pl.Series("meets_target", worst <= target).scatter(np.flatnonzero(~has), None),
         _join_names(over, [_zh(k) for k in keys], config.separator).alias("items_over_target"),
     ]
