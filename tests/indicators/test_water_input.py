@@ -116,6 +116,10 @@ def test_tp_needs_a_water_type():
     (p,) = problems({"section": ["A"], "tp": ["0.1"]})
     assert p.column == "type"
     assert parse_samples({"section": ["A"], "tp": ["0.1"]}, water_type="lake").frame["type"].to_list() == ["lake"]
+    (blank,) = problems({"section": ["A", "B"], "tp": ["0.1", "0.1"], "type": ["lake", ""]})
+    assert (blank.row, blank.column) == (2, "type")
+    filled = parse_samples({"section": ["A", "B"], "tp": ["0.1", "0.1"], "type": ["lake", ""]}, water_type="river")
+    assert filled.frame["type"].to_list() == ["lake", "river"]
 
 
 def test_bad_type_and_target_cells():

@@ -309,6 +309,11 @@ def parse_samples(data: Any, *, water_type: str | None = None, config: WaterConf
     if "type" in meta:
         types = _lookup(frame[meta["type"]], WATER_TYPES, meta["type"], pl.Utf8, "水体类型应为 river/lake（河流/湖库）",
                         "water type must be river or lake (河流/湖库)", problems)
+        if water_type is None and "tp" in items:
+            blank = np.flatnonzero(types.is_null().to_numpy())
+            problems.extend(_bad_cells(blank, frame[meta["type"]].cast(pl.Utf8), meta["type"],
+                                       "总磷限值取决于水体类型：请填写 river/lake（河流/湖库）或使用 --type",
+                                       "TP limits depend on the water type: fill in river/lake or use --type"))
         columns.append(types.fill_null(default_type).alias("type"))
     else:
         columns.append(pl.Series("type", [default_type] * n, dtype=pl.Utf8))
