@@ -123,3 +123,11 @@ def test_xlsx_input_with_numeric_and_date_cells(tmp_path, capsys):
     out = pl.read_csv(capsys.readouterr().out.encode())
     assert out["class"].to_list() == ["Ⅳ类", "Ⅰ类"]
     assert out["nd_items"].to_list() == ["", "nh3_n"]
+
+
+def test_cwqi_river_level_without_river_column_exits_2(tmp_path, capsys):
+    path = tmp_path / "s.csv"
+    path.write_text("section,time,do,nh3_n\nA,2024-03-01,5,1\n", encoding="utf-8")
+    assert run(["cwqi", str(path), "--level", "river"]) == 2
+    assert "river" in capsys.readouterr().err
+    assert run(["cwqi", str(path)]) == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .errors import IndicatorInputError
+from .errors import IndicatorInputError, InputProblem
 from .io import read_table, write_table
 from .water_input import WaterConfig
 from .water_tables import ITEM_ALIASES, normalise_name
@@ -177,6 +177,9 @@ def handle_cwqi(args: argparse.Namespace) -> int:
         report = cwqi.cwqi_report(read_table(args.samples), args.period, water_type=args.water_type, config=config)
         if args.level == "all":
             return report
+        if f"{args.level}s" not in report:
+            raise IndicatorInputError(InputProblem(None, "river", None, "河流指数需要 river（河流）列",
+                                                   "river CWQI needs a river column"))
         return {f"{args.level}s": report[f"{args.level}s"]}
 
     return _run(args, compute)
