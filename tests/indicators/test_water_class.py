@@ -130,3 +130,8 @@ def test_non_detects_enter_means_at_half_the_detection_limit():
     assert aggregate(data, "month")["nh3_n"].to_list() == [pytest.approx(0.175)]
     zero = aggregate(data, "month", config=WaterConfig(nd_fraction=0.0))
     assert zero["nh3_n"].to_list() == [pytest.approx(0.15)]
+
+
+def test_an_item_not_monitored_in_a_period_is_not_called_a_non_detect():
+    data = {"section": ["A", "A"], "time": ["2024-03-01", "2024-04-01"], "nh3_n": ["<0.1", ""], "do": ["6", "6"]}
+    assert aggregate(data, "month")["nd_items"].to_list() == ["nh3_n", ""]

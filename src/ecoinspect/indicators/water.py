@@ -75,7 +75,6 @@ def item_class(item: str, values: Any, water_type: Any = "river", *, temperature
     assert spec.direction == GE
     ascending = np.asarray(spec.limits[::-1])  # 2, 3, 5, 6, 7.5
     classes = len(ascending) + 1 - np.searchsorted(ascending, c, side="right")
-    classes = np.where(classes == 0, 1, classes)
     if item == "do" and config is not None and config.do_saturation_class_i and temperature is not None:
         with np.errstate(invalid="ignore"):
             saturated = c >= 0.9 * do_saturation(temperature)
@@ -331,7 +330,8 @@ def mean_by_period(samples: Samples, period: str, extra_keys: tuple[str, ...] = 
     frame = with_period(frame, period)
     keys = [*group_columns(frame), *extra_keys, "period"]
     aggs = [clean_mean(k) for k in samples.items]
-    aggs += [pl.col(f"{k}_nd").filter(pl.col(k).is_not_null()).all().alias(f"{k}_nd") for k in samples.items]
+    aggs += [(pl.col(f"{k}_nd").filter(pl.col(k).is_not_null()).all() & pl.col(k).is_not_null().any())
+                .alias(f"{k}_nd") for k in samples.items]
     aggs += [pl.len().alias("n_samples"), pl.col("type").first(), pl.col("type").n_unique().alias("_types")]
     if "target_code" in frame.columns:
         aggs += [pl.col("target_code").drop_nulls().first(),

@@ -68,7 +68,8 @@ def _assess(sections: pl.DataFrame, items: tuple[str, ...], keys: list[str], con
         pl.col("type").first(),
         pl.col("type").n_unique().alias("_types"),
         *[clean_mean(k) for k in items],
-        *[pl.col(f"{k}_nd").filter(pl.col(k).is_not_null()).all().alias(f"{k}_nd") for k in items],
+        *[(pl.col(f"{k}_nd").filter(pl.col(k).is_not_null()).all() & pl.col(k).is_not_null().any())
+                .alias(f"{k}_nd") for k in items],
     ).sort(keys)
     mixed = counts.filter(pl.col("_types") > 1)
     if mixed.height:
