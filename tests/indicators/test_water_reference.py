@@ -183,3 +183,22 @@ def test_vectorised_classification_equals_the_scalar_reference(data):
     expected_worst = [max(reference_class(i, columns[i][r], types[r] == "lake") for i in columns) for r in range(n)]
     got_worst = result["class_code"].fill_null(0).to_list()
     assert got_worst == expected_worst
+
+
+@settings(max_examples=100, deadline=None)
+@given(item=st.sampled_from(sorted(LE_LIMITS)), data=st.data())
+def test_text_input_gives_the_reference_class(item, data):
+    from ecoinspect.indicators.water import WaterConfig, classify_samples
+
+    top = 3 * LE_LIMITS[item][-1]
+    values = data.draw(st.lists(st.one_of(st.floats(min_value=0.0, max_value=top, allow_nan=False),
+                                          st.sampled_from(LE_LIMITS[item])), min_size=1, max_size=20))
+    table = {"section": [f"S{i}" for i in range(len(values))], item: [repr(v) for v in values],
+             "type": ["river"] * len(values)}
+    out = classify_samples(table, config=WaterConfig(check_units=False))  # µg/L heuristic off: raw values
+    assert out["class_code"].to_list() == [reference_class(item, v) for v in values]
+
+
+def test_numpy_arrays_in():
+    result = classify({"nh3_n": np.array([0.15, 1.2, np.nan]), "do": np.array([7.5, 4.5, 8.0])})
+    assert result["class"].to_list() == ["Ⅰ类", "Ⅳ类", "Ⅰ类"]
