@@ -38,10 +38,18 @@ def as_frame(data) -> pl.DataFrame:
     if isinstance(data, pl.LazyFrame):
         return data.collect()
     if isinstance(data, Mapping):
-        return pl.DataFrame({k: (v if isinstance(v, pl.Series) else np.asarray(v)) for k, v in data.items()})
+        return pl.DataFrame([_as_series(k, v) for k, v in data.items()])
     if type(data).__module__.startswith("pandas"):
         return pl.from_pandas(data)
     raise TypeError("data must be a polars DataFrame, a mapping of column -> array, or a pandas DataFrame")
+
+
+def _as_series(name: str, values) -> pl.Series:
+    if isinstance(values, pl.Series):
+        return values.alias(name)
+    if isinstance(values, np.ndarray) and values.dtype != object:
+        return pl.Series(name, values)
+    return pl.Series(name, list(values), strict=False)
 
 
 def column_map(frame: pl.DataFrame) -> dict[str, str]:
@@ -148,19 +156,22 @@ def parse_concentrations(series: pl.Series, pollutant: str, *, co_unit: str = "m
             problems += _problems(negative, column, shown, "浓度不能为负值", "a concentration cannot be negative")
         if absurd.any():
             unit = "mg/m³" if pollutant == "co" else "µg/m³"
-            hint_zh = "；一氧化碳应以 mg/m³ 填报" if pollutant == "co" else ""
-            hint_en = "; CO must be given in mg/m³" if pollutant == "co" else ""
+            hint_zh = "；一氧化碳应以 mg/m³（而非 µg/m³）填报" if pollutant == "co" else ""
+            hint_en = "; CO must be given in mg/m³, not µg/m³" if pollutant == "co" else ""
             problems += _problems(absurd, column, shown, f"数值不合理（≥ {limit:g} {unit}）{hint_zh}",
                                   f"implausible value (>= {limit:g} {unit}){hint_en}")  # fmt: skip
-        values = np.where(in_range, values, np.nan)
     if pollutant == "co" and co_unit == "mg":
         problems += _co_unit_problems(values, column)
+    if problems:  # the caller raises; keep the bad cells out of any further arithmetic
+        values = np.where(in_range, values, np.nan)
     return Concentrations(values, missing, not_monitored, scaled, sticky), problems
 
 
 def _co_unit_problems(values: np.ndarray, column: str) -> list[InputProblem]:
     """CO in µg/m³ instead of mg/m³ shows as a median far above any real ambient level."""
-    if np.count_nonzero(values > CO_MEDIAN_UG_SUSPECT) * 2 <= np.count_nonzero(~np.isnan(values)):
+    with np.errstate(invalid="ignore"):
+        high = np.count_nonzero(values > CO_MEDIAN_UG_SUSPECT)
+    if high * 2 <= np.count_nonzero(np.isfinite(values)):
         return []
     median = float(np.nanmedian(values))
     return [InputProblem(
@@ -173,11 +184,11 @@ def _co_unit_problems(values: np.ndarray, column: str) -> list[InputProblem]:
 
 # --- times ------------------------------------------------------------------------------------------
 _TIME_FORMATS = (
-    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H%M",
-    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H", "%Y/%m/%d %H", "%Y%m%d%H%M", "%Y%m%d%H",
+    "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H%M",
+    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%dT%H:%M", "%Y%m%d%H%M",
 )  # fmt: skip
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
-_TZ_FORMATS = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z")
+_TZ_FORMATS = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z")
 
 
 def _local_naive(series: pl.Series) -> pl.Series:
@@ -200,6 +211,9 @@ def parse_times(series: pl.Series) -> tuple[pl.Series, list[InputProblem]]:
     text = series.cast(pl.Utf8).str.strip_chars()
     hour24 = text.str.contains(r"[ T]24(:?00){0,2}$").fill_null(False)
     base = pl.Series(column, text).str.replace(r"([ T])24((:?00){0,2})$", "${1}00${2}")
+    base = base.str.replace(r"^(\d{4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2})$", "${1}:00")  # "2026-03-10 12"
+    base = base.str.replace(r"^(\d{10})$", "${1}00")  # "2026031012" -> "202603101200"
+    base = base.str.replace(r"Z$", "+00:00")
     candidates = [base.str.to_datetime(f, strict=False, time_unit="us") for f in _TIME_FORMATS]
     candidates += [base.str.to_date(f, strict=False).cast(pl.Datetime("us")) for f in _DATE_FORMATS]
     for f in _TZ_FORMATS:

@@ -363,8 +363,10 @@ def _assemble(frame: pl.DataFrame, parts: list[tuple[np.ndarray | None, str, dic
     labels = _label_enum(all_terms)
     primary = np.where(no_aqi, null_code, res["primary"]).astype(np.uint32)
     exceeding = np.where(no_aqi | ~res["is_2012"], null_code, res["exceeding"]).astype(np.uint32)
-    new = [_series_with_nulls(f"iaqi_{t}", res["iaqi"][t], res["iaqi"][t] == NO_IAQI, pl.Int16)
-           for t in all_terms if t in res["iaqi"]]  # fmt: skip
+    # a stable schema: the daily O3 1-h column exists (all null) also when only HJ 633-2026 rows were computed
+    absent = np.full(n, NO_IAQI, dtype=np.int16)
+    new = [_series_with_nulls(f"iaqi_{t}", res["iaqi"].get(t, absent), res["iaqi"].get(t, absent) == NO_IAQI,
+                              pl.Int16) for t in all_terms]  # fmt: skip
     level_index = pl.Series(level)
     new += [
         _series_with_nulls("aqi", aqi, no_aqi, pl.Int16),

@@ -201,8 +201,9 @@ PLAUSIBLE_MAX: Final = {
     "so2": 20000.0, "no2": 20000.0, "o3": 10000.0, "o3_1h": 10000.0, "o3_8h": 10000.0,
     "pm10": 50000.0, "pm2_5": 30000.0, "co": 200.0,
 }  # fmt: skip
-# CO median above this (mg/m³) means the column is almost surely in µg/m³ (urban CO is ~0.3-3 mg/m³).
-CO_MEDIAN_UG_SUSPECT: Final = 20.0
+# CO median above this (mg/m³; the top of the daily CO table) means the column is surely in µg/m³:
+# ambient CO is ~0.2-5 mg/m³, i.e. 200-5000 µg/m³.
+CO_MEDIAN_UG_SUSPECT: Final = 60.0
 
 
 def check_standard(standard: str, *, allow_auto: bool = False) -> str:
