@@ -24,3 +24,17 @@ class WorkdayOverride(models.Model):
     def __str__(self) -> str:
         kind = _("工作日") if self.is_workday else _("休息日")
         return f"{self.date:%Y-%m-%d} {kind} {self.note}".strip()
+
+
+class NumberSequence(models.Model):
+    """Counters for human-readable record numbers (BY-ZG-2026-0001); one row per prefix and year."""
+
+    prefix = models.CharField(max_length=20)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="numbersequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from ecoinspect.common.permissions import has_perm
 
-#: A guard returns None when the move may go ahead, or the reason (already translated) why not.
-Guard = Callable[[models.Model, dict], str | None]
+#: A guard gets (record, payload, actor) and returns None when the move may go ahead, or the reason why not.
+Guard = Callable[[models.Model, dict, object], str | None]
 #: A need check returns True when the record (or the payload) supplies the thing the action needs.
 NeedCheck = Callable[[models.Model, dict], bool]
 
@@ -104,6 +104,9 @@ class Workflow:
     @property
     def actions(self) -> set[str]:
         return {t.action for t in self.transitions}
+
+    def action_label(self, action: str) -> str:
+        return next((str(t.label) for t in self.transitions if t.action == action and t.label), action)
 
     def lookup(self, state: str, action: str) -> T | None:
         return self._table.get((state, action))
@@ -207,7 +210,7 @@ def transition(
                 )
                 % {
                     "state": _state_label(obj, state_field, state),
-                    "action": action,
+                    "action": wf.action_label(action),
                     "action_en": action,
                     "state_en": state,
                 }
@@ -247,7 +250,7 @@ def transition(
             state,
         )
     for guard in t.guards:
-        reason = guard(obj, payload)
+        reason = guard(obj, payload, actor)
         if reason:
             raise _refuse(obj, wf, actor, action, TransitionIncomplete(str(reason), []), state)
 

@@ -61,8 +61,9 @@ def notification_send(
 
 
 def notification_queue(**kwargs) -> None:
-    """Send after the current transaction commits (immediately when there is none)."""
-    transaction.on_commit(lambda: notification_send(**kwargs))
+    """Send after the current transaction commits (immediately when there is none). A failure to notify
+    is logged and never undoes or interrupts the committed work."""
+    transaction.on_commit(lambda: notification_send(**kwargs), robust=True)
 
 
 def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:

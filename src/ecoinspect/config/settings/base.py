@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ecoinspect.orgs",
     "ecoinspect.audit",
     "ecoinspect.notifications",
+    "ecoinspect.ledger",
     "ecoinspect.dashboard",
     "ecoinspect.api",
 ]

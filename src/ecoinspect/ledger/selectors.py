@@ -1,0 +1,101 @@
+"""Reads of the rectification ledger. Everything starts from ``restrict()``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ecoinspect.audit.selectors import action_log_for
+from ecoinspect.common.permissions import restrict
+
+from . import deadlines
+from .models import Evidence, Problem, ProgressReport, SupervisionNotice
+from .workflow import PROBLEM_WORKFLOW
+
+
+def problem_queryset(*, user, perm: str = "view", today: dt.date | None = None) -> QuerySet[Problem]:
+    """Problems the user may ``perm``, with the warning colour computed for ``today``."""
+    today = today or timezone.localdate()
+    return restrict(Problem.objects.all(), user, perm).annotate(warning=deadlines.warning_expression(today))
+
+
+def problem_list(*, user, filters=None, today: dt.date | None = None) -> QuerySet[Problem]:
+    qs = (
+        problem_queryset(user=user, today=today)
+        .select_related("lead_unit", "town", "acceptance_unit")
+        .prefetch_related("cooperating_units")
+    )
+    return filters.filter_queryset(qs) if filters is not None else qs
+
+
+def problem_get(*, user, pk: int, perm: str = "view") -> Problem:
+    """One problem the user may see (raises Problem.DoesNotExist otherwise)."""
+    return (
+        problem_queryset(user=user, perm=perm)
+        .select_related("lead_unit", "town", "acceptance_unit", "supervising_unit", "registered_by")
+        .get(pk=pk)
+    )
+
+
+def problem_detail(*, user, pk: int) -> dict:
+    """Everything the problem page shows, in a fixed number of queries."""
+    problem = problem_get(user=user, pk=pk)
+    reports = list(
+        ProgressReport.objects.filter(problem=problem)
+        .select_related("unit", "reporter")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
+        .order_by("-cycle", "-reported_on", "-pk")
+    )
+    return {
+        "problem": problem,
+        "cooperating_units": list(problem.cooperating_units.all()),
+        "measures": list(problem.measures.select_related("owner_unit")),
+        "reports": reports,
+        "evidence": list(problem.evidence.select_related("uploaded_by", "unit").order_by("-cycle", "pk")),
+        "plans": list(problem.plans.select_related("submitted_by", "decided_by")),
+        "joint_actions": list(problem.joint_actions.prefetch_related("units").select_related("recorded_by")),
+        "acceptances": list(problem.acceptances.select_related("reviewer", "unit")),
+        "publicities": list(problem.publicities.select_related("published_by")),
+        "notices": list(problem.notices.select_related("unit")),
+        "timeline": list(action_log_for(obj=problem)[:200]),
+        "actions": PROBLEM_WORKFLOW.available(problem, user),
+        "warning": deadlines.warning_for(problem, timezone.localdate()),
+    }
+
+
+def notice_list(*, user, filters=None) -> QuerySet[SupervisionNotice]:
+    qs = restrict(SupervisionNotice.objects.select_related("unit", "issued_by"), user, "view").annotate(
+        problem_count=Count("problems")
+    )
+    return filters.filter_queryset(qs) if filters is not None else qs.order_by("-issued_at")
+
+
+def notice_get(*, user, pk: int) -> SupervisionNotice:
+    return restrict(
+        SupervisionNotice.objects.select_related("unit", "issued_by", "replied_by"), user, "view"
+    ).get(pk=pk)
+
+
+def evidence_get(*, user, pk: int) -> Evidence:
+    """An evidence file, for someone who may see its problem."""
+    visible = restrict(Problem.objects.all(), user, "view").values("pk")
+    return Evidence.objects.select_related("problem").get(pk=pk, problem_id__in=visible)
+
+
+def unit_queue_counts(*, user, unit, today: dt.date | None = None) -> dict:
+    """A unit's own list at a glance: what it leads / co-handles, due soon, overdue and warned."""
+    today = today or timezone.localdate()
+    qs = problem_queryset(user=user, today=today)
+    cooperating = Problem.cooperating_units.through.objects.filter(unit=unit).values("problem_id")
+    mine = qs.filter(Q(lead_unit=unit) | Q(pk__in=cooperating))
+    return mine.aggregate(
+        lead=Count("pk", filter=Q(lead_unit=unit)),
+        cooperating=Count("pk", filter=~Q(lead_unit=unit)),
+        open=Count("pk", filter=Q(status__in=("assigned", "rectifying"))),
+        red=Count("pk", filter=Q(warning="red")),
+        yellow=Count("pk", filter=Q(warning="yellow")),
+        blue=Count("pk", filter=Q(warning="blue")),
+        closed=Count("pk", filter=Q(status="closed")),
+    )

@@ -1,0 +1,69 @@
+"""Writes of the rectification ledger, one module per stage; import them from here."""
+
+from .evidence import evidence_add, evidence_verify, inspect_upload, max_upload_bytes
+from .notices import notice_close, notice_issue, notice_reply, notice_return
+from .problems import (
+    problem_assign,
+    problem_extend_deadline,
+    problem_pause,
+    problem_register,
+    problem_reroute,
+    problem_resume,
+    problem_start,
+    problem_update,
+    routing_propose,
+)
+from .progress import (
+    joint_action_record,
+    measure_add,
+    measure_complete,
+    progress_report_add,
+    special_plan_decide,
+    special_plan_submit,
+)
+from .review import (
+    PUBLICITY_PERIODS,
+    problem_accept,
+    problem_begin_review,
+    problem_close,
+    problem_reject,
+    problem_reopen,
+    problem_request_acceptance,
+    publicity_objection,
+    publicity_start,
+)
+
+__all__ = [
+    "PUBLICITY_PERIODS",
+    "evidence_add",
+    "evidence_verify",
+    "inspect_upload",
+    "joint_action_record",
+    "max_upload_bytes",
+    "measure_add",
+    "measure_complete",
+    "notice_close",
+    "notice_issue",
+    "notice_reply",
+    "notice_return",
+    "problem_accept",
+    "problem_assign",
+    "problem_begin_review",
+    "problem_close",
+    "problem_extend_deadline",
+    "problem_pause",
+    "problem_register",
+    "problem_reject",
+    "problem_reopen",
+    "problem_request_acceptance",
+    "problem_reroute",
+    "problem_resume",
+    "problem_start",
+    "problem_update",
+    "progress_report_add",
+    "publicity_objection",
+    "publicity_start",
+    "routing_propose",
+    "special_plan_decide",
+    "special_plan_submit",
+]

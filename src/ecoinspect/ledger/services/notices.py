@@ -1,0 +1,103 @@
+"""督办单: supervision notices to units with overdue or lagging problems, and their replies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoinspect.audit.context import acting_as
+from ecoinspect.audit.services import action_log_append
+from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.numbering import next_number
+from ecoinspect.common.workflow import transition
+from ecoinspect.notifications.services import notification_queue
+from ecoinspect.orgs.models import Unit
+
+from ..models import SupervisionNotice
+from ._base import require
+
+NUMBER_PREFIX = "DB"
+
+
+@transaction.atomic
+def notice_issue(*, actor, unit: Unit, problems, requirements: str, reply_due: dt.date) -> SupervisionNotice:
+    require(actor, "ledger.assign")
+    problems = list(problems)
+    errors = {}
+    if not problems:
+        errors["problems"] = _("请选择督办的问题。 / Choose the problems concerned.")
+    foreign = [
+        p.number
+        for p in problems
+        if p.lead_unit_id != unit.pk and unit.pk not in {u.pk for u in p.cooperating_units.all()}
+    ]
+    if foreign:
+        errors["problems"] = _("以下问题不由 %(u)s 牵头或配合：%(n)s / Not handled by %(u)s: %(n)s") % {
+            "u": unit,
+            "n": "、".join(foreign),
+        }
+    if not requirements.strip():
+        errors["requirements"] = _("请填写督办要求。 / The requirements are needed.")
+    if reply_due < timezone.localdate():
+        errors["reply_due"] = _("回复期限不能早于今天。 / The reply date cannot be in the past.")
+    if errors:
+        raise ServiceError(errors)
+    with acting_as(actor):
+        notice = SupervisionNotice.objects.create(
+            number=next_number(
+                NUMBER_PREFIX,
+                timezone.localdate().year,
+                taken=lambda n: SupervisionNotice.objects.filter(number=n).exists(),
+            ),
+            unit=unit,
+            requirements=requirements.strip(),
+            reply_due=reply_due,
+            issued_by=actor,
+        )
+        notice.problems.set(problems)
+        action_log_append(
+            action="ledger.notice.issued",
+            actor=actor,
+            obj=notice,
+            payload={"unit": unit.pk, "problems": [p.pk for p in problems], "reply_due": reply_due},
+        )
+        for problem in problems:
+            action_log_append(
+                action="ledger.problem.supervised",
+                actor=actor,
+                obj=problem,
+                payload={"notice": notice.number},
+            )
+        notification_queue(
+            recipients=[unit],
+            title=_("督办单 %(n)s") % {"n": notice.number},
+            obj=notice,
+            event="ledger.notice.issued",
+            body=requirements,
+        )
+    return notice
+
+
+@transaction.atomic
+def notice_reply(*, actor, notice: SupervisionNotice, reply: str) -> SupervisionNotice:
+    if not reply.strip():
+        raise ServiceError({"reply": _("请填写回复内容。 / The reply is required.")})
+    with acting_as(actor):
+        notice.reply = reply.strip()
+        notice.replied_by = actor
+        return transition(notice, action="reply", actor=actor)
+
+
+@transaction.atomic
+def notice_close(*, actor, notice: SupervisionNotice) -> SupervisionNotice:
+    with acting_as(actor):
+        return transition(notice, action="close", actor=actor)
+
+
+@transaction.atomic
+def notice_return(*, actor, notice: SupervisionNotice, reason: str) -> SupervisionNotice:
+    with acting_as(actor):
+        return transition(notice, action="return", actor=actor, payload={"reason": reason})

@@ -1,0 +1,484 @@
+"""Registering, routing, assigning and scheduling problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoinspect.audit.context import acting_as
+from ecoinspect.audit.services import action_log_append
+from ecoinspect.common.calendar import default_calendar
+from ecoinspect.common.choices import ProblemType
+from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.numbering import next_number
+from ecoinspect.common.permissions import has_perm
+from ecoinspect.common.workflow import transition
+from ecoinspect.notifications.services import notification_queue
+from ecoinspect.orgs.choices import TOWN_KINDS
+from ecoinspect.orgs.models import Unit
+from ecoinspect.orgs.selectors import sector_duty_match, town_from_address
+
+from .. import deadlines
+from ..choices import OPEN_STATES, DeadlineKind, HandlingMode, ProblemSource, ProblemStatus, Severity
+from ..models import Problem
+from ._base import bump_version, require
+
+NUMBER_PREFIX = "ZG"
+
+#: Fields the inspection office may edit after registration (status and dates have their own services).
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "source",
+    "source_ref",
+    "problem_types",
+    "severity",
+    "is_key",
+    "is_complex",
+    "handling_mode",
+    "address",
+    "town",
+    "supervising_unit",
+    "acceptance_unit",
+    "responsible_leader",
+    "responsible_person",
+    "contact_phone",
+    "target",
+)
+
+
+@dataclass
+class RoutingProposal:
+    """What the system proposes for a new problem, and why."""
+
+    lead_unit: Unit | None = None
+    town: Unit | None = None
+    reasons: list[str] = field(default_factory=list)
+    alternatives: list[Unit] = field(default_factory=list)
+
+
+def routing_propose(
+    *, title: str, description: str = "", address: str = "", problem_types=()
+) -> RoutingProposal:
+    text = " ".join(filter(None, [title, description, address]))
+    proposal = RoutingProposal()
+    matches = sector_duty_match(text=text, problem_types=list(problem_types))
+    if matches:
+        proposal.lead_unit = matches[0].duty.department
+        proposal.reasons.append(matches[0].reason)
+        proposal.alternatives = [
+            m.duty.department for m in matches[1:] if m.duty.department != proposal.lead_unit
+        ]
+    town = town_from_address(text=address or text)
+    if town is not None:
+        proposal.town = town
+        proposal.reasons.append(
+            _("地址“%(addr)s”位于 %(town)s") % {"addr": address or _("问题描述"), "town": town}
+        )
+    return proposal
+
+
+def _validate_schedule(
+    *, registered_on: dt.date, deadline_kind: str, deadline: dt.date | None
+) -> dt.date | None:
+    if deadline_kind not in DeadlineKind:
+        raise ServiceError({"deadline_kind": _("未知的整改时限类型。 / Unknown deadline kind.")})
+    if deadline_kind == DeadlineKind.LONG_TERM:
+        return None
+    if deadline_kind == DeadlineKind.IMMEDIATE and deadline is None:
+        return deadlines.immediate_deadline(registered_on)
+    if deadline is not None and deadline < registered_on:
+        raise ServiceError(
+            {
+                "deadline": _(
+                    "整改时限 %(d)s 早于登记日期 %(r)s。 / The deadline %(d)s is before registration on %(r)s."
+                )
+                % {"d": deadline, "r": registered_on}
+            }
+        )
+    return deadline
+
+
+def _validate_units(*, town, lead_unit, acceptance_unit, supervising_unit, cooperating_units) -> None:
+    errors = {}
+    if town is not None and town.kind not in TOWN_KINDS:
+        errors["town"] = _("“%(u)s”不是镇街。 / '%(u)s' is not a town or subdistrict.") % {"u": town}
+    for name, unit in (
+        ("lead_unit", lead_unit),
+        ("acceptance_unit", acceptance_unit),
+        ("supervising_unit", supervising_unit),
+    ):
+        if unit is not None and not unit.is_active:
+            errors[name] = _("单位“%(u)s”已停用。 / Unit '%(u)s' is inactive.") % {"u": unit}
+    if lead_unit is not None and any(u.pk == lead_unit.pk for u in cooperating_units):
+        errors["cooperating_units"] = _("牵头单位不能同时是配合单位。 / The lead unit cannot also cooperate.")
+    if errors:
+        raise ServiceError(errors)
+
+
+def _validate_types(problem_types) -> list[str]:
+    unknown = [t for t in problem_types if t not in ProblemType]
+    if unknown:
+        raise ServiceError(
+            {
+                "problem_types": _("未知问题类型：%(t)s / Unknown problem types: %(t)s")
+                % {"t": "、".join(unknown)}
+            }
+        )
+    return list(dict.fromkeys(problem_types))
+
+
+@transaction.atomic
+def problem_register(
+    *,
+    actor,
+    title: str,
+    source: str,
+    description: str = "",
+    source_ref: str = "",
+    problem_types=(),
+    severity: str = Severity.GENERAL,
+    is_key: bool = False,
+    is_complex: bool = False,
+    handling_mode: str = HandlingMode.DEADLINE,
+    address: str = "",
+    town: Unit | None = None,
+    lead_unit: Unit | None = None,
+    cooperating_units=(),
+    supervising_unit: Unit | None = None,
+    acceptance_unit: Unit | None = None,
+    responsible_leader: str = "",
+    responsible_person: str = "",
+    contact_phone: str = "",
+    target: str = "",
+    deadline_kind: str = DeadlineKind.DATE,
+    deadline: dt.date | None = None,
+    registered_on: dt.date | None = None,
+    number: str | None = None,
+    override_reason: str = "",
+) -> Problem:
+    """Register a problem. The lead department and the town are proposed when not given; choosing another
+    lead department than the proposal needs ``override_reason``. Unit staff may register only problems
+    their own unit leads (自查自纠); anything else needs the inspection office."""
+    if not (has_perm(actor, "ledger.assign") or has_perm(actor, "ledger.work")):
+        require(actor, "ledger.assign")
+    if source not in ProblemSource:
+        raise ServiceError({"source": _("未知问题来源“%(s)s”。 / Unknown source '%(s)s'.") % {"s": source}})
+    if not title.strip():
+        raise ServiceError({"title": _("请填写整改任务。 / The task is required.")})
+    registered_on = registered_on or timezone.localdate()
+    deadline = _validate_schedule(registered_on=registered_on, deadline_kind=deadline_kind, deadline=deadline)
+    problem_types = _validate_types(problem_types)
+    cooperating_units = list(cooperating_units)
+
+    proposal = routing_propose(
+        title=title, description=description, address=address, problem_types=problem_types
+    )
+    reasons = []
+    if lead_unit is None and proposal.lead_unit is not None:
+        lead_unit = proposal.lead_unit
+        reasons.append(_("系统推荐牵头单位：%(r)s") % {"r": proposal.reasons[0]})
+    elif lead_unit is not None and proposal.lead_unit is not None and lead_unit != proposal.lead_unit:
+        if not override_reason.strip():
+            raise ServiceError(
+                {
+                    "override_reason": _(
+                        "系统推荐的牵头单位是 %(p)s，改为 %(c)s 需填写理由。 / The proposal is %(p)s; give a reason for choosing %(c)s."
+                    )
+                    % {"p": proposal.lead_unit, "c": lead_unit}
+                }
+            )
+        reasons.append(
+            _("人工指定牵头单位 %(c)s（系统推荐 %(p)s），理由：%(why)s")
+            % {"c": lead_unit, "p": proposal.lead_unit, "why": override_reason}
+        )
+    elif lead_unit is not None:
+        reasons.append(
+            _("人工指定牵头单位 %(c)s") % {"c": lead_unit}
+            + (f"：{override_reason}" if override_reason else "")
+        )
+    if town is None and proposal.town is not None:
+        town = proposal.town
+        reasons.append(proposal.reasons[-1])
+    _validate_units(
+        town=town,
+        lead_unit=lead_unit,
+        acceptance_unit=acceptance_unit,
+        supervising_unit=supervising_unit,
+        cooperating_units=cooperating_units,
+    )
+    if number:
+        if Problem.objects.filter(number=number).exists():
+            raise ServiceError(
+                {
+                    "number": _("问题编号“%(n)s”已存在。 / Problem number '%(n)s' already exists.")
+                    % {"n": number}
+                }
+            )
+    else:
+        number = next_number(
+            NUMBER_PREFIX, registered_on.year, taken=lambda n: Problem.objects.filter(number=n).exists()
+        )
+
+    with acting_as(actor):
+        problem = Problem.objects.create(
+            number=number,
+            title=title.strip(),
+            description=description,
+            source=source,
+            source_ref=source_ref,
+            problem_types=problem_types,
+            severity=severity,
+            is_key=is_key,
+            is_complex=is_complex,
+            handling_mode=handling_mode,
+            address=address,
+            town=town,
+            lead_unit=lead_unit,
+            supervising_unit=supervising_unit,
+            acceptance_unit=acceptance_unit,
+            routing_reason="；".join(reasons),
+            responsible_leader=responsible_leader,
+            responsible_person=responsible_person,
+            contact_phone=contact_phone,
+            target=target,
+            deadline_kind=deadline_kind,
+            deadline=deadline,
+            registered_on=registered_on,
+            registered_by=actor,
+        )
+        if cooperating_units:
+            problem.cooperating_units.set(cooperating_units)
+        if not has_perm(actor, "ledger.assign") and not has_perm(actor, "ledger.work", problem):
+            raise ServiceError(
+                {
+                    "lead_unit": _(
+                        "单位只能登记本单位牵头的问题。 / A unit may register only problems it leads."
+                    )
+                }
+            )
+        action_log_append(
+            action="ledger.problem.registered",
+            actor=actor,
+            obj=problem,
+            payload={
+                "source": source,
+                "lead_unit": lead_unit.pk if lead_unit else None,
+                "routing": problem.routing_reason,
+            },
+        )
+    return problem
+
+
+@transaction.atomic
+def problem_update(*, actor, problem: Problem, expected_version: int | None = None, **changes) -> Problem:
+    """Edit descriptive fields (the inspection office). A stale ``expected_version`` raises ConcurrentEdit."""
+    require(actor, "ledger.assign", problem)
+    unknown = set(changes) - set(EDITABLE_FIELDS) - {"cooperating_units"}
+    if unknown:
+        raise TypeError(f"problem_update got fields it may not change: {sorted(unknown)}")
+    if problem.status == ProblemStatus.CLOSED:
+        raise ServiceError(
+            _(
+                "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
+            )
+        )
+    if "problem_types" in changes:
+        changes["problem_types"] = _validate_types(changes["problem_types"])
+    cooperating = changes.pop("cooperating_units", None)
+    _validate_units(
+        town=changes.get("town", problem.town),
+        lead_unit=problem.lead_unit,
+        acceptance_unit=changes.get("acceptance_unit", problem.acceptance_unit),
+        supervising_unit=changes.get("supervising_unit", problem.supervising_unit),
+        cooperating_units=cooperating if cooperating is not None else [],
+    )
+    bump_version(problem, expected_version)
+    with acting_as(actor):
+        changed = sorted(k for k, v in changes.items() if getattr(problem, k) != v)
+        for key, value in changes.items():
+            setattr(problem, key, value)
+        problem.save()
+        if cooperating is not None and set(problem.cooperating_units.values_list("pk", flat=True)) != {
+            u.pk for u in cooperating
+        }:
+            problem.cooperating_units.set(cooperating)
+            changed.append("cooperating_units")
+        action_log_append(
+            action="ledger.problem.updated", actor=actor, obj=problem, payload={"fields": changed}
+        )
+    return problem
+
+
+def _set_milestones(problem: Problem, start: dt.date) -> None:
+    problem.blue_on, problem.yellow_on = deadlines.milestones(start, problem.deadline)
+
+
+@transaction.atomic
+def problem_assign(*, actor, problem: Problem, expected_version: int | None = None) -> Problem:
+    """交办: the lead unit, acceptance unit and a deadline must be set; the warning clock starts today."""
+    bump_version(problem, expected_version)
+    with acting_as(actor):
+        _set_milestones(problem, timezone.localdate())
+        return transition(
+            problem,
+            action="assign",
+            actor=actor,
+            payload={"lead_unit": problem.lead_unit_id, "deadline": problem.deadline},
+        )
+
+
+@transaction.atomic
+def problem_reroute(
+    *,
+    actor,
+    problem: Problem,
+    lead_unit: Unit,
+    reason: str,
+    cooperating_units=None,
+    expected_version: int | None = None,
+) -> Problem:
+    """改派: another lead unit (and optionally other cooperating units). The old routing stays in the log."""
+    require(actor, "ledger.assign", problem)
+    if problem.status not in (ProblemStatus.REGISTERED, *OPEN_STATES):
+        raise ServiceError(
+            _("只有尚在整改的问题可以改派。 / Only problems still being rectified can be re-routed.")
+        )
+    if not reason.strip():
+        raise ServiceError({"reason": _("改派须填写理由。 / Re-routing needs a reason.")})
+    cooperating = (
+        list(cooperating_units)
+        if cooperating_units is not None
+        else [u for u in problem.cooperating_units.all() if u.pk != lead_unit.pk]
+    )
+    _validate_units(
+        town=problem.town,
+        lead_unit=lead_unit,
+        acceptance_unit=problem.acceptance_unit,
+        supervising_unit=problem.supervising_unit,
+        cooperating_units=cooperating,
+    )
+    bump_version(problem, expected_version)
+    old_lead = problem.lead_unit
+    old_cooperating = sorted(problem.cooperating_units.values_list("pk", flat=True))
+    with acting_as(actor):
+        problem.lead_unit = lead_unit
+        problem.routing_reason = (problem.routing_reason + "；" if problem.routing_reason else "") + _(
+            "%(when)s 由 %(old)s 改派至 %(new)s：%(why)s"
+        ) % {"when": timezone.localdate(), "old": old_lead, "new": lead_unit, "why": reason}
+        problem.save()
+        problem.cooperating_units.set(cooperating)
+        action_log_append(
+            action="ledger.problem.rerouted",
+            actor=actor,
+            obj=problem,
+            payload={
+                "from_lead": old_lead.pk if old_lead else None,
+                "to_lead": lead_unit.pk,
+                "from_cooperating": old_cooperating,
+                "to_cooperating": sorted(u.pk for u in cooperating),
+                "reason": reason,
+            },
+        )
+        notification_queue(
+            recipients=[lead_unit, *cooperating],
+            title=_("改派：%(p)s") % {"p": problem},
+            obj=problem,
+            event="ledger.problem.rerouted",
+            body=reason,
+        )
+    return problem
+
+
+@transaction.atomic
+def problem_start(*, actor, problem: Problem) -> Problem:
+    with acting_as(actor):
+        return transition(problem, action="start", actor=actor)
+
+
+@transaction.atomic
+def problem_extend_deadline(
+    *, actor, problem: Problem, new_deadline: dt.date, reason: str, expected_version: int | None = None
+) -> Problem:
+    """Approve a later deadline (延期). The warning milestones are recomputed from the assignment date."""
+    require(actor, "ledger.assign", problem)
+    if problem.status not in (ProblemStatus.REGISTERED, *OPEN_STATES):
+        raise ServiceError(
+            _("该问题已完成整改，不能调整时限。 / The rectification is finished; the deadline is fixed.")
+        )
+    if problem.deadline_kind == DeadlineKind.LONG_TERM:
+        raise ServiceError(_("长期坚持类问题没有整改时限。 / Long-term items have no deadline."))
+    if not reason.strip():
+        raise ServiceError({"reason": _("调整时限须填写理由。 / A new deadline needs a reason.")})
+    if new_deadline < problem.registered_on or (problem.deadline and new_deadline <= problem.deadline):
+        raise ServiceError(
+            {
+                "new_deadline": _("新时限须晚于原时限 %(d)s。 / The new deadline must be after %(d)s.")
+                % {"d": problem.deadline}
+            }
+        )
+    bump_version(problem, expected_version)
+    with acting_as(actor):
+        old = problem.deadline
+        problem.deadline = new_deadline
+        problem.deadline_kind = DeadlineKind.DATE
+        start = timezone.localdate(problem.assigned_at) if problem.assigned_at else problem.registered_on
+        _set_milestones(problem, start)
+        problem.save()
+        action_log_append(
+            action="ledger.problem.deadline_extended",
+            actor=actor,
+            obj=problem,
+            payload={"from": old, "to": new_deadline, "reason": reason},
+        )
+    return problem
+
+
+@transaction.atomic
+def problem_pause(*, actor, problem: Problem, reason: str) -> Problem:
+    """暂停计时: e.g. waiting for a court ruling. No warnings while paused."""
+    require(actor, "ledger.assign", problem)
+    if problem.status not in OPEN_STATES or problem.paused_at is not None:
+        raise ServiceError(
+            _("只有正在整改且未暂停的问题可以暂停计时。 / Only running problems can be paused.")
+        )
+    if not reason.strip():
+        raise ServiceError({"reason": _("暂停计时须填写理由。 / Pausing needs a reason.")})
+    with acting_as(actor):
+        problem.paused_at = timezone.localdate()
+        problem.pause_reason = reason
+        problem.save()
+        action_log_append(
+            action="ledger.problem.paused", actor=actor, obj=problem, payload={"reason": reason}
+        )
+    return problem
+
+
+@transaction.atomic
+def problem_resume(*, actor, problem: Problem) -> Problem:
+    """Restart the clock; the deadline and milestones move by the working days spent paused."""
+    require(actor, "ledger.assign", problem)
+    if problem.paused_at is None:
+        raise ServiceError(_("该问题未暂停计时。 / The clock is not paused."))
+    cal = default_calendar()
+    today = timezone.localdate()
+    lost = cal.workdays_between(problem.paused_at, today)
+    with acting_as(actor):
+        if problem.deadline is not None:
+            problem.deadline = cal.add_workdays(problem.deadline, lost)
+        for name in ("blue_on", "yellow_on"):
+            if getattr(problem, name) is not None:
+                setattr(problem, name, cal.add_workdays(getattr(problem, name), lost))
+        paused_from, problem.paused_at, problem.pause_reason = problem.paused_at, None, ""
+        problem.save()
+        action_log_append(
+            action="ledger.problem.resumed",
+            actor=actor,
+            obj=problem,
+            payload={"paused_from": paused_from, "workdays_added": lost, "deadline": problem.deadline},
+        )
+    return problem

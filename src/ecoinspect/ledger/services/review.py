@@ -1,0 +1,228 @@
+"""From the unit's request for acceptance to closing (销号), and reopening (反弹)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoinspect.audit.context import acting_as
+from ecoinspect.common.calendar import default_calendar
+from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.workflow import transition
+
+from .. import deadlines
+from ..choices import AcceptanceMethod, DeadlineKind, ProblemStatus, ProgressStatus
+from ..models import Acceptance, Problem, Publicity
+from ._base import actor_unit, bump_version, require
+
+#: 公示期: "10 个工作日" or "2 周" (14 calendar days), per the closing-notice practice.
+PUBLICITY_PERIODS = {"10_workdays": _("10 个工作日"), "2_weeks": _("2 周")}
+
+
+def publicity_end(starts_on: dt.date, period: str) -> dt.date:
+    if period == "10_workdays":
+        cal = default_calendar()
+        return (
+            cal.add_workdays(starts_on, 9) if cal.is_workday(starts_on) else cal.add_workdays(starts_on, 10)
+        )
+    if period == "2_weeks":
+        return starts_on + dt.timedelta(days=13)
+    raise ServiceError(
+        {
+            "period": _(
+                "公示期只能是 10 个工作日或 2 周。 / The publicity period is 10 working days or 2 weeks."
+            )
+        }
+    )
+
+
+@transaction.atomic
+def problem_request_acceptance(*, actor, problem: Problem, expected_version: int | None = None) -> Problem:
+    """申请验收: the lead unit says the work is done (needs this cycle's evidence and a progress report)."""
+    bump_version(problem, expected_version)
+    with acting_as(actor):
+        problem.progress_status = ProgressStatus.COMPLETED
+        return transition(problem, action="request_acceptance", actor=actor)
+
+
+@transaction.atomic
+def problem_begin_review(*, actor, problem: Problem) -> Problem:
+    with acting_as(actor):
+        return transition(problem, action="begin_review", actor=actor)
+
+
+def _acceptance(*, actor, problem, passed: bool, accepted_on, method, opinion) -> Acceptance:
+    require(actor, "ledger.review", problem)
+    errors = {}
+    if method not in AcceptanceMethod:
+        errors["method"] = _("验收方式只能是现场核查或资料审核。 / The method is on-site or documents.")
+    if not opinion.strip():
+        errors["opinion"] = _("请填写验收意见。 / The opinion is required.")
+    if accepted_on > timezone.localdate():
+        errors["accepted_on"] = _("验收日期不能晚于今天。 / The acceptance date cannot be in the future.")
+    elif problem.completed_at and accepted_on < timezone.localdate(problem.completed_at):
+        errors["accepted_on"] = _("验收日期早于申请验收日期。 / The acceptance date is before the request.")
+    if errors:
+        raise ServiceError(errors)
+    return Acceptance.objects.create(
+        problem=problem,
+        cycle=problem.cycle,
+        passed=passed,
+        accepted_on=accepted_on,
+        method=method,
+        opinion=opinion.strip(),
+        reviewer=actor,
+        unit=actor_unit(actor, problem),
+    )
+
+
+@transaction.atomic
+def problem_accept(*, actor, problem: Problem, accepted_on: dt.date, method: str, opinion: str) -> Problem:
+    """验收通过: the reviewer of the acceptance unit records the date, method and opinion."""
+    if problem.status not in (ProblemStatus.COMPLETED, ProblemStatus.ACCEPTING):
+        with acting_as(actor):
+            return transition(problem, action="accept", actor=actor)  # raises the workflow's own message
+    with acting_as(actor):
+        acceptance = _acceptance(
+            actor=actor, problem=problem, passed=True, accepted_on=accepted_on, method=method, opinion=opinion
+        )
+        return transition(
+            problem,
+            action="accept",
+            actor=actor,
+            payload={"acceptance": acceptance.pk, "method": method, "opinion": opinion},
+        )
+
+
+@transaction.atomic
+def problem_reject(*, actor, problem: Problem, accepted_on: dt.date, method: str, reason: str) -> Problem:
+    """验收不通过: back to rectifying with the reasons."""
+    if problem.status not in (ProblemStatus.COMPLETED, ProblemStatus.ACCEPTING):
+        with acting_as(actor):
+            return transition(problem, action="reject", actor=actor, payload={"reason": reason})
+    if not reason.strip():
+        raise ServiceError({"reason": _("退回须填写理由。 / Rejecting needs the reasons.")})
+    with acting_as(actor):
+        acceptance = _acceptance(
+            actor=actor, problem=problem, passed=False, accepted_on=accepted_on, method=method, opinion=reason
+        )
+        problem.progress_status = ProgressStatus.BEHIND
+        return transition(
+            problem, action="reject", actor=actor, payload={"acceptance": acceptance.pk, "reason": reason}
+        )
+
+
+@transaction.atomic
+def publicity_start(
+    *, actor, problem: Problem, starts_on: dt.date, period: str, channel: str, objection_phone: str
+) -> Problem:
+    """发布销号公示: the period (10 working days or 2 weeks) and the phone for objections."""
+    require(actor, "ledger.publish", problem)
+    errors = {}
+    if period not in PUBLICITY_PERIODS:
+        errors["period"] = _(
+            "公示期只能是 10 个工作日或 2 周。 / The publicity period is 10 working days or 2 weeks."
+        )
+    if not channel.strip():
+        errors["channel"] = _(
+            "请填写公示渠道（如区政府网站）。 / Give the channel (e.g. the district website)."
+        )
+    digits = [c for c in objection_phone if c.isdigit()]
+    if len(digits) < 7:
+        errors["objection_phone"] = _(
+            "请填写有效的异议受理电话。 / Give a valid phone number for objections."
+        )
+    if starts_on < timezone.localdate() - dt.timedelta(days=30):
+        errors["starts_on"] = _("公示开始日期过早。 / The start date is too far in the past.")
+    if errors:
+        raise ServiceError(errors)
+    with acting_as(actor):
+        if problem.status == ProblemStatus.ACCEPTED:
+            Publicity.objects.create(
+                problem=problem,
+                cycle=problem.cycle,
+                starts_on=starts_on,
+                ends_on=publicity_end(starts_on, period),
+                period_rule=period,
+                channel=channel.strip(),
+                objection_phone=objection_phone.strip(),
+                published_by=actor,
+            )
+        return transition(
+            problem, action="start_publicity", actor=actor, payload={"starts_on": starts_on, "period": period}
+        )
+
+
+@transaction.atomic
+def publicity_objection(*, actor, problem: Problem, note: str, upheld: bool) -> Problem:
+    """An objection during publicity: upheld → back to rectifying; dismissed → recorded, closing may go on."""
+    require(actor, "ledger.publish", problem)
+    if problem.status != ProblemStatus.PUBLICITY:
+        raise ServiceError(_("问题不在公示期。 / The problem is not in publicity."))
+    if not note.strip():
+        raise ServiceError({"note": _("请填写异议情况。 / Describe the objection.")})
+    publicity = problem.publicities.filter(cycle=problem.cycle).order_by("-pk").first()
+    from ecoinspect.audit.services import action_log_append
+
+    with acting_as(actor):
+        publicity.objection_note = (
+            publicity.objection_note + "\n" if publicity.objection_note else ""
+        ) + note.strip()
+        publicity.objection_received = upheld
+        publicity.save()
+        if upheld:
+            problem.progress_status = ProgressStatus.BEHIND
+            return transition(problem, action="uphold_objection", actor=actor, payload={"reason": note})
+        action_log_append(
+            action="ledger.publicity.objection_dismissed", actor=actor, obj=problem, payload={"reason": note}
+        )
+    return problem
+
+
+@transaction.atomic
+def problem_close(*, actor, problem: Problem) -> Problem:
+    """销号: the publicity period is over without an upheld objection."""
+    with acting_as(actor):
+        problem.progress_status = ProgressStatus.ACCEPTED_CLOSED
+        return transition(problem, action="close", actor=actor)
+
+
+@transaction.atomic
+def problem_reopen(*, actor, problem: Problem, reason: str, new_deadline: dt.date | None) -> Problem:
+    """反弹重启: a new cycle begins; earlier evidence, acceptance and publicity stay attached to their cycle."""
+    require(actor, "ledger.assign", problem)
+    if problem.status != ProblemStatus.CLOSED:
+        with acting_as(actor):
+            return transition(problem, action="reopen", actor=actor, payload={"reason": reason})
+    today = timezone.localdate()
+    if problem.deadline_kind != DeadlineKind.LONG_TERM and (new_deadline is None or new_deadline <= today):
+        raise ServiceError(
+            {
+                "new_deadline": _(
+                    "反弹重启须给出今天之后的新整改时限。 / Reopening needs a new deadline after today."
+                )
+            }
+        )
+    with acting_as(actor):
+        previous_cycle = problem.cycle
+        problem.cycle += 1
+        problem.progress_status = ProgressStatus.NOT_STARTED
+        problem.deadline = new_deadline if problem.deadline_kind != DeadlineKind.LONG_TERM else None
+        if problem.deadline_kind == DeadlineKind.IMMEDIATE:
+            problem.deadline_kind = DeadlineKind.DATE
+        problem.blue_on, problem.yellow_on = deadlines.milestones(today, problem.deadline)
+        problem.closed_at = None
+        return transition(
+            problem,
+            action="reopen",
+            actor=actor,
+            payload={
+                "reason": reason,
+                "previous_cycle": previous_cycle,
+                "cycle": problem.cycle,
+                "new_deadline": problem.deadline,
+            },
+        )

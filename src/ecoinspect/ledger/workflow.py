@@ -1,0 +1,266 @@
+"""The only place that says what may happen to a problem and to a supervision notice (DESIGN.md §7).
+
+REGISTERED → ASSIGNED → RECTIFYING → COMPLETED (acceptance requested) → ACCEPTING → ACCEPTED
+→ PUBLICITY → CLOSED. The reviewer may reject back to RECTIFYING; an upheld objection during publicity
+returns the problem to RECTIFYING; a closed problem can be reopened (反弹) and starts a new cycle.
+ACCEPTED (验收通过待公示) is a state DESIGN.md does not list: the issue has the reviewer accept and the
+publisher start the publicity, so the problem waits between the two.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecoinspect.common.permissions import user_scope
+from ecoinspect.common.workflow import T, Workflow
+
+from .choices import DeadlineKind, NoticeStatus, PlanStatus
+from .choices import ProblemStatus as S
+
+
+def _key_needs_approved_plan(problem, payload, actor):
+    if problem.is_key and not problem.plans.filter(status=PlanStatus.APPROVED).exists():
+        return _(
+            "重点问题须先提交并经批准专项整改方案。 / A key problem needs an approved special rectification plan first."
+        )
+    return None
+
+
+def _complex_needs_joint_action(problem, payload, actor):
+    if problem.is_complex and not problem.joint_actions.exists():
+        return _(
+            "复杂问题须先录入联合执法情况。 / A complex problem needs its joint-enforcement actions recorded first."
+        )
+    return None
+
+
+def _not_long_term(problem, payload, actor):
+    if problem.deadline_kind == DeadlineKind.LONG_TERM:
+        return _(
+            "长期坚持类问题保持整改状态并定期报送进展，不申请验收。 / Long-term items stay open with periodic reports."
+        )
+    return None
+
+
+def _lead_unit_only(problem, payload, actor):
+    scope = user_scope(actor, "ledger.work")
+    if scope.everything or problem.lead_unit_id in scope.unit_ids:
+        return None
+    return _("只有牵头单位可以申请验收。 / Only the lead unit may request acceptance.")
+
+
+def _measures_done(problem, payload, actor):
+    open_measures = problem.measures.filter(done_on__isnull=True).count()
+    if open_measures:
+        return _("还有 %(n)s 项整改措施未完成。 / %(n)s measures are not done yet.") % {"n": open_measures}
+    return None
+
+
+def _publicity_over_without_objection(problem, payload, actor):
+    publicity = problem.publicities.filter(cycle=problem.cycle).order_by("-pk").first()
+    if publicity is None:
+        return _("尚未公示。 / Not yet published.")
+    if publicity.objection_received:
+        return _("公示期间收到异议，须先处理异议。 / An objection was received during publicity.")
+    if timezone.localdate() <= publicity.ends_on:
+        return _("公示期至 %(d)s 结束，期满后方可销号。 / Publicity runs until %(d)s.") % {
+            "d": publicity.ends_on
+        }
+    return None
+
+
+def _has_evidence(problem, payload) -> bool:
+    return problem.evidence.filter(cycle=problem.cycle).exists()
+
+
+def _has_current(relation: str):
+    def check(problem, payload) -> bool:
+        return getattr(problem, relation).filter(cycle=problem.cycle).exists()
+
+    return check
+
+
+PROBLEM_WORKFLOW = Workflow(
+    namespace="ledger.problem",
+    transitions=[
+        T(
+            "assign",
+            S.REGISTERED,
+            S.ASSIGNED,
+            perm="ledger.assign",
+            needs=("lead_unit", "acceptance_unit", "deadline_set"),
+            label=_("交办"),
+            event="assigned",
+        ),
+        T(
+            "start",
+            S.ASSIGNED,
+            S.RECTIFYING,
+            perm="ledger.work",
+            guards=(_key_needs_approved_plan,),
+            label=_("开始整改"),
+            event="started",
+        ),
+        T(
+            "request_acceptance",
+            S.RECTIFYING,
+            S.COMPLETED,
+            perm="ledger.work",
+            needs=("evidence", "final_report"),
+            guards=(
+                _lead_unit_only,
+                _not_long_term,
+                _measures_done,
+                _key_needs_approved_plan,
+                _complex_needs_joint_action,
+            ),
+            label=_("申请验收"),
+            event="acceptance_requested",
+            style="success",
+        ),
+        T(
+            "begin_review",
+            S.COMPLETED,
+            S.ACCEPTING,
+            perm="ledger.review",
+            label=_("开始验收"),
+            event="review_started",
+        ),
+        T(
+            "accept",
+            (S.COMPLETED, S.ACCEPTING),
+            S.ACCEPTED,
+            perm="ledger.review",
+            needs=("acceptance",),
+            label=_("验收通过"),
+            event="accepted",
+            style="success",
+        ),
+        T(
+            "reject",
+            (S.COMPLETED, S.ACCEPTING),
+            S.RECTIFYING,
+            perm="ledger.review",
+            needs=("reason", "acceptance"),
+            label=_("验收退回"),
+            event="rejected",
+            style="danger",
+        ),
+        T(
+            "start_publicity",
+            S.ACCEPTED,
+            S.PUBLICITY,
+            perm="ledger.publish",
+            needs=("publicity",),
+            label=_("发布销号公示"),
+            event="publicity_started",
+        ),
+        T(
+            "uphold_objection",
+            S.PUBLICITY,
+            S.RECTIFYING,
+            perm="ledger.publish",
+            needs=("reason",),
+            label=_("异议成立，退回整改"),
+            event="objection_upheld",
+            style="danger",
+        ),
+        T(
+            "close",
+            S.PUBLICITY,
+            S.CLOSED,
+            perm="ledger.publish",
+            guards=(_publicity_over_without_objection,),
+            label=_("销号"),
+            event="closed",
+            style="dark",
+        ),
+        T(
+            "reopen",
+            S.CLOSED,
+            S.RECTIFYING,
+            perm="ledger.assign",
+            needs=("reason",),
+            label=_("反弹重启"),
+            event="reopened",
+            style="danger",
+        ),
+    ],
+    stage_timestamps={
+        S.ASSIGNED: "assigned_at",
+        S.RECTIFYING: "rectifying_at",
+        S.COMPLETED: "completed_at",
+        S.ACCEPTED: "accepted_at",
+        S.PUBLICITY: "publicity_at",
+        S.CLOSED: "closed_at",
+    },
+    need_checks={
+        "deadline_set": lambda p, payload: (
+            p.deadline_kind == DeadlineKind.LONG_TERM or p.deadline is not None
+        ),
+        "evidence": _has_evidence,
+        "final_report": lambda p, payload: p.reports.filter(cycle=p.cycle).exists(),
+        "acceptance": _has_current("acceptances"),
+        "publicity": _has_current("publicities"),
+        "reason": lambda p, payload: bool((payload.get("reason") or "").strip()),
+    },
+    need_labels={
+        "deadline_set": _("整改时限"),
+        "evidence": _("本轮佐证材料"),
+        "final_report": _("进展报送"),
+        "acceptance": _("验收记录"),
+        "publicity": _("公示信息"),
+        "reason": _("理由"),
+    },
+    notify=lambda problem, t, actor: _problem_recipients(problem, t),
+)
+
+
+def _problem_recipients(problem, t):
+    """Who hears of a move: the units that must act next."""
+    if t.target in (S.ASSIGNED, S.RECTIFYING):
+        units = [problem.lead_unit, *problem.cooperating_units.all()]
+    elif t.target in (S.COMPLETED,):
+        units = [problem.acceptance_unit]
+    else:
+        units = [problem.lead_unit]
+    return [u for u in units if u is not None]
+
+
+NOTICE_WORKFLOW = Workflow(
+    namespace="ledger.notice",
+    transitions=[
+        T(
+            "reply",
+            NoticeStatus.ISSUED,
+            NoticeStatus.REPLIED,
+            perm="ledger.work",
+            needs=("reply",),
+            label=_("回复督办"),
+            event="replied",
+        ),
+        T(
+            "close",
+            NoticeStatus.REPLIED,
+            NoticeStatus.CLOSED,
+            perm="ledger.assign",
+            label=_("督办办结"),
+            event="closed",
+        ),
+        T(
+            "return",
+            NoticeStatus.REPLIED,
+            NoticeStatus.ISSUED,
+            perm="ledger.assign",
+            needs=("reason",),
+            label=_("回复不满意，退回"),
+            event="returned",
+            style="danger",
+        ),
+    ],
+    stage_timestamps={NoticeStatus.REPLIED: "replied_at", NoticeStatus.CLOSED: "closed_at"},
+    need_checks={"reason": lambda n, payload: bool((payload.get("reason") or "").strip())},
+    need_labels={"reason": _("理由")},
+    notify=lambda notice, t, actor: [notice.unit],
+)
