@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("orgs/", include("ecoinspect.orgs.urls")),
+    path("ledger/", include("ecoinspect.ledger.urls")),
     path("audit/", include("ecoinspect.audit.urls")),
     path("notifications/", include("ecoinspect.notifications.urls")),
     path("", include("ecoinspect.dashboard.urls")),
