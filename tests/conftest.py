@@ -1,0 +1,108 @@
+"""Fixtures shared by the whole suite: the district's units, people in every role, a logged-in client."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(os.environ.get("ECOINSPECT_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+
+
+@pytest.fixture
+def structure(db):
+    """Baiyun's real units and the default 三管三必须 matrix, as `ecoinspect orgs load-structure` loads them."""
+    from ecoinspect.orgs.management.commands.orgs import load_structure
+    from ecoinspect.orgs.models import Unit
+
+    load_structure()
+    return {u.code: u for u in Unit.objects.all()}
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("name", unit, role) → a user with one membership (password "pw-Baiyun-2026")."""
+    from ecoinspect.orgs.models import Membership, User
+
+    def make(username: str, unit=None, role: str | None = None, **extra):
+        user = User.objects.create_user(username=username, password="pw-Baiyun-2026", full_name=extra.pop("full_name", username), **extra)
+        if unit is not None and role is not None:
+            Membership.objects.create(user=user, unit=unit, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def people(structure, make_user):
+    """One person per role, in the units the demo uses; plus staff of a second department and subdistrict."""
+    u = structure
+    return {
+        "coordinator": make_user("coordinator", u["yingjianban"], "coordinator"),
+        "leader": make_user("leader", u["baiyun"], "leader"),
+        "water": make_user("water", u["swj"], "staff"),
+        "housing": make_user("housing", u["zjj"], "staff"),
+        "sanyuanli": make_user("sanyuanli", u["sanyuanli"], "staff"),
+        "jingtai": make_user("jingtai", u["jingtai"], "staff"),
+        "taihe": make_user("taihe", u["taihe"], "staff"),
+        "reviewer": make_user("reviewer", u["sthj"], "reviewer"),
+        "publisher": make_user("publisher", u["yingjianban"], "publisher"),
+        "auditor": make_user("auditor", u["baiyun"], "auditor"),
+        "nobody": make_user("nobody"),
+    }
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → the test client, logged in as that user."""
+
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do
+
+
+@pytest.fixture(autouse=True)
+def _isolated_registries():
+    """Process-wide registries a test may change: the queue's sources and the calendar's override cache.
+
+    A rolled-back test transaction does not fire the signals that clear the calendar cache, so each test
+    starts and ends with an empty cache; queue registrations made by a test are undone after it.
+    """
+    from ecoinspect.common import calendar, queues
+
+    saved = queues.sources()
+    calendar.invalidate_cache()
+    yield
+    queues._SOURCES[:] = saved
+    calendar.invalidate_cache()
+
+
+@pytest.fixture
+def ticket_queue():
+    """The test-only Ticket registered with 我的待办 for the length of one test."""
+    from ecoinspect.common import queues
+    from tests.testapp.models import Ticket
+
+    queues.register(Ticket, label="测试工单")
+    yield Ticket
+    queues.unregister(Ticket)
+
+
+@pytest.fixture
+def api_token(db):
+    """api_token(user, days=90) → a raw bearer token for the API, made by the real service."""
+    from ecoinspect.orgs.services import api_token_create
+
+    def make(user, days: int | None = 90, name: str = "测试令牌") -> str:
+        _token, raw = api_token_create(actor=user, name=name, days=days)
+        return raw
+
+    return make
+
+
+def fresh(user):
+    """The same person loaded again: drops the per-object membership and scope caches of ``restrict()``."""
+    return type(user).objects.get(pk=user.pk)
