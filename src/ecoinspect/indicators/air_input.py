@@ -22,6 +22,7 @@ from .standards_air import CO_MEDIAN_UG_SUSPECT, LOCAL_TZ, PLAUSIBLE_MAX
 MAX_PROBLEMS_PER_KIND = 50
 MISSING_MARKERS = ("", "na", "n/a", "nan", "null", "none", "-", "--", "—")
 NOT_MONITORED_MARKER = "/"
+_SOFT_ALIASES = {"timepoint": "time", "datetime": "time", "stationcode": "station", "station_code": "station"}
 _ALIASES = {"pm25": "pm2_5", "pm2_5": "pm2_5", "o3_8": "o3_8h", "o38h": "o3_8h", "o31h": "o3_1h"}
 
 
@@ -66,6 +67,9 @@ def column_map(frame: pl.DataFrame) -> dict[str, str]:
         mapping.setdefault(key, column)
     if problems:
         raise IndicatorInputError(problems)
+    for alias, key in _SOFT_ALIASES.items():  # e.g. the CNEMC archive's "timepoint" and "stationcode"
+        if alias in mapping and key not in mapping:
+            mapping[key] = mapping[alias]
     return mapping
 
 

@@ -422,12 +422,8 @@ def compute_aqi(data, *, kind: str, standard: str, co_unit: str = "mg", round_in
             raise IndicatorInputError(InputProblem(None, "time", None, "standard=auto 需要 time 列以选择标准版本",
                                                    "standard=auto needs a time column to choose the version"))
         problems += time_problems
-    if standard == AUTO:
-        new_rows = is_2026(times)
-        standards = [s for s, m in ((HJ633_2012, ~new_rows), (HJ633_2026, new_rows)) if m.any()] or [HJ633_2026]
-    else:
-        new_rows = np.full(frame.height, standard == HJ633_2026)
-        standards = [standard]
+    new_rows = is_2026(times) if standard == AUTO else np.full(frame.height, standard == HJ633_2026)
+    standards = [s for s, m in ((HJ633_2012, ~new_rows), (HJ633_2026, new_rows)) if m.any()] or [HJ633_2026]
     needed = [t for t in _all_terms(kind) if any(t in _terms(kind, s) for s in standards)]
     require_columns(mapping, needed, f"{kind} AQI", "小时AQI" if kind == "hourly" else "日AQI")
     optional = ["so2_24h"] if kind == "hourly" and "so2_24h" in mapping else []
@@ -440,15 +436,23 @@ def compute_aqi(data, *, kind: str, standard: str, co_unit: str = "mg", round_in
     if times is not None and "station" in mapping and check_duplicates:
         problems += duplicate_rows(pl.DataFrame([frame[mapping["station"]], times]))
     raise_if(problems)
+    return aqi_from_concentrations(frame, concs, kind=kind, is_2026_rows=new_rows, round_inputs=round_inputs)
+
+
+def aqi_from_concentrations(frame: pl.DataFrame, concs: dict[str, Concentrations], *, kind: str,
+                            is_2026_rows: np.ndarray, round_inputs: bool | None = None) -> pl.DataFrame:  # fmt: skip
+    """AQI columns appended to ``frame`` from already checked concentrations (used by ``air_daily``).
+    ``is_2026_rows`` selects HJ 633-2026 per row, HJ 633-2012 elsewhere."""
+    standards = [s for s, m in ((HJ633_2012, ~is_2026_rows), (HJ633_2026, is_2026_rows)) if m.any()] or [HJ633_2026]
     parts = []
-    for s in standards:
-        rnd = (s == HJ633_2026) if round_inputs is None else round_inputs
+    for standard in standards:
+        rnd = (standard == HJ633_2026) if round_inputs is None else round_inputs
         if len(standards) == 1:
-            parts.append((None, s, _compute_one(concs, kind, s, rnd)))
+            parts.append((None, standard, _compute_one(concs, kind, standard, rnd)))
         else:
-            index = np.flatnonzero(new_rows if s == HJ633_2026 else ~new_rows)
+            index = np.flatnonzero(is_2026_rows if standard == HJ633_2026 else ~is_2026_rows)
             sub = {t: c.take(index) for t, c in concs.items()}
-            parts.append((index, s, _compute_one(sub, kind, s, rnd)))
+            parts.append((index, standard, _compute_one(sub, kind, standard, rnd)))
     return _assemble(frame, parts, kind)
 
 
