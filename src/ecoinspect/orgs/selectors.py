@@ -90,14 +90,22 @@ _TOWN_SUFFIX = re.compile(r"(街道|街|镇)$")
 
 
 def town_from_address(*, text: str) -> Unit | None:
-    """The town or subdistrict named in an address (longest name first, so 白云湖 beats 白云)."""
+    """The town or subdistrict named in an address (longest name first, so 白云湖 beats 白云).
+
+    A name written with its 街道/镇 wins over a bare place name, which may be a road's or a village's
+    namesake: 景泰街道三元里大道 is in 景泰, 太和镇大源村 in 太和.
+    """
     if not text:
         return None
     towns = sorted(Unit.objects.active().towns(), key=lambda u: -len(u.short_name))
     for unit in towns:
-        for name in {unit.name, unit.short_name, _TOWN_SUFFIX.sub("", unit.short_name)}:
+        for name in (unit.name, unit.short_name):
             if name and len(name) >= 2 and name in text:
                 return unit
+    for unit in towns:
+        bare = _TOWN_SUFFIX.sub("", unit.short_name)
+        if len(bare) >= 2 and bare in text:
+            return unit
     return None
 
 
