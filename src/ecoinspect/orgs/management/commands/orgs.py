@@ -10,7 +10,7 @@ from ecoinspect.orgs.models import SectorDuty, Unit
 
 
 def load_structure() -> tuple[int, int]:
-    """Create or update the district's units and, where missing, the default duties. Returns (units, duties) created."""
+    """Create or update the district's units and, on the first load, the default duties. Returns (units, duties) created."""
     created_units = created_duties = 0
     by_code: dict[str, Unit] = {}
     with transaction.atomic(), acting_as(None):
@@ -20,20 +20,23 @@ def load_structure() -> tuple[int, int]:
             unit, created = Unit.objects.update_or_create(code=row["code"], defaults=row)
             by_code[unit.code] = unit
             created_units += created
+        # The default matrix is seeded once; from then on it is the office's to edit in the app, and rows it
+        # re-assigned, renamed or deleted stay that way when the structure is loaded again.
+        seed_duties = not SectorDuty.objects.exists()
         for position, (sector, ptype, keywords, dept_code, basis) in enumerate(
             structure.SECTOR_DUTIES, start=1
         ):
-            _duty, created = SectorDuty.objects.get_or_create(
+            if not seed_duties:
+                break
+            SectorDuty.objects.create(
                 sector=sector,
                 department=by_code[dept_code],
-                defaults={
-                    "problem_type": ptype,
-                    "keywords": keywords.replace(" ", ","),
-                    "basis": basis,
-                    "sort_order": 10 * position,
-                },
+                problem_type=ptype,
+                keywords=keywords.replace(" ", ","),
+                basis=basis,
+                sort_order=10 * position,
             )
-            created_duties += created
+            created_duties += 1
         if created_units or created_duties:
             action_log_append(
                 action="orgs.structure.loaded",
