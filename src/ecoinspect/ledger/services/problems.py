@@ -15,7 +15,7 @@ from ecoinspect.common.calendar import default_calendar
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.numbering import next_number
-from ecoinspect.common.permissions import has_perm
+from ecoinspect.common.permissions import has_perm, user_scope
 from ecoinspect.common.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.choices import TOWN_KINDS
@@ -132,6 +132,18 @@ def _validate_types(problem_types) -> list[str]:
     return list(dict.fromkeys(problem_types))
 
 
+def _validate_choices(**values) -> None:
+    """Source, severity and handling mode must be values of their choice sets."""
+    sets = {"source": ProblemSource, "severity": Severity, "handling_mode": HandlingMode}
+    errors = {
+        name: _("未知的取值“%(v)s”。 / Unknown value '%(v)s'.") % {"v": value}
+        for name, value in values.items()
+        if value not in sets[name]
+    }
+    if errors:
+        raise ServiceError(errors)
+
+
 @transaction.atomic
 def problem_register(
     *,
@@ -168,6 +180,7 @@ def problem_register(
         require(actor, "ledger.assign")
     if source not in ProblemSource:
         raise ServiceError({"source": _("未知问题来源“%(s)s”。 / Unknown source '%(s)s'.") % {"s": source}})
+    _validate_choices(severity=severity, handling_mode=handling_mode)
     if not title.strip():
         raise ServiceError({"title": _("请填写整改任务。 / The task is required.")})
     registered_on = registered_on or timezone.localdate()
@@ -224,6 +237,14 @@ def problem_register(
             NUMBER_PREFIX, registered_on.year, taken=lambda n: Problem.objects.filter(number=n).exists()
         )
 
+    # Unit staff register only what their own unit leads (naming themselves cooperating is not enough).
+    if not has_perm(actor, "ledger.assign") and (
+        lead_unit is None or lead_unit.pk not in user_scope(actor, "ledger.work").unit_ids
+    ):
+        raise ServiceError(
+            {"lead_unit": _("单位只能登记本单位牵头的问题。 / A unit may register only problems it leads.")}
+        )
+
     with acting_as(actor):
         problem = Problem.objects.create(
             number=number,
@@ -253,14 +274,6 @@ def problem_register(
         )
         if cooperating_units:
             problem.cooperating_units.set(cooperating_units)
-        if not has_perm(actor, "ledger.assign") and not has_perm(actor, "ledger.work", problem):
-            raise ServiceError(
-                {
-                    "lead_unit": _(
-                        "单位只能登记本单位牵头的问题。 / A unit may register only problems it leads."
-                    )
-                }
-            )
         action_log_append(
             action="ledger.problem.registered",
             actor=actor,
@@ -289,6 +302,7 @@ def problem_update(*, actor, problem: Problem, expected_version: int | None = No
         )
     if "problem_types" in changes:
         changes["problem_types"] = _validate_types(changes["problem_types"])
+    _validate_choices(**{k: v for k, v in changes.items() if k in ("source", "severity", "handling_mode")})
     cooperating = changes.pop("cooperating_units", None)
     _validate_units(
         town=changes.get("town", problem.town),
