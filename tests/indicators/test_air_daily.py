@@ -165,3 +165,16 @@ def test_beijing_daily_means_match_an_independent_group_by(beijing_dir):
     assert np.allclose(co["co"].to_numpy(), co["co_plain"].to_numpy(), rtol=0, atol=1e-9)
     o3 = joined.filter(pl.col("o3_1h_valid") & (pl.col("o3_hours") == 24))
     assert np.array_equal(o3["o3_1h"].to_numpy(), o3["o3max"].to_numpy())
+
+
+def test_row_order_and_gaps_do_not_change_the_result():
+    o3 = [float(v) for v in O3_EXAMPLE]
+    rows = pl.concat([day_rows(day, station=s, o3=o3, pm2_5=[float(i) for i in range(24)])
+                      for s in ("A", "B") for day in ("2025-06-01", "2025-06-02")])  # fmt: skip
+    expected = air_daily(rows, standard=S26)
+    for variant in (rows.sample(fraction=1.0, shuffle=True, seed=1), rows.sort("time", "station")):
+        assert air_daily(variant, standard=S26).equals(expected)
+    gappy = rows.filter(~((pl.col("station") == "B") & (pl.col("time").dt.hour() == 5)))
+    out = air_daily(gappy.sample(fraction=1.0, shuffle=True, seed=2), standard=S26)
+    assert out["pm2_5_hours"].to_list() == [24, 24, 23, 23] and out["hours_recorded"].to_list() == [24, 24, 23, 23]
+    assert out["pm2_5"].to_list()[:2] == [11.5, 11.5] and out["pm2_5"][2] == pytest.approx((276 - 4) / 23)

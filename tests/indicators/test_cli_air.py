@@ -96,11 +96,9 @@ def beijing_like_csv(path, days: int = 40) -> None:
     rows = ["No,year,month,day,hour,PM2.5,PM10,SO2,NO2,CO,O3,station"]
     start = date(2016, 1, 1)
     for i in range(days * 24):
-        d = start + timedelta(hours=i)
         day = start + timedelta(days=i // 24)
         pm = 70 if day.month == 1 else 20
         rows.append(f"{i + 1},{day.year},{day.month},{day.day},{i % 24},{pm},{pm + 30},8,40,900,{50 + i % 24},Dongsi")
-        del d
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 

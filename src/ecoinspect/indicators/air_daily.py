@@ -19,7 +19,7 @@ Vectorised on a dense (station-day x 24 hours) grid; no Python loop over records
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -66,42 +66,47 @@ def _div_half_even(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def _station_codes(station: pl.Series) -> tuple[np.ndarray, pl.Series]:
-    """Integer code per row and the station name per code."""
-    if station.dtype in (pl.Categorical,) or isinstance(station.dtype, pl.Enum):
-        station = station.cast(pl.Utf8)
-    names = station.unique(maintain_order=True)
-    codes = station.cast(pl.Enum(names.cast(pl.Utf8).fill_null("").to_list())) if station.dtype == pl.Utf8 else None
-    if codes is not None:
-        return codes.to_physical().to_numpy().astype(np.int64), names.cast(pl.Utf8).fill_null("")
-    index = pl.DataFrame({"s": names, "code": np.arange(len(names))})
-    joined = pl.DataFrame({"s": station}).join(index, on="s", how="left", maintain_order="left")
-    return joined["code"].to_numpy().astype(np.int64), names.cast(pl.Utf8)
+    """Integer code per row and the station name per code. Rows of one station usually come together, so
+    the names are looked up once per run of equal values, not once per row."""
+    text = (station if station.dtype == pl.Utf8 else station.cast(pl.Utf8)).fill_null("")
+    run = text.rle_id().to_numpy()
+    starts = np.flatnonzero(np.concatenate([[True], run[1:] != run[:-1]])) if run.size else np.zeros(0, np.int64)
+    run_names = text.gather(starts)
+    names = run_names.unique(maintain_order=True)
+    code_of_run = run_names.cast(pl.Enum(names.to_list())).to_physical().to_numpy().astype(np.int64)
+    return code_of_run[run], names
 
 
 def _grid_cells(station_code: np.ndarray, day: np.ndarray, hour: np.ndarray):
-    """Row -> cell of a dense (station-day, hour) grid. Returns (cell, station-day key per grid row)."""
+    """Row -> cell of a dense (station-day, hour) grid; the station and day of each grid row; and whether
+    the rows already are the grid in order (complete, sorted data: no scatter needed)."""
     day0 = int(day.min()) if day.size else 0
     n_days = int(day.max()) - day0 + 1 if day.size else 1
     key = station_code * n_days + (day - day0)
-    if key.size and np.all(key[1:] >= key[:-1]):  # sorted by station and time: no sort needed
+    identity = False
+    if key.size and np.all(key[1:] >= key[:-1]):  # sorted by station and day: no sort needed
         starts = np.empty(key.size, dtype=bool)
         starts[:1] = True
         np.not_equal(key[1:], key[:-1], out=starts[1:])
         sd_id = np.cumsum(starts) - 1
         sd_key = key[starts]
+        # every station-day has its 24 hours in order: the rows already are the grid
+        identity = key.size == sd_key.size * 24 and bool((hour.reshape(-1, 24) == np.arange(24)).all())
     else:
         sd_key, sd_id = np.unique(key, return_inverse=True)
     cell = sd_id * 24 + hour
-    return cell, sd_key // n_days, sd_key % n_days + day0
+    return cell, sd_key // n_days, sd_key % n_days + day0, identity
 
 
-def _dense(cell: np.ndarray, n_cells: int, scaled: np.ndarray, valid: np.ndarray):
+def _dense(cell: np.ndarray, n_cells: int, scaled: np.ndarray, valid: np.ndarray, identity: bool):
     """(station-day, 24) int64 values (0 where no valid value) and a bool validity grid."""
+    filled = np.where(valid, scaled, 0)
+    if identity:
+        return filled.reshape(-1, 24), valid.reshape(-1, 24)
     values = np.zeros(n_cells, dtype=np.int64)
     ok = np.zeros(n_cells, dtype=bool)
-    cells = cell[valid]
-    values[cells] = scaled[valid]
-    ok[cells] = True
+    values[cell] = filled
+    ok[cell] = valid
     return values.reshape(-1, 24), ok.reshape(-1, 24)
 
 
@@ -124,21 +129,25 @@ def _mda8(values: np.ndarray, ok: np.ndarray, limit_scaled: int):
     return exact, n_windows, day_valid
 
 
-def _day_values(cell, n_cells, conc: Concentrations):
-    scaled = conc.scaled if conc.scaled is not None else rounding.to_scaled(conc.values)
+def _day_values(grid: _Grid, conc: Concentrations):
     valid = ~np.isnan(conc.values)
-    values, ok = _dense(cell, n_cells, scaled, valid)
+    if conc.scaled is not None:
+        scaled = conc.scaled
+    else:  # values were range-checked on input; NaN cells are masked by ``valid``
+        with np.errstate(invalid="ignore"):
+            scaled = np.rint(conc.values * rounding.SCALE).astype(np.int64)
+    values, ok = _dense(grid.cell, grid.n_cells, scaled, valid, grid.identity)
     not_monitored = None
     if conc.not_monitored.any():  # a day is "not monitored" when every recorded hour says "/"
-        recorded = np.zeros(n_cells, dtype=bool)
-        recorded[cell] = True
-        flagged = np.zeros(n_cells, dtype=bool)
-        flagged[cell[conc.not_monitored]] = True
+        recorded = np.zeros(grid.n_cells, dtype=bool)
+        recorded[grid.cell] = True
+        flagged = np.zeros(grid.n_cells, dtype=bool)
+        flagged[grid.cell[conc.not_monitored]] = True
         not_monitored = (recorded.reshape(-1, 24) == flagged.reshape(-1, 24)).all(axis=1)
     return values, ok, not_monitored
 
 
-def _hourly_input(frame: pl.DataFrame, *, co_unit: str, hour_label: str):
+def _hourly_input(frame: pl.DataFrame, *, co_unit: str):
     mapping = column_map(frame)
     times, problems = times_from_frame(frame, mapping)
     if times is None:
@@ -146,7 +155,7 @@ def _hourly_input(frame: pl.DataFrame, *, co_unit: str, hour_label: str):
                                                "a time column (or year, month, day, hour columns) is required"))
     require_columns(mapping, HOURLY_TERMS, "hourly values", "小时值")
     raise_if(problems)
-    off_hour = (times.dt.truncate("1h") != times).fill_null(False).to_numpy()
+    off_hour = times.cast(pl.Datetime("us")).to_physical().to_numpy() % US_PER_HOUR != 0
     if off_hour.any():
         raise IndicatorInputError(_problems(off_hour, mapping.get("time", "time"), times.cast(pl.Utf8),
                                             "时间不是整点", "time is not on the hour"))  # fmt: skip
@@ -156,8 +165,7 @@ def _hourly_input(frame: pl.DataFrame, *, co_unit: str, hour_label: str):
         problems += found
     raise_if(problems)
     station = frame[mapping["station"]] if "station" in mapping else pl.repeat("", frame.height, eager=True)
-    interval_start = times - timedelta(hours=1) if hour_label == "end" else times
-    return mapping, station.alias("station"), times, interval_start, concs
+    return mapping, station.alias("station"), times, concs
 
 
 def _average_area(station: pl.Series, times: pl.Series, concs: dict[str, Concentrations], area: pl.Series):
@@ -199,18 +207,16 @@ def air_daily(hourly, *, standard: str, hour_label: str = "end", co_unit: str = 
     if hour_label not in HOUR_LABELS:
         raise ValueError("hour_label must be 'end' (hour-ending labels) or 'start'")
     frame = as_frame(hourly)
-    mapping, station, times, start, concs = _hourly_input(frame, co_unit=co_unit, hour_label=hour_label)
-    codes, names = _station_codes(station)
-    cell, sd_station, sd_day, n_cells = _cells(codes, start)
-    _check_duplicates(cell, n_cells, station, times, mapping)
+    mapping, station, times, concs = _hourly_input(frame, co_unit=co_unit)
+    grid = _Grid.build(station, times, hour_label)
+    _check_duplicates(grid, station, times, mapping)
     if area is not None or area_column is not None:
         if area_column is not None and area_column not in frame.columns:
             raise IndicatorInputError(InputProblem(None, area_column, None, "区域列不存在", "area column not found"))
         groups = frame[area_column] if area_column is not None else pl.repeat(area, frame.height, eager=True)
         station, times, concs = _average_area(station, times, concs, groups)
-        start = times - timedelta(hours=1) if hour_label == "end" else times
-        codes, names = _station_codes(station)
-        cell, sd_station, sd_day, n_cells = _cells(codes, start)
+        grid = _Grid.build(station, times, hour_label)
+    cell, n_cells, names, sd_station, sd_day = grid.cell, grid.n_cells, grid.names, grid.sd_station, grid.sd_day
     recorded = np.zeros(n_cells, dtype=bool)
     recorded[cell] = True
     out: dict[str, pl.Series | np.ndarray] = {
@@ -219,17 +225,17 @@ def air_daily(hourly, *, standard: str, hour_label: str = "end", co_unit: str = 
     }
     values_scaled, valid, hours, not_monitored = {}, {}, {}, {}
     for term in MEAN_POLLUTANTS:
-        grid, ok, nm = _day_values(cell, n_cells, concs[term])
+        values, ok, nm = _day_values(grid, concs[term])
         count = ok.sum(axis=1)
         hours[term] = count
         valid[term] = count >= MIN_HOURS_PER_DAY  # GB 3095 Table 4: >= 20 hourly values per day
-        values_scaled[term] = _div_half_even(grid.sum(axis=1), np.maximum(count, 1))
+        values_scaled[term] = _div_half_even(values.sum(axis=1), np.maximum(count, 1))
         not_monitored[term] = nm
-    grid, ok, nm = _day_values(cell, n_cells, concs["o3"])
+    values, ok, nm = _day_values(grid, concs["o3"])
     hours["o3"] = ok.sum(axis=1)
     limit8 = round(o3_8h_limit * rounding.SCALE)
-    values_scaled["o3_8h"], windows, valid["o3_8h"] = _mda8(grid, ok, limit8)
-    o3_max = np.where(ok, grid, -1).max(axis=1)
+    values_scaled["o3_8h"], windows, valid["o3_8h"] = _mda8(values, ok, limit8)
+    o3_max = np.where(ok, values, -1).max(axis=1)
     values_scaled["o3_1h"] = np.maximum(o3_max, 0)
     valid["o3_1h"] = (hours["o3"] >= MIN_HOURS_PER_DAY) | (o3_max > round(o3_1h_limit * rounding.SCALE))
     not_monitored["o3_8h"] = not_monitored["o3_1h"] = nm
@@ -264,19 +270,40 @@ def _day_is_2026(dates: pl.Series, standard: str) -> np.ndarray:
     return np.full(len(dates), standard == HJ633_2026)
 
 
-def _cells(codes: np.ndarray, start: pl.Series):
-    day = start.dt.date().cast(pl.Int32).to_numpy().astype(np.int64)
-    hour = start.dt.hour().cast(pl.Int64).to_numpy()
-    cell, sd_station, sd_day = _grid_cells(codes, day, hour)
-    n_cells = (int(cell.max()) // 24 + 1) * 24 if cell.size else 0
-    return cell, sd_station, sd_day, n_cells
+US_PER_HOUR = 3_600_000_000
 
 
-def _check_duplicates(cell: np.ndarray, n_cells: int, station: pl.Series, times: pl.Series, mapping) -> None:
+@dataclass
+class _Grid:
+    """Where each input row sits in the dense (station-day x 24 hours) grid."""
+
+    cell: np.ndarray
+    n_cells: int
+    identity: bool
+    names: pl.Series
+    sd_station: np.ndarray
+    sd_day: np.ndarray  # days since 1970-01-01
+
+    @classmethod
+    def build(cls, station: pl.Series, times: pl.Series, hour_label: str) -> _Grid:
+        codes, names = _station_codes(station)
+        hours = (times.cast(pl.Datetime("us")).to_physical().to_numpy() // US_PER_HOUR).astype(np.int32)
+        if hour_label == "end":  # "01:00" is 00:00-01:00 of the same day; "00:00" ends the previous day
+            hours -= 1
+        day, hour = np.divmod(hours, 24)
+        cell, sd_station, sd_day, identity = _grid_cells(codes, day.astype(np.int64), hour)
+        n_cells = (int(cell.max()) // 24 + 1) * 24 if cell.size else 0
+        return cls(cell, n_cells, identity, names, sd_station, sd_day)
+
+
+def _check_duplicates(grid: _Grid, station: pl.Series, times: pl.Series, mapping) -> None:
     """Two rows in the same station-hour cell are an error (which one would be right?)."""
-    if not cell.size or np.bincount(cell, minlength=n_cells).max() <= 1:
+    if grid.identity or not grid.cell.size:
         return
-    dup = np.bincount(cell, minlength=n_cells)[cell] > 1
+    counts = np.bincount(grid.cell, minlength=grid.n_cells)
+    if counts.max() <= 1:
+        return
+    dup = counts[grid.cell] > 1
     shown = pl.DataFrame({"s": station.cast(pl.Utf8), "t": times.cast(pl.Utf8)}).select(
         pl.concat_str(["s", "t"], separator=" ")).to_series()  # fmt: skip
     column = f"{mapping.get('station', 'station')}, {mapping.get('time', 'time')}"
