@@ -161,6 +161,9 @@ def publicity_objection(*, actor, problem: Problem, note: str, upheld: bool) -> 
     """An objection during publicity: upheld → back to rectifying; dismissed → recorded, closing may go on."""
     require(actor, "ledger.publish", problem)
     if problem.status != ProblemStatus.PUBLICITY:
+        if upheld:  # refused by the workflow like every other undeclared move, with its refusal entry
+            with acting_as(actor):
+                transition(problem, action="uphold_objection", actor=actor, payload={"reason": note})
         raise ServiceError(_("问题不在公示期。 / The problem is not in publicity."))
     if not note.strip():
         raise ServiceError({"note": _("请填写异议情况。 / Describe the objection.")})
