@@ -1,0 +1,24 @@
+"""factory_boy factories for the test-only Ticket (the foundation's workflow, queue and scoping tests)."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from tests.testapp.models import Ticket
+
+
+class TicketFactory(DjangoModelFactory):
+    """A Ticket in any state, written directly (the workflow is what the tests exercise, not the setup)."""
+
+    class Meta:
+        model = Ticket
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"测试工单-{n:04d}")
+    status = Ticket.NEW
+
+    @factory.post_generation
+    def cooperating(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.cooperating_units.set(extracted)

@@ -1,0 +1,70 @@
+"""Notifications are personal: nobody — not even a district-wide role — reads another person's."""
+
+from __future__ import annotations
+
+from ecoinspect.notifications.models import Notification
+from ecoinspect.notifications.services import notification_send
+from tests.scoping import Case
+
+
+def _to_person(person: str, marker: str):
+    def build(ctx):
+        notification_send(recipients=[ctx["people"][person]], title=marker)
+        return {}, marker
+
+    return build
+
+
+def _to_unit(code: str, marker: str):
+    def build(ctx):
+        notification_send(recipients=[ctx["structure"][code]], title=marker)
+        return {}, marker
+
+    return build
+
+
+def _one_for(person: str, marker: str):
+    # Opening a notification redirects to its link; the link carries the marker.
+    def build(ctx):
+        notification_send(
+            recipients=[ctx["people"][person]], title="打开测试", url=f"/orgs/me/?from={marker}"
+        )
+        note = Notification.objects.get(recipient=ctx["people"][person], url__endswith=marker)
+        return {"pk": note.pk}, marker
+
+    return build
+
+
+CASES = [
+    Case(
+        "notifications:inbox",
+        _to_person("sanyuanli", "NOTE-MARK-1"),
+        owner="sanyuanli",
+        outsider="jingtai",
+        kind="list",
+    ),
+    Case(
+        "notifications:inbox",
+        _to_person("sanyuanli", "NOTE-MARK-2"),
+        owner="sanyuanli",
+        outsider="coordinator",
+        kind="list",
+    ),
+    Case(
+        "notifications:inbox",
+        _to_unit("sanyuanli", "NOTE-MARK-3"),
+        owner="sanyuanli",
+        outsider="jingtai",
+        kind="list",
+    ),
+    Case(
+        "notifications:inbox", _to_unit("swj", "NOTE-MARK-4"), owner="water", outsider="auditor", kind="list"
+    ),
+    Case("notifications:open", _one_for("sanyuanli", "NOTE-MARK-5"), owner="sanyuanli", outsider="jingtai"),
+    Case("notifications:open", _one_for("taihe", "NOTE-MARK-6"), owner="taihe", outsider="coordinator"),
+]
+
+OPEN = {
+    "notifications:mark_read": "POST button acting only on the caller's own notifications; another person's ids change "
+    "nothing (tests/notifications/test_notifications.py)",
+}
