@@ -147,9 +147,9 @@ def parse_concentrations(series: pl.Series, pollutant: str, *, co_unit: str = "m
             scaled, rest = np.divmod(scaled, 1000)
             sticky = sticky | (rest != 0)
     limit = PLAUSIBLE_MAX.get(pollutant, PLAUSIBLE_MAX["so2"])
-    with np.errstate(invalid="ignore"):
-        in_range = (values >= 0) & (values < limit)
-    if np.count_nonzero(in_range) + np.count_nonzero(missing) < n:  # something is wrong: find what
+    low = np.fmin.reduce(values) if n else np.nan  # NaN-ignoring min/max: two passes, no temporaries
+    high = np.fmax.reduce(values) if n else np.nan
+    if not (np.isnan(low) or (low >= 0 and high < limit)):  # something is wrong: find what
         with np.errstate(invalid="ignore"):
             infinite = np.isinf(values) & (values > 0)
             negative = values < 0
@@ -164,10 +164,11 @@ def parse_concentrations(series: pl.Series, pollutant: str, *, co_unit: str = "m
             hint_en = "; CO must be given in mg/m³, not µg/m³" if pollutant == "co" else ""
             problems += _problems(absurd, column, shown, f"数值不合理（≥ {limit:g} {unit}）{hint_zh}",
                                   f"implausible value (>= {limit:g} {unit}){hint_en}")  # fmt: skip
-    if pollutant == "co" and co_unit == "mg":
+    if pollutant == "co" and co_unit == "mg" and high > CO_MEDIAN_UG_SUSPECT:
         problems += _co_unit_problems(values, column)
     if problems:  # the caller raises; keep the bad cells out of any further arithmetic
-        values = np.where(in_range, values, np.nan)
+        with np.errstate(invalid="ignore"):
+            values = np.where((values >= 0) & (values < limit), values, np.nan)
     return Concentrations(values, missing, not_monitored, scaled, sticky), problems
 
 

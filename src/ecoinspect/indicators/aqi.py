@@ -10,6 +10,8 @@ Public API: ``iaqi``, ``compute_aqi`` (frames or mappings of arrays in, a frame 
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -147,16 +149,19 @@ def _grid(conc: Concentrations, decimals: int, round_inputs: bool) -> np.ndarray
     x = conc.values
     if decimals == 0:
         r = np.rint(x)  # exact GB/T 8170 for floats: only an exact k.5 is a tie, and rint breaks it to even
-        with np.errstate(invalid="ignore"):
-            return r if round_inputs or not np.any(np.abs(r - x) > 0) else None
-    if round_inputs:
-        return np.rint(rounding.round_float_half_even(x, decimals) * 10.0**decimals)
+        if round_inputs:
+            return r
+        n_absent = np.count_nonzero(conc.missing) + np.count_nonzero(conc.not_monitored)  # the NaN cells
+        return r if np.count_nonzero(r == x) == x.size - n_absent else None
     y = x * 10.0**decimals
     r = np.rint(y)
+    # on the grid already (e.g. CO published to 1 decimal): rounding changes nothing. The product's float
+    # error is < 1e-10 for plausible values, an off-grid value with <= 9 decimals is >= 1e-8 away.
     with np.errstate(invalid="ignore"):
-        if np.any(np.abs(y - r) > 1e-9 * np.maximum(1.0, r)):
-            return None
-    return r
+        on_grid = not np.any(np.abs(y - r) > 1e-9)
+    if on_grid:
+        return r
+    return np.rint(rounding.round_float_half_even(x, decimals) * 10.0**decimals) if round_inputs else None
 
 
 def _iaqi_conc(conc: Concentrations, table: str, standard: str, round_inputs: bool):
@@ -169,13 +174,14 @@ def _iaqi_conc(conc: Concentrations, table: str, standard: str, round_inputs: bo
         grid = _grid(conc, decimals, False)
     if grid is not None:  # fast exact path: one lookup in a precomputed exact table
         top_index = breakpoints(table, standard)[0][-1] * 10**decimals
-        np.minimum(grid, top_index + 1, out=grid)
-        absent = np.isnan(grid)
-        if absent.any():
-            grid[absent] = top_index + 2
+        beyond = np.fmax.reduce(grid) > top_index if grid.size else False
+        if beyond:
+            np.minimum(grid, top_index + 1, out=grid)
+        if conc.missing.any() or conc.not_monitored.any():
+            grid[np.isnan(grid)] = top_index + 2
         index = grid.astype(np.intp)
-        out = _lookup_table(table, standard, decimals)[index]
-        above = index == top_index + 1
+        out = _lookup_table(table, standard, decimals).take(index)
+        above = index == top_index + 1 if beyond else np.zeros(index.size, dtype=bool)
     else:
         if conc.scaled is not None:
             exact, above = _iaqi_scaled(conc.scaled, table, standard, conc.sticky)
@@ -271,6 +277,18 @@ _FLAG_O3_8H = ("o3_8h: 8小时浓度>800，按1小时浓度计算臭氧IAQI / "
                "O3 8-h > 800: the O3 IAQI comes from the 1-h value (HJ 633-2012 Table 1 note 3)")  # fmt: skip
 
 
+_PARALLEL_MIN_ROWS = 200_000
+
+
+def _map_columns(function, items, n_rows: int) -> list:
+    """``function`` over the pollutant columns, in threads for large inputs (numpy releases the GIL)."""
+    workers = min(len(items), os.cpu_count() or 1)
+    if n_rows < _PARALLEL_MIN_ROWS or workers < 2:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items))
+
+
 def _compute_one(concs: dict[str, Concentrations], kind: str, standard: str, round_inputs: bool) -> dict:
     """All outputs (arrays) for rows computed under one standard. Bit i of the pollutant codes stands for
     ``_all_terms(kind)[i]``."""
@@ -279,8 +297,9 @@ def _compute_one(concs: dict[str, Concentrations], kind: str, standard: str, rou
     tables = POLLUTANT_TABLE_HOURLY if kind == "hourly" else POLLUTANT_TABLE_DAILY
     iaqis: dict[str, np.ndarray] = {}
     flags: list[tuple[np.ndarray, str]] = []
-    for term in terms:
-        out, above, over_top = _iaqi_conc(concs[term], tables[term], standard, round_inputs)
+    results = _map_columns(lambda t: _iaqi_conc(concs[t], tables[t], standard, round_inputs), terms,
+                           len(concs[terms[0]].values))  # fmt: skip
+    for term, (out, above, over_top) in zip(terms, results):
         flags.append((above, _FLAG_ABOVE.format(term)))
         if over_top.any() and standard == HJ633_2012:
             if term == "so2":  # HJ 633-2012 Table 1 note (2): report SO2 from the 24-h mean
@@ -302,10 +321,9 @@ def _compute_one(concs: dict[str, Concentrations], kind: str, standard: str, rou
     primary = np.zeros(len(aqi), dtype=np.uint8)
     exceeding = np.zeros(len(aqi), dtype=np.uint8) if standard == HJ633_2012 else None
     for term in terms:
-        bit = np.uint8(1 << position[term])
-        primary |= (iaqis[term] == aqi).view(np.uint8) * bit
+        primary |= np.left_shift((iaqis[term] == aqi).view(np.uint8), position[term])
         if exceeding is not None:
-            exceeding |= (iaqis[term] > 100).view(np.uint8) * bit
+            exceeding |= np.left_shift((iaqis[term] > 100).view(np.uint8), position[term])
     primary *= (aqi > 50).view(np.uint8)
     missing = np.zeros(len(aqi), dtype=bool)
     for term in terms:  # missing = NA/empty, or no IAQI could be given; "/" (not monitored) is not missing
@@ -367,23 +385,25 @@ def _assemble(frame: pl.DataFrame, parts: list[tuple[np.ndarray | None, str, dic
     absent = np.full(n, NO_IAQI, dtype=np.int16)
     new = [_series_with_nulls(f"iaqi_{t}", res["iaqi"].get(t, absent), res["iaqi"].get(t, absent) == NO_IAQI,
                               pl.Int16) for t in all_terms]  # fmt: skip
-    level_index = pl.Series(level)
-    new += [
-        _series_with_nulls("aqi", aqi, no_aqi, pl.Int16),
-        _series_with_nulls("level", level.astype(np.int8), no_aqi, pl.Int8),
-        _enum_with_null(CATEGORIES).gather(level_index).alias("category"),
-        _enum_with_null(COLOURS).gather(level_index).alias("colour"),
-        _enum_with_null(COLOURS_RGB).gather(level_index).alias("colour_rgb"),
-        labels.gather(pl.Series(primary)).alias("primary_pollutants"),
-        labels.gather(pl.Series(exceeding)).alias("exceeding_pollutants"),
-        pl.Series("publishable", res["publishable"]),
-        pl.Series(list(STANDARDS), dtype=pl.Enum(list(STANDARDS))).gather(pl.Series(res["standard"])).alias("standard"),
-    ]
-    if res["flags"]:
-        exprs = [pl.when(pl.lit(pl.Series(mask))).then(pl.lit(text)) for mask, text in res["flags"]]
-        flags = pl.select(pl.concat_str(exprs, separator="; ", ignore_nulls=True).fill_null("")).to_series()
-    else:
-        flags = pl.repeat("", n, dtype=pl.Utf8, eager=True)
+    codes = pl.DataFrame({"level": level, "primary": primary, "exceeding": exceeding,
+                          "standard": res["standard"].astype(np.uint32)})  # fmt: skip
+    standards = pl.Series(list(STANDARDS), dtype=pl.Enum(list(STANDARDS)))
+    labels_out = codes.select(  # one query: polars fills the label columns in parallel
+        pl.lit(_enum_with_null(CATEGORIES)).gather(pl.col("level")).alias("category"),
+        pl.lit(_enum_with_null(COLOURS)).gather(pl.col("level")).alias("colour"),
+        pl.lit(_enum_with_null(COLOURS_RGB)).gather(pl.col("level")).alias("colour_rgb"),
+        pl.lit(labels).gather(pl.col("primary")).alias("primary_pollutants"),
+        pl.lit(labels).gather(pl.col("exceeding")).alias("exceeding_pollutants"),
+        pl.lit(standards).gather(pl.col("standard")).alias("standard"),
+    )
+    new += [_series_with_nulls("aqi", aqi, no_aqi, pl.Int16), _series_with_nulls("level", level.astype(np.int8), no_aqi, pl.Int8)]
+    new += labels_out.get_columns()[:5] + [pl.Series("publishable", res["publishable"]), labels_out["standard"]]
+    flags = pl.repeat("", n, dtype=pl.Utf8, eager=True)
+    if res["flags"]:  # flagged rows are few: build their text on the subset only
+        flagged = np.flatnonzero(np.logical_or.reduce([mask for mask, _ in res["flags"]]))
+        exprs = [pl.when(pl.lit(pl.Series(mask[flagged]))).then(pl.lit(text)) for mask, text in res["flags"]]
+        texts = pl.select(pl.concat_str(exprs, separator="; ", ignore_nulls=True)).to_series()
+        flags = flags.scatter(flagged, texts)
     new.append(flags.alias("flags"))
     taken = {s.name for s in new}
     return frame.rename({c: f"{c}_input" for c in frame.columns if c in taken}).hstack(new)
