@@ -144,6 +144,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("ECOINSPECT_STATIC_ROOT", VAR_DIR / "static"))
+# The vendored Bootstrap, HTMX, ECharts and Leaflet and the site's own CSS/JS live in the package, not in an app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
