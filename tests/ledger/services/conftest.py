@@ -15,3 +15,10 @@ def clock(monkeypatch):
 @pytest.fixture
 def ledger(people, structure, clock):
     return Ledger(people, structure, clock)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores its evidence files in its own folder (and can see exactly what was written)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
