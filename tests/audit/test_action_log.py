@@ -1,0 +1,166 @@
+"""The action log: append-only, hash-chained, verifiable; `ecoinspect audit verify` names the first broken row."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from ecoinspect.audit import hashing
+from ecoinspect.audit.models import ActionLog, AppendOnlyError
+from ecoinspect.audit.selectors import verify_chain
+from ecoinspect.audit.services import action_log_append
+from tests.audit import tamper
+
+
+@pytest.fixture
+def chain(people):
+    """Seven entries — the structure's own, then six steps: what a morning in the office leaves behind."""
+    for i, action in enumerate(
+        [
+            "orgs.unit.updated",
+            "testapp.ticket.assigned",
+            "testapp.ticket.started",
+            "testapp.ticket.finished",
+            "testapp.ticket.accepted",
+            "testapp.ticket.closed",
+        ],
+        start=1,
+    ):
+        action_log_append(action=action, actor=people["coordinator"], payload={"step": i, "note": f"第{i}步"})
+    return list(ActionLog.objects.order_by("seq"))
+
+
+def verify() -> tuple[int, str]:
+    out = StringIO()
+    try:
+        call_command("audit", "verify", stdout=out)
+    except CommandError as error:
+        return error.returncode, str(error)
+    return 0, out.getvalue()
+
+
+def test_entries_are_numbered_in_order_and_each_carries_the_previous_hash(chain):
+    assert [e.seq for e in chain] == list(range(1, len(chain) + 1))
+    assert chain[0].prev_hash == hashing.GENESIS
+    for previous, entry in zip(chain, chain[1:]):
+        assert entry.prev_hash == previous.hash
+        assert entry.hash == hashing.chain_hash(previous.hash, entry.content())
+    assert len({e.hash for e in chain}) == len(chain)
+
+
+def test_an_entry_records_who_did_what_to_which_record(chain, people, structure):
+    entry = action_log_append(
+        action="orgs.unit.updated",
+        actor=people["coordinator"],
+        obj=structure["taihe"],
+        payload={"fields": ["phone"]},
+    )
+    assert (entry.actor_name, entry.object_type, entry.object_id, entry.object_repr) == (
+        "coordinator",
+        "orgs.unit",
+        str(structure["taihe"].pk),
+        "太和镇",
+    )
+    system = action_log_append(action="orgs.structure.loaded")
+    assert system.actor is None and system.actor_name == "系统"
+
+
+def test_actions_must_be_namespaced(db):
+    with pytest.raises(ValueError, match="namespaced"):
+        action_log_append(action="deleted")
+
+
+def test_the_log_cannot_be_changed_or_deleted_through_the_application(chain):
+    entry = ActionLog.objects.get(seq=3)
+    entry.payload = {"step": 99}
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        ActionLog.objects.filter(seq=3).update(payload={"step": 99})
+    with pytest.raises(AppendOnlyError):
+        ActionLog.objects.filter(seq__gte=2).delete()
+    with pytest.raises(AppendOnlyError):
+        ActionLog.objects.all().delete()
+    assert "append-only" in str(AppendOnlyError()) and "只能追加" in str(AppendOnlyError())
+    assert ActionLog.objects.get(seq=3).payload == chain[2].payload == {"step": 2, "note": "第2步"}
+    assert ActionLog.objects.count() == len(chain)
+
+
+def test_raw_sql_changes_are_refused_by_postgresql_and_caught_by_verify_on_sqlite(chain):
+    if connection.vendor == "postgresql":
+        for statement in (
+            "UPDATE audit_actionlog SET actor_name = 'someone' WHERE seq = 3",
+            "DELETE FROM audit_actionlog WHERE seq = 3",
+        ):
+            with (
+                pytest.raises(DatabaseError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(statement)
+        assert ActionLog.objects.get(seq=3).actor_name == "coordinator"
+        assert verify_chain().ok
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_actionlog SET actor_name = 'someone' WHERE seq = 3")
+        report = verify_chain()
+        assert not report.ok and report.broken_seq == 3
+
+
+def test_verify_passes_on_an_intact_chain_and_records_that_it_did(chain):
+    code, output = verify()
+    assert code == 0
+    assert f"共校验 {len(chain)} 条" in output and f"{len(chain)} rows checked" in output
+    last = ActionLog.objects.order_by("-seq").first()
+    assert last.action == "audit.chain.verified" and last.payload == {"checked": len(chain)}
+    assert verify()[0] == 0  # the entry it appended is itself part of a valid chain
+
+
+def test_verify_names_the_row_whose_payload_was_changed(chain):
+    tamper.set_payload(4, '{"step": 3, "note": "已整改完毕"}')
+    code, message = verify()
+    assert code == 1
+    assert f"第 4 条（id={chain[3].pk}）" in message and "内容被篡改" in message
+    assert "broken at seq 4" in message and "the row was altered" in message
+    assert not ActionLog.objects.filter(action="audit.chain.verified").exists()
+
+
+def test_verify_names_the_row_after_a_deleted_one(chain):
+    tamper.delete_row(3)
+    code, message = verify()
+    assert code == 1
+    assert f"第 4 条（id={chain[3].pk}）" in message and "序号不连续（应为 3）" in message
+    assert "sequence gap (expected 3)" in message
+
+
+def test_verify_names_the_first_of_two_swapped_rows(chain):
+    tamper.swap_rows(3, 5)
+    code, message = verify()
+    assert code == 1
+    assert f"第 3 条（id={chain[4].pk}）" in message  # the row now in third place is the old fifth
+    assert "broken at seq 3" in message
+
+
+def test_verify_catches_a_row_forged_with_a_fresh_hash_by_its_successor(chain):
+    forged = chain[2]
+    content = forged.content() | {"payload": {"step": 2, "note": "伪造"}}
+    new_hash = hashing.chain_hash(forged.prev_hash, content)
+    with tamper.raw_sql() as cursor:
+        cast = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+        cursor.execute(
+            f"UPDATE audit_actionlog SET payload = {cast}, hash = %s WHERE seq = 3",
+            ['{"step": 2, "note": "伪造"}', new_hash],
+        )
+    report = verify_chain()
+    assert not report.ok and report.broken_seq == 4  # row 3 checks out on its own; row 4 no longer follows it
+    assert "moved or replaced" in report.message()
+
+
+def test_an_empty_log_verifies(db):
+    report = verify_chain()
+    assert report.ok and report.checked == 0
