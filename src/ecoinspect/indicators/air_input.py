@@ -22,7 +22,7 @@ from .standards_air import CO_MEDIAN_UG_SUSPECT, LOCAL_TZ, PLAUSIBLE_MAX
 MAX_PROBLEMS_PER_KIND = 50
 MISSING_MARKERS = ("", "na", "n/a", "nan", "null", "none", "-", "--", "—")
 NOT_MONITORED_MARKER = "/"
-_SOFT_ALIASES = {"timepoint": "time", "datetime": "time", "stationcode": "station", "station_code": "station"}
+_SOFT_ALIASES = {"timepoint": "time", "datetime": "time", "date": "time", "stationcode": "station", "station_code": "station"}
 _ALIASES = {"pm25": "pm2_5", "pm2_5": "pm2_5", "o3_8": "o3_8h", "o38h": "o3_8h", "o31h": "o3_1h"}
 
 
