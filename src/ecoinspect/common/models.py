@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .choices import Choice, ChoiceSet
+from .fields import ChoiceField
 
 
 class WorkdayOverride(models.Model):
@@ -38,3 +42,51 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class ImportStatus(ChoiceSet):
+    PENDING = Choice("pending", _("待校验"), "secondary")
+    VALIDATING = Choice("validating", _("校验中"), "info")
+    INVALID = Choice("invalid", _("有错误"), "danger")
+    VALID = Choice("valid", _("待确认导入"), "warning")
+    COMMITTED = Choice("committed", _("已导入"), "success")
+    FAILED = Choice("failed", _("导入未成功"), "danger")
+
+
+def import_upload_path(instance: ImportJob, filename: str) -> str:
+    """Content-addressed: the same file uploaded twice is stored once."""
+    return f"imports/{instance.sha256[:2]}/{instance.sha256}.xlsx"
+
+
+class ImportJob(models.Model):
+    """One uploaded Excel file on its way through validate → preview → commit (DESIGN.md §4.5)."""
+
+    kind = models.CharField(_("导入类型"), max_length=50, db_index=True)
+    status = ChoiceField(_("状态"), choiceset=ImportStatus, default=ImportStatus.PENDING, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    file = models.FileField(_("文件"), upload_to=import_upload_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    options = models.JSONField(_("导入选项"), default=dict, blank=True)
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    progress = models.PositiveIntegerField(_("已校验行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("修改"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("无变化"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

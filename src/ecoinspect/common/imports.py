@@ -1,0 +1,595 @@
+"""The Excel import pipeline (DESIGN.md §4.5): template → validate and preview → atomic commit.
+
+An app declares an :class:`Importer`: its columns (Chinese header, required or not, a parser from
+:mod:`.import_cells`, older headers as aliases), its natural key, and three hooks — ``check_rows`` (compare
+with the database: create, update, unchanged, or errors), ``write`` (the service calls, inside one
+transaction) and ``recheck`` (scope re-checked after writing; raising rolls everything back).
+
+The pipeline around it is the same for every app:
+
+1. :func:`import_job_create` — the upload is size-checked, sniffed (only real .xlsx), hashed (SHA-256) and
+   stored once under ``MEDIA_ROOT/imports/``; an :class:`~ecoinspect.common.models.ImportJob` records it.
+2. :func:`import_job_validate` (also a django-tasks task, so a long file can be checked by a worker while
+   the preview page shows progress) — every problem found, each with row, column, value and reason in
+   Chinese and English; the preview: rows to create, to update, unchanged.
+3. :func:`import_job_commit` — only a file without errors, only by the person who uploaded it; the file
+   is read and checked again against the database as it is now, and refused if the outcome differs from
+   the preview that was confirmed; then everything is written in one transaction or nothing is.
+
+Re-importing the same file changes nothing: rows are matched on the natural key and equal rows are
+"unchanged". An importer is usable without HTTP: ``Importer(actor=...).validate(path_or_bytes)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .errors import NotPermitted, ServiceError
+from .import_cells import CellProblem, Parser, display, is_blank, text
+from .import_files import ImportRefused, Workbook, write_template
+from .models import ImportJob, ImportStatus
+
+logger = logging.getLogger("ecoinspect.imports")
+
+#: How many rows above the data may hold titles and notes before the header row.
+HEADER_SCAN_ROWS = 20
+#: Errors kept on the job (the count is always exact); row summaries kept for the preview page.
+MAX_STORED_ERRORS = 5000
+MAX_STORED_ROWS = 20000
+PROGRESS_EVERY = 500
+
+
+def max_import_rows() -> int:
+    return int(getattr(settings, "ECOINSPECT_IMPORT_MAX_ROWS", 20000))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a template. ``header`` is the Chinese column name; ``aliases`` are names used by
+    older layouts; ``choices`` lists the dropdown's options (``multiple``: several may be combined)."""
+
+    key: str
+    header: str
+    parser: Parser = field(default_factory=text)
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+    example: str = ""
+    choices: Callable[[], list[str]] | None = None
+    multiple: bool = False
+    width: int = 16
+    date: bool = False
+
+
+@dataclass
+class CellError:
+    """One problem: Excel row number (None for the file as a whole), column header, value, reason."""
+
+    row: int | None
+    column: str
+    value: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        where = _("第 %(row)s 行 / row %(row)s") % {"row": self.row} if self.row else _("文件 / file")
+        column = f"「{self.column}」" if self.column else ""
+        value = f"“{self.value}”" if self.value else ""
+        return f"{where} {column}{value}：{self.reason}"
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+@dataclass
+class Row:
+    """One data row: its Excel row number, parsed values by column key, and what the import will do."""
+
+    number: int
+    values: dict
+    raw: dict[str, str]
+    errors: list[CellError] = field(default_factory=list)
+    action: str = ""  # "create", "update" or "unchanged" once checked
+    changes: list[str] = field(default_factory=list)
+    existing: object = None
+    version: int | None = None
+
+    def error(self, column: str, reason: str, value=None) -> None:
+        shown = display(value) if value is not None else self.raw.get(column, "")
+        self.errors.append(CellError(self.number, column, shown, reason))
+
+
+@dataclass
+class Preview:
+    """What an import would do: rows with their action, and every error."""
+
+    sheet: str = ""
+    header_row: int = 0
+    columns: dict[str, str] = field(default_factory=dict)  # key → header as written in the file
+    ignored: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    file_errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[CellError]:
+        return self.file_errors + [e for row in self.rows for e in row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not any(row.errors for row in self.rows)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"total": len(self.rows), "create": 0, "update": 0, "unchanged": 0, "error": 0}
+        for row in self.rows:
+            if row.errors:
+                counts["error"] += 1
+            elif row.action in counts:
+                counts[row.action] += 1
+        counts["errors"] = len(self.errors)
+        return counts
+
+    def signature(self) -> str:
+        """A fingerprint of the outcome: the commit must produce exactly what the preview showed."""
+        plan = [(r.number, r.action, sorted(r.changes), r.version) for r in self.rows]
+        return hashlib.sha256(json.dumps(plan, ensure_ascii=False).encode()).hexdigest()
+
+    def as_result(self, key: str) -> dict:
+        return {
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "columns": self.columns,
+            "ignored": self.ignored,
+            "counts": self.counts,
+            "signature": self.signature(),
+            "rows": [
+                {
+                    "row": r.number,
+                    "key": display(r.values.get(key)),
+                    "action": "error" if r.errors else r.action,
+                    "changes": r.changes,
+                    "summary": r.raw.get("__summary__", ""),
+                }
+                for r in self.rows[:MAX_STORED_ROWS]
+            ],
+        }
+
+
+def header_key(text_value) -> str:
+    """A header cell reduced to what identifies it: no spaces, marks or "(必填)"."""
+    value = unicodedata.normalize("NFKC", str(text_value or ""))
+    value = re.sub(r"[\s*＊:：]", "", value)
+    value = re.sub(r"[（(](必填|选填|可选|required|optional)[)）]", "", value, flags=re.IGNORECASE)
+    return value.lower()
+
+
+class Importer:
+    """Subclass per kind of record; see the module docstring."""
+
+    kind = ""
+    title = ""
+    sheet_name = ""
+    key = ""
+    columns: tuple[Column, ...] = ()
+    instructions: tuple[str, ...] = ()
+
+    def __init__(
+        self, *, actor, options: dict | None = None, progress: Callable[[int, int], None] | None = None
+    ):
+        self.actor = actor
+        self.options = dict(options or {})
+        self.progress = progress
+        self.cache: dict = {}
+        self.max_rows = max_import_rows()
+
+    # --- hooks -----------------------------------------------------------------------------------
+    def check_rows(self, rows: list[Row]) -> None:
+        """Compare with the database: set ``action`` (and ``changes``) on each row, or add errors."""
+        for row in rows:
+            row.action = "create"
+
+    def write(self, preview: Preview, job: ImportJob | None) -> dict:
+        raise NotImplementedError
+
+    def recheck(self, summary: dict) -> None:
+        """After writing, inside the transaction: raise to roll the whole import back."""
+
+    def summary_of(self, row: Row) -> str:
+        return ""
+
+    # --- template --------------------------------------------------------------------------------
+    def template(self) -> bytes:
+        with translation.override("zh-hans"):
+            return write_template(self)
+
+    # --- reading ---------------------------------------------------------------------------------
+    def _header_map(self) -> dict[str, Column]:
+        mapping: dict[str, Column] = {}
+        for column in self.columns:
+            names = [column.header, *column.aliases]
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    for name in names:
+                        mapping.setdefault(header_key(str(name)), column)
+        return mapping
+
+    def _find_header(self, book: Workbook) -> tuple[str, int, list]:
+        mapping = self._header_map()
+        best = ("", -1, [], 0)
+        ordered = sorted(book.sheet_names, key=lambda n: n != self.sheet_name)
+        for name in ordered:
+            rows = book.sheet(name, nrows=HEADER_SCAN_ROWS).rows
+            for index, cells in enumerate(rows):
+                score = len({mapping[k].key for k in map(header_key, cells) if k in mapping})
+                if score > best[3]:
+                    best = (name, index, cells, score)
+            if name == self.sheet_name and best[0] == name and best[3] >= 2:
+                break
+        name, index, cells, score = best
+        key_column = next(c for c in self.columns if c.key == self.key)
+        found_keys = {mapping[k].key for k in map(header_key, cells) if k in mapping}
+        if score < 2 and self.key not in found_keys:
+            expected = "、".join(str(c.header) for c in self.columns if c.required)
+            raise ImportRefused(
+                _(
+                    "在工作簿中没有找到本模板的表头行（应包含 %(cols)s 等列）。工作表：%(sheets)s。请使用系统下载的模板填写。"
+                    " / No header row of this template was found (expected columns such as %(cols)s). Sheets: %(sheets)s."
+                )
+                % {"cols": expected or str(key_column.header), "sheets": "、".join(book.sheet_names) or "—"},
+                code="refused",
+            )
+        return name, index, cells
+
+    def read(self, source) -> Preview:
+        """Parse the file: the header, then every non-blank row into values and cell errors."""
+        data, name = _source_bytes(source)
+        book = Workbook(data, name)
+        sheet_name, header_index, header_cells = self._find_header(book)
+        mapping = self._header_map()
+        preview = Preview(sheet=sheet_name, header_row=header_index + 1)
+        positions: dict[str, int] = {}
+        seen_at: dict[str, int] = {}
+        from openpyxl.utils import get_column_letter
+
+        for position, cell in enumerate(header_cells):
+            if is_blank(cell):
+                continue
+            column = mapping.get(header_key(cell))
+            if column is None:
+                preview.ignored.append(display(cell))
+                continue
+            if column.key in seen_at:
+                raise ImportRefused(
+                    _(
+                        "“%(h)s”列出现了两次（%(a)s 列和 %(b)s 列），请删除其中一列。 / Column '%(h)s' appears twice (%(a)s and %(b)s)."
+                    )
+                    % {
+                        "h": column.header,
+                        "a": get_column_letter(seen_at[column.key] + 1),
+                        "b": get_column_letter(position + 1),
+                    },
+                    code="refused",
+                )
+            seen_at[column.key] = position
+            positions[column.key] = position
+            preview.columns[column.key] = display(cell)
+        missing = [str(c.header) for c in self.columns if c.required and c.key not in positions]
+        if missing:
+            raise ImportRefused(
+                _(
+                    "工作表“%(s)s”第 %(r)s 行的表头缺少必填列：%(cols)s。请使用系统下载的模板，或补上这些列。"
+                    " / The header (sheet '%(s)s', row %(r)s) lacks required columns: %(cols)s."
+                )
+                % {"s": sheet_name, "r": header_index + 1, "cols": "、".join(missing)},
+                code="refused",
+            )
+        all_rows = book.sheet(sheet_name).rows[header_index + 1 :]
+        data_rows = [
+            (header_index + 2 + i, cells)
+            for i, cells in enumerate(all_rows)
+            if any(not is_blank(c) for c in cells)
+        ]
+        if len(data_rows) > self.max_rows:
+            raise ImportRefused(
+                _(
+                    "文件有 %(n)s 行数据，超过单次导入 %(max)s 行的上限，请拆分为多个文件导入。"
+                    " / The file has %(n)s data rows, over the limit of %(max)s per import; split it."
+                )
+                % {"n": len(data_rows), "max": self.max_rows},
+                code="refused",
+            )
+        columns = [(c, positions[c.key]) for c in self.columns if c.key in positions]
+        total = len(data_rows)
+        for count, (number, cells) in enumerate(data_rows, start=1):
+            row = Row(number=number, values={}, raw={})
+            for column, position in columns:
+                value = cells[position] if position < len(cells) else ""
+                row.raw[str(column.header)] = display(value)
+                if is_blank(value):
+                    if column.required:
+                        row.errors.append(
+                            CellError(
+                                number,
+                                str(column.header),
+                                "",
+                                _("必填，不能为空。 / Required; may not be blank."),
+                            )
+                        )
+                    row.values[column.key] = None
+                    continue
+                try:
+                    row.values[column.key] = column.parser(value, self.cache)
+                except CellProblem as problem:
+                    row.errors.append(CellError(number, str(column.header), display(value), problem.reason))
+                    row.values[column.key] = None
+            preview.rows.append(row)
+            if self.progress and count % PROGRESS_EVERY == 0:
+                self.progress(count // 2, total)
+        return preview
+
+    def validate(self, source) -> Preview:
+        """Read, find duplicate keys within the file, then compare with the database."""
+        preview = self.read(source)
+        key_header = str(next(c.header for c in self.columns if c.key == self.key))
+        first: dict = {}
+        for row in preview.rows:
+            value = row.values.get(self.key)
+            if value in (None, ""):
+                continue
+            if value in first:
+                row.error(
+                    key_header,
+                    _("与第 %(r)s 行的%(h)s重复。 / Duplicates row %(r)s.")
+                    % {"r": first[value], "h": key_header},
+                    value,
+                )
+            else:
+                first[value] = row.number
+        self.check_rows(preview.rows)
+        for row in preview.rows:
+            row.raw["__summary__"] = self.summary_of(row)
+        if self.progress:
+            self.progress(len(preview.rows), len(preview.rows))
+        return preview
+
+    def commit(self, job: ImportJob) -> dict:
+        """Check the stored file again and write it in one transaction (see :func:`import_job_commit`)."""
+        data = job_bytes(job)
+        preview = self.validate(data)
+        if not preview.ok:
+            raise ImportChanged(preview)
+        if preview.signature() != (job.result or {}).get("signature"):
+            raise ImportChanged(preview, changed=True)
+        with transaction.atomic():
+            summary = self.write(preview, job)
+            self.recheck(summary)
+        return summary
+
+
+class ImportChanged(ServiceError):
+    """The file no longer validates, or would now do something else than the preview showed."""
+
+    def __init__(self, preview: Preview, changed: bool = False):
+        self.preview = preview
+        if changed:
+            message = _(
+                "预览之后系统中的数据发生了变化，导入结果会与预览不同。请重新校验并核对预览后再导入。"
+                " / The data changed since the preview; validate again and review the new preview."
+            )
+        else:
+            message = _(
+                "文件现在有 %(n)s 处错误，未导入任何内容。 / The file now has %(n)s errors; nothing was imported."
+            ) % {"n": len(preview.errors)}
+        super().__init__(message, code="changed")
+
+
+class ImportScopeError(ServiceError):
+    """Rows outside the importer's scope were found after writing; the import was rolled back."""
+
+
+# --- the importers of the apps ----------------------------------------------------------------------
+
+_IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register_importer(cls: type[Importer]) -> type[Importer]:
+    _IMPORTERS[cls.kind] = cls
+    return cls
+
+
+def importer_for(kind: str) -> type[Importer]:
+    """The importer of ``kind`` ("ledger.problem" lives in ``ecoinspect.ledger.importers``)."""
+    if kind not in _IMPORTERS:
+        importlib.import_module(f"ecoinspect.{kind.split('.')[0]}.importers")
+    return _IMPORTERS[kind]
+
+
+def _source_bytes(source) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, ""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        return path.read_bytes(), path.name
+    if hasattr(source, "read"):
+        source.seek(0)
+        return source.read(), Path(getattr(source, "name", "") or "").name
+    raise TypeError(f"cannot read an import from {type(source).__name__}")
+
+
+def job_bytes(job: ImportJob) -> bytes:
+    """The stored file, verified against the hash taken at upload."""
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != job.sha256:
+        raise ImportRefused(
+            _(
+                "服务器上保存的导入文件与上传时不一致（SHA-256 不符），请重新上传。 / The stored file no longer matches its SHA-256; upload it again."
+            ),
+            code="refused",
+        )
+    return data
+
+
+# --- services ----------------------------------------------------------------------------------------
+
+
+def _human(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def import_job_create(*, actor, kind: str, uploaded, options: dict | None = None) -> ImportJob:
+    """Store an upload as an ImportJob (nothing is imported yet). Refuses oversized and non-.xlsx files."""
+    limit = settings.ECOINSPECT_MAX_UPLOAD_BYTES
+    name = Path(getattr(uploaded, "name", "") or "upload.xlsx").name[:200]
+    if uploaded.size > limit:
+        raise ImportRefused(
+            _(
+                "文件 %(name)s 大小 %(size)s，超过 %(limit)s 上限。 / %(name)s is %(size)s, over the %(limit)s limit."
+            )
+            % {"name": name, "size": _human(uploaded.size), "limit": _human(limit)},
+            code="too_large",
+        )
+    uploaded.seek(0)
+    data = uploaded.read()
+    from .import_files import sniff
+
+    sniff(data, name)
+    digest = hashlib.sha256(data).hexdigest()
+    job = ImportJob(
+        kind=kind,
+        created_by=actor,
+        original_name=name,
+        sha256=digest,
+        size=len(data),
+        options=options or {},
+    )
+    stored = job.file.field.generate_filename(job, name)
+    if job.file.storage.exists(stored):
+        job.file.name = stored  # content-addressed: the same bytes are already there
+    else:
+        job.file.save(name, ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def _progress_writer(job: ImportJob) -> Callable[[int, int], None]:
+    def write(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(progress=done, total_rows=total)
+
+    return write
+
+
+def import_job_validate(job: ImportJob) -> ImportJob:
+    """Check the job's file and store the preview and every error on the job."""
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING, progress=0)
+    importer = importer_for(job.kind)(
+        actor=job.created_by, options=job.options, progress=_progress_writer(job)
+    )
+    try:
+        preview = importer.validate(job_bytes(job))
+    except ImportRefused as exc:
+        _store_refusal(job, exc)
+        return job
+    except Exception:
+        logger.exception("import job %s failed during validation", job.pk)
+        _store_refusal(
+            job,
+            ImportRefused(
+                _(
+                    "校验时发生系统错误，已记录，请联系管理员。 / A system error occurred while checking the file."
+                ),
+                code="error",
+            ),
+            status=ImportStatus.FAILED,
+        )
+        return job
+    _store_preview(job, importer, preview)
+    return job
+
+
+def _store_refusal(job: ImportJob, exc: ServiceError, status: str = ImportStatus.INVALID) -> None:
+    job.status = status
+    job.errors = [CellError(None, "", "", m).as_dict() for m in exc.messages]
+    job.error_count = len(job.errors)
+    job.result = {}
+    job.created_count = job.updated_count = job.unchanged_count = job.total_rows = 0
+    job.save()
+
+
+def _store_preview(job: ImportJob, importer: Importer, preview: Preview) -> None:
+    counts = preview.counts
+    job.status = ImportStatus.VALID if preview.ok else ImportStatus.INVALID
+    job.total_rows = job.progress = counts["total"]
+    job.created_count, job.updated_count, job.unchanged_count = (
+        counts["create"],
+        counts["update"],
+        counts["unchanged"],
+    )
+    job.error_count = counts["errors"]
+    job.errors = [e.as_dict() for e in preview.errors[:MAX_STORED_ERRORS]]
+    job.result = preview.as_result(importer.key)
+    job.save()
+
+
+@task()
+def import_job_validate_task(job_id: int) -> str:
+    """django-tasks entry point: validate one job (a worker in production, inline by default)."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    return import_job_validate(job).status
+
+
+def import_job_enqueue(job: ImportJob) -> None:
+    transaction.on_commit(lambda: import_job_validate_task.enqueue(job.pk))
+
+
+def import_job_commit(*, actor, job: ImportJob) -> dict:
+    """Write a validated job in one transaction (only its uploader may). On any refusal nothing is written;
+    the job keeps the reason."""
+    if actor.pk != job.created_by_id:
+        raise NotPermitted(
+            _("只有上传该文件的人可以确认导入。 / Only the person who uploaded the file may import it.")
+        )
+    if job.status != ImportStatus.VALID:
+        raise ServiceError(
+            _("该文件当前状态为“%(s)s”，不能导入。 / This file is '%(s)s' and cannot be imported.")
+            % {"s": job.get_status_display()},
+            code="state",
+        )
+    importer = importer_for(job.kind)(actor=actor, options=job.options)
+    try:
+        summary = importer.commit(job)
+    except ImportChanged as exc:
+        _store_preview(job, importer, exc.preview)
+        if exc.preview.ok:
+            job.status = ImportStatus.VALID  # a fresh preview to confirm
+            job.save(update_fields=["status"])
+        raise
+    except ServiceError as exc:
+        job.status = ImportStatus.FAILED
+        job.errors = [CellError(None, "", "", m).as_dict() for m in exc.messages][:MAX_STORED_ERRORS]
+        job.error_count = len(exc.messages)
+        job.save(update_fields=["status", "errors", "error_count", "updated_at"])
+        raise
+    job.status = ImportStatus.COMMITTED
+    job.committed_at = timezone.now()
+    job.created_count = len(summary.get("created", []))
+    job.updated_count = len(summary.get("updated", []))
+    job.unchanged_count = summary.get("unchanged", 0)
+    job.result = {**(job.result or {}), "committed": summary}
+    job.save()
+    return summary

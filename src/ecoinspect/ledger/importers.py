@@ -1,0 +1,533 @@
+"""The ledger's Excel import: one row per problem, matched on 问题编号 (idempotent).
+
+Usable without HTTP::
+
+    importer = LedgerImporter(actor=user)
+    preview = importer.validate("台账.xlsx")      # rows to create / update / unchanged, every error
+    job = import_job_create(actor=user, kind=LedgerImporter.kind, uploaded=File(open(...)))
+    import_job_validate(job); import_job_commit(actor=user, job=job)
+
+Rules (docs/ledger-import-export.md): new numbers are registered through ``problem_bulk_register`` (the
+checks of ``problem_register``); known numbers are compared field by field and changed through
+``problem_update`` (inspection office only); blank cells never clear a stored value; the lead unit, the
+deadline and the registration date of a registered problem are changed on its page (改派, 调整时限), not
+by import. Unit staff may import only problems their own unit leads: checked on every row, by the
+service, and once more after writing — a row outside the scope rolls the whole import back.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from ecoinspect.audit.services import action_log_append
+from ecoinspect.common import import_cells as cells
+from ecoinspect.common.choices import ProblemType
+from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.imports import Column, Importer, ImportScopeError, Row, register_importer
+from ecoinspect.common.permissions import restrict, user_scope
+from ecoinspect.orgs.choices import TOWN_KINDS
+
+from .choices import DeadlineKind, HandlingMode, ProblemSource, ProblemStatus, Severity
+from .models import Problem
+from .services import problem_assign, problem_update
+from .services.bulk import chunks, problem_bulk_register
+from .services.problems import _validate_schedule, _validate_types, _validate_units
+
+_DEADLINE_WORDS = {
+    "立行立改": DeadlineKind.IMMEDIATE,
+    "立即整改": DeadlineKind.IMMEDIATE,
+    "长期坚持": DeadlineKind.LONG_TERM,
+    "长期": DeadlineKind.LONG_TERM,
+    "持续推进": DeadlineKind.LONG_TERM,
+    "立行立改长期坚持": DeadlineKind.LONG_TERM,
+}
+
+
+def parse_deadline(value, cache) -> tuple[str, object]:
+    """整改时限: a date (also 2026年6月底), 立行立改 or 长期坚持 → (deadline kind, date or None)."""
+    if isinstance(value, str):
+        word = cells.normalise(value).replace(" ", "")
+        for sep in "、,，;；":
+            word = word.replace(sep, "")
+        if word in _DEADLINE_WORDS:
+            return _DEADLINE_WORDS[word], None
+    try:
+        return DeadlineKind.DATE, cells.parse_date(value, month_end=True)
+    except cells.CellProblem as exc:
+        raise cells.CellProblem(
+            _(
+                "“%(v)s”不是有效的整改时限：请填写日期（如 2026-06-30、2026/6/30、2026年6月30日、2026年6月底），或“立行立改”“长期坚持”。"
+                " / '%(v)s' is not a valid deadline: write a date (2026-06-30, 2026/6/30, 2026年6月30日) or 立行立改 / 长期坚持."
+            )
+            % {"v": cells.display(value)}
+        ) from exc
+
+
+def _units(kinds=None):
+    return lambda: cells.unit_names(kinds)
+
+
+def _labels(choiceset):
+    return lambda: cells.choice_labels(choiceset)
+
+
+YES_NO = lambda: [_("是"), _("否")]  # noqa: E731
+
+COLUMNS = (
+    Column(
+        "number",
+        _lazy("问题编号"),
+        cells.text(40),
+        required=True,
+        aliases=("编号", "台账编号", "任务编号"),
+        help=_lazy("每个问题唯一；再次导入时按编号识别同一问题（不会重复新增）。"),
+        example="BY-ZC-2026-001",
+        width=18,
+    ),
+    Column(
+        "title",
+        _lazy("整改任务"),
+        cells.text(200),
+        required=True,
+        aliases=("问题名称", "整改问题", "问题标题"),
+        help=_lazy("一句话说明要整改什么，200 字以内。"),
+        example="石井河某段沿岸排水口污水直排",
+        width=36,
+    ),
+    Column(
+        "description",
+        _lazy("问题描述"),
+        cells.text(),
+        aliases=("问题情况", "问题基本情况", "交办问题基本情况", "存在问题"),
+        example="巡查发现排水口晴天有污水排出，水体发黑发臭。",
+        width=40,
+    ),
+    Column(
+        "source",
+        _lazy("问题来源"),
+        cells.choice(ProblemSource, {"信访件": ProblemSource.PETITION, "督察反馈": ProblemSource.FEEDBACK}),
+        required=True,
+        choices=_labels(ProblemSource),
+        example="自查自纠",
+        width=14,
+    ),
+    Column(
+        "source_ref", _lazy("来源编号"), cells.text(100), aliases=("受理编号",), example="D3GD202605010001"
+    ),
+    Column(
+        "problem_types",
+        _lazy("问题类型"),
+        cells.multi_choice(ProblemType),
+        aliases=("污染类型",),
+        choices=_labels(ProblemType),
+        multiple=True,
+        help=_lazy("可填多个，用顿号分隔，如“水、大气”。"),
+        example="水",
+        width=12,
+    ),
+    Column(
+        "severity",
+        _lazy("严重程度"),
+        cells.choice(Severity),
+        choices=_labels(Severity),
+        example="一般",
+        width=10,
+    ),
+    Column("is_key", _lazy("重点问题"), cells.boolean(), choices=YES_NO, example="否", width=10),
+    Column("is_complex", _lazy("复杂问题"), cells.boolean(), choices=YES_NO, example="否", width=10),
+    Column(
+        "handling_mode",
+        _lazy("分类施策"),
+        cells.choice(HandlingMode),
+        choices=_labels(HandlingMode),
+        example="限期整改",
+        width=14,
+    ),
+    Column(
+        "address",
+        _lazy("问题地点"),
+        cells.text(200),
+        aliases=("地址", "具体位置"),
+        example="石井街道某村",
+        width=24,
+    ),
+    Column(
+        "town",
+        _lazy("所在镇街"),
+        cells.unit(TOWN_KINDS),
+        aliases=("行政区域", "属地镇街"),
+        choices=_units(TOWN_KINDS),
+        help=_lazy("留空时按问题地点自动识别。"),
+        example="石井街道",
+        width=14,
+    ),
+    Column(
+        "lead_unit",
+        _lazy("牵头单位"),
+        cells.unit(),
+        required=True,
+        aliases=("责任单位", "牵头责任单位", "整改责任单位"),
+        choices=_units(),
+        help=_lazy("填写单位全称或简称；单位经办人只能导入本单位牵头的问题。"),
+        example="区水务局",
+        width=18,
+    ),
+    Column(
+        "cooperating_units",
+        _lazy("配合单位"),
+        cells.units(),
+        aliases=("配合责任单位",),
+        choices=_units(),
+        multiple=True,
+        help=_lazy("可填多个，用顿号分隔。"),
+        example="石井街道、生态环境分局",
+        width=22,
+    ),
+    Column("supervising_unit", _lazy("督导单位"), cells.unit(), choices=_units(), width=16),
+    Column(
+        "acceptance_unit",
+        _lazy("验收销号单位"),
+        cells.unit(),
+        aliases=("验收单位",),
+        choices=_units(),
+        example="生态环境分局",
+        width=16,
+    ),
+    Column("responsible_leader", _lazy("责任领导"), cells.text(50), width=10),
+    Column("responsible_person", _lazy("责任人"), cells.text(50), width=10),
+    Column("contact_phone", _lazy("联系电话"), cells.text(30), width=14),
+    Column("target", _lazy("整改目标"), cells.text(), example="排水口晴天无污水排出", width=30),
+    Column(
+        "deadline",
+        _lazy("整改时限"),
+        parse_deadline,
+        required=True,
+        aliases=("完成时限", "整改期限"),
+        help=_lazy("填写日期（2026-06-30、2026年6月30日、2026年6月底），或“立行立改”“长期坚持”。"),
+        example="2026-06-30",
+        width=14,
+        date=True,
+    ),
+    Column(
+        "registered_on",
+        _lazy("登记日期"),
+        cells.date(),
+        help=_lazy("留空为导入当天。"),
+        example="2026-03-01",
+        width=12,
+        date=True,
+    ),
+)
+
+#: Stored fields compared with a registered problem, and changed through ``problem_update``.
+UPDATABLE = (
+    "title",
+    "description",
+    "source",
+    "source_ref",
+    "problem_types",
+    "severity",
+    "is_key",
+    "is_complex",
+    "handling_mode",
+    "address",
+    "town",
+    "supervising_unit",
+    "acceptance_unit",
+    "responsible_leader",
+    "responsible_person",
+    "contact_phone",
+    "target",
+    "cooperating_units",
+)
+#: Service error fields → the column they concern.
+FIELD_COLUMNS = {
+    "deadline_kind": "deadline",
+    "new_deadline": "deadline",
+    "override_reason": "lead_unit",
+}
+
+
+def lead_in_scope(actor, unit, office: bool) -> bool:
+    """May ``actor`` import a problem led by ``unit``? The office: any; unit staff: their own units."""
+    if office:
+        return True
+    scope = user_scope(actor, "ledger.work")
+    return unit is not None and (scope.everything or unit.pk in scope.unit_ids)
+
+
+@register_importer
+class LedgerImporter(Importer):
+    kind = "ledger.problem"
+    title = _lazy("整改问题台账导入模板")
+    sheet_name = "整改问题"
+    key = "number"
+    columns = COLUMNS
+    instructions = (
+        _lazy("1. 在“整改问题”工作表中每行填写一个问题，红色表头为必填列；请勿修改表头文字。"),
+        _lazy("2. 问题编号在全区唯一。再次导入同一文件不会重复新增：编号相同、内容相同的行视为无变化。"),
+        _lazy("3. 已登记问题的内容有变化时，由区督察迎检办导入即修改；空白单元格不会清除系统中已有的内容。"),
+        _lazy("4. 牵头单位、整改时限、登记日期不通过导入修改，请在问题页面办理改派或调整时限。"),
+        _lazy("5. 单位经办人只能导入本单位牵头的问题；只要有一行超出范围，整个文件都不会导入。"),
+        _lazy(
+            "6. 上传后先校验并预览，确认无误后再导入；导入在一个事务中完成，要么全部成功，要么全部不生效。"
+        ),
+    )
+
+    def column(self, key: str) -> str:
+        return str(next(c.header for c in self.columns if c.key == key))
+
+    def summary_of(self, row: Row) -> str:
+        return str(row.values.get("title") or "")[:60]
+
+    # --- compare with the database ---------------------------------------------------------------
+    def check_rows(self, rows: list[Row]) -> None:
+        actor = self.actor
+        office = user_scope(actor, "ledger.assign").everything
+        visible_scope = user_scope(actor, "ledger.view")
+        today = timezone.localdate()
+        numbers = [r.values["number"] for r in rows if r.values.get("number")]
+        existing: dict[str, Problem] = {}
+        for part in chunks(numbers):
+            for problem in (
+                Problem.objects.filter(number__in=part)
+                .select_related("lead_unit", "town", "supervising_unit", "acceptance_unit")
+                .prefetch_related("cooperating_units")
+            ):
+                existing[problem.number] = problem
+        visible_ids = set()
+        if not visible_scope.everything and existing:
+            for part in chunks([p.pk for p in existing.values()]):
+                visible_ids |= set(
+                    restrict(Problem.objects.filter(pk__in=part), actor, "ledger.view").values_list(
+                        "pk", flat=True
+                    )
+                )
+        for index, row in enumerate(rows, start=1):
+            self._check_row(row, existing, office, visible_scope.everything, visible_ids, today)
+            if self.progress and index % 500 == 0:
+                self.progress((len(rows) + index) // 2, len(rows))
+
+    def _service_errors(self, row: Row, exc: ServiceError) -> None:
+        for field, messages in exc.message_dict.items():
+            key = FIELD_COLUMNS.get(field, field)
+            if key not in {c.key for c in self.columns}:
+                key = "number"
+            for message in messages:
+                row.error(self.column(key), message)
+
+    def _check_row(self, row: Row, existing, office, sees_all, visible_ids, today) -> None:
+        v = row.values
+        deadline_kind, deadline = v.get("deadline") or (None, None)
+        registered_on = v.get("registered_on") or today
+        if v.get("registered_on") and v["registered_on"] > today:
+            row.error(
+                self.column("registered_on"),
+                _("登记日期不能晚于今天。 / The registration date cannot be in the future."),
+            )
+        current = existing.get(v.get("number"))
+        if current is None:
+            if deadline_kind is not None:
+                try:
+                    _validate_schedule(
+                        registered_on=registered_on, deadline_kind=deadline_kind, deadline=deadline
+                    )
+                except ServiceError as exc:
+                    self._service_errors(row, exc)
+            try:
+                _validate_types(v.get("problem_types") or [])
+                _validate_units(
+                    town=v.get("town"),
+                    lead_unit=v.get("lead_unit"),
+                    acceptance_unit=v.get("acceptance_unit"),
+                    supervising_unit=v.get("supervising_unit"),
+                    cooperating_units=v.get("cooperating_units") or [],
+                )
+            except ServiceError as exc:
+                self._service_errors(row, exc)
+            if v.get("lead_unit") is not None and not lead_in_scope(self.actor, v["lead_unit"], office):
+                row.error(
+                    self.column("lead_unit"),
+                    _(
+                        "超出您的导入范围：单位经办人只能导入本单位牵头的问题。 / Outside your scope: unit staff may import only problems their unit leads."
+                    ),
+                )
+            row.action = "create"
+            return
+        row.existing, row.version = current, current.version
+        if not sees_all and current.pk not in visible_ids:
+            row.error(
+                self.column("number"),
+                _(
+                    "该编号已被其他单位的问题使用，请换一个编号。 / This number is used by another unit's problem."
+                ),
+            )
+            return
+        self._compare(row, current, deadline_kind, deadline)
+        if row.errors:
+            return
+        if not row.changes:
+            row.action = "unchanged"
+            return
+        if not office:
+            row.error(
+                self.column("number"),
+                _(
+                    "该问题已登记，内容有变化（%(f)s）。已登记问题只能由区督察迎检办修改。 / The problem is registered and differs (%(f)s); only the inspection office may change it."
+                )
+                % {"f": "、".join(row.changes)},
+            )
+        elif current.status == ProblemStatus.CLOSED:
+            row.error(
+                self.column("number"),
+                _("该问题已销号，不能修改，如有反弹请先反弹重启。 / The problem is closed; reopen it first."),
+            )
+        else:
+            try:
+                _validate_types(v.get("problem_types") or [])
+                _validate_units(
+                    town=v.get("town") or current.town,
+                    lead_unit=current.lead_unit,
+                    acceptance_unit=v.get("acceptance_unit") or current.acceptance_unit,
+                    supervising_unit=v.get("supervising_unit") or current.supervising_unit,
+                    cooperating_units=v.get("cooperating_units") or [],
+                )
+            except ServiceError as exc:
+                self._service_errors(row, exc)
+            row.action = "update"
+
+    def _compare(self, row: Row, current: Problem, deadline_kind, deadline) -> None:
+        v = row.values
+        if v.get("lead_unit") is not None and v["lead_unit"].pk != current.lead_unit_id:
+            row.error(
+                self.column("lead_unit"),
+                _(
+                    "与系统中的牵头单位（%(u)s）不同。更换牵头单位请在问题页面办理“改派”。 / Differs from the registered lead unit (%(u)s); re-route on the problem page."
+                )
+                % {"u": current.lead_unit or "—"},
+            )
+        if deadline_kind is not None and (
+            deadline_kind != current.deadline_kind
+            or (deadline_kind == DeadlineKind.DATE and deadline != current.deadline)
+        ):
+            shown = current.deadline or current.get_deadline_kind_display()
+            row.error(
+                self.column("deadline"),
+                _(
+                    "与系统中的整改时限（%(d)s）不同。调整时限请在问题页面办理。 / Differs from the registered deadline (%(d)s); change it on the problem page."
+                )
+                % {"d": shown},
+            )
+        if v.get("registered_on") is not None and v["registered_on"] != current.registered_on:
+            row.error(
+                self.column("registered_on"),
+                _("与系统中的登记日期（%(d)s）不同。 / Differs from the registered date (%(d)s).")
+                % {"d": current.registered_on},
+            )
+        for name in UPDATABLE:
+            value = v.get(name)
+            if value is None or value == "" or value == []:
+                continue  # blank never clears a stored value
+            if name == "cooperating_units":
+                same = {u.pk for u in value} == {u.pk for u in current.cooperating_units.all()}
+            elif name == "problem_types":
+                same = set(value) == set(current.problem_types)
+            elif name in ("town", "supervising_unit", "acceptance_unit"):
+                same = value.pk == getattr(current, f"{name}_id")
+            else:
+                same = value == getattr(current, name)
+            if not same:
+                row.changes.append(self.column(name))
+
+    # --- writing ---------------------------------------------------------------------------------
+    def _changes(self, row: Row) -> dict:
+        headers = {self.column(name): name for name in UPDATABLE}
+        return {headers[h]: row.values[headers[h]] for h in row.changes}
+
+    def write(self, preview, job) -> dict:
+        origin_file = job.original_name if job is not None else _("导入文件")
+        creates = [r for r in preview.rows if r.action == "create"]
+        updates = [r for r in preview.rows if r.action == "update"]
+        specs = []
+        for row in creates:
+            v = dict(row.values)
+            v["deadline_kind"], v["deadline"] = v.pop("deadline")
+            v["origin"] = _("%(f)s 第 %(r)s 行") % {"f": origin_file, "r": row.number}
+            specs.append(v)
+        created = problem_bulk_register(actor=self.actor, rows=specs, job=job) if specs else []
+        updated = []
+        for row in updates:
+            problem_update(
+                actor=self.actor, problem=row.existing, expected_version=row.version, **self._changes(row)
+            )
+            updated.append(row.existing)
+        assigned = 0
+        if self.options.get("assign") and user_scope(self.actor, "ledger.assign").everything:
+            for problem in created:
+                if (
+                    problem.lead_unit_id
+                    and problem.acceptance_unit_id
+                    and (problem.deadline or problem.deadline_kind == DeadlineKind.LONG_TERM)
+                ):
+                    problem_assign(actor=self.actor, problem=problem)
+                    assigned += 1
+        rows_by_number = {r.values["number"]: r.number for r in creates + updates}
+        summary = {
+            "created": [p.number for p in created],
+            "updated": [p.number for p in updated],
+            "unchanged": sum(1 for r in preview.rows if r.action == "unchanged"),
+            "assigned": assigned,
+            "rows": rows_by_number,
+            "_ids": [p.pk for p in created] + [p.pk for p in updated],
+        }
+        action_log_append(
+            action="ledger.import.committed",
+            actor=self.actor,
+            obj=job,
+            payload={
+                "kind": self.kind,
+                "file": origin_file,
+                "sha256": job.sha256 if job is not None else "",
+                "rows": len(preview.rows),
+                "created": len(created),
+                "updated": len(updated),
+                "unchanged": summary["unchanged"],
+                "assigned": assigned,
+            },
+        )
+        return summary
+
+    def recheck(self, summary: dict) -> None:
+        """After writing: every written problem must be led by one of the actor's units (unless the
+        actor is the inspection office). Any row outside rolls the whole import back, naming the rows."""
+        ids = summary.pop("_ids", [])
+        if user_scope(self.actor, "ledger.assign").everything or not ids:
+            return
+        scope = user_scope(self.actor, "ledger.work")
+        allowed: set[int] = set()
+        for part in chunks(ids):
+            qs = restrict(Problem.objects.filter(pk__in=part), self.actor, "ledger.work")
+            if not scope.everything:
+                qs = qs.filter(lead_unit_id__in=scope.unit_ids)
+            allowed |= set(qs.values_list("pk", flat=True))
+        outside = list(
+            Problem.objects.filter(pk__in=[i for i in ids if i not in allowed]).values_list(
+                "number", flat=True
+            )
+        )
+        if outside:
+            rows = summary.get("rows", {})
+            named = "、".join(
+                _("第 %(r)s 行（%(n)s）") % {"r": rows.get(n, "?"), "n": n}
+                for n in sorted(outside, key=lambda n: rows.get(n, 0))
+            )
+            raise ImportScopeError(
+                _(
+                    "以下行超出您的导入范围（单位经办人只能导入本单位牵头的问题），整个导入已撤销：%(rows)s"
+                    " / Rows outside your scope (unit staff may import only problems their unit leads); the whole import was rolled back: %(rows)s"
+                )
+                % {"rows": named},
+                code="scope",
+            )
