@@ -30,6 +30,9 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("工作台"), "house-door", "dashboard:home"),
     NavItem(_("整改台账"), "list-check", "ledger:problem_list"),
+    NavItem(_("本单位清单"), "building-check", "ledger:my_list"),
+    NavItem(_("督办单"), "megaphone", "ledger:notice_list"),
+    NavItem(_("整改态势"), "bar-chart-line", "ledger:district_dashboard"),
     NavItem(_("信访件办理"), "envelope-paper", "petitions:petition_list"),
     NavItem(_("对照过筛"), "funnel", "screening:home"),
     NavItem(_("污染源"), "building", "sources:facility_list"),
@@ -60,4 +63,10 @@ def navigation_for(user, current_path: str) -> list[dict]:
                 and (current_path == url or (url != "/" and current_path.startswith(url))),
             }
         )
+    # Of nested entries (/ledger/ and /ledger/notices/), only the most specific one is the current page.
+    active = [i for i in items if i["active"]]
+    if len(active) > 1:
+        longest = max(active, key=lambda i: len(i["url"]))
+        for i in active:
+            i["active"] = i is longest
     return items

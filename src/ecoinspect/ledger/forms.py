@@ -1,0 +1,395 @@
+"""Forms of the ledger's pages. They only collect input; the services decide (DESIGN.md §4.2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from ecoinspect.common.choices import ProblemType
+from ecoinspect.common.filters import FilterSet
+from ecoinspect.orgs.choices import TOWN_KINDS, UnitKind
+from ecoinspect.orgs.models import Unit
+
+from .choices import (
+    REPORTABLE_PROGRESS,
+    AcceptanceMethod,
+    DeadlineKind,
+    EvidenceKind,
+    HandlingMode,
+    NoticeStatus,
+    ProblemSource,
+    ProgressStatus,
+    Severity,
+)
+from .models import Problem, ProgressReport
+from .services import PUBLICITY_PERIODS
+
+#: Units that take part in rectification work: the office, departments, subdistricts and towns.
+WORKING_KINDS = (UnitKind.OFFICE, UnitKind.DEPARTMENT, UnitKind.SUBDISTRICT, UnitKind.TOWN)
+
+
+def working_units():
+    return Unit.objects.filter(is_active=True, kind__in=WORKING_KINDS).order_by("sort_order", "code")
+
+
+def town_units():
+    return Unit.objects.filter(is_active=True, kind__in=TOWN_KINDS).order_by("sort_order", "code")
+
+
+class GroupedUnits(BaseChoiceIterator):
+    """Unit choices grouped by kind (区直部门 / 街道 / 镇), read lazily in one query when rendered."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        groups: dict[str, list] = {}
+        for unit in self.field.queryset:
+            groups.setdefault(str(UnitKind.label(unit.kind)), []).append((unit.pk, str(unit)))
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from groups.items()
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit select grouped by kind."""
+
+    def __init__(self, queryset=None, **kwargs):
+        kwargs.setdefault("empty_label", "—")
+        super().__init__(queryset if queryset is not None else working_units(), **kwargs)
+
+    def _get_choices(self):
+        return GroupedUnits(self)
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def __init__(self, queryset=None, **kwargs):
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 8}))
+        super().__init__(queryset if queryset is not None else working_units(), **kwargs)
+
+    def _get_choices(self):
+        return GroupedUnits(self)
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+def _date(**attrs):
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+def _radio():
+    return forms.RadioSelect(attrs={"class": "form-check-input"})
+
+
+def _text(rows: int = 3, **attrs):
+    return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+class VersionMixin(forms.Form):
+    """The problem's version when the form was opened (optimistic concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+# ---- registering and editing --------------------------------------------------------------------------
+
+
+class ProblemFieldsForm(forms.Form):
+    title = forms.CharField(label=_("整改任务"), max_length=200)
+    description = forms.CharField(label=_("问题描述"), required=False, widget=_text(4))
+    source = forms.ChoiceField(label=_("问题来源"), choices=ProblemSource.choices())
+    source_ref = forms.CharField(
+        label=_("来源编号"), max_length=100, required=False, help_text=_("如信访件受理编号、反馈意见条目")
+    )
+    problem_types = forms.MultipleChoiceField(
+        label=_("问题类型"),
+        choices=ProblemType.choices(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    severity = forms.ChoiceField(label=_("严重程度"), choices=Severity.choices(), initial=Severity.GENERAL)
+    is_key = forms.BooleanField(
+        label=_("重点问题"), required=False, help_text=_("重点问题须经批准的专项整改方案方可开始整改")
+    )
+    is_complex = forms.BooleanField(
+        label=_("复杂问题"), required=False, help_text=_("复杂问题申请验收前须录入联合执法情况")
+    )
+    handling_mode = forms.ChoiceField(
+        label=_("分类施策"), choices=HandlingMode.choices(), initial=HandlingMode.DEADLINE
+    )
+    address = forms.CharField(label=_("问题地点"), max_length=200, required=False)
+    town = UnitChoiceField(town_units(), label=_("所在镇街"), required=False)
+    supervising_unit = UnitChoiceField(label=_("督导单位"), required=False)
+    acceptance_unit = UnitChoiceField(label=_("验收销号单位"), required=False)
+    cooperating_units = UnitMultipleChoiceField(
+        label=_("配合单位"), required=False, help_text=_("按住 Ctrl（Mac 为 ⌘）可多选")
+    )
+    responsible_leader = forms.CharField(label=_("责任领导"), max_length=50, required=False)
+    responsible_person = forms.CharField(label=_("责任人"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    target = forms.CharField(label=_("整改目标"), required=False, widget=_text(3))
+
+
+class ProblemRegisterForm(ProblemFieldsForm):
+    lead_unit = UnitChoiceField(
+        label=_("牵头单位"), required=False, help_text=_("留空则按“三管三必须”由系统推荐")
+    )
+    override_reason = forms.CharField(
+        label=_("不采用推荐的理由"),
+        max_length=300,
+        required=False,
+        help_text=_("所选牵头单位与系统推荐不一致时必填，记入分派依据"),
+    )
+    deadline_kind = forms.ChoiceField(
+        label=_("整改时限类型"),
+        choices=DeadlineKind.choices(),
+        initial=DeadlineKind.DATE,
+        widget=_radio(),
+    )
+    deadline = forms.DateField(
+        label=_("整改时限"), required=False, widget=_date(), help_text=_("立行立改留空时按 5 个工作日计")
+    )
+
+    #: Order of the sections on the page.
+    sections = (
+        (_("问题情况"), ("title", "source", "source_ref", "description", "address", "problem_types")),
+        (_("分类施策"), ("severity", "handling_mode", "is_key", "is_complex")),
+        (
+            _("责任分工"),
+            (
+                "lead_unit",
+                "town",
+                "override_reason",
+                "cooperating_units",
+                "supervising_unit",
+                "acceptance_unit",
+                "responsible_leader",
+                "responsible_person",
+                "contact_phone",
+            ),
+        ),
+        (_("整改要求"), ("target", "deadline_kind", "deadline")),
+    )
+
+
+class ProblemEditForm(VersionMixin, ProblemFieldsForm):
+    sections = (
+        (_("问题情况"), ("title", "source", "source_ref", "description", "address", "problem_types")),
+        (_("分类施策"), ("severity", "handling_mode", "is_key", "is_complex")),
+        (
+            _("责任分工"),
+            (
+                "town",
+                "cooperating_units",
+                "supervising_unit",
+                "acceptance_unit",
+                "responsible_leader",
+                "responsible_person",
+                "contact_phone",
+            ),
+        ),
+        (_("整改要求"), ("target",)),
+    )
+
+    @classmethod
+    def initial_for(cls, problem: Problem) -> dict:
+        initial = {name: getattr(problem, name) for name in cls.base_fields if name != "version"}
+        for name in ("town", "supervising_unit", "acceptance_unit"):
+            initial[name] = getattr(problem, f"{name}_id")
+        initial["cooperating_units"] = [u.pk for u in problem.cooperating_units.all()]
+        initial["version"] = problem.version
+        return initial
+
+
+class RoutingProposalForm(forms.Form):
+    """What the 推荐 button sends: the text the proposal is made from."""
+
+    title = forms.CharField(required=False, max_length=200)
+    description = forms.CharField(required=False)
+    address = forms.CharField(required=False, max_length=200)
+    problem_types = forms.MultipleChoiceField(choices=ProblemType.choices(), required=False)
+
+
+class RerouteForm(VersionMixin):
+    lead_unit = UnitChoiceField(label=_("新的牵头单位"))
+    cooperating_units = UnitMultipleChoiceField(
+        label=_("配合单位"), required=False, help_text=_("按住 Ctrl（Mac 为 ⌘）可多选")
+    )
+    reason = forms.CharField(label=_("改派理由"), widget=_text(3))
+
+
+class ExtendDeadlineForm(VersionMixin):
+    new_deadline = forms.DateField(label=_("新的整改时限"), widget=_date())
+    reason = forms.CharField(label=_("调整理由"), widget=_text(3))
+
+
+class PauseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("暂停计时理由"), max_length=200, help_text=_("如等待司法裁决、汛期停工等")
+    )
+
+
+class AssignForm(VersionMixin):
+    """The 交办 / 申请验收 buttons carry only the version."""
+
+
+# ---- the unit's work ----------------------------------------------------------------------------------
+
+
+class MeasureForm(forms.Form):
+    content = forms.CharField(label=_("整改措施"), widget=_text(3))
+    owner_unit = UnitChoiceField(label=_("责任单位"))
+    owner_person = forms.CharField(label=_("责任人"), max_length=50, required=False)
+    deadline = forms.DateField(label=_("完成时限"), required=False, widget=_date())
+
+
+class MeasureCompleteForm(forms.Form):
+    done_on = forms.DateField(label=_("完成日期"), widget=_date(), initial=timezone.localdate)
+
+
+class ProgressReportForm(forms.Form):
+    reported_on = forms.DateField(label=_("报送日期"), widget=_date(), initial=timezone.localdate)
+    progress_status = forms.ChoiceField(
+        label=_("完成进度"),
+        choices=[(v, ProgressStatus.label(v)) for v in REPORTABLE_PROGRESS],
+        widget=_radio(),
+    )
+    text = forms.CharField(label=_("目前进展情况及存在问题"), widget=_text(5))
+    file = forms.FileField(
+        label=_("佐证材料（可选）"),
+        required=False,
+        help_text=_("现场照片、监测报告、处罚决定书、会议纪要等，可稍后继续上传"),
+    )
+    kind = forms.ChoiceField(label=_("材料类型"), choices=EvidenceKind.choices(), initial=EvidenceKind.PHOTO)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("文件"))
+    kind = forms.ChoiceField(label=_("材料类型"), choices=EvidenceKind.choices(), initial=EvidenceKind.PHOTO)
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+    report = forms.ModelChoiceField(
+        label=_("对应的进展报送"), queryset=ProgressReport.objects.none(), required=False, empty_label="—"
+    )
+
+    def __init__(self, *args, problem: Problem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = ProgressReport.objects.filter(
+            problem=problem, cycle=problem.cycle
+        ).order_by("-reported_on", "-pk")
+        self.fields["report"].label_from_instance = lambda r: f"{r.reported_on} {r.text[:30]}"
+
+
+class MilestoneForm(forms.Form):
+    date = forms.DateField(label=_("日期"), widget=_date())
+    content = forms.CharField(label=_("节点内容"), max_length=200)
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, min_num=1, validate_min=True)
+
+
+class SpecialPlanForm(forms.Form):
+    goals = forms.CharField(label=_("整治目标"), widget=_text(3))
+    measures = forms.CharField(label=_("主要措施"), widget=_text(5))
+
+
+class PlanDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审批结果"),
+        choices=[("approve", _("批准")), ("reject", _("退回修改"))],
+        widget=_radio(),
+    )
+    note = forms.CharField(label=_("审批意见"), max_length=300, required=False, widget=_text(2))
+
+
+class JointActionForm(forms.Form):
+    acted_on = forms.DateField(label=_("执法日期"), widget=_date(), initial=timezone.localdate)
+    units = UnitMultipleChoiceField(label=_("参加部门"), help_text=_("至少两个部门；按住 Ctrl 可多选"))
+    findings = forms.CharField(label=_("发现问题"), widget=_text(3))
+    actions = forms.CharField(label=_("处理措施"), widget=_text(3))
+
+
+# ---- acceptance, publicity, closing --------------------------------------------------------------------
+
+
+class AcceptForm(forms.Form):
+    accepted_on = forms.DateField(label=_("验收日期"), widget=_date(), initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("验收方式"), choices=AcceptanceMethod.choices(), widget=_radio())
+    opinion = forms.CharField(label=_("验收意见"), widget=_text(4))
+
+
+class RejectForm(forms.Form):
+    accepted_on = forms.DateField(label=_("验收日期"), widget=_date(), initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("验收方式"), choices=AcceptanceMethod.choices(), widget=_radio())
+    reason = forms.CharField(label=_("退回理由"), widget=_text(4), help_text=_("写明未达到整改目标之处"))
+
+
+class PublicityForm(forms.Form):
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=_date(), initial=timezone.localdate)
+    period = forms.ChoiceField(
+        label=_("公示期"),
+        choices=list(PUBLICITY_PERIODS.items()),
+        initial="10_workdays",
+        widget=_radio(),
+    )
+    channel = forms.CharField(label=_("公示渠道"), max_length=200, initial=_("白云区人民政府网站"))
+    objection_phone = forms.CharField(label=_("异议受理电话"), max_length=30)
+
+
+class ObjectionForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("核查结论"),
+        choices=[("1", _("异议成立，退回整改")), ("0", _("异议不成立，继续公示"))],
+        coerce=lambda v: v == "1",
+        widget=_radio(),
+    )
+    note = forms.CharField(label=_("异议情况及核查意见"), widget=_text(4))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("反弹情况"), widget=_text(3), help_text=_("写明问题反弹的事实与来源"))
+    new_deadline = forms.DateField(
+        label=_("新的整改时限"), required=False, widget=_date(), help_text=_("长期坚持类问题可留空")
+    )
+
+
+# ---- supervision notices --------------------------------------------------------------------------------
+
+
+class NoticeForm(forms.Form):
+    unit = UnitChoiceField(label=_("督办对象"))
+    problems = forms.ModelMultipleChoiceField(
+        label=_("督办问题"), queryset=Problem.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    requirements = forms.CharField(label=_("督办要求"), widget=_text(4))
+    reply_due = forms.DateField(label=_("回复期限"), widget=_date())
+
+    def __init__(self, *args, problems=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if problems is not None:
+            self.fields["problems"].queryset = problems
+        self.fields["reply_due"].initial = timezone.localdate() + dt.timedelta(days=7)
+
+
+class NoticeReplyForm(forms.Form):
+    reply = forms.CharField(label=_("回复内容"), widget=_text(5), help_text=_("写明整改推进情况与下一步安排"))
+
+
+class NoticeReturnForm(forms.Form):
+    reason = forms.CharField(label=_("退回理由"), widget=_text(3))
+
+
+class NoticeFilter(FilterSet):
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *NoticeStatus.choices()], required=False
+    )
+    unit = forms.ModelChoiceField(label=_("督办对象"), queryset=working_units(), required=False)
+    lookups = {"status": "status", "unit": "unit"}
+    search_fields = ("number", "requirements", "reply")
+    sort_fields = {"number": "number", "issued": "issued_at", "due": "reply_due", "status": "status"}
+    default_sort = ("-issued_at",)

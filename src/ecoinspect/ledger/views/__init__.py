@@ -1,0 +1,1 @@
+"""Pages of the rectification ledger, one module per area (lists, problem, work, review, notices, …)."""

@@ -1,0 +1,158 @@
+"""What the ledger's pages share: loading a problem through its selector, refusing with a reason, forms
+about one problem, and refusing oversized uploads before they are read."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+
+from ecoinspect.common.permissions import has_perm
+from ecoinspect.common.views import ServiceFormView
+
+from .. import selectors
+from ..models import Problem
+from ..services import max_upload_bytes
+from ..workflow import PROBLEM_WORKFLOW
+
+#: Why a person may not do a kind of thing on a problem (shown on the 403 page).
+REFUSALS = {
+    "ledger.assign": lambda: _(
+        "只有区督察迎检办可以执行此操作。 / Only the district inspection office may do this."
+    ),
+    "ledger.work": lambda: _(
+        "只有该问题的牵头或配合单位可以办理。 / Only the lead or cooperating units of this problem may work on it."
+    ),
+    "ledger.review": lambda: _(
+        "只有该问题的验收销号单位可以验收。 / Only the acceptance unit of this problem may review it."
+    ),
+    "ledger.publish": lambda: _(
+        "只有信息公开发布人可以办理公示和销号。 / Only the publisher may run publicity and closing."
+    ),
+}
+
+
+def refuse(perm: str) -> PermissionDenied:
+    reason = REFUSALS.get(perm)
+    return PermissionDenied(reason() if reason else None)
+
+
+def problem_or_404(request, pk: int) -> Problem:
+    try:
+        return selectors.problem_get(user=request.user, pk=pk)
+    except Problem.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def require_perm(request, perm: str, obj=None) -> None:
+    if not has_perm(request.user, perm, obj):
+        raise refuse(perm)
+
+
+def too_large(request) -> bool:
+    """A request body over the upload limit, judged from its declared length — before anything is read."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > max_upload_bytes()
+
+
+def too_large_message(request) -> str:
+    limit = max_upload_bytes() / 1024 / 1024
+    size = int(request.META.get("CONTENT_LENGTH") or 0) / 1024 / 1024
+    return _(
+        "上传内容 %(size).1f MB，超过单个文件 %(limit).0f MB 的上限，未保存任何内容。请压缩或拆分后重新上传。"
+        " / The upload is %(size).1f MB, over the %(limit).0f MB limit; nothing was saved."
+    ) % {"size": size, "limit": limit}
+
+
+class ProblemFormView(ServiceFormView):
+    """A form about one problem: the problem comes from the selector (404 outside one's scope), the
+    permission is checked on it (403 with the reason), and the page shows the problem it is about."""
+
+    template_name = "ledger/form.html"
+    perm = "ledger.work"
+    #: The workflow move this form makes, if any: the page warns when it is not possible in this state.
+    workflow_action: str | None = None
+    multipart = False
+    intro = ""
+
+    def get_object(self):
+        return problem_or_404(self.request, self.kwargs["pk"])
+
+    def check_permission(self, obj) -> None:
+        require_perm(self.request, self.perm, obj)
+
+    def extra_context(self) -> dict:
+        return {}
+
+    def state_note(self) -> str | None:
+        if self.workflow_action and PROBLEM_WORKFLOW.lookup(self.object.status, self.workflow_action) is None:
+            return _("当前状态“%(state)s”下不能执行“%(action)s”。 / Not possible in the current state.") % {
+                "state": self.object.get_status_display(),
+                "action": PROBLEM_WORKFLOW.action_label(self.workflow_action),
+            }
+        return None
+
+    def render_form(self, form, status=200):
+        context = {
+            "form": form,
+            "title": self.title,
+            "object": self.object,
+            "problem": self.object,
+            "intro": self.intro,
+            "multipart": self.multipart,
+            "state_note": self.state_note(),
+            "submit_label": self.submit_label,
+            "cancel_url": self.cancel_url or self.object.get_absolute_url(),
+            **self.extra_context(),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def success_url(self, result) -> str:
+        return self.object.get_absolute_url()
+
+
+class UploadLimitMixin:
+    """Refuse an upload whose declared size is over the limit, without reading the body: the page comes
+    back with a clear message and status 413, and nothing is written. Wrap the view with
+    :func:`upload_limited` so that the CSRF check (which parses the body) runs only after this one."""
+
+    multipart = True
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "upload_too_large", False) or too_large(request):
+            form = self.get_form()
+            form.add_error(None, too_large_message(request))
+            return self.render_form(form, status=413)
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, data=None):
+        files = self.request.FILES if data is not None else None
+        return self.form_class(data, files, **self.get_form_kwargs())
+
+
+def upload_limited(view):
+    """Check the declared size before anything reads the body.
+
+    Django's CSRF check reads ``request.POST``, which for a multipart body means receiving and spooling
+    every uploaded byte to disk. An oversized POST therefore skips it and goes straight to the view, which
+    only renders the refusal (it reads nothing and writes nothing, so there is nothing to forge); every
+    other request is CSRF-checked as usual.
+    """
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if request.method == "POST" and too_large(request):
+            request.upload_too_large = True
+            return view(request, *args, **kwargs)
+        return protected(request, *args, **kwargs)
+
+    guarded.csrf_exempt = True
+    return guarded

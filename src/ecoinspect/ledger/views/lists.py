@@ -1,0 +1,199 @@
+"""The ledger's lists: the whole ledger (as far as one may see it) and each unit's own list
+(一部门一清单、一镇街一清单). Both are the one ProblemFilter over ``selectors.problem_list``, so the Excel
+export is exactly the rows on the screen."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from ecoinspect.common.choices import ProblemType
+from ecoinspect.common.permissions import active_memberships, has_perm, restrict, user_scope
+from ecoinspect.common.tables import Column
+from ecoinspect.common.views import FilteredListView
+from ecoinspect.orgs.models import Unit
+from ecoinspect.orgs.roles import ROLE_SPECS
+
+from .. import selectors, stats
+from ..choices import ProblemSource, ProblemStatus, ProgressStatus, WarningLevel
+from ..filters import ProblemFilter
+from ..forms import WORKING_KINDS, GroupedUnits
+from ..models import Problem
+
+
+def _types(problem: Problem) -> str:
+    return "、".join(str(ProblemType.label(t)) for t in problem.problem_types)
+
+
+def _deadline(problem: Problem):
+    if problem.deadline_kind == "long_term":
+        return _("长期坚持")
+    return problem.deadline
+
+
+PROBLEM_COLUMNS = (
+    Column("number", _lazy("问题编号"), sort="number", link=True, css="text-nowrap"),
+    Column("title", _lazy("整改任务")),
+    Column("source", _lazy("问题来源"), choiceset=ProblemSource),
+    Column("problem_types", _lazy("问题类型"), accessor=_types),
+    Column("lead_unit", _lazy("牵头单位"), sort="lead", css="text-nowrap"),
+    Column("cooperating_units", _lazy("配合单位")),
+    Column("town", _lazy("所在镇街"), css="text-nowrap"),
+    Column("deadline", _lazy("整改时限"), accessor=_deadline, sort="deadline", css="text-nowrap"),
+    Column("status", _lazy("状态"), choiceset=ProblemStatus, sort="status"),
+    Column("progress_status", _lazy("完成进度"), choiceset=ProgressStatus, sort="progress"),
+    Column("warning", _lazy("预警"), choiceset=WarningLevel, sort="warning"),
+)
+
+
+class PageProblemFilter(ProblemFilter):
+    """The one ProblemFilter, dressed for the page: units grouped by kind, 全部/是/否, status checkboxes.
+    It filters exactly as the API and the export do (no lookup is changed here)."""
+
+    primary = ("q", "warning", "due", "source", "problem_type", "unit", "involvement")
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        yes_no = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+        for name in ("is_key", "is_complex"):
+            self.fields[name].widget = forms.Select(choices=yes_no)
+        self.fields["status"].widget = forms.CheckboxSelectMultiple(
+            attrs={"class": "form-check-input"}, choices=self.fields["status"].choices
+        )
+        unit = self.fields["unit"]
+        unit.empty_label = _("全部单位")
+        unit.widget.choices = GroupedUnits(unit)
+        self.fields["q"].widget.attrs["placeholder"] = _("编号、任务、地点、来源编号")
+
+    def primary_fields(self):
+        return [self[name] for name in self.primary if name in self.fields and not self[name].is_hidden]
+
+    def more_fields(self):
+        return [
+            self[name]
+            for name in self.fields
+            if name not in self.primary and name != "sort" and not self[name].is_hidden
+        ]
+
+    def more_active(self) -> bool:
+        return self.is_bound and any(self.data.get(f.name) for f in self.more_fields())
+
+
+def _can_register(user) -> bool:
+    return has_perm(user, "ledger.assign") or has_perm(user, "ledger.work")
+
+
+class ProblemListView(FilteredListView):
+    """整改台账: every problem the person may see."""
+
+    template_name = "ledger/problem_list.html"
+    title = _lazy("整改台账")
+    intro = _lazy("全部整改问题（按您的权限范围）。可按来源、类型、单位、进度与预警筛选，导出与屏幕一致。")
+    filterset_class = PageProblemFilter
+    columns = PROBLEM_COLUMNS
+    export_name = "整改台账"
+
+    def selector(self, *, user, filters):
+        self.problem_filters = filters
+        return selectors.problem_list(user=user, filters=filters)
+
+    def extra_context(self, request) -> dict:
+        return {
+            "create_url": reverse("ledger:problem_create") if _can_register(request.user) else None,
+            "can_assign": has_perm(request.user, "ledger.assign"),
+            # The page draws its own (compact) filter form; the base template's is switched off.
+            "filters": None,
+            "problem_filters": self.problem_filters,
+        }
+
+
+def unit_for_list(request, unit_id: int) -> Unit:
+    """A unit whose list the person may open: their own (or one below it), or any for district-wide roles."""
+    try:
+        return restrict(Unit.objects.filter(is_active=True), request.user, "view").get(pk=unit_id)
+    except Unit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+class UnitProblemListView(ProblemListView):
+    """本单位清单: the ProblemFilter list pinned to one unit — what it leads and co-handles by default."""
+
+    template_name = "ledger/unit_list.html"
+
+    def get(self, request, *args, **kwargs):
+        self.unit = unit_for_list(request, kwargs["unit_id"])
+        self.title = _("%(unit)s 整改清单") % {"unit": self.unit.name}
+        self.export_name = f"{self.unit.short_name}-整改清单"
+        self.intro = _(
+            "本单位牵头和配合的问题（可切换为验收、属地）。筛选后导出的 Excel 与屏幕所列完全一致。"
+        )
+        return super().get(request, *args, **kwargs)
+
+    @property
+    def filterset_class(self):
+        unit = self.unit
+
+        class PinnedFilter(PageProblemFilter):
+            def __init__(self, data=None, **kwargs):
+                data = data.copy() if data is not None else {}
+                if hasattr(data, "setlist"):
+                    data.setlist("unit", [str(unit.pk)])
+                else:
+                    data["unit"] = str(unit.pk)
+                super().__init__(data, **kwargs)
+                self.fields["unit"].widget = self.fields["unit"].hidden_widget()
+
+            def active_count(self) -> int:
+                return max(super().active_count() - 1, 0)  # the pinned unit is not a filter one set
+
+        return PinnedFilter
+
+    def extra_context(self, request) -> dict:
+        context = super().extra_context(request)
+        params = request.GET.copy()
+        for key in ("page", "format"):
+            params.pop(key, None)
+        context.update(
+            {
+                "unit": self.unit,
+                "counts": selectors.unit_queue_counts(user=request.user, unit=self.unit),
+                "active_query": params,
+                "is_own_unit": any(m.unit_id == self.unit.pk for m in active_memberships(request.user)),
+            }
+        )
+        return context
+
+
+@login_required
+def my_list(request):
+    """本单位清单 from the navigation: straight to one's unit; a choice of units for district-wide roles."""
+    memberships = active_memberships(request.user)
+    unit_roles = [m for m in memberships if m.role in ROLE_SPECS and not ROLE_SPECS[m.role].district_wide]
+    units = list(dict.fromkeys(m.unit for m in unit_roles))
+    if len(units) == 1 and not user_scope(request.user, "view").everything:
+        return redirect("ledger:unit_problems", unit_id=units[0].pk)
+    visible = restrict(Unit.objects.filter(is_active=True, kind__in=WORKING_KINDS), request.user, "view")
+    qs = selectors.problem_queryset(user=request.user)
+    by_lead = {row["unit"].pk: row for row in stats.by_unit(qs, today=timezone.localdate()) if row["unit"]}
+    cooperating = dict(
+        Problem.cooperating_units.through.objects.filter(problem__in=qs.values("pk"))
+        .values_list("unit")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "n")
+    )
+    rows = [
+        {"unit": u, "lead": by_lead.get(u.pk), "cooperating": cooperating.get(u.pk, 0)}
+        for u in visible.order_by("sort_order", "code")
+    ]
+    return render(
+        request,
+        "ledger/unit_chooser.html",
+        {"title": _("各单位整改清单"), "rows": rows, "own_units": units},
+    )
