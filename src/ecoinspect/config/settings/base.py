@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "ninja",  # serves the API docs' Swagger UI from its own static files: the intranet has no CDN
     "ecoinspect.common",
     "ecoinspect.orgs",
     "ecoinspect.audit",
