@@ -83,19 +83,22 @@ def _grid_cells(station_code: np.ndarray, day: np.ndarray, hour: np.ndarray):
     day0 = int(day.min()) if day.size else 0
     n_days = int(day.max()) - day0 + 1 if day.size else 1
     key = station_code * n_days + (day - day0)
-    identity = False
+    if key.size and key.size % 24 == 0:  # complete sorted days: 24 rows per station-day, hours 0..23
+        blocks = key.reshape(-1, 24)
+        first = blocks[:, 0]
+        if (hour.reshape(-1, 24) == np.arange(24, dtype=hour.dtype)).all() and (blocks == first[:, None]).all() \
+                and np.all(first[1:] > first[:-1]):  # fmt: skip
+            return None, first // n_days, first % n_days + day0, True
     if key.size and np.all(key[1:] >= key[:-1]):  # sorted by station and day: no sort needed
         starts = np.empty(key.size, dtype=bool)
         starts[:1] = True
         np.not_equal(key[1:], key[:-1], out=starts[1:])
         sd_id = np.cumsum(starts) - 1
         sd_key = key[starts]
-        # every station-day has its 24 hours in order: the rows already are the grid
-        identity = key.size == sd_key.size * 24 and bool((hour.reshape(-1, 24) == np.arange(24)).all())
     else:
         sd_key, sd_id = np.unique(key, return_inverse=True)
     cell = sd_id * 24 + hour
-    return cell, sd_key // n_days, sd_key % n_days + day0, identity
+    return cell, sd_key // n_days, sd_key % n_days + day0, False
 
 
 def _dense(cell: np.ndarray, n_cells: int, scaled: np.ndarray, valid: np.ndarray, identity: bool):
@@ -139,11 +142,8 @@ def _day_values(grid: _Grid, conc: Concentrations):
     values, ok = _dense(grid.cell, grid.n_cells, scaled, valid, grid.identity)
     not_monitored = None
     if conc.not_monitored.any():  # a day is "not monitored" when every recorded hour says "/"
-        recorded = np.zeros(grid.n_cells, dtype=bool)
-        recorded[grid.cell] = True
-        flagged = np.zeros(grid.n_cells, dtype=bool)
-        flagged[grid.cell[conc.not_monitored]] = True
-        not_monitored = (recorded.reshape(-1, 24) == flagged.reshape(-1, 24)).all(axis=1)
+        not_monitored = (grid.scatter(np.ones(conc.not_monitored.size, dtype=bool))
+                         == grid.scatter(conc.not_monitored)).all(axis=1)  # fmt: skip
     return values, ok, not_monitored
 
 
@@ -216,9 +216,8 @@ def air_daily(hourly, *, standard: str, hour_label: str = "end", co_unit: str = 
         groups = frame[area_column] if area_column is not None else pl.repeat(area, frame.height, eager=True)
         station, times, concs = _average_area(station, times, concs, groups)
         grid = _Grid.build(station, times, hour_label)
-    cell, n_cells, names, sd_station, sd_day = grid.cell, grid.n_cells, grid.names, grid.sd_station, grid.sd_day
-    recorded = np.zeros(n_cells, dtype=bool)
-    recorded[cell] = True
+    names, sd_station, sd_day = grid.names, grid.sd_station, grid.sd_day
+    recorded = grid.scatter(np.ones(len(station), dtype=bool))
     out: dict[str, pl.Series | np.ndarray] = {
         "station": names.gather(pl.Series(sd_station.astype(np.uint32))),
         "date": pl.Series(sd_day.astype(np.int32)).cast(pl.Date),
@@ -277,7 +276,7 @@ US_PER_HOUR = 3_600_000_000
 class _Grid:
     """Where each input row sits in the dense (station-day x 24 hours) grid."""
 
-    cell: np.ndarray
+    cell: np.ndarray | None  # None: the rows are the grid (complete days, sorted)
     n_cells: int
     identity: bool
     names: pl.Series
@@ -292,13 +291,20 @@ class _Grid:
             hours -= 1
         day, hour = np.divmod(hours, 24)
         cell, sd_station, sd_day, identity = _grid_cells(codes, day.astype(np.int64), hour)
-        n_cells = (int(cell.max()) // 24 + 1) * 24 if cell.size else 0
-        return cls(cell, n_cells, identity, names, sd_station, sd_day)
+        return cls(cell, sd_day.size * 24, identity, names, sd_station, sd_day)
+
+    def scatter(self, row_mask: np.ndarray) -> np.ndarray:
+        """A per-row bool array on the (station-day, 24) grid; False where no row."""
+        if self.identity:
+            return row_mask.reshape(-1, 24)
+        grid = np.zeros(self.n_cells, dtype=bool)
+        grid[self.cell] = row_mask
+        return grid.reshape(-1, 24)
 
 
 def _check_duplicates(grid: _Grid, station: pl.Series, times: pl.Series, mapping) -> None:
     """Two rows in the same station-hour cell are an error (which one would be right?)."""
-    if grid.identity or not grid.cell.size:
+    if grid.identity or grid.cell is None or not grid.cell.size:
         return
     counts = np.bincount(grid.cell, minlength=grid.n_cells)
     if counts.max() <= 1:

@@ -447,10 +447,12 @@ def compute_aqi(data, *, kind: str, standard: str, co_unit: str = "mg", round_in
     needed = [t for t in _all_terms(kind) if any(t in _terms(kind, s) for s in standards)]
     require_columns(mapping, needed, f"{kind} AQI", "小时AQI" if kind == "hourly" else "日AQI")
     optional = ["so2_24h"] if kind == "hourly" and "so2_24h" in mapping else []
+    columns = needed + optional
+    parsed = _map_columns(lambda t: parse_concentrations(frame[mapping[t]], "o3" if t.startswith("o3") else
+                                                         t.replace("_24h", ""), co_unit=co_unit),
+                          columns, frame.height)  # fmt: skip
     concs: dict[str, Concentrations] = {}
-    for term in needed + optional:
-        pollutant = "o3" if term.startswith("o3") else term.replace("_24h", "")
-        conc, found = parse_concentrations(frame[mapping[term]], pollutant, co_unit=co_unit)
+    for term, (conc, found) in zip(columns, parsed):
         concs[term] = conc
         problems += found
     if times is not None and "station" in mapping and check_duplicates:
