@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSECURE_DEV_SECRET_KEY, SECRET_KEY, env_bool
+from .base import INSECURE_DEV_SECRET_KEY, SECRET_KEY, env_bool, env_list
 
 DEBUG = False
 
@@ -14,14 +14,13 @@ if not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 
         "生产环境必须设置 ECOINSPECT_SECRET_KEY（至少 50 个随机字符）。"
         " / Production needs ECOINSPECT_SECRET_KEY (at least 50 random characters)."
     )
-if not ALLOWED_HOSTS or ALLOWED_HOSTS == ["127.0.0.1", "localhost", "[::1]"]:  # noqa: F405
-    import os
-
-    if not os.environ.get("ECOINSPECT_ALLOWED_HOSTS"):
-        raise ImproperlyConfigured(
-            "生产环境必须设置 ECOINSPECT_ALLOWED_HOSTS（逗号分隔的主机名）。"
-            " / Production needs ECOINSPECT_ALLOWED_HOSTS (comma-separated host names)."
-        )
+# The development defaults do not count, and a value naming no host (" , ") would start a server that
+# answers every request with 400.
+if not env_list("ECOINSPECT_ALLOWED_HOSTS"):
+    raise ImproperlyConfigured(
+        "生产环境必须设置 ECOINSPECT_ALLOWED_HOSTS（逗号分隔的主机名）。"
+        " / Production needs ECOINSPECT_ALLOWED_HOSTS (comma-separated host names)."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("ECOINSPECT_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
