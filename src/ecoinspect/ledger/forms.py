@@ -254,7 +254,9 @@ class MeasureCompleteForm(forms.Form):
 
 
 class ProgressReportForm(forms.Form):
-    reported_on = forms.DateField(label=_("报送日期"), widget=_date(), initial=timezone.localdate)
+    reported_on = forms.DateField(
+        label=_("报送日期"), widget=_date(), initial=timezone.localdate, required=False, help_text=_("留空为今天")
+    )
     progress_status = forms.ChoiceField(
         label=_("完成进度"),
         choices=[(v, ProgressStatus.label(v)) for v in REPORTABLE_PROGRESS],
