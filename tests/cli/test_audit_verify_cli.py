@@ -1,0 +1,81 @@
+"""`ecoinspect audit verify` through the real console script, on a database of its own (the run's vendor)."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+@contextmanager
+def scratch_database(tmp_path):
+    """(env for the subprocess, a function running raw SQL on that database)."""
+    if connection.vendor != "postgresql":
+        path = tmp_path / "var" / "ecoinspect.sqlite3"
+
+        def run_sql(*statements):
+            with sqlite3.connect(path) as db:
+                for statement in statements:
+                    db.execute(statement)
+
+        yield {}, run_sql
+        return
+
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    params = {
+        "host": db["HOST"],
+        "port": db["PORT"] or 5432,
+        "user": db["USER"],
+        "password": db["PASSWORD"] or None,
+    }
+    name = f"ecoinspect_cli_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+
+        def run_sql(*statements):
+            with psycopg.connect(dbname=name, autocommit=True, **params) as conn:
+                for statement in statements:
+                    conn.execute(statement)
+
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        url = f"postgres://{db['USER']}{password}@{db['HOST']}:{params['port']}/{name}"
+        yield {"DATABASE_URL": url}, run_sql
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_verify_exits_0_on_an_intact_log_and_1_naming_the_first_tampered_row(ecoinspect, tmp_path):
+    with scratch_database(tmp_path) as (env, run_sql):
+        assert ecoinspect("migrate", "--noinput", "-v", "0", env=env).returncode == 0
+        loaded = ecoinspect("demo", "load", env=env)
+        assert loaded.returncode == 0, loaded.stderr
+
+        intact = ecoinspect("audit", "verify", env=env)
+        assert intact.returncode == 0, intact.stderr
+        assert "操作日志哈希链完整" in intact.stdout and "chain intact" in intact.stdout
+
+        update = "UPDATE audit_actionlog SET actor_name = '改过的名字' WHERE seq = 2"
+        if env:  # PostgreSQL: the database itself refuses, until the trigger is switched off
+            with pytest.raises(Exception, match="append-only"):
+                run_sql(update)
+            run_sql(
+                "ALTER TABLE audit_actionlog DISABLE TRIGGER audit_actionlog_no_change",
+                update,
+                "ALTER TABLE audit_actionlog ENABLE TRIGGER audit_actionlog_no_change",
+            )
+        else:
+            run_sql(update)
+
+        broken = ecoinspect("audit", "verify", env=env)
+        assert broken.returncode == 1
+        assert (
+            "第 2 条" in broken.stderr and "broken at seq 2" in broken.stderr and "altered" in broken.stderr
+        )

@@ -1,0 +1,91 @@
+"""`ecoinspect demo load`: Baiyun's units and one demo log-in per role; loading again keeps everything."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from ecoinspect.orgs.choices import UnitKind
+from ecoinspect.orgs.models import Membership, User
+
+
+def load() -> str:
+    out = StringIO()
+    call_command("demo", "load", stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {m._meta.label: m._base_manager.count() for m in apps.get_models() if not m._meta.proxy}
+
+
+def printed_logins(output: str) -> tuple[str, list[tuple[str, str]]]:
+    password = re.search(r"密码均为 (\S+?)）", output).group(1)
+    block = output[output.index("Demo log-ins") :].splitlines()[1:]
+    logins = [tuple(line.strip().split(None, 1)) for line in block if line.startswith("  ")]
+    return password, logins
+
+
+@pytest.mark.django_db
+def test_loading_twice_keeps_the_data_and_creates_nothing_the_second_time():
+    first = load()
+    assert "38 units and 13 duties created" in first and "8 demo users created" in first
+    counts = row_counts()
+    second = load()
+    assert "0 units and 0 duties created" in second and "0 demo users created" in second
+    assert row_counts() == counts
+
+
+@pytest.mark.django_db
+def test_the_printed_log_ins_cover_every_role_and_each_works_with_the_printed_password():
+    password, logins = printed_logins(load())
+    assert len(logins) == 8
+    seen = set()
+    for username, description in logins:
+        user = User.objects.get(username=username)
+        assert "演示" in user.full_name  # clearly marked as demo
+        (membership,) = Membership.objects.filter(user=user, is_active=True).select_related("unit")
+        kind = membership.unit.kind
+        if membership.role == "staff":
+            seen.add(f"{kind} staff")
+        else:
+            seen.add(membership.role)
+        client = Client()
+        response = client.post(reverse("login"), {"username": username, "password": password})
+        assert response.status_code == 302, f"{username} cannot log in with the printed password"
+        home = client.get(reverse("dashboard:home"))
+        assert home.status_code == 200 and membership.unit.name in home.content.decode(), description
+    assert seen == {
+        "coordinator",
+        "leader",
+        f"{UnitKind.DEPARTMENT} staff",
+        f"{UnitKind.SUBDISTRICT} staff",
+        f"{UnitKind.TOWN} staff",
+        "reviewer",
+        "publisher",
+        "auditor",
+    }
+
+
+@pytest.mark.django_db
+def test_a_demo_password_changed_by_its_user_survives_loading_again():
+    password, _logins = printed_logins(load())
+    user = User.objects.get(username="sanyuanli")
+    user.set_password("Changed-Baiyun-2026")
+    user.save()
+    load()
+    user.refresh_from_db()
+    assert user.check_password("Changed-Baiyun-2026") and not user.check_password(password)
+
+
+@pytest.mark.django_db
+def test_demo_logins_can_be_listed_without_loading():
+    out = StringIO()
+    call_command("demo", "logins", stdout=out)
+    assert "coordinator" in out.getvalue() and not User.objects.exists()
