@@ -35,7 +35,7 @@ from .air_input import (
     require_columns,
     times_from_frame,
 )
-from .aqi import aqi_from_concentrations
+from .aqi import _map_columns, aqi_from_concentrations
 from .errors import IndicatorInputError, InputProblem
 from .standards_air import (
     AUTO,
@@ -147,6 +147,23 @@ def _day_values(grid: _Grid, conc: Concentrations):
     return values, ok, not_monitored
 
 
+def _term_days(grid: _Grid, conc: Concentrations, term: str, limits: tuple[int, int]) -> dict:
+    """Daily values of one pollutant: the mean (>= 20 hours), or for O3 the max 8-h and max 1-h."""
+    values, ok, nm = _day_values(grid, conc)
+    count = ok.sum(axis=1)
+    if term != "o3":
+        mean = _div_half_even(values.sum(axis=1), np.maximum(count, 1))
+        # GB 3095 Table 4: >= 20 hourly values per day
+        return {"hours": {term: count}, "values": {term: mean}, "valid": {term: count >= MIN_HOURS_PER_DAY},
+                "not_monitored": {term: nm}}  # fmt: skip
+    mda8, windows, mda8_valid = _mda8(values, ok, limits[0])
+    o3_max = np.where(ok, values, -1).max(axis=1)
+    max_valid = (count >= MIN_HOURS_PER_DAY) | (o3_max > limits[1])  # project convention, see module docstring
+    return {"hours": {"o3": count}, "values": {"o3_8h": mda8, "o3_1h": np.maximum(o3_max, 0)},
+            "valid": {"o3_8h": mda8_valid, "o3_1h": max_valid}, "not_monitored": {"o3_8h": nm, "o3_1h": nm},
+            "windows": windows}  # fmt: skip
+
+
 def _hourly_input(frame: pl.DataFrame, *, co_unit: str):
     mapping = column_map(frame)
     times, problems = times_from_frame(frame, mapping)
@@ -222,22 +239,16 @@ def air_daily(hourly, *, standard: str, hour_label: str = "end", co_unit: str = 
         "station": names.gather(pl.Series(sd_station.astype(np.uint32))),
         "date": pl.Series(sd_day.astype(np.int32)).cast(pl.Date),
     }
+    limits = (round(o3_8h_limit * rounding.SCALE), round(o3_1h_limit * rounding.SCALE))
+    results = _map_columns(lambda term: _term_days(grid, concs[term], term, limits), (*MEAN_POLLUTANTS, "o3"),
+                           len(station))  # fmt: skip
     values_scaled, valid, hours, not_monitored = {}, {}, {}, {}
-    for term in MEAN_POLLUTANTS:
-        values, ok, nm = _day_values(grid, concs[term])
-        count = ok.sum(axis=1)
-        hours[term] = count
-        valid[term] = count >= MIN_HOURS_PER_DAY  # GB 3095 Table 4: >= 20 hourly values per day
-        values_scaled[term] = _div_half_even(values.sum(axis=1), np.maximum(count, 1))
-        not_monitored[term] = nm
-    values, ok, nm = _day_values(grid, concs["o3"])
-    hours["o3"] = ok.sum(axis=1)
-    limit8 = round(o3_8h_limit * rounding.SCALE)
-    values_scaled["o3_8h"], windows, valid["o3_8h"] = _mda8(values, ok, limit8)
-    o3_max = np.where(ok, values, -1).max(axis=1)
-    values_scaled["o3_1h"] = np.maximum(o3_max, 0)
-    valid["o3_1h"] = (hours["o3"] >= MIN_HOURS_PER_DAY) | (o3_max > round(o3_1h_limit * rounding.SCALE))
-    not_monitored["o3_8h"] = not_monitored["o3_1h"] = nm
+    for result in results:
+        hours.update(result["hours"])
+        values_scaled.update(result["values"])
+        valid.update(result["valid"])
+        not_monitored.update(result["not_monitored"])
+    windows = results[-1]["windows"]
     daily_concs = {}
     for term in DAILY_VALUES:
         nm = not_monitored[term] if not_monitored[term] is not None else np.zeros(len(sd_day), dtype=bool)
