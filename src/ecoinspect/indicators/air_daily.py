@@ -82,7 +82,9 @@ def _grid_cells(station_code: np.ndarray, day: np.ndarray, hour: np.ndarray):
     the rows already are the grid in order (complete, sorted data: no scatter needed)."""
     day0 = int(day.min()) if day.size else 0
     n_days = int(day.max()) - day0 + 1 if day.size else 1
-    key = station_code * n_days + (day - day0)
+    n_codes = int(station_code.max()) + 1 if station_code.size else 1
+    width = np.int32 if n_codes * n_days < 2**31 else np.int64  # half the memory traffic when it fits
+    key = station_code.astype(width) * width(n_days) + (day - day0).astype(width)
     if key.size and key.size % 24 == 0:  # complete sorted days: 24 rows per station-day, hours 0..23
         blocks = key.reshape(-1, 24)
         first = blocks[:, 0]
@@ -300,8 +302,9 @@ class _Grid:
         hours = (times.cast(pl.Datetime("us")).to_physical().to_numpy() // US_PER_HOUR).astype(np.int32)
         if hour_label == "end":  # "01:00" is 00:00-01:00 of the same day; "00:00" ends the previous day
             hours -= 1
-        day, hour = np.divmod(hours, 24)
-        cell, sd_station, sd_day, identity = _grid_cells(codes, day.astype(np.int64), hour)
+        day = hours // 24
+        hour = hours - day * 24
+        cell, sd_station, sd_day, identity = _grid_cells(codes, day, hour)
         return cls(cell, sd_day.size * 24, identity, names, sd_station, sd_day)
 
     def scatter(self, row_mask: np.ndarray) -> np.ndarray:

@@ -135,7 +135,8 @@ def parse_concentrations(series: pl.Series, pollutant: str, *, co_unit: str = "m
         if not (series.dtype.is_numeric() or series.dtype == pl.Null):
             raise IndicatorInputError(InputProblem(None, column, None, f"列类型 {series.dtype} 不是数值",
                                                    f"column type {series.dtype} is not numeric"))  # fmt: skip
-        values = series.cast(pl.Float64).to_numpy()  # nulls -> NaN; no copy for a float column
+        floats = series if series.dtype == pl.Float64 else series.cast(pl.Float64)
+        values = floats.fill_null(np.nan).to_numpy()  # nulls -> NaN (fill first: much faster than to_numpy's)
         missing = np.isnan(values)
         not_monitored = np.zeros(n, dtype=bool)
         shown = values
