@@ -348,10 +348,14 @@ def part_b(stations: int) -> None:
     scale = [r["total_s"] / results[0]["total_s"] for r in results]
     size = [r["station_hours"] / results[0]["station_hours"] for r in results]
     print(f"  growth: size x{size[1]:.1f} -> time x{scale[1]:.1f}; size x{size[2]:.1f} -> time x{scale[2]:.1f}")
-    ok_time, ok_mem = whole["total_s"] <= 10, whole["peak_rss_gb"] <= 4
-    print(f"  whole: {whole['total_s']:.2f} s (target <= 10 s: {'met' if ok_time else 'NOT met'}), "
-          f"peak {whole['peak_rss_gb']:.2f} GB (target <= 4 GB: {'met' if ok_mem else 'NOT met'}); "
-          f"{whole['station_days']:,} station-days, {whole['valid_year_pm2_5']:,} stations with a valid PM2.5 year")
+    if stations >= 1700:
+        ok_time, ok_mem = whole["total_s"] <= 10, whole["peak_rss_gb"] <= 4
+        verdict = (f" (target <= 10 s: {'met' if ok_time else 'NOT met'}), peak {whole['peak_rss_gb']:.2f} GB "
+                   f"(target <= 4 GB: {'met' if ok_mem else 'NOT met'})")  # fmt: skip
+    else:
+        verdict = f", peak {whole['peak_rss_gb']:.2f} GB (the 10 s / 4 GB targets are for 1,700 stations)"
+    print(f"  whole: {whole['total_s']:.2f} s{verdict}; {whole['station_days']:,} station-days, "
+          f"{whole['valid_year_pm2_5']:,} stations with a valid PM2.5 year")
 
 
 # --- (c) ----------------------------------------------------------------------------------------------------
