@@ -192,7 +192,7 @@ def problem_register(
         title=title, description=description, address=address, problem_types=problem_types
     )
     reasons = []
-    if lead_unit is None and proposal.lead_unit is not None:
+    if proposal.lead_unit is not None and lead_unit in (None, proposal.lead_unit):
         lead_unit = proposal.lead_unit
         reasons.append(_("系统推荐牵头单位：%(r)s") % {"r": proposal.reasons[0]})
     elif lead_unit is not None and proposal.lead_unit is not None and lead_unit != proposal.lead_unit:
@@ -214,7 +214,7 @@ def problem_register(
             _("人工指定牵头单位 %(c)s") % {"c": lead_unit}
             + (f"：{override_reason}" if override_reason else "")
         )
-    if town is None and proposal.town is not None:
+    if proposal.town is not None and town in (None, proposal.town):
         town = proposal.town
         reasons.append(proposal.reasons[-1])
     _validate_units(
