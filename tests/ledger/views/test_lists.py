@@ -1,0 +1,217 @@
+"""The whole ledger and each unit's own list (一部门一清单、一镇街一清单): what a person sees, the counts,
+the filters, and the Excel export being exactly the rows on the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from ecoinspect.ledger.choices import ProblemStatus as S
+from ecoinspect.ledger.models import Problem
+from ecoinspect.orgs.models import Membership
+
+from .data import today
+
+pytestmark = pytest.mark.django_db
+
+
+def numbers_on(response) -> list[str]:
+    """The problem numbers in the list table, in screen order."""
+    table = response.content.decode().split('data-testid="list-table"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r">(ZG-\d{4}-\d{4})</a>", table)
+
+
+def test_unit_staff_see_what_their_unit_is_named_on_and_nothing_else(desk, structure, as_user, people):
+    u = structure
+    led = desk.to(S.ASSIGNED, title="区水务局牵头的排水口")
+    cooperating = desk.to(
+        S.ASSIGNED,
+        title="区住建局牵头、水务配合",
+        lead_unit=u["zjj"],
+        cooperating_units=[u["swj"]],
+        override_reason="测试",
+    )
+    foreign = desk.to(S.ASSIGNED, title="与水务无关的工地扬尘", lead_unit=u["zjj"], override_reason="测试")
+
+    response = as_user(people["water"]).get(reverse("ledger:problem_list"))
+
+    assert response.status_code == 200
+    assert set(numbers_on(response)) == {led.number, cooperating.number}
+    assert foreign.title not in response.content.decode()
+
+
+def test_district_roles_see_the_whole_ledger(desk, structure, as_user, people):
+    made = {
+        desk.to(S.REGISTERED).number,
+        desk.to(S.ASSIGNED, lead_unit=structure["zjj"], override_reason="测试").number,
+    }
+    for role in ("coordinator", "leader", "auditor", "publisher"):
+        assert set(numbers_on(as_user(people[role]).get(reverse("ledger:problem_list")))) == made
+
+
+def test_only_people_who_may_register_get_the_button(as_user, people):
+    url = reverse("ledger:problem_list")
+    assert reverse("ledger:problem_create") in as_user(people["coordinator"]).get(url).content.decode()
+    assert reverse("ledger:problem_create") in as_user(people["water"]).get(url).content.decode()  # 自查自纠
+    assert reverse("ledger:problem_create") not in as_user(people["leader"]).get(url).content.decode()
+    assert reverse("ledger:problem_create") not in as_user(people["reviewer"]).get(url).content.decode()
+
+
+def test_filters_narrow_the_list(desk, structure, as_user, people):
+    air = desk.to(
+        S.ASSIGNED,
+        title="工地扬尘",
+        problem_types=["air"],
+        lead_unit=structure["zjj"],
+        override_reason="测试",
+    )
+    water = desk.to(S.ASSIGNED, title="排水口直排", problem_types=["water"])
+    client = as_user(people["coordinator"])
+
+    assert numbers_on(client.get(reverse("ledger:problem_list"), {"problem_type": "air"})) == [air.number]
+    assert numbers_on(client.get(reverse("ledger:problem_list"), {"q": "排水口"})) == [water.number]
+    page = client.get(reverse("ledger:problem_list"), {"unit": structure["zjj"].pk, "involvement": "lead"})
+    assert numbers_on(page) == [air.number]
+
+
+def test_a_unit_opens_its_own_list_with_its_counts(desk, structure, as_user, people):
+    u = structure
+    overdue = desk.to(S.RECTIFYING, title="逾期的排水口")
+    Problem.objects.filter(pk=overdue.pk).update(deadline=today() - dt.timedelta(days=3))
+    desk.to(S.ASSIGNED, title="按期推进的管网")
+    desk.to(
+        S.ASSIGNED,
+        title="配合住建的工地",
+        lead_unit=u["zjj"],
+        cooperating_units=[u["swj"]],
+        override_reason="测试",
+    )
+    desk.to(S.ASSIGNED, title="与水务无关", lead_unit=u["zjj"], override_reason="测试")
+
+    response = as_user(people["water"]).get(reverse("ledger:unit_problems", args=[u["swj"].pk]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "白云区水务局 整改清单" in html
+    counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', html))
+    assert counts == {
+        "lead": "2",
+        "cooperating": "1",
+        "open": "3",
+        "red": "1",
+        "yellow": "0",
+        "blue": "0",
+        "closed": "0",
+    }
+    assert len(numbers_on(response)) == 3
+    assert "与水务无关" not in html
+    assert 'text-bg-danger">红灯</span>' in html
+
+
+def test_the_red_count_links_to_exactly_the_overdue_rows(desk, structure, as_user, people):
+    overdue = desk.to(S.RECTIFYING, title="逾期的排水口")
+    Problem.objects.filter(pk=overdue.pk).update(deadline=today() - dt.timedelta(days=3))
+    desk.to(S.ASSIGNED, title="按期推进的管网")
+    url = reverse("ledger:unit_problems", args=[structure["swj"].pk])
+    client = as_user(people["water"])
+
+    assert f'href="{url}?warning=red"' in client.get(url).content.decode()
+    assert numbers_on(client.get(url, {"warning": "red"})) == [overdue.number]
+    assert numbers_on(client.get(url, {"due": "overdue"})) == [overdue.number]
+
+
+def test_a_town_sees_problems_in_its_territory_when_it_asks_for_them(desk, structure, as_user, people):
+    in_town = desk.to(
+        S.ASSIGNED,
+        title="三元里辖区内的工地",
+        lead_unit=structure["zjj"],
+        town=structure["sanyuanli"],
+        override_reason="测试",
+    )
+    url = reverse("ledger:unit_problems", args=[structure["sanyuanli"].pk])
+    client = as_user(people["sanyuanli"])
+
+    assert numbers_on(client.get(url)) == []  # by default: what it leads or co-handles
+    assert numbers_on(client.get(url, {"involvement": "town"})) == [in_town.number]
+
+
+def test_another_units_list_is_not_found(structure, as_user, people):
+    response = as_user(people["housing"]).get(reverse("ledger:unit_problems", args=[structure["swj"].pk]))
+    assert response.status_code == 404
+
+
+def test_the_export_is_exactly_the_filtered_rows_on_the_screen(desk, structure, as_user, people):
+    u = structure
+    for i in range(4):
+        desk.to(S.ASSIGNED, title=f"排水口 {i}", problem_types=["water"])
+    desk.to(
+        S.ASSIGNED,
+        title="扬尘（配合）",
+        problem_types=["air"],
+        lead_unit=u["zjj"],
+        cooperating_units=[u["swj"]],
+        override_reason="测试",
+    )
+    desk.to(S.ASSIGNED, title="与水务无关", lead_unit=u["zjj"], override_reason="测试")
+    url = reverse("ledger:unit_problems", args=[u["swj"].pk])
+    query = {"problem_type": "water", "sort": "number"}
+    client = as_user(people["water"])
+
+    screen = client.get(url, query)
+    export = client.get(url, {**query, "format": "xlsx"})
+
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in export["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("问题编号", "整改任务", "问题来源")
+    assert [r[0] for r in rows[1:]] == numbers_on(screen)
+    assert len(rows) - 1 == 4
+    assert {r[3] for r in rows[1:]} == {"水"}  # problem types as people read them, not codes
+    assert all(r[4] == "区水务局" for r in rows[1:])
+
+
+def test_the_export_button_keeps_the_filters(desk, structure, as_user, people):
+    url = reverse("ledger:unit_problems", args=[structure["swj"].pk])
+    html = as_user(people["water"]).get(url, {"warning": "red"}).content.decode()
+    assert "?warning=red&amp;format=xlsx" in html
+
+
+def test_my_list_takes_a_unit_person_straight_to_their_unit(structure, as_user, people):
+    response = as_user(people["water"]).get(reverse("ledger:my_list"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("ledger:unit_problems", args=[structure["swj"].pk])
+
+
+def test_my_list_lets_the_office_choose_any_unit(desk, structure, as_user, people):
+    desk.to(S.ASSIGNED)
+    response = as_user(people["coordinator"]).get(reverse("ledger:my_list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("ledger:unit_problems", args=[structure["swj"].pk]) in html
+    assert reverse("ledger:unit_problems", args=[structure["taihe"].pk]) in html
+
+
+def test_a_person_of_two_units_chooses_between_their_own(structure, as_user, people):
+    Membership.objects.create(user=people["water"], unit=structure["taihe"], role="staff")
+    html = as_user(people["water"]).get(reverse("ledger:my_list")).content.decode()
+    assert reverse("ledger:unit_problems", args=[structure["swj"].pk]) in html
+    assert reverse("ledger:unit_problems", args=[structure["taihe"].pk]) in html
+    assert reverse("ledger:unit_problems", args=[structure["zjj"].pk]) not in html
+
+
+def test_the_home_page_links_to_the_units_own_list(structure, as_user, people):
+    html = as_user(people["taihe"]).get(reverse("dashboard:home")).content.decode()
+    assert reverse("ledger:unit_problems", args=[structure["taihe"].pk]) in html
+
+
+def test_the_navigation_offers_the_own_list_and_notices(as_user, people):
+    html = as_user(people["water"]).get(reverse("ledger:problem_list")).content.decode()
+    for name in ("ledger:my_list", "ledger:notice_list", "ledger:district_dashboard"):
+        assert f'href="{reverse(name)}"' in html
