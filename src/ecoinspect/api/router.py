@@ -32,6 +32,8 @@ def _mount() -> None:
 
 
 #: Routers of later apps: (module, attribute, prefix). Each app adds its own line.
-API_ROUTERS: list[tuple[str, str, str]] = []
+API_ROUTERS: list[tuple[str, str, str]] = [
+    ("ecoinspect.ledger.api", "router", "/ledger"),
+]
 
 _mount()

@@ -288,7 +288,12 @@ def unit(kinds=None) -> Parser:
         if lookup is None:
             lookup = cache[key] = _unit_lookup(kinds)
         shown = display(value)
-        found = lookup.by_name.get(normalise(shown).lower())
+        name = normalise(shown).lower()
+        found = lookup.by_name.get(name)
+        for prefix in _UNIT_PREFIXES:  # 广州市白云区太和镇 → 太和镇
+            if found is None and name.startswith(prefix):
+                name = name.removeprefix(prefix)
+                found = lookup.by_name.get(name)
         if found is not None:
             return found
         close = difflib.get_close_matches(normalise(shown), lookup.names, n=1, cutoff=0.5)

@@ -43,6 +43,7 @@ from .errors import NotPermitted, ServiceError
 from .import_cells import CellProblem, Parser, display, is_blank, text
 from .import_files import ImportRefused, Workbook, write_template
 from .models import ImportJob, ImportStatus
+from .workflow import WorkflowError
 
 logger = logging.getLogger("ecoinspect.imports")
 
@@ -445,7 +446,22 @@ def job_bytes(job: ImportJob) -> bytes:
     return data
 
 
-# --- services ----------------------------------------------------------------------------------------
+# --- reads and writes of jobs ---------------------------------------------------------------------
+
+
+def import_job_list(*, user, kind: str | None = None):
+    """One's own imports; the inspection office (``assign`` district-wide) sees everyone's."""
+    from .permissions import user_scope
+
+    qs = ImportJob.objects.select_related("created_by")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs if user_scope(user, "assign").everything else qs.filter(created_by_id=user.pk)
+
+
+def import_job_get(*, user, pk: int, kind: str | None = None) -> ImportJob:
+    """A job its uploader or the office may see (raises ImportJob.DoesNotExist otherwise)."""
+    return import_job_list(user=user, kind=kind).get(pk=pk)
 
 
 def _human(size: int) -> str:
@@ -579,10 +595,11 @@ def import_job_commit(*, actor, job: ImportJob) -> dict:
             job.status = ImportStatus.VALID  # a fresh preview to confirm
             job.save(update_fields=["status"])
         raise
-    except ServiceError as exc:
+    except (ServiceError, WorkflowError) as exc:
         job.status = ImportStatus.FAILED
-        job.errors = [CellError(None, "", "", m).as_dict() for m in exc.messages][:MAX_STORED_ERRORS]
-        job.error_count = len(exc.messages)
+        reasons = exc.messages if isinstance(exc, ServiceError) else [str(exc)]
+        job.errors = [CellError(None, "", "", m).as_dict() for m in reasons][:MAX_STORED_ERRORS]
+        job.error_count = len(reasons)
         job.save(update_fields=["status", "errors", "error_count", "updated_at"])
         raise
     job.status = ImportStatus.COMMITTED

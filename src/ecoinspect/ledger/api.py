@@ -1,0 +1,401 @@
+"""The ledger's JSON API under /api/v1/ledger/ — the same selectors, services and scoping as the pages.
+
+Every handler finds its record through a selector first (404 outside one's scope), then reads the body,
+then calls one service. Refused workflow moves are 409 with the workflow's message (and are logged);
+a stale ``version`` is 409 ``conflict``; other refusals use the common shape
+``{"detail", "code", "errors"}`` with bilingual messages.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from ninja import Query, Router
+
+from ecoinspect.api.filtering import bound_filters
+from ecoinspect.common.errors import ConcurrentEdit
+from ecoinspect.common.permissions import restrict
+from ecoinspect.orgs import selectors as org_selectors
+from ecoinspect.orgs.models import Unit
+
+from . import api_schemas as s
+from . import selectors, services, stats
+from .filters import ProblemFilter
+from .models import Evidence, Measure, Problem, SpecialPlan, SupervisionNotice
+
+router = Router(tags=["ledger"])
+
+MAX_LIMIT = 500
+
+
+def _problem(request, problem_id: int) -> Problem:
+    try:
+        return selectors.problem_get(user=request.user, pk=problem_id)
+    except Problem.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _detail(request, problem_id: int) -> dict:
+    return s.detail_out(selectors.problem_detail(user=request.user, pk=problem_id))
+
+
+def _conflict(exc: ConcurrentEdit):
+    return 409, {"detail": "；".join(exc.messages), "code": "conflict", "errors": None}
+
+
+# --- problems -----------------------------------------------------------------------------------------
+
+
+@router.get("/problems", response=dict, summary="整改问题列表（与台账页面相同的筛选参数，分页）")
+def problem_list(
+    request,
+    limit: int = Query(50, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0),
+    q: str | None = None,
+    status: list[str] | None = Query(None),  # noqa: B008  (repeatable: ?status=a&status=b)
+    source: str | None = None,
+    problem_type: str | None = None,
+    warning: str | None = None,
+    unit: str | None = None,
+    involvement: str | None = None,
+    due: str | None = None,
+    sort: str | None = None,
+):
+    """Every ProblemFilter field is accepted (``handling_mode``, ``severity``, ``progress_status``,
+    ``is_key``, ``is_complex``, ``registered_from``, ``registered_to`` too); an invalid value is a 400.
+    Each item carries its ``warning`` colour for today."""
+    qs = selectors.problem_list(user=request.user, filters=bound_filters(request, ProblemFilter))
+    items = [s.problem_out(p) for p in qs.select_related("supervising_unit")[offset : offset + limit]]
+    return {"count": qs.count(), "limit": limit, "offset": offset, "items": items}
+
+
+@router.post("/problems", response=dict, summary="登记整改问题")
+def problem_create(request):
+    body = s.read_body(request, s.ProblemIn)
+    data = body.model_dump()
+    for name in ("town", "lead_unit", "supervising_unit", "acceptance_unit"):
+        data[name] = s.unit_by_id(data[name], name)
+    data["cooperating_units"] = s.units_by_id(data["cooperating_units"], "cooperating_units")
+    problem = services.problem_register(actor=request.user, **data)
+    return _detail(request, problem.pk)
+
+
+@router.get(
+    "/problems/{problem_id}",
+    response=dict,
+    summary="问题详情（措施、进展、佐证、方案、联合执法、验收、公示、时间线）",
+)
+def problem_detail(request, problem_id: int):
+    try:
+        return _detail(request, problem_id)
+    except Problem.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@router.patch(
+    "/problems/{problem_id}",
+    response={200: dict, 409: dict},
+    summary="修改问题信息（须带 version；版本过期返回 409）",
+)
+def problem_update(request, problem_id: int):
+    problem = _problem(request, problem_id)
+    body = s.read_body(request, s.ProblemPatch)
+    changes = body.model_dump(exclude_unset=True)
+    version = changes.pop("version", None)
+    if not changes:
+        return _detail(request, problem.pk)
+    if version is None:
+        raise ValidationError({"version": ["修改须带上读取时的 version。 / Send the version you read."]})
+    for name in ("town", "supervising_unit", "acceptance_unit"):
+        if name in changes:
+            changes[name] = s.unit_by_id(changes[name], name)
+    if "cooperating_units" in changes:
+        changes["cooperating_units"] = s.units_by_id(changes["cooperating_units"], "cooperating_units")
+    try:
+        services.problem_update(actor=request.user, problem=problem, expected_version=version, **changes)
+    except ConcurrentEdit as exc:
+        return _conflict(exc)
+    return _detail(request, problem.pk)
+
+
+def _move(service, schema=s.EmptyIn, convert=None):
+    def run(request, problem: Problem):
+        body = s.read_body(request, schema).model_dump()
+        if convert:
+            body = convert(body)
+        return service(actor=request.user, problem=problem, **body)
+
+    return run
+
+
+def _versioned(service):
+    def run(request, problem: Problem):
+        version = s.read_body(request, s.VersionIn).version
+        return service(actor=request.user, problem=problem, expected_version=version)
+
+    return run
+
+
+def _objection(request, problem: Problem):
+    body = s.read_body(request, s.ObjectionIn)
+    return services.publicity_objection(
+        actor=request.user, problem=problem, note=body.note, upheld=body.upheld
+    )
+
+
+PROBLEM_ACTIONS = {
+    "assign": _versioned(services.problem_assign),
+    "start": _move(services.problem_start),
+    "request_acceptance": _versioned(services.problem_request_acceptance),
+    "begin_review": _move(services.problem_begin_review),
+    "accept": _move(services.problem_accept, s.AcceptIn),
+    "reject": _move(services.problem_reject, s.RejectIn),
+    "start_publicity": _move(services.publicity_start, s.PublicityIn),
+    "objection": _objection,
+    "close": _move(services.problem_close),
+    "reopen": _move(services.problem_reopen, s.ReopenIn),
+}
+
+
+@router.post(
+    "/problems/{problem_id}/actions/{action}",
+    response={200: dict, 409: dict},
+    summary="办理流程：assign、start、request_acceptance、begin_review、accept、reject、start_publicity、objection、close、reopen",
+)
+def problem_action(request, problem_id: int, action: str):
+    """Bodies: assign / request_acceptance ``{version?}``; accept ``{accepted_on, method, opinion}``;
+    reject ``{accepted_on, method, reason}``; start_publicity ``{starts_on, period, channel,
+    objection_phone}`` (period ``10_workdays`` or ``2_weeks``); objection ``{note, upheld}``; reopen
+    ``{reason, new_deadline}``; the others none. A move the workflow refuses is 409."""
+    problem = _problem(request, problem_id)
+    handler = PROBLEM_ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    try:
+        handler(request, problem)
+    except ConcurrentEdit as exc:
+        return _conflict(exc)
+    return _detail(request, problem.pk)
+
+
+# --- the units' work -------------------------------------------------------------------------------
+
+
+@router.post("/problems/{problem_id}/measures", response=dict, summary="新增整改措施")
+def measure_create(request, problem_id: int):
+    problem = _problem(request, problem_id)
+    body = s.read_body(request, s.MeasureIn)
+    services.measure_add(
+        actor=request.user,
+        problem=problem,
+        content=body.content,
+        owner_unit=s.unit_by_id(body.owner_unit, "owner_unit"),
+        owner_person=body.owner_person,
+        deadline=body.deadline,
+    )
+    return _detail(request, problem.pk)
+
+
+@router.post("/measures/{measure_id}/complete", response=dict, summary="整改措施完成")
+def measure_complete(request, measure_id: int):
+    try:
+        measure = restrict(Measure.objects.select_related("problem"), request.user, "view").get(pk=measure_id)
+    except Measure.DoesNotExist as exc:
+        raise Http404 from exc
+    body = s.read_body(request, s.MeasureDoneIn)
+    services.measure_complete(actor=request.user, measure=measure, done_on=body.done_on)
+    return _detail(request, measure.problem_id)
+
+
+@router.post("/problems/{problem_id}/reports", response=dict, summary="报送整改进展")
+def report_create(request, problem_id: int):
+    problem = _problem(request, problem_id)
+    body = s.read_body(request, s.ReportIn)
+    services.progress_report_add(actor=request.user, problem=problem, **body.model_dump())
+    return _detail(request, problem.pk)
+
+
+@router.post(
+    "/problems/{problem_id}/evidence",
+    response={200: dict, 413: dict},
+    summary="上传佐证材料（multipart：file、kind、description、report）",
+)
+def evidence_upload(request, problem_id: int):
+    """The same content checks as the page: type by content, name matching content, size limit (an
+    oversized body is refused from its declared length before it is read), SHA-256 recorded."""
+    problem = _problem(request, problem_id)
+    limit = services.max_upload_bytes()
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return 413, {
+            "detail": f"上传内容超过 {limit // 1024 // 1024} MB 上限，未保存任何内容。 / The upload is over the limit; nothing was saved.",
+            "code": "too_large",
+            "errors": None,
+        }
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        raise ValidationError(
+            {"file": ["请选择文件（multipart 字段 file）。 / Send the file as multipart field 'file'."]}
+        )
+    report = None
+    if request.POST.get("report"):
+        report = problem.reports.filter(pk=request.POST["report"]).first()
+        if report is None:
+            raise ValidationError(
+                {"report": ["该进展报送不属于此问题。 / That report belongs to another problem."]}
+            )
+    evidence = services.evidence_add(
+        actor=request.user,
+        problem=problem,
+        uploaded=uploaded,
+        kind=request.POST.get("kind", ""),
+        description=request.POST.get("description", ""),
+        report=report,
+    )
+    return s.evidence_out(evidence)
+
+
+@router.get("/evidence/{evidence_id}", summary="下载佐证材料")
+def evidence_download(request, evidence_id: int):
+    try:
+        evidence = selectors.evidence_get(user=request.user, pk=evidence_id)
+    except Evidence.DoesNotExist as exc:
+        raise Http404 from exc
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+    response["Content-Disposition"] = f"attachment; filename=evidence-{evidence.pk}{evidence.extension}"
+    response["X-Content-SHA256"] = evidence.sha256
+    return response
+
+
+@router.post("/problems/{problem_id}/plans", response=dict, summary="提交专项整改方案")
+def plan_submit(request, problem_id: int):
+    problem = _problem(request, problem_id)
+    body = s.read_body(request, s.PlanIn)
+    services.special_plan_submit(
+        actor=request.user,
+        problem=problem,
+        goals=body.goals,
+        measures=body.measures,
+        milestones=[m.model_dump() for m in body.milestones],
+    )
+    return _detail(request, problem.pk)
+
+
+@router.post("/plans/{plan_id}/decide", response=dict, summary="批准或退回专项整改方案")
+def plan_decide(request, plan_id: int):
+    try:
+        plan = restrict(SpecialPlan.objects.select_related("problem"), request.user, "view").get(pk=plan_id)
+    except SpecialPlan.DoesNotExist as exc:
+        raise Http404 from exc
+    body = s.read_body(request, s.PlanDecisionIn)
+    services.special_plan_decide(actor=request.user, plan=plan, approve=body.approve, note=body.note)
+    return _detail(request, plan.problem_id)
+
+
+@router.post("/problems/{problem_id}/joint-actions", response=dict, summary="录入联合执法")
+def joint_action_create(request, problem_id: int):
+    problem = _problem(request, problem_id)
+    body = s.read_body(request, s.JointActionIn)
+    services.joint_action_record(
+        actor=request.user,
+        problem=problem,
+        acted_on=body.acted_on,
+        units=s.units_by_id(body.units, "units"),
+        findings=body.findings,
+        actions=body.actions,
+    )
+    return _detail(request, problem.pk)
+
+
+# --- supervision notices ---------------------------------------------------------------------------
+
+
+def _notice(request, notice_id: int) -> SupervisionNotice:
+    try:
+        return selectors.notice_get(user=request.user, pk=notice_id)
+    except SupervisionNotice.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@router.get("/notices", response=dict, summary="督办单列表（分页）")
+def notice_list(request, limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)):
+    qs = selectors.notice_list(user=request.user)
+    return {
+        "count": qs.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [s.notice_out(n) for n in qs[offset : offset + limit]],
+    }
+
+
+@router.post("/notices", response=dict, summary="下发督办单")
+def notice_create(request):
+    body = s.read_body(request, s.NoticeIn)
+    visible = {p.pk: p for p in selectors.problem_queryset(user=request.user).filter(pk__in=body.problems)}
+    missing = [str(pk) for pk in body.problems if pk not in visible]
+    if missing:
+        raise ValidationError(
+            {"problems": [f"未找到问题 id：{', '.join(missing)} / Unknown problem ids: {', '.join(missing)}"]}
+        )
+    notice = services.notice_issue(
+        actor=request.user,
+        unit=s.unit_by_id(body.unit, "unit"),
+        problems=[visible[pk] for pk in body.problems],
+        requirements=body.requirements,
+        reply_due=body.reply_due,
+    )
+    return s.notice_out(notice, with_problems=True)
+
+
+@router.get("/notices/{notice_id}", response=dict, summary="督办单详情")
+def notice_detail(request, notice_id: int):
+    return s.notice_out(_notice(request, notice_id), with_problems=True)
+
+
+@router.post(
+    "/notices/{notice_id}/actions/{action}",
+    response={200: dict, 409: dict},
+    summary="督办单办理：reply（回复）、close（办结）、return（退回）",
+)
+def notice_action(request, notice_id: int, action: str):
+    notice = _notice(request, notice_id)
+    if action == "reply":
+        services.notice_reply(
+            actor=request.user, notice=notice, reply=s.read_body(request, s.NoticeReplyIn).reply
+        )
+    elif action == "close":
+        services.notice_close(actor=request.user, notice=notice)
+    elif action == "return":
+        services.notice_return(
+            actor=request.user, notice=notice, reason=s.read_body(request, s.ReasonIn).reason
+        )
+    else:
+        raise Http404
+    return s.notice_out(_notice(request, notice_id), with_problems=True)
+
+
+# --- pictures and counts ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/stats/district", response=dict, summary="整改态势：按状态、来源、类型、预警、牵头单位统计（按权限范围）"
+)
+def district_picture(request):
+    today = timezone.localdate()
+    qs = selectors.problem_queryset(user=request.user, today=today)
+    return s.picture_out(stats.district_picture(qs, today=today))
+
+
+@router.get(
+    "/units/{unit_id}/counts", response=dict, summary="单位清单概况：牵头、配合、在办、红黄蓝、已销号"
+)
+def unit_counts(request, unit_id: int):
+    try:
+        unit = org_selectors.unit_get(user=request.user, pk=unit_id)
+    except Unit.DoesNotExist as exc:
+        raise Http404 from exc
+    return {"unit": s.unit_ref(unit), **selectors.unit_queue_counts(user=request.user, unit=unit)}

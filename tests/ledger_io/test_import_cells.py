@@ -1,0 +1,106 @@
+"""Reading single cells: dates in every form people type them, units, choices, yes/no."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ecoinspect.common import import_cells as cells
+from ecoinspect.common.choices import ProblemType
+from ecoinspect.ledger.choices import ProblemSource
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_a_date_reads_back_from_every_form(day):
+    serial = (day - cells.EXCEL_EPOCH).days
+    forms = [
+        day,
+        dt.datetime.combine(day, dt.time(9, 30)),
+        float(serial),
+        day.isoformat(),
+        f"{day.year}/{day.month}/{day.day}",
+        f"{day.year}.{day.month:02d}.{day.day:02d}",
+        f"{day.year}年{day.month}月{day.day}日",
+        f"{day.year}年{day.month}月{day.day}号",
+        f"{day:%Y%m%d}",
+        f"{day.year}－{day.month:02d}－{day.day:02d}",  # full-width hyphens
+        f" {day.isoformat()} 00:00:00 ",
+        f"{day.year}年{day.month}月{day.day}日前",
+    ]
+    for value in forms:
+        assert cells.parse_date(value) == day, value
+
+
+def test_excel_serial_dates():
+    assert cells.parse_date(46082.0) == dt.date(2026, 3, 1)
+    assert cells.parse_date(46082.75) == dt.date(2026, 3, 1)  # a date with a time of day
+    assert cells.parse_date(20260301) == dt.date(2026, 3, 1)  # typed as a number
+
+
+def test_month_and_year_ends_for_deadlines():
+    assert cells.parse_date("2026年2月底", month_end=True) == dt.date(2026, 2, 28)
+    assert cells.parse_date("2028年2月底前", month_end=True) == dt.date(2028, 2, 29)
+    assert cells.parse_date("2026年底", month_end=True) == dt.date(2026, 12, 31)
+    with pytest.raises(cells.CellProblem):
+        cells.parse_date("2026年2月底")
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-02-30", "2026年13月1日", "十二月", "2026", 5.0, True, "1899-12-31", "3026-01-01"]
+)
+def test_not_dates(value):
+    with pytest.raises(cells.CellProblem) as info:
+        cells.parse_date(value)
+    assert " / " in info.value.reason  # Chinese / English
+
+
+def test_choices_by_chinese_label_english_label_or_value():
+    parse = cells.choice(ProblemSource)
+    cache: dict = {}
+    assert parse("自查自纠", cache) == "self_inspection"
+    assert parse("self_inspection", cache) == "self_inspection"
+    with pytest.raises(cells.CellProblem) as info:
+        parse("网上举报", cache)
+    assert "自查自纠" in info.value.reason
+
+
+def test_several_choices_in_one_cell():
+    parse = cells.multi_choice(ProblemType)
+    assert parse("水、大气,噪声；水", {}) == ["water", "air", "noise"]
+
+
+@pytest.mark.parametrize(
+    "value,expected", [("是", True), ("否", False), ("Y", True), ("n", False), (1.0, True), (True, True)]
+)
+def test_yes_no(value, expected):
+    assert cells.boolean()(value, {}) is expected
+
+
+def test_units(structure):
+    parse = cells.unit()
+    cache: dict = {}
+    water = structure["swj"]
+    for name in ("白云区水务局", "区水务局", "swj", " 区水务局 "):
+        assert parse(name, cache) == water
+    assert parse("三元里", cache) == structure["sanyuanli"]
+    assert parse("广州市白云区太和镇", cache) == structure["taihe"]
+    with pytest.raises(cells.CellProblem) as info:
+        parse("区水利局", cache)
+    assert "区水务局" in info.value.reason
+
+
+def test_town_columns_accept_only_towns(structure):
+    from ecoinspect.orgs.choices import TOWN_KINDS
+
+    with pytest.raises(cells.CellProblem) as info:
+        cells.unit(TOWN_KINDS)("区水务局", {})
+    assert "镇街" in info.value.reason
+
+
+def test_text_length_limit():
+    with pytest.raises(cells.CellProblem):
+        cells.text(5)("一二三四五六", {})
+    assert cells.text()(1234567890.0, {}) == "1234567890"  # a phone number typed as a number
