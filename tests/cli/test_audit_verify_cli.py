@@ -55,12 +55,13 @@ def scratch_database(tmp_path):
 def test_verify_exits_0_on_an_intact_log_and_1_naming_the_first_tampered_row(ecoinspect, tmp_path):
     with scratch_database(tmp_path) as (env, run_sql):
         assert ecoinspect("migrate", "--noinput", "-v", "0", env=env).returncode == 0
-        loaded = ecoinspect("demo", "load", env=env)
+        loaded = ecoinspect("orgs", "load-structure", env=env)  # entry 1
         assert loaded.returncode == 0, loaded.stderr
 
-        intact = ecoinspect("audit", "verify", env=env)
-        assert intact.returncode == 0, intact.stderr
-        assert "操作日志哈希链完整" in intact.stdout and "chain intact" in intact.stdout
+        for checked in (1, 2):  # each successful check appends an entry of its own: 2, then 3
+            intact = ecoinspect("audit", "verify", env=env)
+            assert intact.returncode == 0, intact.stderr
+            assert f"共校验 {checked} 条" in intact.stdout and "chain intact" in intact.stdout
 
         update = "UPDATE audit_actionlog SET actor_name = '改过的名字' WHERE seq = 2"
         if env:  # PostgreSQL: the database itself refuses, until the trigger is switched off
