@@ -137,7 +137,8 @@ def parse_concentrations(series: pl.Series, pollutant: str, *, co_unit: str = "m
                                                    f"column type {series.dtype} is not numeric"))  # fmt: skip
         floats = series if series.dtype == pl.Float64 else series.cast(pl.Float64)
         values = floats.fill_null(np.nan).to_numpy()  # nulls -> NaN (fill first: much faster than to_numpy's)
-        missing = np.isnan(values)
+        total = np.add.reduce(values) if n else 0.0  # a finite sum proves there is no NaN: no mask to build
+        missing = np.isnan(values) if not np.isfinite(total) else np.zeros(n, dtype=bool)
         not_monitored = np.zeros(n, dtype=bool)
         shown = values
     if co_unit not in ("mg", "ug"):

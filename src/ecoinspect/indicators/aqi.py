@@ -135,33 +135,34 @@ def _lookup_table(table: str, standard: str, decimals: int) -> np.ndarray:
 
 
 def _grid(conc: Concentrations, decimals: int, round_inputs: bool) -> np.ndarray | None:
-    """Concentrations as float counts of 10^-decimals (NaN where absent): GB/T 8170-rounded when
-    ``round_inputs`` (HJ 633-2026 §4.2.2), else only if every value already sits on that grid (None if not)."""
+    """Concentrations as integer counts of 10^-decimals (values in absent cells are arbitrary): GB/T
+    8170-rounded when ``round_inputs`` (HJ 633-2026 §4.2.2), else only if every value already sits on that
+    grid (None if not)."""
     if conc.scaled is not None:
         unit = 10 ** (rounding.SCALE_DIGITS - decimals)
         if round_inputs:
-            counts = rounding.round_half_even_scaled(conc.scaled, decimals, conc.sticky) // unit
-        elif (conc.sticky is not None and conc.sticky.any()) or (conc.scaled % unit).any():
+            return rounding.round_half_even_scaled(conc.scaled, decimals, conc.sticky) // unit
+        if (conc.sticky is not None and conc.sticky.any()) or (conc.scaled % unit).any():
             return None
-        else:
-            counts = conc.scaled // unit
-        return np.where(np.isnan(conc.values), np.nan, counts)
+        return conc.scaled // unit
     x = conc.values
-    if decimals == 0:
-        r = np.rint(x)  # exact GB/T 8170 for floats: only an exact k.5 is a tie, and rint breaks it to even
-        if round_inputs:
-            return r
-        n_absent = np.count_nonzero(conc.missing) + np.count_nonzero(conc.not_monitored)  # the NaN cells
-        return r if np.count_nonzero(r == x) == x.size - n_absent else None
-    y = x * 10.0**decimals
-    r = np.rint(y)
-    # on the grid already (e.g. CO published to 1 decimal): rounding changes nothing. The product's float
-    # error is < 1e-10 for plausible values, an off-grid value with <= 9 decimals is >= 1e-8 away.
+    n_present = x.size - np.count_nonzero(conc.missing) - np.count_nonzero(conc.not_monitored)
     with np.errstate(invalid="ignore"):
-        on_grid = not np.any(np.abs(y - r) > 1e-9)
-    if on_grid:
-        return r
-    return np.rint(rounding.round_float_half_even(x, decimals) * 10.0**decimals) if round_inputs else None
+        if decimals == 0:
+            # exact GB/T 8170 for floats: only an exact k.5 is a tie, and rint breaks it to even
+            r = np.rint(x)
+            if round_inputs or np.count_nonzero(r == x) == n_present:
+                return r.astype(np.int32)  # plausible values are far below 2**31 (checked on input)
+            return None
+        y = x * 10.0**decimals
+        r = np.rint(y)
+        # on the grid already (e.g. CO published to 1 decimal): rounding changes nothing. The product's float
+        # error is < 1e-10 for plausible values; an off-grid value with <= 9 decimals is >= 1e-8 away.
+        if not np.any(np.abs(y - r) > 1e-9):
+            return r.astype(np.int32)
+        if not round_inputs:
+            return None
+        return np.rint(rounding.round_float_half_even(x, decimals) * 10.0**decimals).astype(np.int32)
 
 
 def _iaqi_conc(conc: Concentrations, table: str, standard: str, round_inputs: bool):
@@ -174,14 +175,16 @@ def _iaqi_conc(conc: Concentrations, table: str, standard: str, round_inputs: bo
         grid = _grid(conc, decimals, False)
     if grid is not None:  # fast exact path: one lookup in a precomputed exact table
         top_index = breakpoints(table, standard)[0][-1] * 10**decimals
-        beyond = np.fmax.reduce(grid) > top_index if grid.size else False
+        absent = conc.missing | conc.not_monitored if conc.missing.any() or conc.not_monitored.any() else None
+        if absent is not None:
+            grid[absent] = 0
+        beyond = bool(grid.size) and int(grid.max()) > top_index
         if beyond:
             np.minimum(grid, top_index + 1, out=grid)
-        if conc.missing.any() or conc.not_monitored.any():
-            grid[np.isnan(grid)] = top_index + 2
-        index = grid.astype(np.intp)
-        out = _lookup_table(table, standard, decimals).take(index)
-        above = index == top_index + 1 if beyond else np.zeros(index.size, dtype=bool)
+        if absent is not None:
+            grid[absent] = top_index + 2
+        out = _lookup_table(table, standard, decimals).take(grid)
+        above = grid == top_index + 1 if beyond else np.zeros(grid.size, dtype=bool)
     else:
         if conc.scaled is not None:
             exact, above = _iaqi_scaled(conc.scaled, table, standard, conc.sticky)
