@@ -259,9 +259,9 @@ def compare_aqi_hub(records: dict[str, np.ndarray], results: list, label: str, k
             if their_iaqi[HUB_NAMES[p]] != our_iaqi[p][i]:
                 cause = trace_aqi_hub(table, records[p][i], their_iaqi[HUB_NAMES[p]])
                 iaqi_causes[f"{p}: {cause}"] += 1
-                found.add(cause)
+                found.update(cause.split(" + "))
         if their_aqi != ours["aqi"][i]:
-            aqi_causes[" & ".join(sorted(found)) or "unexplained"] += 1
+            aqi_causes[" + ".join(sorted(found)) or "unexplained"] += 1
     n_aqi = int(np.count_nonzero(theirs_aqi != ours["aqi"].to_numpy()))
     old = compute_aqi(inputs if kind == "hourly" else {**inputs, "o3_1h": records["o3"]}, kind=kind, standard=HJ633_2012)
     version = int(np.count_nonzero(theirs_aqi != old["aqi"].to_numpy()))
@@ -295,9 +295,9 @@ def compare_python_aqi(records: dict[str, np.ndarray], results: list, label: str
             if theirs != our_iaqi[p][i]:
                 cause = trace_python_aqi(table, records[p][i], theirs)
                 iaqi_causes[f"{p}: {cause}"] += 1
-                found.add(cause)
+                found.update(cause.split(" + "))
         if their_aqi != our_aqi[i]:
-            aqi_causes[" & ".join(sorted(found)) or "unexplained"] += 1
+            aqi_causes[" + ".join(sorted(found)) or "unexplained"] += 1
     n_aqi = sum(aqi_causes.values())
     pa = np.array([r if isinstance(r, int) else -1 for r in results])
     version = int(np.count_nonzero((pa >= 0) & (pa != new["aqi"].fill_null(-1).to_numpy())))
