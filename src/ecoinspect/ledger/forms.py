@@ -268,7 +268,9 @@ class ProgressReportForm(forms.Form):
         required=False,
         help_text=_("现场照片、监测报告、处罚决定书、会议纪要等，可稍后继续上传"),
     )
-    kind = forms.ChoiceField(label=_("材料类型"), choices=EvidenceKind.choices(), initial=EvidenceKind.PHOTO)
+    kind = forms.ChoiceField(
+        label=_("材料类型"), choices=EvidenceKind.choices(), initial=EvidenceKind.PHOTO, required=False
+    )
 
 
 class EvidenceForm(forms.Form):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms, template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from ..choices import WarningLevel
@@ -91,3 +91,71 @@ def period_label(value) -> str:
     from ..services import PUBLICITY_PERIODS
 
     return str(PUBLICITY_PERIODS.get(value, value))
+
+
+def _selected(field) -> set[str]:
+    value = field.value()
+    if value is None:
+        return {""}
+    if isinstance(value, (list, tuple)):
+        return {str(v) for v in value}
+    return {str(value)}
+
+
+def _options(choices, selected: set[str]):
+    from django.utils.html import format_html_join
+
+    parts = []
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, _options(label, selected)))
+            continue
+        value = getattr(value, "value", value)  # ModelChoiceIteratorValue
+        parts.append(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                "" if value is None else value,
+                " selected" if str("" if value is None else value) in selected else "",
+                label,
+            )
+        )
+    return format_html_join("", "{}", ((p,) for p in parts))
+
+
+@register.simple_tag
+def filter_control(bound_field):
+    """A filter field drawn in one pass (a list page draws a dozen selects on every request; the widget
+    templates would render each option separately). Other widgets fall back to the usual rendering."""
+    from ecoinspect.common.templatetags.eco import field_control
+
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        selected = _selected(bound_field)
+        return format_html_join(
+            "",
+            '<div class="form-check form-check-inline"><input class="form-check-input" type="checkbox" '
+            'name="{}" value="{}" id="{}_{}"{}><label class="form-check-label small" for="{}_{}">{}</label></div>',
+            (
+                (
+                    bound_field.html_name,
+                    value,
+                    bound_field.auto_id,
+                    i,
+                    " checked" if str(value) in selected else "",
+                    bound_field.auto_id,
+                    i,
+                    label,
+                )
+                for i, (value, label) in enumerate(widget.choices)
+            ),
+        )
+    if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+        invalid = " is-invalid" if bound_field.errors else ""
+        return format_html(
+            '<select name="{}" id="{}" class="form-select{}">{}</select>',
+            bound_field.html_name,
+            bound_field.auto_id,
+            invalid,
+            _options(widget.choices, _selected(bound_field)),
+        )
+    return field_control(bound_field)

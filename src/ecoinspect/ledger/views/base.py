@@ -108,6 +108,7 @@ class ProblemFormView(ServiceFormView):
             "intro": self.intro,
             "multipart": self.multipart,
             "state_note": self.state_note(),
+            "upload_error": getattr(self, "upload_error", None),
             "submit_label": self.submit_label,
             "cancel_url": self.cancel_url or self.object.get_absolute_url(),
             **self.extra_context(),
@@ -127,9 +128,8 @@ class UploadLimitMixin:
 
     def post(self, request, *args, **kwargs):
         if getattr(request, "upload_too_large", False) or too_large(request):
-            form = self.get_form()
-            form.add_error(None, too_large_message(request))
-            return self.render_form(form, status=413)
+            self.upload_error = too_large_message(request)
+            return self.render_form(self.get_form(), status=413)
         return super().post(request, *args, **kwargs)
 
     def get_form(self, data=None):

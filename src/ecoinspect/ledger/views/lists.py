@@ -39,14 +39,14 @@ def _deadline(problem: Problem):
 
 
 PROBLEM_COLUMNS = (
-    Column("number", _lazy("问题编号"), sort="number", link=True, css="text-nowrap"),
+    Column("number", _lazy("问题编号"), sort="number", link=True),
     Column("title", _lazy("整改任务")),
     Column("source", _lazy("问题来源"), choiceset=ProblemSource),
     Column("problem_types", _lazy("问题类型"), accessor=_types),
-    Column("lead_unit", _lazy("牵头单位"), sort="lead", css="text-nowrap"),
+    Column("lead_unit", _lazy("牵头单位"), sort="lead"),
     Column("cooperating_units", _lazy("配合单位")),
-    Column("town", _lazy("所在镇街"), css="text-nowrap"),
-    Column("deadline", _lazy("整改时限"), accessor=_deadline, sort="deadline", css="text-nowrap"),
+    Column("town", _lazy("所在镇街")),
+    Column("deadline", _lazy("整改时限"), accessor=_deadline, sort="deadline"),
     Column("status", _lazy("状态"), choiceset=ProblemStatus, sort="status"),
     Column("progress_status", _lazy("完成进度"), choiceset=ProgressStatus, sort="progress"),
     Column("warning", _lazy("预警"), choiceset=WarningLevel, sort="warning"),

@@ -18,6 +18,7 @@ from ecoinspect.common.views import form_add_service_errors, service_refused
 from ecoinspect.common.workflow import WorkflowError
 
 from .. import services
+from ..choices import EvidenceKind
 from ..forms import (
     EvidenceForm,
     JointActionForm,
@@ -96,7 +97,7 @@ class ReportAddView(UploadLimitMixin, ProblemFormView):
                     actor=self.request.user,
                     problem=self.object,
                     uploaded=data["file"],
-                    kind=data["kind"],
+                    kind=data["kind"] or EvidenceKind.PHOTO,
                     report=report,
                 )
         return report
