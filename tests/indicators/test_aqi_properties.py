@@ -95,6 +95,8 @@ def test_aqi_never_falls_when_one_concentration_rises(data, standard, kind):
     compute = aqi_hourly if kind == "hourly" else aqi_daily
     before = compute({t: [float(r[t]) for r in rows] for t in rows[0]}, standard=standard)
     raised = {t: [float(r[t] + (bump if t == term else 0)) for r in rows] for t in rows[0]}
+    if term == "co":  # a CO column with a median above 60 mg/m³ is refused as µg/m³ (see rows_strategy)
+        raised["co"] = [min(v, 60.0) for v in raised["co"]]
     if standard == S12:  # above 800 the 2012 rules switch to another indicator: stay inside the tables
         top = {"so2": 800 if kind == "hourly" else 2620, "o3_8h": 800}.get(term)
         if top is not None:

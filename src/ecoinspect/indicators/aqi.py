@@ -384,23 +384,33 @@ def _assemble(frame: pl.DataFrame, parts: list[tuple[np.ndarray | None, str, dic
     labels = _label_enum(all_terms)
     primary = np.where(no_aqi, null_code, res["primary"]).astype(np.uint32)
     exceeding = np.where(no_aqi | ~res["is_2012"], null_code, res["exceeding"]).astype(np.uint32)
+
     # a stable schema: the daily O3 1-h column exists (all null) also when only HJ 633-2026 rows were computed
     absent = np.full(n, NO_IAQI, dtype=np.int16)
     new = [_series_with_nulls(f"iaqi_{t}", res["iaqi"].get(t, absent), res["iaqi"].get(t, absent) == NO_IAQI,
                               pl.Int16) for t in all_terms]  # fmt: skip
-    codes = pl.DataFrame({"level": level, "primary": primary, "exceeding": exceeding,
-                          "standard": res["standard"].astype(np.uint32)})  # fmt: skip
-    standards = pl.Series(list(STANDARDS), dtype=pl.Enum(list(STANDARDS)))
-    labels_out = codes.select(  # one query: polars fills the label columns in parallel
-        pl.lit(_enum_with_null(CATEGORIES)).gather(pl.col("level")).alias("category"),
-        pl.lit(_enum_with_null(COLOURS)).gather(pl.col("level")).alias("colour"),
-        pl.lit(_enum_with_null(COLOURS_RGB)).gather(pl.col("level")).alias("colour_rgb"),
-        pl.lit(labels).gather(pl.col("primary")).alias("primary_pollutants"),
-        pl.lit(labels).gather(pl.col("exceeding")).alias("exceeding_pollutants"),
-        pl.lit(standards).gather(pl.col("standard")).alias("standard"),
-    )
-    new += [_series_with_nulls("aqi", aqi, no_aqi, pl.Int16), _series_with_nulls("level", level.astype(np.int8), no_aqi, pl.Int8)]
-    new += labels_out.get_columns()[:5] + [pl.Series("publishable", res["publishable"]), labels_out["standard"]]
+    level_index = pl.Series(level)
+    standard_enum = pl.Enum(list(STANDARDS))
+    single = len(parts) == 1 and parts[0][0] is None
+    if single:  # one version for every row: constant columns, no gathers
+        standard_column = pl.repeat(parts[0][1], n, dtype=standard_enum, eager=True)
+    else:
+        standard_column = pl.Series(list(STANDARDS), dtype=standard_enum).gather(pl.Series(res["standard"]))
+    if single and parts[0][1] == HJ633_2026:
+        exceeding_column = pl.repeat(None, n, dtype=labels.dtype, eager=True)
+    else:
+        exceeding_column = labels.gather(pl.Series(exceeding))
+    new += [
+        _series_with_nulls("aqi", aqi, no_aqi, pl.Int16),
+        _series_with_nulls("level", level.astype(np.int8), no_aqi, pl.Int8),
+        _enum_with_null(CATEGORIES).gather(level_index).alias("category"),
+        _enum_with_null(COLOURS).gather(level_index).alias("colour"),
+        _enum_with_null(COLOURS_RGB).gather(level_index).alias("colour_rgb"),
+        labels.gather(pl.Series(primary)).alias("primary_pollutants"),
+        exceeding_column.alias("exceeding_pollutants"),
+        pl.Series("publishable", res["publishable"]),
+        standard_column.alias("standard"),
+    ]
     flags = pl.repeat("", n, dtype=pl.Utf8, eager=True)
     if res["flags"]:  # flagged rows are few: build their text on the subset only
         flagged = np.flatnonzero(np.logical_or.reduce([mask for mask, _ in res["flags"]]))
