@@ -54,8 +54,6 @@ from .standards_air import (
 
 NO_IAQI = -1  # sentinel in int arrays; becomes null in frames
 KINDS = ("hourly", "daily")
-OUTPUT_COLUMNS = ("aqi", "level", "category", "colour", "colour_rgb", "primary_pollutants",
-                  "exceeding_pollutants", "publishable", "standard", "flags")  # fmt: skip
 
 
 # --- single IAQI ------------------------------------------------------------------------------------
