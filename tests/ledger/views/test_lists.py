@@ -215,3 +215,13 @@ def test_the_navigation_offers_the_own_list_and_notices(as_user, people):
     html = as_user(people["water"]).get(reverse("ledger:problem_list")).content.decode()
     for name in ("ledger:my_list", "ledger:notice_list", "ledger:district_dashboard"):
         assert f'href="{reverse(name)}"' in html
+
+
+def test_the_official_tables_are_offered_for_the_same_selection(structure, as_user, people):
+    url = reverse("ledger:unit_problems", args=[structure["swj"].pk])
+    html = as_user(people["water"]).get(url, {"warning": "red"}).content.decode()
+    unit = structure["swj"].pk
+    assert f'href="{reverse("ledger:export_progress")}?unit={unit}&amp;warning=red"' in html
+    assert f'href="{reverse("ledger:export_closing_notice")}?unit={unit}&amp;warning=red"' in html
+    assert reverse("ledger:import_upload") not in html  # importing is the office's
+    assert reverse("ledger:import_upload") in as_user(people["coordinator"]).get(url).content.decode()

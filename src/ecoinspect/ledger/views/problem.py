@@ -25,7 +25,6 @@ from ..choices import OPEN_STATES, DeadlineKind, PlanStatus, ProblemStatus
 from ..forms import (
     EvidenceForm,
     ExtendDeadlineForm,
-    MeasureCompleteForm,
     MeasureForm,
     PauseForm,
     PlanDecisionForm,
@@ -203,10 +202,12 @@ def problem_detail(request, pk: int):
     if can_work:
         context.update(
             {
-                "measure_form": MeasureForm(initial={"owner_unit": problem.lead_unit_id}),
-                "complete_form": MeasureCompleteForm(),
-                "report_form": ProgressReportForm(),
-                "evidence_form": EvidenceForm(problem=problem),
+                # distinct ids: the three forms share field names (file, kind) on one page
+                "measure_form": MeasureForm(
+                    initial={"owner_unit": problem.lead_unit_id}, auto_id="measure_%s"
+                ),
+                "report_form": ProgressReportForm(auto_id="report_%s"),
+                "evidence_form": EvidenceForm(problem=problem, auto_id="evidence_%s"),
             }
         )
     if can_assign:
