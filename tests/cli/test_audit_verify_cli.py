@@ -58,10 +58,9 @@ def test_verify_exits_0_on_an_intact_log_and_1_naming_the_first_tampered_row(eco
         loaded = ecoinspect("orgs", "load-structure", env=env)  # entry 1
         assert loaded.returncode == 0, loaded.stderr
 
-        for checked in (1, 2):  # each successful check appends an entry of its own: 2, then 3
-            intact = ecoinspect("audit", "verify", env=env)
-            assert intact.returncode == 0, intact.stderr
-            assert f"共校验 {checked} 条" in intact.stdout and "chain intact" in intact.stdout
+        intact = ecoinspect("audit", "verify", env=env)  # a successful check appends entry 2
+        assert intact.returncode == 0, intact.stderr
+        assert "共校验 1 条" in intact.stdout and "chain intact" in intact.stdout
 
         update = "UPDATE audit_actionlog SET actor_name = '改过的名字' WHERE seq = 2"
         if env:  # PostgreSQL: the database itself refuses, until the trigger is switched off
