@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -163,7 +164,10 @@ def membership_end(request, pk: int):
         messages.success(request, _("已取消该成员身份。 / Membership ended."))
     except NotPermitted as exc:
         service_refused(request, exc)
-    return redirect(request.POST.get("next") or membership.unit.get_absolute_url())
+    target = request.POST.get("next")
+    if not (target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})):
+        target = membership.unit.get_absolute_url()
+    return redirect(target)
 
 
 # ---- users ---------------------------------------------------------------------------------------------
