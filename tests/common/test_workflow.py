@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import transaction
@@ -264,3 +265,30 @@ def test_declaring_the_same_move_twice_is_a_programming_error():
 
 def test_the_ticket_workflow_declares_exactly_its_six_states():
     assert Ticket.WORKFLOW.states == {s for s, _label in Ticket.STATUSES}
+
+
+def test_a_page_refusing_a_move_shows_why_and_logs_it(ticket, people, rf):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from ecoinspect.common.views import service_refused
+
+    request = rf.post("/")
+    request.session, request.user = {}, people["jingtai"]
+    request._messages = FallbackStorage(request)
+    with pytest.raises(TransitionForbidden) as refused:
+        transition(reload(ticket), action="assign", actor=people["jingtai"])
+    service_refused(request, refused.value)
+    assert [str(m) for m in get_messages(request)] == [str(refused.value)]
+    assert ActionLog.objects.get(action="testapp.ticket.refused").payload["code"] == "transition_forbidden"
+
+
+def test_the_api_answers_a_refused_move_with_409_and_logs_it(ticket, people, rf):
+    from ecoinspect.api.router import api
+
+    with pytest.raises(TransitionNotDeclared) as refused:
+        transition(reload(ticket), action="close", actor=people["coordinator"])
+    response = api.on_exception(rf.post("/api/v1/"), refused.value)
+    assert response.status_code == 409
+    assert json.loads(response.content) == {"detail": str(refused.value), "code": "transition_not_declared"}
+    assert ActionLog.objects.filter(action="testapp.ticket.refused").count() == 1

@@ -253,10 +253,14 @@ def test_ending_a_membership_returns_to_the_persons_page_but_never_to_another_si
     client = login(people["coordinator"])
     person = people["jingtai"]
     first = Membership.objects.get(user=person)
-    response = client.post(reverse("orgs:membership_end", args=[first.pk]), {"next": person.get_absolute_url()})
+    response = client.post(
+        reverse("orgs:membership_end", args=[first.pk]), {"next": person.get_absolute_url()}
+    )
     assert response["Location"] == person.get_absolute_url()
     second = Membership.objects.create(user=person, unit=structure["taihe"], role="staff")
-    response = client.post(reverse("orgs:membership_end", args=[second.pk]), {"next": "https://evil.example.com/"})
+    response = client.post(
+        reverse("orgs:membership_end", args=[second.pk]), {"next": "https://evil.example.com/"}
+    )
     assert response["Location"] == structure["taihe"].get_absolute_url()
     second.refresh_from_db()
     assert not second.is_active
