@@ -155,6 +155,8 @@ def in_publicity(
     staff="water",
     measures=("封堵排水口", "截污纳管"),
     report="已完成截污纳管，排水口晴天无污水。",
+    period="10_workdays",
+    phone="020-36000000",
     **kwargs,
 ):
     """A problem walked to PUBLICITY through every service, with measures, a report, evidence,
@@ -182,9 +184,9 @@ def in_publicity(
         actor=people["publisher"],
         problem=problem,
         starts_on=_today(),
-        period="10_workdays",
+        period=period,
         channel="白云区人民政府网站",
-        objection_phone="020-36000000",
+        objection_phone=phone,
     )
     problem.refresh_from_db()
     return problem

@@ -182,6 +182,16 @@ def _is_list(annotation) -> bool:
     return typing.get_origin(annotation) is list or any(typing.get_origin(a) is list for a in args)
 
 
+def _form_value(value: str):
+    """A form field may carry JSON for a nested value (``milestones=[{"date": …, "content": …}]``)."""
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
 def read_body(request, schema: type[Schema]) -> Schema:
     """The request body as ``schema``: JSON, or form fields (lists from repeated keys). 400 when invalid."""
     content_type = request.content_type or ""
@@ -198,8 +208,11 @@ def read_body(request, schema: type[Schema]) -> Schema:
         data = {}
         for name, field in schema.model_fields.items():
             if name in request.POST:
-                values = request.POST.getlist(name)
-                data[name] = values if _is_list(field.annotation) else values[-1]
+                values = [_form_value(v) for v in request.POST.getlist(name)]
+                if _is_list(field.annotation):
+                    data[name] = values[0] if len(values) == 1 and isinstance(values[0], list) else values
+                else:
+                    data[name] = values[-1]
     try:
         return schema.model_validate(data)
     except PydanticError as exc:

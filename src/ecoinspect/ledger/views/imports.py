@@ -70,10 +70,11 @@ def import_template(request):
     return download(content, _("整改问题导入模板.xlsx"), "xlsx")
 
 
-def _upload_page(request, form, status=200):
+def _upload_page(request, form, status=200, refusal: str = ""):
     context = {
         "title": _("导入整改问题"),
         "form": form,
+        "refusal": refusal,
         "jobs": import_job_list(user=request.user, kind=LedgerImporter.kind)[:20],
         "limit_mb": round(settings.ECOINSPECT_MAX_UPLOAD_BYTES / 1024 / 1024),
         "max_rows": LedgerImporter(actor=request.user).max_rows,
@@ -98,9 +99,9 @@ def import_upload(request):
     if request.method != "POST":
         return _upload_page(request, ImportForm(office=office))
     if getattr(request, "upload_too_large", False) or too_large(request):
-        form = ImportForm(office=office)
-        form.add_error(None, too_large_message(request))
-        return _upload_page(request, form, status=413)
+        return _upload_page(
+            request, ImportForm(office=office), status=413, refusal=too_large_message(request)
+        )
     form = ImportForm(request.POST, request.FILES, office=office)
     if not form.is_valid():
         return _upload_page(request, form, status=400)
