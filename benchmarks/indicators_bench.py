@@ -340,18 +340,26 @@ def national_worker(n_stations: int) -> dict:
             "valid_year_pm2_5": int(annual["pm2_5_valid"].sum())}  # fmt: skip
 
 
+RUNS_PER_SIZE = 2
+
+
 def part_b(stations: int) -> None:
     sizes = [("1/10", max(1, stations // 10)), ("1/3", max(1, stations // 3)), ("whole", stations)]
     print(f"\n(b) National scale: one year (2026: HJ 633-2012 Jan-Feb, HJ 633-2026 Mar-Dec), {stations:,} stations; "
-          "air_daily (daily means, O3 max 8-h, validity, daily AQI) + air_period(year); each size in a fresh "
-          f"process on this {os.cpu_count()}-CPU machine")  # fmt: skip
+          "air_daily (daily means, O3 max 8-h, validity, daily AQI) + air_period(year); each size run "
+          f"{RUNS_PER_SIZE}x in fresh processes, the faster run shown, on this {os.cpu_count()}-CPU machine")  # fmt: skip
     results = []
     for label, n in sizes:
-        proc = subprocess.run([sys.executable, __file__, "--national-worker", str(n)], capture_output=True, text=True)
-        if proc.returncode:
-            print(proc.stderr)
-            raise SystemExit(proc.returncode)
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        runs = []
+        for _ in range(RUNS_PER_SIZE):  # fresh processes; the faster run is reported (shared, loaded machine)
+            proc = subprocess.run([sys.executable, __file__, "--national-worker", str(n)], capture_output=True,
+                                  text=True)  # fmt: skip
+            if proc.returncode:
+                print(proc.stderr)
+                raise SystemExit(proc.returncode)
+            runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        result = min(runs, key=lambda r: r["total_s"])
+        result["peak_rss_gb"] = max(r["peak_rss_gb"] for r in runs)
         results.append(result)
         per_million = result["total_s"] / (result["station_hours"] / 1e6)
         print(f"  {label:>5}: {result['stations']:>5,} stations, {result['station_hours'] / 1e6:6.2f} M station-hours: "

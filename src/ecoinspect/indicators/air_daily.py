@@ -103,9 +103,8 @@ def _grid_cells(station_code: np.ndarray, day: np.ndarray, hour: np.ndarray):
     return cell, sd_key // n_days, sd_key % n_days + day0, False
 
 
-def _dense(cell: np.ndarray, n_cells: int, scaled: np.ndarray, valid: np.ndarray, identity: bool):
+def _dense(cell: np.ndarray, n_cells: int, filled: np.ndarray, valid: np.ndarray, identity: bool):
     """(station-day, 24) int64 values (0 where no valid value) and a bool validity grid."""
-    filled = np.where(valid, scaled, 0)
     if identity:
         return filled.reshape(-1, 24), valid.reshape(-1, 24)
     values = np.zeros(n_cells, dtype=np.int64)
@@ -113,6 +112,13 @@ def _dense(cell: np.ndarray, n_cells: int, scaled: np.ndarray, valid: np.ndarray
     values[cell] = filled
     ok[cell] = valid
     return values.reshape(-1, 24), ok.reshape(-1, 24)
+
+
+def _count_true(ok: np.ndarray) -> np.ndarray:
+    """Row sums of a (days, 24) bool grid: a popcount of three 8-byte words per row (faster than sum)."""
+    if ok.flags.c_contiguous and ok.dtype == np.bool_:
+        return np.bitwise_count(ok.view(np.uint64)).sum(axis=1, dtype=np.int64)
+    return ok.sum(axis=1)
 
 
 def _mda8(values: np.ndarray, ok: np.ndarray, limit_scaled: int):
@@ -137,11 +143,13 @@ def _mda8(values: np.ndarray, ok: np.ndarray, limit_scaled: int):
 def _day_values(grid: _Grid, conc: Concentrations):
     valid = ~np.isnan(conc.values)
     if conc.scaled is not None:
-        scaled = conc.scaled
-    else:  # values were range-checked on input; NaN cells are masked by ``valid``
-        with np.errstate(invalid="ignore"):
-            scaled = np.rint(conc.values * rounding.SCALE).astype(np.int64)
-    values, ok = _dense(grid.cell, grid.n_cells, scaled, valid, grid.identity)
+        filled = np.where(valid, conc.scaled, 0)
+    else:  # values were range-checked on input (|x| * 1e9 fits int64 exactly)
+        scaled = conc.values * rounding.SCALE
+        np.rint(scaled, out=scaled)
+        scaled[~valid] = 0
+        filled = scaled.astype(np.int64)
+    values, ok = _dense(grid.cell, grid.n_cells, filled, valid, grid.identity)
     not_monitored = None
     if conc.not_monitored.any():  # a day is "not monitored" when every recorded hour says "/"
         not_monitored = (grid.scatter(np.ones(conc.not_monitored.size, dtype=bool))
@@ -152,7 +160,7 @@ def _day_values(grid: _Grid, conc: Concentrations):
 def _term_days(grid: _Grid, conc: Concentrations, term: str, limits: tuple[int, int]) -> dict:
     """Daily values of one pollutant: the mean (>= 20 hours), or for O3 the max 8-h and max 1-h."""
     values, ok, nm = _day_values(grid, conc)
-    count = ok.sum(axis=1)
+    count = _count_true(ok)
     if term != "o3":
         mean = _div_half_even(values.sum(axis=1), np.maximum(count, 1))
         # GB 3095 Table 4: >= 20 hourly values per day
@@ -263,7 +271,7 @@ def air_daily(hourly, *, standard: str, hour_label: str = "end", co_unit: str = 
     out["o3_8h_windows"] = pl.Series("o3_8h_windows", windows.astype(np.int8))
     for term in DAILY_VALUES:
         out[f"{term}_valid"] = pl.Series(f"{term}_valid", valid[term])
-    out["hours_recorded"] = pl.Series("hours_recorded", recorded.reshape(-1, 24).sum(axis=1).astype(np.int8))
+    out["hours_recorded"] = pl.Series("hours_recorded", _count_true(recorded).astype(np.int8))
     daily = pl.DataFrame(out)
     is_new = _day_is_2026(daily["date"], standard)
     needed = np.where(is_new[:, None], [True] * 6 + [False], [True] * 7)  # HJ 633-2026 has no O3 1-h term
