@@ -26,10 +26,10 @@ from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.permissions import has_perm, user_scope
 from ecoinspect.orgs.models import Unit
 
-from ..choices import DeadlineKind, HandlingMode, ProblemSource, Severity
+from ..choices import DeadlineKind, HandlingMode, Severity
 from ..models import Problem
 from ._base import require
-from .problems import _validate_schedule, _validate_types, _validate_units
+from .problems import _validate_choices, _validate_schedule, _validate_types, _validate_units
 
 #: Up to this many new problems, each gets its own ``ledger.problem.imported`` ActionLog entry (its
 #: timeline shows the import); above it, one entry on the import job lists them all. The ActionLog is
@@ -83,8 +83,9 @@ class TownMatcher:
 def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
     """One unsaved Problem from ``row`` after the checks of ``problem_register`` (raises ServiceError)."""
     source = row.get("source")
-    if source not in ProblemSource:
-        raise ServiceError({"source": _("未知问题来源“%(s)s”。 / Unknown source '%(s)s'.") % {"s": source}})
+    severity = row.get("severity") or Severity.GENERAL
+    handling_mode = row.get("handling_mode") or HandlingMode.DEADLINE
+    _validate_choices(source=source, severity=severity, handling_mode=handling_mode)
     title = (row.get("title") or "").strip()
     if not title:
         raise ServiceError({"title": _("请填写整改任务。 / The task is required.")})
@@ -116,10 +117,10 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
         source=source,
         source_ref=row.get("source_ref") or "",
         problem_types=problem_types,
-        severity=row.get("severity") or Severity.GENERAL,
+        severity=severity,
         is_key=bool(row.get("is_key")),
         is_complex=bool(row.get("is_complex")),
-        handling_mode=row.get("handling_mode") or HandlingMode.DEADLINE,
+        handling_mode=handling_mode,
         address=row.get("address") or "",
         town=town,
         lead_unit=lead_unit,
