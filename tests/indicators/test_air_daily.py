@@ -178,3 +178,14 @@ def test_row_order_and_gaps_do_not_change_the_result():
     out = air_daily(gappy.sample(fraction=1.0, shuffle=True, seed=2), standard=S26)
     assert out["pm2_5_hours"].to_list() == [24, 24, 23, 23] and out["hours_recorded"].to_list() == [24, 24, 23, 23]
     assert out["pm2_5"].to_list()[:2] == [11.5, 11.5] and out["pm2_5"][2] == pytest.approx((276 - 4) / 23)
+
+
+def test_gases_before_2018_09_01_can_be_converted_to_the_reference_state():
+    rows = pl.concat([day_rows("2018-08-31", so2=[100.0] * 24, pm10=[80.0] * 24),
+                      day_rows("2018-09-01", so2=[100.0] * 24, pm10=[80.0] * 24)])  # fmt: skip
+    as_given = air_daily(rows, standard=S12)
+    assert as_given["so2"].to_list() == [100.0, 100.0]
+    converted = air_daily(rows, standard=S12, gases_to_reference_state=True)
+    assert converted["so2"][0] == pytest.approx(100 * 273.15 / 298.15)  # 91.61: standard state -> reference state
+    assert converted["so2"][1] == 100.0 and converted["pm10"].to_list() == [80.0, 80.0]  # PM: actual state
+    assert converted["o3_8h"][0] == pytest.approx(40 * 273.15 / 298.15)

@@ -20,6 +20,7 @@ Vectorised on a dense (station-day x 24 hours) grid; no Python loop over records
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import polars as pl
@@ -157,6 +158,28 @@ def _day_values(grid: _Grid, conc: Concentrations):
     return values, ok, not_monitored
 
 
+# GB 3095-2012 amendment (MEE 2018 No. 29): from 2018-09-01 gases are reported at the reference state
+# 298.15 K / 1013.25 hPa instead of the standard state 273.15 K / 101.325 kPa (STANDARDS.md §2.6).
+REFERENCE_STATE_DATE = datetime(2018, 9, 1)
+REFERENCE_STATE_FACTOR = 273.15 / 298.15  # = 0.9161...
+GASES = ("so2", "no2", "co", "o3")
+
+
+def to_reference_state(concs: dict[str, Concentrations], times: pl.Series) -> dict[str, Concentrations]:
+    """Gas concentrations measured before 2018-09-01 (standard state) x 273.15/298.15, so that values on
+    both sides of the 2018 amendment compare; particulate matter is unchanged (actual state throughout)."""
+    old = (times < REFERENCE_STATE_DATE).fill_null(False).to_numpy()
+    if not old.any():
+        return concs
+    out = dict(concs)
+    for term in GASES:
+        if term in concs:
+            conc = concs[term]
+            values = np.where(old, conc.values * REFERENCE_STATE_FACTOR, conc.values)
+            out[term] = Concentrations(values, conc.missing, conc.not_monitored)  # float path from here
+    return out
+
+
 def _term_days(grid: _Grid, conc: Concentrations, term: str, limits: tuple[int, int]) -> dict:
     """Daily values of one pollutant: the mean (>= 20 hours), or for O3 the max 8-h and max 1-h."""
     values, ok, nm = _day_values(grid, conc)
@@ -216,7 +239,8 @@ def _average_area(station: pl.Series, times: pl.Series, concs: dict[str, Concent
 
 def air_daily(hourly, *, standard: str, hour_label: str = "end", co_unit: str = "mg",
               o3_8h_limit: float = O3_8H_LIMIT_DEFAULT, o3_1h_limit: float = O3_1H_LIMIT_DEFAULT,
-              area: str | None = None, area_column: str | None = None) -> pl.DataFrame:  # fmt: skip
+              area: str | None = None, area_column: str | None = None,
+              gases_to_reference_state: bool = False) -> pl.DataFrame:  # fmt: skip
     """Daily values, validity, completeness and daily AQI per station (or area) and day.
 
     ``hourly``: rows of ``station`` (optional), ``time`` (or ``year, month, day, hour``) and the 1-h values
@@ -229,12 +253,17 @@ def air_daily(hourly, *, standard: str, hour_label: str = "end", co_unit: str = 
     ``o3_8h_windows``; ``<value>_valid``; ``hours_recorded``; ``complete``; and the daily AQI columns of
     ``compute_aqi``. ``valid_day`` says whether the day counts for day statistics: every AQI term valid (or
     not monitored), or an AQI above 100 that no missing term could lower (HJ 633-2026 §5.3 logic).
+    ``gases_to_reference_state=True`` converts SO2, NO2, CO, O3 hours before 2018-09-01 from the old standard
+    state to the reference state (see ``to_reference_state``), for trends across that date.
     """
     check_standard(standard, allow_auto=True)
     if hour_label not in HOUR_LABELS:
         raise ValueError("hour_label must be 'end' (hour-ending labels) or 'start'")
     frame = as_frame(hourly)
     mapping, station, times, concs = _hourly_input(frame, co_unit=co_unit)
+    if gases_to_reference_state:  # by the start of each hour: "2018-09-01 00:00" ending an hour is still August
+        starts = times.dt.offset_by("-1h") if hour_label == "end" else times
+        concs = to_reference_state(concs, starts)
     grid = _Grid.build(station, times, hour_label)
     _check_duplicates(grid, station, times, mapping)
     if area is not None or area_column is not None:

@@ -75,6 +75,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="limit above which a daily max 8-h with < 14 windows is still valid (default 160)")
     daily.add_argument("--area", help="average all stations hour by hour into one area series with this name")
     daily.add_argument("--area-column", help="average stations hour by hour per value of this column")
+    daily.add_argument("--reference-state", action="store_true",
+                       help="convert SO2/NO2/CO/O3 hours before 2018-09-01 to the reference state (x 273.15/298.15)")
     daily.set_defaults(func=handle_air_daily)
 
     period = subparsers.add_parser(
@@ -125,7 +127,7 @@ def handle_air_daily(args: argparse.Namespace) -> int:
 
     out = air_daily(read_table(args.input), standard=args.standard, hour_label=args.hour_label,
                     co_unit=args.co_unit, o3_8h_limit=args.o3_8h_limit, area=args.area,
-                    area_column=args.area_column)  # fmt: skip
+                    area_column=args.area_column, gases_to_reference_state=args.reference_state)  # fmt: skip
     return _emit(out, args.output)
 
 
