@@ -255,7 +255,11 @@ class MeasureCompleteForm(forms.Form):
 
 class ProgressReportForm(forms.Form):
     reported_on = forms.DateField(
-        label=_("报送日期"), widget=_date(), initial=timezone.localdate, required=False, help_text=_("留空为今天")
+        label=_("报送日期"),
+        widget=_date(),
+        initial=timezone.localdate,
+        required=False,
+        help_text=_("留空为今天"),
     )
     progress_status = forms.ChoiceField(
         label=_("完成进度"),
