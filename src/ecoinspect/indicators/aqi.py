@@ -268,7 +268,8 @@ def _enum_with_null(values: tuple[str, ...]) -> pl.Series:
     return pl.Series([None, *values], dtype=pl.Enum(list(values)))
 
 
-_LEVEL_OF_AQI = aqi_level(np.arange(ABOVE_TABLE_IAQI + 1))
+# level by AQI + 1: index 0 is "no AQI" (level 0 -> null labels), index k+1 the level of AQI k
+_LEVEL_OF_AQI_PLUS_1 = np.concatenate([[0], aqi_level(np.arange(ABOVE_TABLE_IAQI + 1))]).astype(np.uint32)
 _FLAG_ABOVE = "{}: " + f"{ABOVE_TABLE_FLAG_ZH} / {ABOVE_TABLE_FLAG_EN} (IAQI 500)"
 _FLAG_SO2_FALLBACK = ("so2: 1小时浓度>800，按24小时平均浓度计算IAQI / "
                       "SO2 1-h > 800: IAQI from the 24-h mean (HJ 633-2012 Table 1 note 2)")
@@ -298,11 +299,15 @@ def _compute_one(concs: dict[str, Concentrations], kind: str, standard: str, rou
     tables = POLLUTANT_TABLE_HOURLY if kind == "hourly" else POLLUTANT_TABLE_DAILY
     iaqis: dict[str, np.ndarray] = {}
     flags: list[tuple[np.ndarray, str]] = []
+    may_be_null: set[str] = set()  # terms with a NO_IAQI somewhere (absent, or no IAQI under a 2012 top rule)
     results = _map_columns(lambda t: _iaqi_conc(concs[t], tables[t], standard, round_inputs), terms,
                            len(concs[terms[0]].values))  # fmt: skip
     for term, (out, above, over_top) in zip(terms, results):
         flags.append((above, _FLAG_ABOVE.format(term)))
-        if over_top.any() and standard == HJ633_2012:
+        any_over_top = over_top.any()
+        if concs[term].missing.any() or concs[term].not_monitored.any() or (any_over_top and standard == HJ633_2012):
+            may_be_null.add(term)
+        if any_over_top and standard == HJ633_2012:
             if term == "so2":  # HJ 633-2012 Table 1 note (2): report SO2 from the 24-h mean
                 if "so2_24h" in concs:
                     sub, sub_above, _ = _iaqi_conc(concs["so2_24h"], "so2_24h", standard, round_inputs)
@@ -327,18 +332,18 @@ def _compute_one(concs: dict[str, Concentrations], kind: str, standard: str, rou
             exceeding |= np.left_shift((iaqis[term] > 100).view(np.uint8), position[term])
     primary *= (aqi > 50).view(np.uint8)
     missing = np.zeros(len(aqi), dtype=bool)
-    for term in terms:  # missing = NA/empty, or no IAQI could be given; "/" (not monitored) is not missing
+    for term in may_be_null:  # missing = NA/empty, or no IAQI could be given; "/" (not monitored) is not missing
         missing |= concs[term].missing | ((iaqis[term] == NO_IAQI) & ~concs[term].not_monitored)
     # HJ 633-2026 §5.3: with a missing pollutant, publish only if AQI > 100. HJ 633-2012 has no such rule
     # (its Tables 3/4 notes only mark missing items NA).
     publishable = has_aqi & (~missing | (aqi > 100)) if standard == HJ633_2026 else has_aqi
-    return {"iaqi": iaqis, "aqi": aqi, "primary": primary, "exceeding": exceeding,
-            "publishable": publishable, "flags": [(m, t) for m, t in flags if m.any()]}  # fmt: skip
+    return {"iaqi": iaqis, "aqi": aqi, "primary": primary, "exceeding": exceeding, "publishable": publishable,
+            "may_be_null": may_be_null, "flags": [(m, t) for m, t in flags if m.any()]}  # fmt: skip
 
 
-def _series_with_nulls(name: str, values: np.ndarray, null: np.ndarray, dtype) -> pl.Series:
+def _series_with_nulls(name: str, values: np.ndarray, null: np.ndarray | None, dtype) -> pl.Series:
     s = pl.Series(name, values, dtype=dtype)
-    if null.any():
+    if null is not None and null.any():
         s = pl.select(pl.when(pl.lit(pl.Series(null))).then(None).otherwise(s)).to_series().alias(name)
     return s
 
@@ -346,13 +351,11 @@ def _series_with_nulls(name: str, values: np.ndarray, null: np.ndarray, dtype) -
 def _merge(parts: list[tuple[np.ndarray | None, str, dict]], n: int, all_terms: tuple[str, ...]) -> dict:
     """One result over all rows from the per-standard results of row subsets."""
     if len(parts) == 1 and parts[0][0] is None:
-        index, standard, res = parts[0]
-        code = np.full(n, STANDARDS.index(standard), dtype=np.uint32)
-        exceeding = res["exceeding"] if res["exceeding"] is not None else np.zeros(n, dtype=np.uint8)
-        return {**res, "standard": code, "exceeding": exceeding, "is_2012": np.full(n, standard == HJ633_2012)}
+        return {**parts[0][2], "standard": None, "is_2012": None}  # one version: constant columns
     merged = {"iaqi": {}, "aqi": np.full(n, NO_IAQI, dtype=np.int16), "primary": np.zeros(n, dtype=np.uint8),
               "exceeding": np.zeros(n, dtype=np.uint8), "publishable": np.zeros(n, dtype=bool),
-              "standard": np.zeros(n, dtype=np.uint32), "is_2012": np.zeros(n, dtype=bool), "flags": []}  # fmt: skip
+              "standard": np.zeros(n, dtype=np.uint32), "is_2012": np.zeros(n, dtype=bool), "flags": [],
+              "may_be_null": set(all_terms)}  # fmt: skip
     for index, standard, res in parts:
         for t in all_terms:
             if t in res["iaqi"]:
@@ -377,16 +380,19 @@ def _assemble(frame: pl.DataFrame, parts: list[tuple[np.ndarray | None, str, dic
     res = _merge(parts, n, all_terms)
     aqi = res["aqi"]
     no_aqi = aqi == NO_IAQI
-    level = np.where(no_aqi, 0, _LEVEL_OF_AQI[np.clip(aqi, 0, ABOVE_TABLE_IAQI)]).astype(np.uint32)
+    level = _LEVEL_OF_AQI_PLUS_1.take(aqi + 1)  # aqi is NO_IAQI (-1) or 0..500
     null_code = 1 << len(all_terms)
     labels = _label_enum(all_terms)
-    primary = np.where(no_aqi, null_code, res["primary"]).astype(np.uint32)
-    exceeding = np.where(no_aqi | ~res["is_2012"], null_code, res["exceeding"]).astype(np.uint32)
-
-    # a stable schema: the daily O3 1-h column exists (all null) also when only HJ 633-2026 rows were computed
-    absent = np.full(n, NO_IAQI, dtype=np.int16)
-    new = [_series_with_nulls(f"iaqi_{t}", res["iaqi"].get(t, absent), res["iaqi"].get(t, absent) == NO_IAQI,
-                              pl.Int16) for t in all_terms]  # fmt: skip
+    any_no_aqi = bool(no_aqi.any())
+    primary = np.where(no_aqi, null_code, res["primary"]) if any_no_aqi else res["primary"]
+    new = []
+    for t in all_terms:
+        if t not in res["iaqi"]:  # a stable schema: the daily O3 1-h column exists (all null) under 2026 alone
+            new.append(pl.repeat(None, n, dtype=pl.Int16, eager=True).alias(f"iaqi_{t}"))
+        elif t in res["may_be_null"]:
+            new.append(_series_with_nulls(f"iaqi_{t}", res["iaqi"][t], res["iaqi"][t] == NO_IAQI, pl.Int16))
+        else:
+            new.append(pl.Series(f"iaqi_{t}", res["iaqi"][t], dtype=pl.Int16))
     level_index = pl.Series(level)
     standard_enum = pl.Enum(list(STANDARDS))
     single = len(parts) == 1 and parts[0][0] is None
@@ -397,14 +403,16 @@ def _assemble(frame: pl.DataFrame, parts: list[tuple[np.ndarray | None, str, dic
     if single and parts[0][1] == HJ633_2026:
         exceeding_column = pl.repeat(None, n, dtype=labels.dtype, eager=True)
     else:
+        is_2012 = np.ones(n, dtype=bool) if single else res["is_2012"]
+        exceeding = np.where(no_aqi | ~is_2012, null_code, res["exceeding"]).astype(np.uint32)
         exceeding_column = labels.gather(pl.Series(exceeding))
     new += [
-        _series_with_nulls("aqi", aqi, no_aqi, pl.Int16),
-        _series_with_nulls("level", level.astype(np.int8), no_aqi, pl.Int8),
+        _series_with_nulls("aqi", aqi, no_aqi if any_no_aqi else None, pl.Int16),
+        _series_with_nulls("level", level.astype(np.int8), no_aqi if any_no_aqi else None, pl.Int8),
         _enum_with_null(CATEGORIES).gather(level_index).alias("category"),
         _enum_with_null(COLOURS).gather(level_index).alias("colour"),
         _enum_with_null(COLOURS_RGB).gather(level_index).alias("colour_rgb"),
-        labels.gather(pl.Series(primary)).alias("primary_pollutants"),
+        labels.gather(pl.Series(primary.astype(np.uint32))).alias("primary_pollutants"),
         exceeding_column.alias("exceeding_pollutants"),
         pl.Series("publishable", res["publishable"]),
         standard_column.alias("standard"),
