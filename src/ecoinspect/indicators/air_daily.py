@@ -74,7 +74,7 @@ def _station_codes(station: pl.Series) -> tuple[np.ndarray, pl.Series]:
     starts = np.flatnonzero(np.concatenate([[True], run[1:] != run[:-1]])) if run.size else np.zeros(0, np.int64)
     run_names = text.gather(starts)
     names = run_names.unique(maintain_order=True)
-    code_of_run = run_names.cast(pl.Enum(names.to_list())).to_physical().to_numpy().astype(np.int64)
+    code_of_run = run_names.cast(pl.Enum(names.to_list())).to_physical().to_numpy().astype(np.int32)
     return code_of_run[run], names
 
 
@@ -85,7 +85,7 @@ def _grid_cells(station_code: np.ndarray, day: np.ndarray, hour: np.ndarray):
     n_days = int(day.max()) - day0 + 1 if day.size else 1
     n_codes = int(station_code.max()) + 1 if station_code.size else 1
     width = np.int32 if n_codes * n_days < 2**31 else np.int64  # half the memory traffic when it fits
-    key = station_code.astype(width) * width(n_days) + (day - day0).astype(width)
+    key = station_code.astype(width, copy=False) * width(n_days) + (day - day0).astype(width, copy=False)
     if key.size and key.size % 24 == 0:  # complete sorted days: 24 rows per station-day, hours 0..23
         blocks = key.reshape(-1, 24)
         first = blocks[:, 0]
