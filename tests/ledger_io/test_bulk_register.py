@@ -93,3 +93,48 @@ def test_written_rows_match_problem_register(people, units):
         ).count()
         == 1
     )
+
+
+def test_bulk_update_claims_every_version_or_changes_nothing(people, units):
+    from ecoinspect.common.errors import ConcurrentEdit
+    from ecoinspect.ledger.services.bulk import problem_bulk_update
+
+    first, second = problem_bulk_register(
+        actor=people["coordinator"], rows=[spec(units, "U-1"), spec(units, "U-2")]
+    )
+    first, second = (Problem.objects.get(pk=p.pk) for p in (first, second))
+    Problem.objects.filter(pk=second.pk).update(version=5)  # someone saved meanwhile
+    with pytest.raises(ConcurrentEdit) as refused:
+        problem_bulk_update(
+            actor=people["coordinator"],
+            updates=[(first, 1, {"title": "新 1"}), (second, 1, {"title": "新 2"})],
+        )
+    assert "U-2" in refused.value.messages[0] and "U-1" not in refused.value.messages[0]
+    assert set(Problem.objects.values_list("title", flat=True)) == {"问题 U-1", "问题 U-2"}
+
+
+def test_bulk_update_writes_what_problem_update_writes(people, units):
+    from ecoinspect.ledger.services.bulk import problem_bulk_update
+
+    (problem,) = problem_bulk_register(actor=people["coordinator"], rows=[spec(units, "U-1")])
+    problem = Problem.objects.prefetch_related("cooperating_units").get(pk=problem.pk)
+    with pytest.raises(NotPermitted):
+        problem_bulk_update(actor=people["water"], updates=[(problem, 1, {"title": "x"})])
+    with pytest.raises(ServiceError):
+        problem_bulk_update(actor=people["coordinator"], updates=[(problem, 1, {"severity": "huge"})])
+    (updated,) = problem_bulk_update(
+        actor=people["coordinator"],
+        updates=[(problem, 1, {"title": "新标题", "cooperating_units": [units["shijing"]]})],
+    )
+    problem.refresh_from_db()
+    assert (problem.title, problem.version) == ("新标题", 2)
+    assert [u.code for u in problem.cooperating_units.all()] == ["shijing"]
+    rows = ChangeLog.objects.filter(
+        object_type="ledger.problem", object_id=str(problem.pk), operation="update"
+    )
+    assert {tuple(r.changed_fields) for r in rows} == {
+        ("title", "updated_at", "version"),
+        ("cooperating_units",),
+    }
+    entry = ActionLog.objects.for_object(problem).get(action="ledger.problem.updated")
+    assert entry.payload["fields"] == ["title", "cooperating_units"]

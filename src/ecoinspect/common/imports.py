@@ -314,30 +314,32 @@ class Importer:
                 % {"n": len(data_rows), "max": self.max_rows},
                 code="refused",
             )
-        columns = [(c, positions[c.key]) for c in self.columns if c.key in positions]
+        # Header text, the blank-cell error and each column's results are computed once per distinct value:
+        # a ledger repeats the same units, sources, types and dates on thousands of rows.
+        columns = [(c, positions[c.key], str(c.header), {}) for c in self.columns if c.key in positions]
+        required = _("必填，不能为空。 / Required; may not be blank.")
         total = len(data_rows)
         for count, (number, cells) in enumerate(data_rows, start=1):
             row = Row(number=number, values={}, raw={})
-            for column, position in columns:
+            for column, position, header, memo in columns:
                 value = cells[position] if position < len(cells) else ""
-                row.raw[str(column.header)] = display(value)
-                if is_blank(value):
+                shown = display(value)
+                row.raw[header] = shown
+                if not shown:
                     if column.required:
-                        row.errors.append(
-                            CellError(
-                                number,
-                                str(column.header),
-                                "",
-                                _("必填，不能为空。 / Required; may not be blank."),
-                            )
-                        )
+                        row.errors.append(CellError(number, header, "", required))
                     row.values[column.key] = None
                     continue
-                try:
-                    row.values[column.key] = column.parser(value, self.cache)
-                except CellProblem as problem:
-                    row.errors.append(CellError(number, str(column.header), display(value), problem.reason))
-                    row.values[column.key] = None
+                key = (type(value), value)
+                if key not in memo:
+                    try:
+                        memo[key] = (column.parser(value, self.cache), None)
+                    except CellProblem as problem:
+                        memo[key] = (None, problem.reason)
+                result, reason = memo[key]
+                if reason is not None:
+                    row.errors.append(CellError(number, header, shown, reason))
+                row.values[column.key] = list(result) if isinstance(result, list) else result
             preview.rows.append(row)
             if self.progress and count % PROGRESS_EVERY == 0:
                 self.progress(count // 2, total)

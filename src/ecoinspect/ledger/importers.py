@@ -9,9 +9,9 @@ Usable without HTTP::
 
 Rules (docs/ledger-import-export.md): new numbers are registered through ``problem_bulk_register`` (the
 checks of ``problem_register``); known numbers are compared field by field and changed through
-``problem_update`` (inspection office only); blank cells never clear a stored value; the lead unit, the
-deadline and the registration date of a registered problem are changed on its page (改派, 调整时限), not
-by import. Unit staff may import only problems their own unit leads: checked on every row, by the
+``problem_bulk_update`` (the checks of ``problem_update``; inspection office only); blank cells never
+clear a stored value; the lead unit, the deadline and the registration date of a registered problem are
+changed on its page (改派, 调整时限), not by import. Unit staff may import only problems their own unit leads: checked on every row, by the
 service, and once more after writing — a row outside the scope rolls the whole import back.
 """
 
@@ -28,11 +28,12 @@ from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.imports import Column, Importer, ImportScopeError, Row, register_importer
 from ecoinspect.common.permissions import restrict, user_scope
 from ecoinspect.orgs.choices import TOWN_KINDS
+from ecoinspect.orgs.models import Unit
 
 from .choices import DeadlineKind, HandlingMode, ProblemSource, ProblemStatus, Severity
 from .models import Problem
-from .services import problem_assign, problem_update
-from .services.bulk import chunks, problem_bulk_register
+from .services import problem_assign
+from .services.bulk import chunks, problem_bulk_register, problem_bulk_update
 from .services.problems import _validate_schedule, _validate_types, _validate_units
 
 _DEADLINE_WORDS = {
@@ -221,7 +222,7 @@ COLUMNS = (
     ),
 )
 
-#: Stored fields compared with a registered problem, and changed through ``problem_update``.
+#: Stored fields compared with a registered problem, and changed through ``problem_bulk_update``.
 UPDATABLE = (
     "title",
     "description",
@@ -277,7 +278,10 @@ class LedgerImporter(Importer):
     )
 
     def column(self, key: str) -> str:
-        return str(next(c.header for c in self.columns if c.key == key))
+        headers = self.cache.get("headers")
+        if headers is None:
+            headers = self.cache["headers"] = {c.key: str(c.header) for c in self.columns}
+        return headers[key]
 
     def summary_of(self, row: Row) -> str:
         return str(row.values.get("title") or "")[:60]
@@ -290,13 +294,20 @@ class LedgerImporter(Importer):
         today = timezone.localdate()
         numbers = [r.values["number"] for r in rows if r.values.get("number")]
         existing: dict[str, Problem] = {}
+        cooperating: dict[int, set[int]] = self.cache.setdefault("cooperating", {})
+        through = Problem.cooperating_units.through
+        units = {u.pk: u for u in Unit.objects.all()}  # ~40 rows, shared by every problem below
         for part in chunks(numbers):
-            for problem in (
-                Problem.objects.filter(number__in=part)
-                .select_related("lead_unit", "town", "supervising_unit", "acceptance_unit")
-                .prefetch_related("cooperating_units")
-            ):
+            for problem in Problem.objects.filter(number__in=part):
+                for name in ("lead_unit", "town", "supervising_unit", "acceptance_unit"):
+                    unit_id = getattr(problem, f"{name}_id")
+                    if unit_id is not None:
+                        setattr(problem, name, units[unit_id])
                 existing[problem.number] = problem
+            for problem_id, unit_id in through.objects.filter(problem__number__in=part).values_list(
+                "problem_id", "unit_id"
+            ):
+                cooperating.setdefault(problem_id, set()).add(unit_id)
         visible_ids = set()
         if not visible_scope.everything and existing:
             for part in chunks([p.pk for p in existing.values()]):
@@ -431,7 +442,7 @@ class LedgerImporter(Importer):
             if value is None or value == "" or value == []:
                 continue  # blank never clears a stored value
             if name == "cooperating_units":
-                same = {u.pk for u in value} == {u.pk for u in current.cooperating_units.all()}
+                same = {u.pk for u in value} == self.cache["cooperating"].get(current.pk, set())
             elif name == "problem_types":
                 same = set(value) == set(current.problem_types)
             elif name in ("town", "supervising_unit", "acceptance_unit"):
@@ -457,12 +468,9 @@ class LedgerImporter(Importer):
             v["origin"] = _("%(f)s 第 %(r)s 行") % {"f": origin_file, "r": row.number}
             specs.append(v)
         created = problem_bulk_register(actor=self.actor, rows=specs, job=job) if specs else []
-        updated = []
-        for row in updates:
-            problem_update(
-                actor=self.actor, problem=row.existing, expected_version=row.version, **self._changes(row)
-            )
-            updated.append(row.existing)
+        updated = problem_bulk_update(
+            actor=self.actor, updates=[(r.existing, r.version, self._changes(r)) for r in updates], job=job
+        )
         assigned = 0
         if self.options.get("assign") and user_scope(self.actor, "ledger.assign").everything:
             for problem in created:

@@ -14,22 +14,22 @@ import re
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoinspect.audit.changes import changelog_bulk
+from ecoinspect.audit.changes import changelog_bulk, snapshot
 from ecoinspect.audit.context import acting_as, current_request_id
 from ecoinspect.audit.models import ChangeLog
 from ecoinspect.audit.services import action_log_append
-from ecoinspect.common.errors import ServiceError
-from ecoinspect.common.permissions import has_perm, user_scope
+from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
+from ecoinspect.common.permissions import has_perm, restrict, user_scope
 from ecoinspect.orgs.models import Unit
 
-from ..choices import DeadlineKind, HandlingMode, Severity
+from ..choices import DeadlineKind, HandlingMode, ProblemStatus, Severity
 from ..models import Problem
 from ._base import require
-from .problems import _validate_choices, _validate_schedule, _validate_types, _validate_units
+from .problems import EDITABLE_FIELDS, _validate_choices, _validate_schedule, _validate_types, _validate_units
 
 #: Up to this many new problems, each gets its own ``ledger.problem.imported`` ActionLog entry (its
 #: timeline shows the import); above it, one entry on the import job lists them all. The ActionLog is
@@ -215,20 +215,166 @@ def _changelog_cooperating(problems: list[Problem], actor) -> None:
     ChangeLog.objects.bulk_create(rows, batch_size=1000)
 
 
-def _log_imported(problems: list[Problem], actor, job) -> None:
+def _log_each_or_list(action: str, problems: list[Problem], actor, job, payloads: dict[int, dict]) -> None:
+    """One ActionLog entry per problem, or — above ``LEDGER_IMPORT_LOG_EACH_UP_TO`` — one on the job
+    listing them (the chain is serialised: 10,000 entries would take 6–14 s)."""
     job_info = {"job": job.pk if job is not None else None, "sha256": job.sha256 if job is not None else ""}
     if len(problems) <= getattr(settings, "LEDGER_IMPORT_LOG_EACH_UP_TO", LOG_EACH_UP_TO):
         for p in problems:
-            action_log_append(
-                action="ledger.problem.imported",
-                actor=actor,
-                obj=p,
-                payload={**job_info, "lead_unit": p.lead_unit_id, "routing": p.routing_reason},
-            )
+            action_log_append(action=action, actor=actor, obj=p, payload={**job_info, **payloads[p.pk]})
         return
     action_log_append(
-        action="ledger.problem.imported",
+        action=action,
         actor=actor,
         obj=job,
-        payload={**job_info, "count": len(problems), "problems": [[p.pk, p.number] for p in problems]},
+        payload={
+            **job_info,
+            "count": len(problems),
+            "problems": [[p.pk, p.number, *payloads[p.pk].get("fields", [])] for p in problems],
+        },
+    )
+
+
+def _log_imported(problems: list[Problem], actor, job) -> None:
+    payloads = {p.pk: {"lead_unit": p.lead_unit_id, "routing": p.routing_reason} for p in problems}
+    _log_each_or_list("ledger.problem.imported", problems, actor, job, payloads)
+
+
+@transaction.atomic
+def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], job=None) -> list[Problem]:
+    """Many ``problem_update`` calls at once (the import's changed rows): the same permission and checks
+    on every row first (every refused row named), then each problem's version claimed under a row lock —
+    one stale version refuses everything — then ``bulk_update``, the ChangeLog before/after and the
+    ActionLog ``ledger.problem.updated``. ``updates`` are (problem, the version read, changes)."""
+    if not updates:
+        return []
+    scope = user_scope(actor, "ledger.assign")
+    if not scope.everything:
+        ids = [p.pk for p, _v, _c in updates]
+        allowed = set()
+        for part in chunks(ids):
+            allowed |= set(
+                restrict(Problem.objects.filter(pk__in=part), actor, "ledger.assign").values_list(
+                    "pk", flat=True
+                )
+            )
+        if set(ids) - allowed:
+            raise NotPermitted()
+    refused, plans = [], []
+    for problem, version, changes in updates:
+        changes = dict(changes)
+        unknown = set(changes) - set(EDITABLE_FIELDS) - {"cooperating_units"}
+        if unknown:
+            raise TypeError(f"problem_bulk_update got fields it may not change: {sorted(unknown)}")
+        try:
+            if problem.status == ProblemStatus.CLOSED:
+                raise ServiceError(
+                    _(
+                        "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
+                    )
+                )
+            if "problem_types" in changes:
+                changes["problem_types"] = _validate_types(changes["problem_types"])
+            _validate_choices(
+                **{k: v for k, v in changes.items() if k in ("source", "severity", "handling_mode")}
+            )
+            cooperating = changes.pop("cooperating_units", None)
+            _validate_units(
+                town=changes.get("town", problem.town),
+                lead_unit=problem.lead_unit,
+                acceptance_unit=changes.get("acceptance_unit", problem.acceptance_unit),
+                supervising_unit=changes.get("supervising_unit", problem.supervising_unit),
+                cooperating_units=cooperating if cooperating is not None else [],
+            )
+        except ServiceError as exc:
+            refused.append(f"{problem.number}：{'；'.join(exc.messages)}")
+            continue
+        plans.append((problem, version, changes, cooperating))
+    if refused:
+        raise ServiceError(refused)
+
+    current: dict[int, int] = {}
+    for part in chunks([p.pk for p, *_rest in plans]):
+        current.update(Problem.objects.select_for_update().filter(pk__in=part).values_list("pk", "version"))
+    stale = [p.number for p, version, *_rest in plans if current.get(p.pk) != version]
+    if stale:
+        raise ConcurrentEdit(
+            _("以下问题已被他人修改，请重新校验后再导入：%(n)s / Changed by someone else meanwhile: %(n)s")
+            % {"n": "、".join(stale)},
+            code="conflict",
+        )
+    now = timezone.now()
+    logs, payloads, through_add, through_remove = [], {}, [], []
+    name = actor.display_name[:150] if actor is not None else "系统"
+    with acting_as(actor):
+        for problem, version, changes, cooperating in plans:
+            before = snapshot(problem)
+            changed = sorted(k for k, v in changes.items() if getattr(problem, k) != v)
+            for key, value in changes.items():
+                setattr(problem, key, value)
+            problem._bulk_fields = sorted(changes)
+            problem.version, problem.updated_at = version + 1, now
+            after = snapshot(problem)
+            logs.append(_changelog_row(problem, before, after, actor, name))
+            if cooperating is not None:
+                old = {u.pk for u in problem.cooperating_units.all()}
+                new = {u.pk for u in cooperating}
+                if old != new:
+                    through_remove.append((problem.pk, old - new))
+                    through_add += [(problem.pk, pk) for pk in new - old]
+                    logs.append(
+                        _changelog_row(
+                            problem,
+                            {"cooperating_units": sorted(old)},
+                            {"cooperating_units": sorted(new)},
+                            actor,
+                            name,
+                        )
+                    )
+                    changed.append("cooperating_units")
+            payloads[problem.pk] = {"fields": changed}
+        problems = [p for p, *_rest in plans]
+        _update_rows(problems)
+        through = Problem.cooperating_units.through
+        for problem_id, removed in through_remove:
+            if removed:
+                through.objects.filter(problem_id=problem_id, unit_id__in=removed).delete()
+        through.objects.bulk_create(
+            [through(problem_id=p, unit_id=u) for p, u in through_add], batch_size=1000
+        )
+        ChangeLog.objects.bulk_create(logs, batch_size=1000)
+        _log_each_or_list("ledger.problem.updated", problems, actor, job, payloads)
+    return problems
+
+
+def _update_rows(problems: list[Problem]) -> None:
+    """UPDATE … WHERE id = … with ``executemany``, one statement per set of changed fields. Django's
+    ``bulk_update`` builds CASE expressions of 200 rows each and takes ~25 s for 10,000 problems."""
+    by_fields: dict[tuple[str, ...], list[Problem]] = {}
+    for problem in problems:
+        by_fields.setdefault((*problem._bulk_fields, "version", "updated_at"), []).append(problem)
+    meta, ops = Problem._meta, connection.ops
+    for names, group in by_fields.items():
+        fields = [meta.get_field(name) for name in names]
+        assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
+        sql = f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} WHERE {ops.quote_name(meta.pk.column)} = %s"
+        params = [
+            [f.get_db_prep_save(getattr(p, f.attname), connection=connection) for f in fields] + [p.pk]
+            for p in group
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+
+def _changelog_row(problem: Problem, before: dict, after: dict, actor, name: str) -> ChangeLog:
+    return ChangeLog(
+        operation=ChangeLog.Operation.UPDATE,
+        object_type=problem._meta.label_lower,
+        object_id=str(problem.pk),
+        object_repr=str(problem)[:200],
+        before=before,
+        after=after,
+        request_id=current_request_id(),
+        user=actor,
+        user_name=name,
     )
