@@ -75,8 +75,17 @@ def test_people_who_act_on_none_of_them_have_an_empty_queue(ticket_queue, ticket
     assert queue_of(people[person]) == set()
 
 
-def test_the_coordinator_has_every_ticket_that_can_move(ticket_queue, tickets, people):
-    assert queue_of(people["coordinator"]) == {t.title for t in tickets.values()}
+def test_the_coordinator_is_waited_on_only_for_assignment_not_for_everything_they_may_do(
+    ticket_queue, tickets, people
+):
+    # The coordinator may work, accept and close any ticket, but only assigning is expected of them;
+    # reopening a closed ticket is an optional move (todo=False) and never fills a queue.
+    assert queue_of(people["coordinator"]) == titles(tickets, "new_unassigned")
+
+
+def test_a_closed_ticket_is_in_nobodys_queue_although_it_can_be_reopened(ticket_queue, tickets, people):
+    for person in people.values():
+        assert tickets["closed"].title not in queue_of(person)
 
 
 def test_the_summary_counts_per_registered_model(ticket_queue, tickets, people):

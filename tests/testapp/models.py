@@ -96,6 +96,7 @@ class Ticket(ChangeLoggedModel):
                 needs=("reason",),
                 label="反弹重启",
                 event="reopened",
+                todo=False,
             ),
         ],
         stage_timestamps={ASSIGNED: "assigned_at", DONE: "done_at", CLOSED: "closed_at"},

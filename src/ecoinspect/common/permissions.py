@@ -67,21 +67,26 @@ def active_memberships(user) -> list:
     return cached
 
 
-def user_scope(user, perm: str) -> Scope:
-    """The scope in which ``user`` holds ``perm`` (an ``app.verb`` string or a bare verb)."""
+def user_scope(user, perm: str, *, expected: bool = False) -> Scope:
+    """The scope in which ``user`` holds ``perm`` (an ``app.verb`` string or a bare verb).
+
+    ``expected=True`` counts only roles that are *expected* to do it (``RoleSpec.queue_verbs``): the scope
+    of a person's 我的待办 rather than of what they may do.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
-    if user.is_superuser:
+    if user.is_superuser and not expected:
         return EVERYTHING
     verb = verb_of(perm)
     cache = user.__dict__.setdefault("_ecoinspect_scopes", {})
-    if verb in cache:
-        return cache[verb]
+    key = (verb, expected)
+    if key in cache:
+        return cache[key]
     unit_ids: set[int] = set()
     scope = None
     for membership in active_memberships(user):
         spec = ROLE_SPECS.get(membership.role)
-        if spec is None or verb not in spec.verbs:
+        if spec is None or verb not in (spec.queue_verbs if expected else spec.verbs):
             continue
         if spec.district_wide:
             scope = EVERYTHING
@@ -89,7 +94,7 @@ def user_scope(user, perm: str) -> Scope:
         unit_ids.add(membership.unit_id)
     if scope is None:
         scope = Scope(False, _with_descendants(unit_ids, _unit_tree())) if unit_ids else NOTHING
-    cache[verb] = scope
+    cache[key] = scope
     return scope
 
 
@@ -128,9 +133,10 @@ def scope_q(model: type[models.Model], verb: str, unit_ids: frozenset[int]) -> t
     return q, many
 
 
-def restrict(queryset: models.QuerySet, user, perm: str = "view") -> models.QuerySet:
-    """``queryset`` narrowed to what ``user`` may ``perm`` — the only scoping path in the system."""
-    scope = user_scope(user, perm)
+def restrict(queryset: models.QuerySet, user, perm: str = "view", *, expected: bool = False) -> models.QuerySet:
+    """``queryset`` narrowed to what ``user`` may ``perm`` — the only scoping path in the system.
+    (``expected``: only through roles expected to do it, see :func:`user_scope`.)"""
+    scope = user_scope(user, perm, expected=expected)
     if scope.everything:
         return queryset
     if scope.nothing:

@@ -1,8 +1,11 @@
 """我的待办 — the records a person's units must act on now, gathered from every workflow.
 
 An app registers its workflow-driven models with :func:`register`. A record is in someone's queue when its
-current state has a declared move whose permission that person holds *on that record* — the same
-``restrict()`` scope the pages use. Adding a model with a workflow is enough to make its items appear.
+current state has a declared *to-do* move (``T.todo``) that one of the person's roles is expected to make
+(``RoleSpec.queue_verbs``) on that record — scoped by the same ``restrict()`` the pages use. So unit staff
+see what their unit must handle, the reviewer what awaits acceptance, the publisher what awaits publicity,
+and the coordinator what awaits assignment — not everything the coordinator could touch. Adding a model
+with a workflow is enough to make its items appear.
 """
 
 from __future__ import annotations
@@ -47,16 +50,17 @@ def queue_for(user, source: QueueSource) -> models.QuerySet:
     wf = source.model.WORKFLOW
     by_perm: dict[str, set[str]] = {}
     for t in wf.transitions:
-        by_perm.setdefault(t.perm, set()).update(t.sources)
+        if t.todo:
+            by_perm.setdefault(t.perm, set()).update(t.sources)
     base = source.model._default_manager.all()
     condition = None
     for perm, states in by_perm.items():
-        scope = user_scope(user, perm)
+        scope = user_scope(user, perm, expected=True)
         if scope.nothing:
             continue
         part = Q(**{f"{wf.state_field}__in": sorted(states)})
         if not scope.everything:
-            part &= Q(pk__in=restrict(base, user, perm).values("pk"))
+            part &= Q(pk__in=restrict(base, user, perm, expected=True).values("pk"))
         condition = part if condition is None else condition | part
     if condition is None:
         return base.none()

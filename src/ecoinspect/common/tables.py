@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from .choices import ChoiceSet
 
@@ -63,7 +63,7 @@ class Column:
         value = self.value(obj)
         if self.choiceset is not None:
             if value in (None, ""):
-                return format_html('<span class="text-body-tertiary">—</span>')
+                return mark_safe('<span class="text-body-tertiary">—</span>')
             return format_html(
                 '<span class="badge text-bg-{}">{}</span>',
                 self.choiceset.colour(value),
@@ -79,7 +79,7 @@ class Column:
         elif isinstance(value, date):
             value = value.isoformat()
         if value in (None, ""):
-            return format_html('<span class="text-body-tertiary">—</span>')
+            return mark_safe('<span class="text-body-tertiary">—</span>')
         if self.link and hasattr(obj, "get_absolute_url"):
             return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
         return format_html("{}", value)

@@ -62,6 +62,7 @@ class T:
     label: str = ""
     event: str = ""
     style: str = "primary"
+    todo: bool = True  # False for optional moves (reopen, uphold an objection): they never fill a queue
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -164,6 +164,7 @@ PROBLEM_WORKFLOW = Workflow(
             needs=("reason",),
             label=_("异议成立，退回整改"),
             event="objection_upheld",
+            todo=False,
             style="danger",
         ),
         T(
@@ -184,6 +185,7 @@ PROBLEM_WORKFLOW = Workflow(
             needs=("reason",),
             label=_("反弹重启"),
             event="reopened",
+            todo=False,
             style="danger",
         ),
     ],

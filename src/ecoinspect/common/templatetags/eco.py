@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -73,7 +74,7 @@ def sort_link(context, column, current_sort: str):
 @register.simple_tag
 def badge(value, choiceset):
     if value in (None, ""):
-        return format_html('<span class="text-body-tertiary">—</span>')
+        return mark_safe('<span class="text-body-tertiary">—</span>')
     return format_html(
         '<span class="badge text-bg-{}">{}</span>', choiceset.colour(value), choiceset.label(value)
     )

@@ -145,6 +145,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("ECOINSPECT_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even when serving from the finders
 # The vendored Bootstrap, HTMX, ECharts and Leaflet and the site's own CSS/JS live in the package, not in an app.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
