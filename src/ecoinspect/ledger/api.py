@@ -13,7 +13,7 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from ecoinspect.api.filtering import bound_filters
 from ecoinspect.common.errors import ConcurrentEdit
@@ -43,7 +43,7 @@ def _detail(request, problem_id: int) -> dict:
 
 
 def _conflict(exc: ConcurrentEdit):
-    return 409, {"detail": "；".join(exc.messages), "code": "conflict", "errors": None}
+    return Status(409, {"detail": "；".join(exc.messages), "code": "conflict", "errors": None})
 
 
 # --- problems -----------------------------------------------------------------------------------------
@@ -233,11 +233,14 @@ def evidence_upload(request, problem_id: int):
     except ValueError:
         declared = 0
     if declared > limit:
-        return 413, {
-            "detail": f"上传内容超过 {limit // 1024 // 1024} MB 上限，未保存任何内容。 / The upload is over the limit; nothing was saved.",
-            "code": "too_large",
-            "errors": None,
-        }
+        return Status(
+            413,
+            {
+                "detail": f"上传内容超过 {limit // 1024 // 1024} MB 上限，未保存任何内容。 / The upload is over the limit; nothing was saved.",
+                "code": "too_large",
+                "errors": None,
+            },
+        )
     uploaded = request.FILES.get("file")
     if uploaded is None:
         raise ValidationError(

@@ -14,6 +14,7 @@ register(
         "ledger.problem.resumed": _("恢复计时"),
         "ledger.problem.supervised": _("下发督办单"),
         "ledger.problem.imported": _("通过 Excel 导入"),
+        "ledger.import.committed": _("导入 Excel 台账文件"),
         "ledger.measure.added": _("新增整改措施"),
         "ledger.measure.completed": _("整改措施完成"),
         "ledger.progress.reported": _("报送整改进展"),
