@@ -223,5 +223,7 @@ def test_the_official_tables_are_offered_for_the_same_selection(structure, as_us
     unit = structure["swj"].pk
     assert f'href="{reverse("ledger:export_progress")}?unit={unit}&amp;warning=red"' in html
     assert f'href="{reverse("ledger:export_closing_notice")}?unit={unit}&amp;warning=red"' in html
-    assert reverse("ledger:import_upload") not in html  # importing is the office's
+    # Unit staff import their own unit's problems (自查自纠); those who work nothing are not offered it.
+    assert reverse("ledger:import_upload") in html
     assert reverse("ledger:import_upload") in as_user(people["coordinator"]).get(url).content.decode()
+    assert reverse("ledger:import_upload") not in as_user(people["leader"]).get(url).content.decode()

@@ -108,6 +108,8 @@ class ProblemListView(FilteredListView):
         return {
             "create_url": reverse("ledger:problem_create") if _can_register(request.user) else None,
             "can_assign": has_perm(request.user, "ledger.assign"),
+            # Unit staff may import their own unit's problems (自查自纠); the importer re-checks each row.
+            "can_import": _can_register(request.user),
             # The page draws its own (compact) filter form; the base template's is switched off.
             "filters": None,
             "problem_filters": self.problem_filters,
