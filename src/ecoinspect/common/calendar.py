@@ -6,7 +6,8 @@ the package does not cover yet the calendar falls back to Monday–Friday and sa
 
 Counting convention (the one used in 交办 deadlines): ``add_workdays(d, n)`` is the n-th working day
 *after* d — the day of assignment itself does not count; ``workdays_between(a, b)`` counts the working days
-in (a, b], so ``workdays_between(d, add_workdays(d, n)) == n``.
+in (a, b], so ``workdays_between(d, add_workdays(d, n)) == n`` for n ≥ 0 (for n < 0 it holds when d itself
+is a working day).
 """
 
 from __future__ import annotations

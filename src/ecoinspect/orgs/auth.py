@@ -22,6 +22,16 @@ class ThrottledModelBackend(ModelBackend):
 
 
 def client_ip(request) -> str | None:
+    """The client's address. Behind ``ECOINSPECT_TRUSTED_PROXIES`` reverse proxies (nginx in front of
+    gunicorn), it is taken from ``X-Forwarded-For``, counting that many hops from the right — never from a
+    value the client alone controls; without proxies (the default) it is the socket's address."""
     if request is None:
         return None
+    from django.conf import settings
+
+    proxies = getattr(settings, "ECOINSPECT_TRUSTED_PROXIES", 0)
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None

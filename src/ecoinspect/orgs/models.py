@@ -92,7 +92,11 @@ class Unit(ChangeLoggedModel):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="unit_not_own_parent",
+                violation_error_message=_("上级单位不能是本单位。 / A unit cannot be its own parent."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -143,7 +147,11 @@ class Membership(ChangeLoggedModel):
         verbose_name = _("单位成员")
         verbose_name_plural = _("单位成员")
         constraints = [
-            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role")
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"],
+                name="membership_unique_role",
+                violation_error_message=_("此人在该单位已有该角色。 / This person already has that role in the unit."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -187,7 +195,11 @@ class SectorDuty(ChangeLoggedModel):
         verbose_name_plural = _("三管三必须职责")
         constraints = [
             models.UniqueConstraint(
-                fields=["sector", "department"], name="sectorduty_unique_sector_department"
+                fields=["sector", "department"],
+                name="sectorduty_unique_sector_department",
+                violation_error_message=_(
+                    "该行业/领域已分配给此部门。 / This sector is already assigned to that department."
+                ),
             )
         ]
 

@@ -116,7 +116,8 @@ def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
     limit = settings.LOGIN_FAILURE_LIMIT
     if recent.filter(username__iexact=username).count() >= limit:
         return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
+    ip_limit = settings.LOGIN_FAILURE_IP_LIMIT
+    return bool(ip_address and ip_limit) and recent.filter(ip_address=ip_address).count() >= ip_limit
 
 
 def memberships_of(*, user) -> list[Membership]:

@@ -128,6 +128,11 @@ LOGOUT_REDIRECT_URL = "login"
 # further attempts are refused until the window has passed.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("ECOINSPECT_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("ECOINSPECT_LOGIN_FAILURE_WINDOW", "900"))
+# Failures from one address (any user names) before that address is refused; 0 switches the rule off.
+LOGIN_FAILURE_IP_LIMIT = int(os.environ.get("ECOINSPECT_LOGIN_FAILURE_IP_LIMIT", str(4 * LOGIN_FAILURE_LIMIT)))
+# Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: none).
+# Behind nginx set 1, or every user would share the proxy's address for throttling and the audit log.
+ECOINSPECT_TRUSTED_PROXIES = int(os.environ.get("ECOINSPECT_TRUSTED_PROXIES", "0"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("ECOINSPECT_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
