@@ -34,7 +34,7 @@ from .choices import DeadlineKind, HandlingMode, ProblemSource, ProblemStatus, S
 from .models import Problem
 from .services import problem_assign
 from .services.bulk import chunks, problem_bulk_register, problem_bulk_update
-from .services.problems import _validate_schedule, _validate_types, _validate_units
+from .services.problems import EDITABLE_FIELDS, validate_schedule, validate_types, validate_units
 
 _DEADLINE_WORDS = {
     "立行立改": DeadlineKind.IMMEDIATE,
@@ -222,27 +222,9 @@ COLUMNS = (
     ),
 )
 
-#: Stored fields compared with a registered problem, and changed through ``problem_bulk_update``.
-UPDATABLE = (
-    "title",
-    "description",
-    "source",
-    "source_ref",
-    "problem_types",
-    "severity",
-    "is_key",
-    "is_complex",
-    "handling_mode",
-    "address",
-    "town",
-    "supervising_unit",
-    "acceptance_unit",
-    "responsible_leader",
-    "responsible_person",
-    "contact_phone",
-    "target",
-    "cooperating_units",
-)
+#: Stored fields compared with a registered problem, and changed through ``problem_bulk_update``: the
+#: fields the office may edit after registration, and the cooperating units.
+UPDATABLE = (*EDITABLE_FIELDS, "cooperating_units")
 #: Service error fields → the column they concern.
 FIELD_COLUMNS = {
     "deadline_kind": "deadline",
@@ -342,14 +324,14 @@ class LedgerImporter(Importer):
         if current is None:
             if deadline_kind is not None:
                 try:
-                    _validate_schedule(
+                    validate_schedule(
                         registered_on=registered_on, deadline_kind=deadline_kind, deadline=deadline
                     )
                 except ServiceError as exc:
                     self._service_errors(row, exc)
             try:
-                _validate_types(v.get("problem_types") or [])
-                _validate_units(
+                validate_types(v.get("problem_types") or [])
+                validate_units(
                     town=v.get("town"),
                     lead_unit=v.get("lead_unit"),
                     acceptance_unit=v.get("acceptance_unit"),
@@ -397,8 +379,8 @@ class LedgerImporter(Importer):
             )
         else:
             try:
-                _validate_types(v.get("problem_types") or [])
-                _validate_units(
+                validate_types(v.get("problem_types") or [])
+                validate_units(
                     town=v.get("town") or current.town,
                     lead_unit=current.lead_unit,
                     acceptance_unit=v.get("acceptance_unit") or current.acceptance_unit,

@@ -29,7 +29,7 @@ from ecoinspect.orgs.models import Unit
 from ..choices import DeadlineKind, HandlingMode, ProblemStatus, Severity
 from ..models import Problem
 from ._base import require
-from .problems import EDITABLE_FIELDS, _validate_choices, _validate_schedule, _validate_types, _validate_units
+from .problems import EDITABLE_FIELDS, _validate_choices, validate_schedule, validate_types, validate_units
 
 #: Up to this many new problems, each gets its own ``ledger.problem.imported`` ActionLog entry (its
 #: timeline shows the import); above it, one entry on the import job lists them all. The ActionLog is
@@ -91,10 +91,10 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
         raise ServiceError({"title": _("请填写整改任务。 / The task is required.")})
     registered_on = row.get("registered_on") or today
     deadline_kind = row.get("deadline_kind") or DeadlineKind.DATE
-    deadline = _validate_schedule(
+    deadline = validate_schedule(
         registered_on=registered_on, deadline_kind=deadline_kind, deadline=row.get("deadline")
     )
-    problem_types = _validate_types(row.get("problem_types") or [])
+    problem_types = validate_types(row.get("problem_types") or [])
     lead_unit = row.get("lead_unit")
     cooperating = list(row.get("cooperating_units") or [])
     town = row.get("town")
@@ -103,7 +103,7 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
         town = towns.match(row.get("address") or "")
         if town is not None:
             reasons.append(_("地址“%(addr)s”位于 %(town)s") % {"addr": row.get("address"), "town": town})
-    _validate_units(
+    validate_units(
         town=town,
         lead_unit=lead_unit,
         acceptance_unit=row.get("acceptance_unit"),
@@ -274,12 +274,12 @@ def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], 
                     )
                 )
             if "problem_types" in changes:
-                changes["problem_types"] = _validate_types(changes["problem_types"])
+                changes["problem_types"] = validate_types(changes["problem_types"])
             _validate_choices(
                 **{k: v for k, v in changes.items() if k in ("source", "severity", "handling_mode")}
             )
             cooperating = changes.pop("cooperating_units", None)
-            _validate_units(
+            validate_units(
                 town=changes.get("town", problem.town),
                 lead_unit=problem.lead_unit,
                 acceptance_unit=changes.get("acceptance_unit", problem.acceptance_unit),

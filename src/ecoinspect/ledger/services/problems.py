@@ -82,7 +82,7 @@ def routing_propose(
     return proposal
 
 
-def _validate_schedule(
+def validate_schedule(
     *, registered_on: dt.date, deadline_kind: str, deadline: dt.date | None
 ) -> dt.date | None:
     if deadline_kind not in DeadlineKind:
@@ -103,7 +103,7 @@ def _validate_schedule(
     return deadline
 
 
-def _validate_units(*, town, lead_unit, acceptance_unit, supervising_unit, cooperating_units) -> None:
+def validate_units(*, town, lead_unit, acceptance_unit, supervising_unit, cooperating_units) -> None:
     errors = {}
     if town is not None and town.kind not in TOWN_KINDS:
         errors["town"] = _("“%(u)s”不是镇街。 / '%(u)s' is not a town or subdistrict.") % {"u": town}
@@ -120,7 +120,7 @@ def _validate_units(*, town, lead_unit, acceptance_unit, supervising_unit, coope
         raise ServiceError(errors)
 
 
-def _validate_types(problem_types) -> list[str]:
+def validate_types(problem_types) -> list[str]:
     unknown = [t for t in problem_types if t not in ProblemType]
     if unknown:
         raise ServiceError(
@@ -184,8 +184,8 @@ def problem_register(
     if not title.strip():
         raise ServiceError({"title": _("请填写整改任务。 / The task is required.")})
     registered_on = registered_on or timezone.localdate()
-    deadline = _validate_schedule(registered_on=registered_on, deadline_kind=deadline_kind, deadline=deadline)
-    problem_types = _validate_types(problem_types)
+    deadline = validate_schedule(registered_on=registered_on, deadline_kind=deadline_kind, deadline=deadline)
+    problem_types = validate_types(problem_types)
     cooperating_units = list(cooperating_units)
 
     proposal = routing_propose(
@@ -217,7 +217,7 @@ def problem_register(
     if proposal.town is not None and town in (None, proposal.town):
         town = proposal.town
         reasons.append(proposal.reasons[-1])
-    _validate_units(
+    validate_units(
         town=town,
         lead_unit=lead_unit,
         acceptance_unit=acceptance_unit,
@@ -301,10 +301,10 @@ def problem_update(*, actor, problem: Problem, expected_version: int | None = No
             )
         )
     if "problem_types" in changes:
-        changes["problem_types"] = _validate_types(changes["problem_types"])
+        changes["problem_types"] = validate_types(changes["problem_types"])
     _validate_choices(**{k: v for k, v in changes.items() if k in ("source", "severity", "handling_mode")})
     cooperating = changes.pop("cooperating_units", None)
-    _validate_units(
+    validate_units(
         town=changes.get("town", problem.town),
         lead_unit=problem.lead_unit,
         acceptance_unit=changes.get("acceptance_unit", problem.acceptance_unit),
@@ -369,7 +369,7 @@ def problem_reroute(
         if cooperating_units is not None
         else [u for u in problem.cooperating_units.all() if u.pk != lead_unit.pk]
     )
-    _validate_units(
+    validate_units(
         town=problem.town,
         lead_unit=lead_unit,
         acceptance_unit=problem.acceptance_unit,
