@@ -40,7 +40,8 @@ lint: install-dev
 
 ## make messages — refresh and compile the English catalogue (Chinese is the source language).
 messages: install-dev
-	cd src/ecoinspect && ../../$(BIN)/ecoinspect makemessages -l en --no-obsolete --no-location
+	cd src/ecoinspect && ../../$(BIN)/ecoinspect makemessages -l en --no-obsolete --no-location --ignore "indicators/*"
+	$(BIN)/python tools/po_fill_bilingual.py src/ecoinspect/locale/en/LC_MESSAGES/django.po
 	cd src/ecoinspect && ../../$(BIN)/ecoinspect compilemessages -l en
 
 clean:
