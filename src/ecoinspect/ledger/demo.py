@@ -1,4 +1,4 @@
-"""Demo rectification ledger: about 300 invented problems across Baiyun's real units, in every state.
+"""Demo rectification ledger: about 250 invented problems across Baiyun's real units, in every state.
 
 Everything here is invented except the units (and the names of rivers and villages, used as places):
 facilities, people, cases and numbers are made up, every title starts with 【演示】 and every person the
@@ -714,7 +714,7 @@ class Loader:
     # -- people -------------------------------------------------------------------------------------------
 
     def load_people(self) -> None:
-        from ecoinspect.orgs.models import Membership, Unit, User
+        from ecoinspect.orgs.models import Unit, User
 
         self.units = {u.code: u for u in Unit.objects.all()}
         self.users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
@@ -742,7 +742,6 @@ class Loader:
                 )
         self.coordinator = self.users["coordinator"]
         self.publisher = self.users["publisher"]
-        self._membership_model = Membership
 
     def _person(self, username, full_name, unit, role):
         from ecoinspect.orgs.models import Membership, User
