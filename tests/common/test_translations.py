@@ -253,7 +253,7 @@ def test_after_the_switch_the_pages_speak_english_and_switch_back_to_chinese(log
     assert not {"整改台账", "问题编号", "牵头单位", "整改时限", "筛选", "登记问题", "已交办"} & texts(ledger)
 
     problem = page(client, assigned_problem.get_absolute_url())
-    for word in ["The problem", "Responsibilities", "Lead unit", "Acceptance unit", "Timeline", "Assigned"]:
+    for word in ["Problem details", "Responsibilities", "Lead unit", "Acceptance unit", "Timeline", "Assigned"]:
         assert word in problem, word
     assert not {"问题情况", "责任分工", "牵头单位", "办理时间线", "已交办", *NAV_ZH} & texts(problem)
 
