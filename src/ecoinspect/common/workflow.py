@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from ecoinspect.common.i18n import district_language
 from ecoinspect.common.permissions import has_perm
 
 #: A guard gets (record, payload, actor) and returns None when the move may go ahead, or the reason why not.
@@ -293,9 +294,11 @@ def transition(
         if wf.notify is not None:
             recipients = list(wf.notify(obj, t, actor))
             if recipients:
+                with district_language():
+                    title = f"{t.label or t.action}：{obj}"
                 notification_queue(
                     recipients=recipients,
-                    title=f"{t.label or t.action}：{obj}",
+                    title=title,
                     obj=obj,
                     event=f"{wf.namespace}.{t.log_event}",
                 )

@@ -1,6 +1,7 @@
 """Choice sets of the rectification ledger (DESIGN.md §5 and §7)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecoinspect.common.choices import Choice, ChoiceSet
 
@@ -9,7 +10,7 @@ class ProblemStatus(ChoiceSet):
     REGISTERED = Choice("registered", _("已登记"), "secondary")
     ASSIGNED = Choice("assigned", _("已交办"), "info")
     RECTIFYING = Choice("rectifying", _("整改中"), "primary")
-    COMPLETED = Choice("completed", _("申请验收"), "warning")
+    COMPLETED = Choice("completed", pgettext_lazy("problem status", "申请验收"), "warning")
     ACCEPTING = Choice("accepting", _("验收中"), "warning")
     ACCEPTED = Choice("accepted", _("验收通过待公示"), "success")
     PUBLICITY = Choice("publicity", _("公示中"), "success")

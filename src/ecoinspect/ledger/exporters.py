@@ -191,8 +191,9 @@ def deadline_text(problem: Record | Problem) -> str:
 
 def measures_text(record: Record, *, with_done: bool = True) -> str:
     """The measures, numbered, one per line; done ones marked （已完成）."""
+    done_mark = _("（已完成）")
     return "\n".join(
-        f"{index}. {content}{_('（已完成）') if with_done and done_on else ''}"
+        f"{index}. {content}{done_mark if with_done and done_on else ''}"
         for index, (content, done_on) in enumerate(record.measures, start=1)
     )
 

@@ -23,6 +23,7 @@ from ecoinspect.audit.context import acting_as, current_request_id
 from ecoinspect.audit.models import ChangeLog
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
+from ecoinspect.common.i18n import district_language
 from ecoinspect.common.permissions import has_perm, restrict, user_scope
 from ecoinspect.orgs.models import Unit
 
@@ -98,11 +99,14 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
     lead_unit = row.get("lead_unit")
     cooperating = list(row.get("cooperating_units") or [])
     town = row.get("town")
-    reasons = [_("导入指定牵头单位 %(u)s（%(origin)s）") % {"u": lead_unit, "origin": row.get("origin", "")}]
-    if town is None:
-        town = towns.match(row.get("address") or "")
-        if town is not None:
-            reasons.append(_("地址“%(addr)s”位于 %(town)s") % {"addr": row.get("address"), "town": town})
+    with district_language():  # stored with the problem
+        reasons = [
+            _("导入指定牵头单位 %(u)s（%(origin)s）") % {"u": lead_unit, "origin": row.get("origin", "")}
+        ]
+        if town is None:
+            town = towns.match(row.get("address") or "")
+            if town is not None:
+                reasons.append(_("地址“%(addr)s”位于 %(town)s") % {"addr": row.get("address"), "town": town})
     validate_units(
         town=town,
         lead_unit=lead_unit,

@@ -78,9 +78,13 @@ def digest_for(unit: Unit, today: dt.date) -> Digest:
         listed = (
             qs.filter(q).order_by("deadline", "number").values_list("number", "title", "deadline")[:LISTED]
         )
-        names = "；".join(f"{n} {t}（{d or _('无时限')}）" for n, t, d in listed)
+        no_deadline = _("无时限")
+        names = "；".join(f"{n} {t}（{d or no_deadline}）" for n, t, d in listed)
         more = _("等 %(n)s 项") % {"n": counts[key]} if counts[key] > LISTED else ""
-        lines.append(f"{labels[key]} {counts[key]} 项：{names}{more}")
+        lines.append(
+            _("%(label)s %(n)s 项：%(names)s%(more)s")
+            % {"label": labels[key], "n": counts[key], "names": names, "more": more}
+        )
     head = _("逾期 %(n)s 项") % {"n": counts["overdue"]} if counts["overdue"] else _("无逾期事项")
     title = _("每日提醒 %(d)s：%(head)s；红灯 %(r)s、黄牌 %(y)s、蓝签 %(b)s；5 个工作日内到期 %(s)s 项") % {
         "d": today.isoformat(),

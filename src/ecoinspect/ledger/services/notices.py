@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.i18n import district_language
 from ecoinspect.common.numbering import next_number
 from ecoinspect.common.workflow import transition
 from ecoinspect.notifications.services import notification_queue
@@ -71,9 +72,11 @@ def notice_issue(*, actor, unit: Unit, problems, requirements: str, reply_due: d
                 obj=problem,
                 payload={"notice": notice.number},
             )
+        with district_language():
+            title = _("督办单 %(n)s") % {"n": notice.number}
         notification_queue(
             recipients=[unit],
-            title=_("督办单 %(n)s") % {"n": notice.number},
+            title=title,
             obj=notice,
             event="ledger.notice.issued",
             body=requirements,

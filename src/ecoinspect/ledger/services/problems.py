@@ -14,6 +14,7 @@ from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.calendar import default_calendar
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.i18n import district_language
 from ecoinspect.common.numbering import next_number
 from ecoinspect.common.permissions import has_perm, user_scope
 from ecoinspect.common.workflow import transition
@@ -144,6 +145,40 @@ def _validate_choices(**values) -> None:
         raise ServiceError(errors)
 
 
+def _routing_reasons(*, title, description, address, problem_types, lead_unit, town, override_reason):
+    """The lead unit and town to use, and why: the proposal, or the coordinator's choice and reason."""
+    proposal = routing_propose(
+        title=title, description=description, address=address, problem_types=problem_types
+    )
+    reasons = []
+    if proposal.lead_unit is not None and lead_unit in (None, proposal.lead_unit):
+        lead_unit = proposal.lead_unit
+        reasons.append(_("系统推荐牵头单位：%(r)s") % {"r": proposal.reasons[0]})
+    elif lead_unit is not None and proposal.lead_unit is not None and lead_unit != proposal.lead_unit:
+        if not override_reason.strip():
+            raise ServiceError(
+                {
+                    "override_reason": _(
+                        "系统推荐的牵头单位是 %(p)s，改为 %(c)s 需填写理由。 / The proposal is %(p)s; give a reason for choosing %(c)s."
+                    )
+                    % {"p": proposal.lead_unit, "c": lead_unit}
+                }
+            )
+        reasons.append(
+            _("人工指定牵头单位 %(c)s（系统推荐 %(p)s），理由：%(why)s")
+            % {"c": lead_unit, "p": proposal.lead_unit, "why": override_reason}
+        )
+    elif lead_unit is not None:
+        reasons.append(
+            _("人工指定牵头单位 %(c)s") % {"c": lead_unit}
+            + (f"：{override_reason}" if override_reason else "")
+        )
+    if proposal.town is not None and town in (None, proposal.town):
+        town = proposal.town
+        reasons.append(proposal.reasons[-1])
+    return lead_unit, town, reasons
+
+
 @transaction.atomic
 def problem_register(
     *,
@@ -188,35 +223,16 @@ def problem_register(
     problem_types = validate_types(problem_types)
     cooperating_units = list(cooperating_units)
 
-    proposal = routing_propose(
-        title=title, description=description, address=address, problem_types=problem_types
-    )
-    reasons = []
-    if proposal.lead_unit is not None and lead_unit in (None, proposal.lead_unit):
-        lead_unit = proposal.lead_unit
-        reasons.append(_("系统推荐牵头单位：%(r)s") % {"r": proposal.reasons[0]})
-    elif lead_unit is not None and proposal.lead_unit is not None and lead_unit != proposal.lead_unit:
-        if not override_reason.strip():
-            raise ServiceError(
-                {
-                    "override_reason": _(
-                        "系统推荐的牵头单位是 %(p)s，改为 %(c)s 需填写理由。 / The proposal is %(p)s; give a reason for choosing %(c)s."
-                    )
-                    % {"p": proposal.lead_unit, "c": lead_unit}
-                }
-            )
-        reasons.append(
-            _("人工指定牵头单位 %(c)s（系统推荐 %(p)s），理由：%(why)s")
-            % {"c": lead_unit, "p": proposal.lead_unit, "why": override_reason}
+    with district_language():  # the routing reason is stored with the problem
+        lead_unit, town, reasons = _routing_reasons(
+            title=title,
+            description=description,
+            address=address,
+            problem_types=problem_types,
+            lead_unit=lead_unit,
+            town=town,
+            override_reason=override_reason,
         )
-    elif lead_unit is not None:
-        reasons.append(
-            _("人工指定牵头单位 %(c)s") % {"c": lead_unit}
-            + (f"：{override_reason}" if override_reason else "")
-        )
-    if proposal.town is not None and town in (None, proposal.town):
-        town = proposal.town
-        reasons.append(proposal.reasons[-1])
     validate_units(
         town=town,
         lead_unit=lead_unit,
@@ -381,9 +397,15 @@ def problem_reroute(
     old_cooperating = sorted(problem.cooperating_units.values_list("pk", flat=True))
     with acting_as(actor):
         problem.lead_unit = lead_unit
-        problem.routing_reason = (problem.routing_reason + "；" if problem.routing_reason else "") + _(
-            "%(when)s 由 %(old)s 改派至 %(new)s：%(why)s"
-        ) % {"when": timezone.localdate(), "old": old_lead, "new": lead_unit, "why": reason}
+        with district_language():
+            note = _("%(when)s 由 %(old)s 改派至 %(new)s：%(why)s") % {
+                "when": timezone.localdate(),
+                "old": old_lead,
+                "new": lead_unit,
+                "why": reason,
+            }
+            title = _("改派：%(p)s") % {"p": problem}
+        problem.routing_reason = (problem.routing_reason + "；" if problem.routing_reason else "") + note
         problem.save()
         problem.cooperating_units.set(cooperating)
         action_log_append(
@@ -400,7 +422,7 @@ def problem_reroute(
         )
         notification_queue(
             recipients=[lead_unit, *cooperating],
-            title=_("改派：%(p)s") % {"p": problem},
+            title=title,
             obj=problem,
             event="ledger.problem.rerouted",
             body=reason,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.i18n import district_language
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.models import Unit
 
@@ -219,12 +220,12 @@ def special_plan_decide(*, actor, plan: SpecialPlan, approve: bool, note: str = 
             obj=plan.problem,
             payload={"plan": plan.pk, "reason": note},
         )
+        with district_language():
+            title = (_("专项整改方案已批准：%(p)s") if approve else _("专项整改方案退回修改：%(p)s")) % {
+                "p": plan.problem
+            }
         notification_queue(
-            recipients=[plan.problem.lead_unit],
-            obj=plan.problem,
-            event="ledger.plan.decided",
-            title=(_("专项整改方案已批准：%(p)s") if approve else _("专项整改方案退回修改：%(p)s"))
-            % {"p": plan.problem},
+            recipients=[plan.problem.lead_unit], obj=plan.problem, event="ledger.plan.decided", title=title
         )
     return plan
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ecoinspect.audit.context import acting_as
 from ecoinspect.common.calendar import default_calendar
@@ -19,7 +20,7 @@ from ..models import Acceptance, Problem, Publicity
 from ._base import actor_unit, bump_version, require
 
 #: 公示期: "10 个工作日" or "2 周" (14 calendar days), per the closing-notice practice.
-PUBLICITY_PERIODS = {"10_workdays": _("10 个工作日"), "2_weeks": _("2 周")}
+PUBLICITY_PERIODS = {"10_workdays": gettext_lazy("10 个工作日"), "2_weeks": gettext_lazy("2 周")}
 
 
 def publicity_end(starts_on: dt.date, period: str) -> dt.date:
