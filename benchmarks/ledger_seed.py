@@ -362,8 +362,10 @@ def seed(
     _detail_extras(detail_ids, coordinator=coordinator, reviewer=reviewer, staff=staff, today=today)
     _say(out, f"  detail of {len(detail_ids)} timed problem pages in {time.monotonic() - t0:.1f} s")
     if connection.vendor == "postgresql":
+        # What autovacuum does to a table after a bulk load: statistics, and the visibility map that lets
+        # the statistics' covering indexes be read without visiting the table.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,8 +119,9 @@ class ProblemFilter(FilterSet):
             return qs.filter(acceptance_unit=unit)
         if how == "town":
             return qs.filter(town=unit)
-        cooperating = Unit.cooperating_problems.through.objects.filter(unit=unit).values("problem_id")
-        return qs.filter(Q(lead_unit=unit) | Q(pk__in=cooperating))
+        from .selectors import involving
+
+        return qs.filter(involving(unit))
 
     def filter_due(self, qs, value):
         today = timezone.localdate()

@@ -136,6 +136,24 @@ class Problem(ChangeLoggedModel):
             models.Index(fields=["acceptance_unit", "status"], name="problem_accept_status_idx"),
             models.Index(fields=["status", "deadline"], name="problem_status_deadline_idx"),
             models.Index(fields=["registered_on"], name="problem_registered_idx"),
+            models.Index(fields=["closed_at"], name="problem_closed_idx"),
+            # Covering indexes for the district statistics (stats.py): grouped without reading the table.
+            models.Index(fields=["lead_unit", "status", "source", "is_key"], name="problem_stats_idx"),
+            models.Index(fields=["problem_types"], name="problem_types_idx"),
+            models.Index(
+                fields=[
+                    "status",
+                    "lead_unit",
+                    "deadline_kind",
+                    "paused_at",
+                    "deadline",
+                    "yellow_on",
+                    "blue_on",
+                    "progress_status",
+                    "last_reported_on",
+                ],
+                name="problem_warning_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,93 +1,136 @@
-"""The district picture for leaders: counts and rates computed in a handful of grouped queries.
+"""The district picture for leaders: counts and rates from a few grouped passes over the problems.
 
 Every function takes the already-restricted queryset (``selectors.problem_queryset``), so a leader sees
-the district and a unit sees its own share with the same code.
+the district and a unit sees its own share with the same code. The problems are grouped once by
+(lead unit, status, source, key problem), and the open ones once more by (lead unit, warning colour) —
+the colour only exists for open problems — each pass answered from a covering index (``Problem.Meta``);
+every count, rate and ranking is summed from those few thousand groups in Python. Problem types are
+counted from the distinct type combinations; the weekly trend reads two date ranges and buckets them here
+(no per-row SQL functions).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from ecoinspect.common.choices import ProblemType
+from ecoinspect.common.fields import MultiChoiceField
 from ecoinspect.orgs.models import Unit
 
 from .choices import DONE_STATES, OPEN_STATES, ProblemSource, ProblemStatus, WarningLevel
 
+GROUP_FIELDS = ("lead_unit", "status", "source", "is_key")
+WARNED = (WarningLevel.RED, WarningLevel.YELLOW, WarningLevel.BLUE)
 
-def _counts(qs: QuerySet, field: str) -> dict[str, int]:
-    return dict(qs.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+@dataclass(frozen=True)
+class Groups:
+    """``plain``: (lead unit, status, source, key, n) for every problem; ``colours``: (lead unit, colour, n)
+    for the open problems (the only ones that can carry a warning)."""
+
+    plain: list[tuple[int | None, str, str, bool, int]]
+    colours: list[tuple[int | None, str, int]]
 
 
-def by_status(qs: QuerySet) -> list[dict]:
-    counts = _counts(qs, "status")
+def groups(qs: QuerySet) -> Groups:
+    """Two grouped passes, each answered from a covering index."""
+    plain = qs.order_by().values_list(*GROUP_FIELDS).annotate(n=Count("pk"))
+    colours = (
+        qs.filter(status__in=OPEN_STATES)
+        .order_by()
+        .values_list("lead_unit", "warning")
+        .annotate(n=Count("pk"))
+    )
+    return Groups(plain=list(plain), colours=list(colours))
+
+
+def _rate(part: int, total: int) -> float:
+    return round(100 * part / total, 1) if total else 0.0
+
+
+def _series(choiceset, counts: Counter) -> list[dict]:
     return [
         {"key": c.value, "label": str(c.label), "colour": c.colour, "count": counts.get(c.value, 0)}
-        for c in ProblemStatus
+        for c in choiceset
     ]
 
 
-def by_source(qs: QuerySet) -> list[dict]:
-    counts = _counts(qs, "source")
-    return [
-        {"key": c.value, "label": str(c.label), "colour": c.colour, "count": counts.get(c.value, 0)}
-        for c in ProblemSource
-    ]
+def totals(gs: Groups) -> dict:
+    total = sum(g[-1] for g in gs.plain)
+    result = {
+        "total": total,
+        "open": sum(n for _u, status, _s, _k, n in gs.plain if status in OPEN_STATES),
+        "done": sum(n for _u, status, _s, _k, n in gs.plain if status in DONE_STATES),
+        "closed": sum(n for _u, status, _s, _k, n in gs.plain if status == ProblemStatus.CLOSED),
+        "overdue": sum(n for _u, colour, n in gs.colours if colour == WarningLevel.RED),
+        "key": sum(n for _u, _st, _s, is_key, n in gs.plain if is_key),
+    }
+    result["completion_rate"] = _rate(result["done"], total)
+    result["overdue_rate"] = _rate(result["overdue"], total)
+    return result
 
 
-def by_warning(qs: QuerySet) -> list[dict]:
-    counts = _counts(qs, "warning")
-    return [
-        {"key": c.value, "label": str(c.label), "colour": c.colour, "count": counts.get(c.value, 0)}
-        for c in WarningLevel
-    ]
+def by_status(gs: Groups) -> list[dict]:
+    return _series(ProblemStatus, _count(gs.plain, 1))
+
+
+def by_source(gs: Groups) -> list[dict]:
+    return _series(ProblemSource, _count(gs.plain, 2))
+
+
+def by_warning(gs: Groups) -> list[dict]:
+    counts = _count(gs.colours, 1)
+    warned = sum(counts[c] for c in WARNED)
+    counts[WarningLevel.NONE] = sum(g[-1] for g in gs.plain) - warned
+    return _series(WarningLevel, counts)
+
+
+def _count(rows, position: int) -> Counter:
+    counts: Counter = Counter()
+    for row in rows:
+        counts[row[position]] += row[-1]
+    return counts
 
 
 def by_type(qs: QuerySet) -> list[dict]:
-    """One query: a conditional count per problem type (a problem may have several types)."""
-    aggregates = {c.value: Count("pk", filter=Q(problem_types__contains=f",{c.value},")) for c in ProblemType}
-    counts = qs.order_by().aggregate(**aggregates)
-    return [
-        {"key": c.value, "label": str(c.label), "colour": c.colour, "count": counts[c.value]}
-        for c in ProblemType
-    ]
+    """Problems per type (a problem may have several): one pass over the distinct type combinations."""
+    counts: Counter = Counter()
+    for stored, n in (
+        qs.order_by().values_list("problem_types").annotate(n=Count("pk")).values_list("problem_types", "n")
+    ):
+        for value in MultiChoiceField.decode(stored):
+            counts[value] += n
+    return _series(ProblemType, counts)
 
 
-def by_unit(qs: QuerySet, *, today: dt.date) -> list[dict]:
+def by_unit(gs: Groups) -> list[dict]:
     """Per lead unit: total, done, overdue, completion and overdue rates; ranked by completion rate."""
-    rows = (
-        qs.order_by()
-        .values("lead_unit")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(status__in=DONE_STATES)),
-            closed=Count("pk", filter=Q(status=ProblemStatus.CLOSED)),
-            open=Count("pk", filter=Q(status__in=OPEN_STATES)),
-            overdue=Count("pk", filter=Q(warning=WarningLevel.RED)),
-            yellow=Count("pk", filter=Q(warning=WarningLevel.YELLOW)),
-            blue=Count("pk", filter=Q(warning=WarningLevel.BLUE)),
-        )
-    )
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows if r["lead_unit"]])}
+    per_unit: dict[int | None, Counter] = {}
+    for unit, status, _source, _key, n in gs.plain:
+        c = per_unit.setdefault(unit, Counter())
+        c["total"] += n
+        c["done"] += n if status in DONE_STATES else 0
+        c["closed"] += n if status == ProblemStatus.CLOSED else 0
+        c["open"] += n if status in OPEN_STATES else 0
+    for unit, colour, n in gs.colours:
+        if colour in WARNED:
+            per_unit.setdefault(unit, Counter())["overdue" if colour == WarningLevel.RED else colour] += n
+    units = Unit.objects.in_bulk([pk for pk in per_unit if pk])
     result = []
-    for r in rows:
-        unit = units.get(r["lead_unit"])
-        total = r["total"]
+    for pk, c in per_unit.items():
+        unit = units.get(pk)
         result.append(
             {
                 "unit": unit,
                 "unit_name": str(unit) if unit else "（未分派）",
-                "total": total,
-                "done": r["done"],
-                "closed": r["closed"],
-                "open": r["open"],
-                "overdue": r["overdue"],
-                "yellow": r["yellow"],
-                "blue": r["blue"],
-                "completion_rate": round(100 * r["done"] / total, 1) if total else 0.0,
-                "overdue_rate": round(100 * r["overdue"] / total, 1) if total else 0.0,
+                **{k: c[k] for k in ("total", "done", "closed", "open", "overdue", "yellow", "blue")},
+                "completion_rate": _rate(c["done"], c["total"]),
+                "overdue_rate": _rate(c["overdue"], c["total"]),
             }
         )
     result.sort(key=lambda row: (-row["completion_rate"], row["overdue_rate"], row["unit_name"]))
@@ -97,59 +140,32 @@ def by_unit(qs: QuerySet, *, today: dt.date) -> list[dict]:
 
 
 def weekly_trend(qs: QuerySet, *, today: dt.date, weeks: int = 12) -> list[dict]:
-    """Problems registered and closed per ISO week over the last ``weeks`` weeks (two queries)."""
+    """Problems registered and closed per ISO week over the last ``weeks`` weeks: two range reads grouped
+    by day (registered) or fetched (closing times), bucketed into weeks here."""
     start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
-    registered = dict(
-        qs.order_by()
-        .filter(registered_on__gte=start)
-        .annotate(week=TruncWeek("registered_on"))
-        .values_list("week")
-        .annotate(n=Count("pk"))
-        .values_list("week", "n")
-    )
-    closed = dict(
-        qs.order_by()
-        .filter(closed_at__date__gte=start)
-        .annotate(week=TruncWeek("closed_at"))
-        .values_list("week")
-        .annotate(n=Count("pk"))
-        .values_list("week", "n")
-    )
-
-    def as_date(value):
-        return value.date() if isinstance(value, dt.datetime) else value
-
-    registered = {as_date(k): v for k, v in registered.items()}
-    closed = {as_date(k): v for k, v in closed.items()}
-    return [
-        {
-            "week": start + dt.timedelta(weeks=i),
-            "registered": registered.get(start + dt.timedelta(weeks=i), 0),
-            "closed": closed.get(start + dt.timedelta(weeks=i), 0),
-        }
-        for i in range(weeks)
-    ]
+    start_moment = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    registered: Counter = Counter()
+    for day, n in (
+        qs.order_by().filter(registered_on__gte=start).values_list("registered_on").annotate(n=Count("pk"))
+    ):
+        registered[day - dt.timedelta(days=day.weekday())] += n
+    closed: Counter = Counter()
+    for moment in qs.order_by().filter(closed_at__gte=start_moment).values_list("closed_at", flat=True):
+        day = timezone.localtime(moment).date()
+        closed[day - dt.timedelta(days=day.weekday())] += 1
+    weeks_list = [start + dt.timedelta(weeks=i) for i in range(weeks)]
+    return [{"week": w, "registered": registered.get(w, 0), "closed": closed.get(w, 0)} for w in weeks_list]
 
 
 def district_picture(qs: QuerySet, *, today: dt.date) -> dict:
-    """Everything the leaders' dashboard shows (9 queries whatever the number of problems)."""
-    totals = qs.order_by().aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=OPEN_STATES)),
-        done=Count("pk", filter=Q(status__in=DONE_STATES)),
-        closed=Count("pk", filter=Q(status=ProblemStatus.CLOSED)),
-        overdue=Count("pk", filter=Q(warning=WarningLevel.RED)),
-        key=Count("pk", filter=Q(is_key=True)),
-    )
-    total = totals["total"]
-    totals["completion_rate"] = round(100 * totals["done"] / total, 1) if total else 0.0
-    totals["overdue_rate"] = round(100 * totals["overdue"] / total, 1) if total else 0.0
+    """Everything the leaders' dashboard shows: six queries whatever the number of problems."""
+    gs = groups(qs)
     return {
-        "totals": totals,
-        "by_status": by_status(qs),
-        "by_source": by_source(qs),
+        "totals": totals(gs),
+        "by_status": by_status(gs),
+        "by_source": by_source(gs),
         "by_type": by_type(qs),
-        "by_warning": by_warning(qs),
-        "by_unit": by_unit(qs, today=today),
+        "by_warning": by_warning(gs),
+        "by_unit": by_unit(gs),
         "trend": weekly_trend(qs, today=today),
     }

@@ -10,7 +10,6 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -183,7 +182,7 @@ def my_list(request):
         return redirect("ledger:unit_problems", unit_id=units[0].pk)
     visible = restrict(Unit.objects.filter(is_active=True, kind__in=WORKING_KINDS), request.user, "view")
     qs = selectors.problem_queryset(user=request.user)
-    by_lead = {row["unit"].pk: row for row in stats.by_unit(qs, today=timezone.localdate()) if row["unit"]}
+    by_lead = {row["unit"].pk: row for row in stats.by_unit(stats.groups(qs)) if row["unit"]}
     cooperating = dict(
         Problem.cooperating_units.through.objects.filter(problem__in=qs.values("pk"))
         .values_list("unit")
