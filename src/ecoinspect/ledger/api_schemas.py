@@ -342,7 +342,7 @@ def detail_out(detail: dict) -> dict:
                 "progress_status": _choice(ProgressStatus, r.progress_status),
                 "unit": unit_ref(r.unit),
                 "reporter": str(r.reporter),
-                "evidence": [e.pk for e in r.evidence.all()],
+                "evidence": [e.pk for e in r.evidence_files],
             }
             for r in detail["reports"]
         ],

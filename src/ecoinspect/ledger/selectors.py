@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ecoinspect.audit.selectors import action_log_for
@@ -54,15 +54,20 @@ def problem_detail(*, user, pk: int) -> dict:
     reports = list(
         ProgressReport.objects.filter(problem=problem)
         .select_related("unit", "reporter")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
         .order_by("-cycle", "-reported_on", "-pk")
     )
+    evidence = list(problem.evidence.select_related("uploaded_by", "unit").order_by("-cycle", "pk"))
+    by_report: dict[int, list[Evidence]] = {}
+    for item in evidence:  # one evidence query serves both the list and each report's attachments
+        by_report.setdefault(item.report_id, []).append(item)
+    for report in reports:
+        report.evidence_files = by_report.get(report.pk, [])
     return {
         "problem": problem,
         "cooperating_units": list(problem.cooperating_units.all()),
         "measures": list(problem.measures.select_related("owner_unit")),
         "reports": reports,
-        "evidence": list(problem.evidence.select_related("uploaded_by", "unit").order_by("-cycle", "pk")),
+        "evidence": evidence,
         "plans": list(problem.plans.select_related("submitted_by", "decided_by")),
         "joint_actions": list(problem.joint_actions.prefetch_related("units").select_related("recorded_by")),
         "acceptances": list(problem.acceptances.select_related("reviewer", "unit")),

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ecoinspect.orgs.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,7 +137,8 @@ ECOINSPECT_TRUSTED_PROXIES = int(os.environ.get("ECOINSPECT_TRUSTED_PROXIES", "0
 
 SESSION_COOKIE_AGE = int(os.environ.get("ECOINSPECT_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: the clock restarts with every request
+SESSION_SAVE_EVERY_REQUEST = False  # idle expiry is renewed by orgs.middleware.IdleSessionMiddleware
+ECOINSPECT_SESSION_REFRESH_SECONDS = int(os.environ.get("ECOINSPECT_SESSION_REFRESH_SECONDS", "300"))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag; keep Django's default
 X_FRAME_OPTIONS = "DENY"
