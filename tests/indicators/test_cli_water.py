@@ -99,10 +99,7 @@ def test_detection_limit_option(tmp_path, capsys):
 
 
 def test_registered_in_the_indicators_command_when_present(samples):
-    try:
-        cli = importlib.import_module("ecoinspect.indicators.cli")
-    except ImportError:
-        pytest.skip("ecoinspect.indicators.cli not written yet")
+    cli = importlib.import_module("ecoinspect.indicators.cli")
     assert "ecoinspect.indicators.cli_water" in cli.SUBCOMMAND_MODULES
     assert cli.main(["water", str(samples)]) == 0
 

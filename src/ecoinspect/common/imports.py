@@ -28,6 +28,7 @@ import json
 import logging
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,7 +180,7 @@ def header_key(text_value) -> str:
     return value.lower()
 
 
-class Importer:
+class Importer(ABC):
     """Subclass per kind of record; see the module docstring."""
 
     kind = ""
@@ -204,10 +205,11 @@ class Importer:
         for row in rows:
             row.action = "create"
 
+    @abstractmethod
     def write(self, preview: Preview, job: ImportJob | None) -> dict:
-        raise NotImplementedError
+        """Write the previewed rows (inside the import's transaction) and return the counts."""
 
-    def recheck(self, summary: dict) -> None:
+    def recheck(self, summary: dict) -> None:  # noqa: B027  (optional hook: nothing to re-check by default)
         """After writing, inside the transaction: raise to roll the whole import back."""
 
     def summary_of(self, row: Row) -> str:
