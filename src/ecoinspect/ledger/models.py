@@ -142,9 +142,7 @@ class Problem(ChangeLoggedModel):
             models.Index(fields=["problem_types"], name="problem_types_idx"),
             models.Index(
                 fields=[
-                    "status",
-                    "lead_unit",
-                    "deadline_kind",
+                    "lead_unit", "status", "deadline_kind",
                     "paused_at",
                     "deadline",
                     "yellow_on",

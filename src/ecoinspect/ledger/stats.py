@@ -5,8 +5,8 @@ the district and a unit sees its own share with the same code. The problems are 
 (lead unit, status, source, key problem), and the open ones once more by (lead unit, warning colour) —
 the colour only exists for open problems — each pass answered from a covering index (``Problem.Meta``);
 every count, rate and ranking is summed from those few thousand groups in Python. Problem types are
-counted from the distinct type combinations; the weekly trend reads two date ranges and buckets them here
-(no per-row SQL functions).
+counted from the distinct type combinations; the weekly trend reads two date ranges through their indexes
+and buckets them with plain comparisons (no per-row SQL functions).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from ecoinspect.common.choices import ProblemType
@@ -139,22 +139,39 @@ def by_unit(gs: Groups) -> list[dict]:
     return result
 
 
+def _week_bucket(field: str, starts: list) -> Case:
+    """Which of the given week starts a row's ``field`` falls in (None before the first) — computed in SQL
+    with plain comparisons, so the rows are read from the date index without a per-row function."""
+    whens = [
+        When(**{f"{field}__gte": start, f"{field}__lt": end}, then=Value(i))
+        for i, (start, end) in enumerate(zip(starts, starts[1:], strict=False))
+    ]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
 def weekly_trend(qs: QuerySet, *, today: dt.date, weeks: int = 12) -> list[dict]:
-    """Problems registered and closed per ISO week over the last ``weeks`` weeks: two range reads grouped
-    by day (registered) or fetched (closing times), bucketed into weeks here."""
-    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
-    start_moment = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-    registered: Counter = Counter()
-    for day, n in (
-        qs.order_by().filter(registered_on__gte=start).values_list("registered_on").annotate(n=Count("pk"))
-    ):
-        registered[day - dt.timedelta(days=day.weekday())] += n
-    closed: Counter = Counter()
-    for moment in qs.order_by().filter(closed_at__gte=start_moment).values_list("closed_at", flat=True):
-        day = timezone.localtime(moment).date()
-        closed[day - dt.timedelta(days=day.weekday())] += 1
-    weeks_list = [start + dt.timedelta(weeks=i) for i in range(weeks)]
-    return [{"week": w, "registered": registered.get(w, 0), "closed": closed.get(w, 0)} for w in weeks_list]
+    """Problems registered and closed per ISO week over the last ``weeks`` weeks (two range reads)."""
+    first = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
+    days = [first + dt.timedelta(weeks=i) for i in range(weeks + 1)]
+    moments = [timezone.make_aware(dt.datetime.combine(d, dt.time.min)) for d in days]
+    registered = dict(
+        qs.order_by()
+        .filter(registered_on__gte=days[0], registered_on__lt=days[-1])
+        .annotate(week=_week_bucket("registered_on", days))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+    )
+    closed = dict(
+        qs.order_by()
+        .filter(closed_at__gte=moments[0], closed_at__lt=moments[-1])
+        .annotate(week=_week_bucket("closed_at", moments))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {"week": days[i], "registered": registered.get(i, 0), "closed": closed.get(i, 0)}
+        for i in range(weeks)
+    ]
 
 
 def district_picture(qs: QuerySet, *, today: dt.date) -> dict:

@@ -27,6 +27,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='problem',
-            index=models.Index(fields=['status', 'lead_unit', 'deadline_kind', 'paused_at', 'deadline', 'yellow_on', 'blue_on', 'progress_status', 'last_reported_on'], name='problem_warning_idx'),
+            index=models.Index(fields=['lead_unit', 'status', 'deadline_kind', 'paused_at', 'deadline', 'yellow_on', 'blue_on', 'progress_status', 'last_reported_on'], name='problem_warning_idx'),
         ),
     ]

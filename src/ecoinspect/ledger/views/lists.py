@@ -89,6 +89,19 @@ def _can_register(user) -> bool:
     return has_perm(user, "ledger.assign") or has_perm(user, "ledger.work")
 
 
+LIST_DEFERRED = (
+    "description",
+    "target",
+    "routing_reason",
+    "pause_reason",
+    "address",
+    "source_ref",
+    "responsible_leader",
+    "responsible_person",
+    "contact_phone",
+)
+
+
 class ProblemListView(FilteredListView):
     """整改台账: every problem the person may see."""
 
@@ -101,7 +114,8 @@ class ProblemListView(FilteredListView):
 
     def selector(self, *, user, filters):
         self.problem_filters = filters
-        return selectors.problem_list(user=user, filters=filters)
+        # The long texts are not columns of the list (nor of its export): leave them in the table.
+        return selectors.problem_list(user=user, filters=filters).defer(*LIST_DEFERRED)
 
     def extra_context(self, request) -> dict:
         return {
