@@ -38,12 +38,35 @@ def chromium():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_report = report
+    return report
+
+
+def _what_the_page_said(page) -> str:
+    """The URL, the messages and the form errors on screen: what a failed browser step left behind."""
+    try:
+        said = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.alert, .invalid-feedback, .errorlist, h1'))
+                 .map(e => e.innerText.trim()).filter(Boolean).join(' | ')"""
+        )
+    except Exception as exc:  # the page itself may be what broke
+        said = f"(page unreadable: {exc})"
+    return f"browser was at {page.url}: {said}"
+
+
 @pytest.fixture
-def page(chromium, live_server):
+def page(request, chromium, live_server):
     context = chromium.new_context(
         locale="zh-CN", viewport={"width": 1366, "height": 900}, base_url=live_server.url
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
+    report = getattr(request.node, "call_report", None)
+    if report is not None and report.failed:
+        report.sections.append(("browser", _what_the_page_said(page)))
     context.close()

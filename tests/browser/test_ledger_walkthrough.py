@@ -40,6 +40,13 @@ def actions_of(page) -> list[str]:
     ]
 
 
+def open_form(page, name: str) -> None:
+    """Unfold a collapsed form and wait until Bootstrap has finished showing it (no half-open clicks)."""
+    page.wait_for_load_state("load")  # Bootstrap's handlers are attached once its script has run
+    page.click(f'[data-testid="open-{name}-form"]')
+    page.wait_for_selector(f"#{name}-form.collapse.show")
+
+
 def flash(page) -> str:
     return " ".join(page.locator(".alert").all_inner_texts())
 
@@ -113,7 +120,7 @@ def test_a_problem_from_registration_to_closing(page, structure, people, tmp_pat
     page.wait_for_selector("text=已开始整改")
     assert status_of(page) == "整改中"
 
-    page.click('[data-testid="open-measure-form"]')
+    open_form(page, "measure")
     page.fill("#measure_content", "封堵排水口，将沿街商铺污水接入市政管网")
     page.fill("#measure_owner_person", "黄工")
     page.fill("#measure_deadline", (timezone.localdate() + dt.timedelta(days=10)).isoformat())
@@ -126,13 +133,13 @@ def test_a_problem_from_registration_to_closing(page, structure, people, tmp_pat
     measures.locator("button", has_text="完成").click()
     page.wait_for_selector("text=措施已标记完成")
 
-    page.click('[data-testid="open-report-form"]')
+    open_form(page, "report")
     page.check("#report_progress_status_3")  # 已完成
     page.fill("#report_text", "排水口已封堵，商铺污水已接驳，旱季巡查无污水外排。")
     page.click("#report-form button[type=submit]")
     page.wait_for_selector("text=已报送整改进展")
 
-    page.click('[data-testid="open-evidence-form"]')
+    open_form(page, "evidence")
     page.set_input_files("#evidence_file", str(photo(tmp_path)))
     page.fill("#evidence_description", "封堵后的排水口")
     page.click("#evidence-form button[type=submit]")
