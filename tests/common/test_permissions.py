@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 
-from ecoinspect.common.permissions import has_perm, restrict, user_scope
+from ecoinspect.common.permissions import Reach, has_perm, restrict, user_scope
 from ecoinspect.orgs.choices import UnitKind
 from ecoinspect.orgs.models import Membership, SectorDuty, Unit, User
 from ecoinspect.orgs.roles import Verb
@@ -174,3 +174,24 @@ def test_an_unknown_verb_or_an_unscoped_model_is_a_programming_error(people):
         has_perm(people["sanyuanli"], "ledger.approve")
     with pytest.raises(TypeError, match="no unit_scope"):
         restrict(WorkdayOverride.objects.all(), people["sanyuanli"], "view")
+
+
+def test_a_queryset_already_narrowed_inside_the_scope_is_not_scoped_again(people, structure):
+    """restrict(within=Reach): the caller's narrowing stands in for the scope only where it provably lies
+    inside it — the same unit (or one below), through the verb's own scope paths."""
+    water = fresh(people["water"])
+    led = TicketFactory(lead_unit=structure["swj"])
+    foreign = TicketFactory(lead_unit=structure["sthj"])
+    everything = Ticket.objects.all()
+
+    inside = Reach(("lead_unit",), frozenset({structure["swj"].pk}))
+    # the promise is taken at its word: nothing is filtered (the caller has filtered already)
+    assert set(restrict(everything, water, "view", within=inside)) == {led, foreign}
+
+    # a unit outside the scope, or a path the verb does not scope by, and the scope applies as always
+    outside = Reach(("lead_unit",), frozenset({structure["sthj"].pk}))
+    assert set(restrict(everything, water, "view", within=outside)) == {led}
+    not_a_review_path = Reach(("lead_unit",), frozenset({structure["swj"].pk}))
+    assert set(restrict(everything, water, "review", within=not_a_review_path)) == set()
+    assert set(restrict(everything, water, "view", within=Reach(("lead_unit",), frozenset()))) == {led}
+

@@ -28,6 +28,15 @@ class Scope:
         return not self.everything and not self.unit_ids
 
 
+@dataclass(frozen=True)
+class Reach:
+    """How a queryset has already been narrowed: to the records these units reach through these paths
+    (e.g. a unit's own list: ``Reach(("lead_unit", "cooperating_units"), {unit})``)."""
+
+    paths: tuple[str, ...]
+    unit_ids: frozenset[int]
+
+
 NOTHING = Scope(False, frozenset())
 EVERYTHING = Scope(True, frozenset())
 
@@ -93,7 +102,9 @@ def user_scope(user, perm: str, *, expected: bool = False) -> Scope:
             break
         unit_ids.add(membership.unit_id)
     if scope is None:
-        scope = Scope(False, _with_descendants(unit_ids, _unit_tree())) if unit_ids else NOTHING
+        if unit_ids and "_ecoinspect_unit_tree" not in user.__dict__:
+            user._ecoinspect_unit_tree = _unit_tree()  # read once per user object, i.e. per request
+        scope = Scope(False, _with_descendants(unit_ids, user._ecoinspect_unit_tree)) if unit_ids else NOTHING
     cache[key] = scope
     return scope
 
@@ -167,15 +178,36 @@ def scope_q(model: type[models.Model], verb: str, unit_ids: frozenset[int]) -> Q
     return Q(pk__in=branches[0].union(*branches[1:], all=True))
 
 
-def restrict(queryset: models.QuerySet, user, perm: str = "view", *, expected: bool = False) -> models.QuerySet:
+def restrict(
+    queryset: models.QuerySet,
+    user,
+    perm: str = "view",
+    *,
+    expected: bool = False,
+    within: Reach | None = None,
+) -> models.QuerySet:
     """``queryset`` narrowed to what ``user`` may ``perm`` — the only scoping path in the system.
-    (``expected``: only through roles expected to do it, see :func:`user_scope`.)"""
+    (``expected``: only through roles expected to do it, see :func:`user_scope`.)
+
+    ``within`` says how the caller has already narrowed ``queryset``. When those paths are scope paths of
+    the verb and those units lie inside the user's scope, every row is provably in scope and the scope
+    filter is left out — a unit's own list is then one index read instead of two semi-joins. Otherwise the
+    scope is applied as usual (a unit outside one's scope still yields nothing).
+    """
     scope = user_scope(user, perm, expected=expected)
     if scope.everything:
         return queryset
     if scope.nothing:
         return queryset.none()
-    return queryset.filter(scope_q(queryset.model, verb_of(perm), scope.unit_ids))
+    verb = verb_of(perm)
+    if (
+        within is not None
+        and within.unit_ids
+        and within.unit_ids <= scope.unit_ids
+        and set(within.paths) <= set(_scope_paths(queryset.model, verb))
+    ):
+        return queryset
+    return queryset.filter(scope_q(queryset.model, verb, scope.unit_ids))
 
 
 def has_perm(user, perm: str, obj: models.Model | None = None) -> bool:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.common.calendar import default_calendar
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterSet
+from ecoinspect.common.permissions import Reach
 from ecoinspect.orgs.models import Unit
 
 from .choices import (
@@ -23,6 +24,7 @@ from .choices import (
     Severity,
     WarningLevel,
 )
+from .models import INVOLVING_PATHS
 
 
 def _choices(choiceset, empty):
@@ -107,8 +109,22 @@ class ProblemFilter(FilterSet):
     def filter_problem_type(self, qs, value):
         return qs.filter(problem_types__contains=f",{value},")
 
+    #: involvement → the scope paths (see models.PROBLEM_SCOPE) the unit filter narrows through
+    INVOLVEMENT_PATHS = {
+        "lead": ("lead_unit",),
+        "cooperating": ("cooperating_units",),
+        "acceptance": ("acceptance_unit",),
+        "town": ("town",),
+        "": INVOLVING_PATHS,
+    }
+
+    #: set by ``filter_unit``: how the rows were narrowed, so that ``restrict(within=…)`` can tell whether
+    #: the user's scope adds anything
+    reach: Reach | None = None
+
     def filter_unit(self, qs, unit):
-        how = self.cleaned_data.get("involvement")
+        how = self.cleaned_data.get("involvement") or ""
+        self.reach = Reach(self.INVOLVEMENT_PATHS[how], frozenset({unit.pk}))
         if how == "lead":
             return qs.filter(lead_unit=unit)
         if how == "cooperating":

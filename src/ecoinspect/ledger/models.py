@@ -34,6 +34,8 @@ PROBLEM_SCOPE = {
     "review": ("acceptance_unit",),
     "*": (),
 }
+#: what a unit's own list holds by default: the problems it leads or co-handles (一部门/一镇街一清单)
+INVOLVING_PATHS = ("lead_unit", "cooperating_units")
 
 
 def _child_scope(prefix: str) -> dict:

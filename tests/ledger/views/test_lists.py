@@ -113,6 +113,39 @@ def test_a_unit_opens_its_own_list_with_its_counts(desk, structure, as_user, peo
     assert 'text-bg-danger">红灯</span>' in html
 
 
+def test_a_units_list_says_how_many_rows_it_holds_and_pages_through_all_of_them(desk, structure, as_user, people):
+    """The unfiltered list takes its total from the unit's counts; a filtered one counts its own rows.
+    A problem the unit both leads and co-handles is one row, counted once."""
+    u = structure
+    led = [desk.to(S.ASSIGNED, title=f"水务牵头 {i}") for i in range(11)]
+    desk.to(S.ASSIGNED, title="配合住建", lead_unit=u["zjj"], cooperating_units=[u["swj"]], override_reason="测试")
+    led[0].cooperating_units.add(u["swj"])  # led and co-handled at once (kept by an earlier re-routing)
+    Problem.objects.filter(pk=led[1].pk).update(deadline=today() - dt.timedelta(days=1))
+    desk.to(S.ASSIGNED, title="与水务无关", lead_unit=u["zjj"], override_reason="测试")
+    url = reverse("ledger:unit_problems", args=[u["swj"].pk])
+    client = as_user(people["water"])
+
+    first = client.get(url, {"per_page": 10})
+    assert "共 12 条" in first.content.decode()
+    assert len(numbers_on(first)) == 10
+    second = numbers_on(client.get(url, {"per_page": 10, "page": 2}))
+    assert len(second) == 2 and not set(second) & set(numbers_on(first))
+
+    red = client.get(url, {"per_page": 10, "warning": "red"})
+    assert "共 1 条" in red.content.decode() and numbers_on(red) == [led[1].number]
+    lead_only = client.get(url, {"per_page": 10, "involvement": "lead"})
+    assert "共 11 条" in lead_only.content.decode()
+
+
+def test_filtering_the_ledger_by_a_unit_one_cannot_see_shows_nothing(desk, structure, as_user, people):
+    """The unit filter narrows inside one's scope; it never stands in for the scope of another unit."""
+    theirs = desk.to(S.ASSIGNED, title="住建牵头的工地", lead_unit=structure["zjj"], override_reason="测试")
+    url = reverse("ledger:problem_list")
+
+    assert numbers_on(as_user(people["water"]).get(url, {"unit": structure["zjj"].pk})) == []
+    assert numbers_on(as_user(people["coordinator"]).get(url, {"unit": structure["zjj"].pk})) == [theirs.number]
+
+
 def test_the_red_count_links_to_exactly_the_overdue_rows(desk, structure, as_user, people):
     overdue = desk.to(S.RECTIFYING, title="逾期的排水口")
     Problem.objects.filter(pk=overdue.pk).update(deadline=today() - dt.timedelta(days=3))

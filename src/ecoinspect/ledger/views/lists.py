@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -170,6 +171,16 @@ class UnitProblemListView(ProblemListView):
 
         return PinnedFilter
 
+    @cached_property
+    def counts(self) -> dict:
+        return selectors.unit_queue_counts(user=self.request.user, unit=self.unit)
+
+    def known_total(self, filters) -> int | None:
+        """Unfiltered, the list is exactly what the unit leads or co-handles: the counts already say how many."""
+        if filters is None or filters.active_count() or filters.data.get("involvement"):
+            return None
+        return self.counts["lead"] + self.counts["cooperating"]
+
     def extra_context(self, request) -> dict:
         context = super().extra_context(request)
         params = request.GET.copy()
@@ -178,7 +189,7 @@ class UnitProblemListView(ProblemListView):
         context.update(
             {
                 "unit": self.unit,
-                "counts": selectors.unit_queue_counts(user=request.user, unit=self.unit),
+                "counts": self.counts,
                 "active_query": params,
                 "is_own_unit": any(m.unit_id == self.unit.pk for m in active_memberships(request.user)),
             }
