@@ -136,7 +136,7 @@ def unit_queue_counts(*, user, unit, today: dt.date | None = None) -> dict:
             restrict(half.annotate(warning=deadlines.warning_expression(today)), user, "view", within=reach)
             .order_by()
             .values("status", "warning")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
         )
         rows.extend({**row, "is_lead": is_lead} for row in grouped)
     counts = dict.fromkeys(("lead", "cooperating", "open", "red", "yellow", "blue", "closed"), 0)

@@ -39,12 +39,12 @@ class Groups:
 
 def groups(qs: QuerySet) -> Groups:
     """Two grouped passes, each answered from a covering index."""
-    plain = qs.order_by().values_list(*GROUP_FIELDS).annotate(n=Count("pk"))
+    plain = qs.order_by().values_list(*GROUP_FIELDS).annotate(n=Count("*"))
     colours = (
         qs.filter(status__in=OPEN_STATES)
         .order_by()
         .values_list("lead_unit", "warning")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     return Groups(plain=list(plain), colours=list(colours))
 
@@ -101,7 +101,7 @@ def by_type(qs: QuerySet) -> list[dict]:
     """Problems per type (a problem may have several): one pass over the distinct type combinations."""
     counts: Counter = Counter()
     for stored, n in (
-        qs.order_by().values_list("problem_types").annotate(n=Count("pk")).values_list("problem_types", "n")
+        qs.order_by().values_list("problem_types").annotate(n=Count("*")).values_list("problem_types", "n")
     ):
         for value in MultiChoiceField.decode(stored):
             counts[value] += n
@@ -159,14 +159,14 @@ def weekly_trend(qs: QuerySet, *, today: dt.date, weeks: int = 12) -> list[dict]
         .filter(registered_on__gte=days[0], registered_on__lt=days[-1])
         .annotate(week=_week_bucket("registered_on", days))
         .values_list("week")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     closed = dict(
         qs.order_by()
         .filter(closed_at__gte=moments[0], closed_at__lt=moments[-1])
         .annotate(week=_week_bucket("closed_at", moments))
         .values_list("week")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     return [
         {"week": days[i], "registered": registered.get(i, 0), "closed": closed.get(i, 0)}

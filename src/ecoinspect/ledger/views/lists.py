@@ -211,7 +211,7 @@ def my_list(request):
     cooperating = dict(
         Problem.cooperating_units.through.objects.filter(problem__in=qs.values("pk"))
         .values_list("unit")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("unit", "n")
     )
     rows = [
