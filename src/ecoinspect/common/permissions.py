@@ -101,10 +101,14 @@ def user_scope(user, perm: str, *, expected: bool = False) -> Scope:
             scope = EVERYTHING
             break
         unit_ids.add(membership.unit_id)
+    if scope is None and not unit_ids:
+        scope = NOTHING
     if scope is None:
-        if unit_ids and "_ecoinspect_unit_tree" not in user.__dict__:
-            user._ecoinspect_unit_tree = _unit_tree()  # read once per user object, i.e. per request
-        scope = Scope(False, _with_descendants(unit_ids, user._ecoinspect_unit_tree)) if unit_ids else NOTHING
+        # the unit tree is read once per user object (i.e. per request), whatever the verbs asked about
+        tree = user.__dict__.get("_ecoinspect_unit_tree")
+        if tree is None:
+            tree = user.__dict__["_ecoinspect_unit_tree"] = _unit_tree()
+        scope = Scope(False, _with_descendants(unit_ids, tree))
     cache[key] = scope
     return scope
 

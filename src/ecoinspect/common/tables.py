@@ -85,6 +85,16 @@ class Column:
         return format_html("{}", value)
 
 
+def row_html(columns: Sequence[Column], obj) -> SafeString:
+    """One table row's cells as HTML, built in Python: a page of 50 rows × 11 columns would otherwise be
+    550 template loop iterations."""
+    return mark_safe(
+        "".join(
+            f'<td class="{c.css}">{c.html(obj)}</td>' if c.css else f"<td>{c.html(obj)}</td>" for c in columns
+        )
+    )
+
+
 def export_rows(columns: Sequence[Column], objects) -> tuple[list[str], list[list]]:
     cols = [c for c in columns if c.export]
     return [str(c.label) for c in cols], [[c.export_value(o) for c in cols] for o in objects]

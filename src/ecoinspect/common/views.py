@@ -14,7 +14,7 @@ from django.views import View
 from .errors import NotPermitted
 from .export import csv_bytes, download, xlsx_bytes
 from .permissions import has_perm
-from .tables import export_rows
+from .tables import export_rows, row_html
 from .workflow import WorkflowError, log_refusal
 
 EXPORT_LIMIT = 100_000
@@ -86,7 +86,7 @@ class FilteredListView(LoginRequiredMixin, View):
             paginator.count = known  # overrides the cached COUNT(*) query with a total the page already has
         page = paginator.get_page(request.GET.get("page"))
         columns = self.get_columns()
-        rows = [(obj, [c.html(obj) for c in columns]) for obj in page.object_list]
+        rows = [(obj, row_html(columns, obj)) for obj in page.object_list]
         context = {
             "title": self.title,
             "intro": self.intro,

@@ -42,14 +42,6 @@ def is_wide(bound_field) -> bool:
     return isinstance(bound_field.field.widget, _WIDE_WIDGETS)
 
 
-@register.filter
-def index(sequence, i):
-    try:
-        return sequence[i]
-    except (IndexError, TypeError, KeyError):
-        return None
-
-
 @register.simple_tag(takes_context=True)
 def sort_link(context, column, current_sort: str):
     """A header link that sorts by the column, toggling the direction when it is already the sort."""
