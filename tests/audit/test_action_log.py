@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, transaction
 from ecoinspect.audit import hashing
 from ecoinspect.audit.models import ActionLog, AppendOnlyError
 from ecoinspect.audit.selectors import verify_chain
-from ecoinspect.audit.services import action_log_append
+from ecoinspect.audit.services import action_log_append, action_log_append_many
 from tests.audit import tamper
 
 
@@ -164,3 +164,30 @@ def test_verify_catches_a_row_forged_with_a_fresh_hash_by_its_successor(chain):
 def test_an_empty_log_verifies(db):
     report = verify_chain()
     assert report.ok and report.checked == 0
+
+
+def test_a_batch_is_chained_exactly_as_single_appends_would_be(chain, people, structure):
+    """action_log_append_many (the import's per-problem entries) continues the one chain, in order."""
+    units = [structure["taihe"], structure["swj"], structure["sanyuanli"]]
+    written = action_log_append_many(
+        action="orgs.unit.updated",
+        actor=people["coordinator"],
+        items=[(unit, {"fields": ["phone"], "n": i}) for i, unit in enumerate(units)],
+    )
+    action_log_append(action="testapp.ticket.closed", actor=people["coordinator"])
+
+    entries = list(ActionLog.objects.order_by("seq"))
+    assert written == 3
+    assert [e.seq for e in entries] == list(range(1, len(chain) + 5))
+    batch = entries[len(chain) : len(chain) + 3]
+    assert [(e.object_id, e.payload["n"], e.actor_name) for e in batch] == [
+        (str(u.pk), i, people["coordinator"].display_name) for i, u in enumerate(units)
+    ]
+    assert verify()[0] == 0
+    assert ActionLog.objects.for_object(structure["swj"]).get().payload["fields"] == ["phone"]
+
+
+def test_a_batch_with_an_unnamespaced_action_writes_nothing(chain, structure):
+    with pytest.raises(ValueError):
+        action_log_append_many(action="updated", items=[(structure["taihe"], {})])
+    assert ActionLog.objects.count() == len(chain)

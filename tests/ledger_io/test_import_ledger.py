@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from ecoinspect.audit.models import ActionLog, ChangeLog
+from ecoinspect.audit.selectors import verify_chain
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.imports import ImportChanged, import_job_commit, import_job_create, import_job_validate
 from ecoinspect.common.models import ImportJob, ImportStatus
@@ -99,13 +100,15 @@ def test_commit_is_logged_once_for_the_file_and_once_per_problem(people, units):
     ).exists()
 
 
-def test_large_import_logs_one_entry_listing_the_problems(people, units, settings):
-    settings.LEDGER_IMPORT_LOG_EACH_UP_TO = 2
-    job = run(people["coordinator"], workbook([row(f"BY-{i:03d}") for i in range(3)]))
+def test_every_imported_problem_has_the_import_on_its_timeline_and_the_chain_holds(people, units):
+    job = run(people["coordinator"], workbook([row(f"BY-{i:03d}") for i in range(30)]))
     import_job_commit(actor=people["coordinator"], job=job)
-    entries = ActionLog.objects.filter(action="ledger.problem.imported")
-    assert entries.count() == 1
-    assert [n for _pk, n in entries.get().payload["problems"]] == ["BY-000", "BY-001", "BY-002"]
+
+    for problem in Problem.objects.filter(number__startswith="BY-"):
+        entry = ActionLog.objects.for_object(problem).get(action="ledger.problem.imported")
+        assert entry.payload["job"] == job.pk and entry.actor_name == people["coordinator"].display_name
+    assert ActionLog.objects.filter(action="ledger.problem.imported").count() == 30
+    assert verify_chain().ok
 
 
 def test_reimporting_the_same_file_changes_nothing(people, units):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -28,6 +29,57 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
 
 
+def _actor_or_none(actor):
+    actor = actor if actor is not None else current_actor()
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        return None
+    return actor
+
+
+def _check_action(action: str) -> None:
+    if action.count(".") < 1:
+        raise ValueError(f"action {action!r} must be namespaced, e.g. 'ledger.problem.accepted'")
+
+
+def _chain_head() -> tuple[int, str]:
+    """The next sequence number and the hash it must chain to (call with the chain locked)."""
+    last = ActionLog.objects.order_by("-seq").values_list("seq", "hash").first()
+    return (last[0] + 1, last[1]) if last else (1, hashing.GENESIS)
+
+
+def _entry(
+    *,
+    seq: int,
+    prev_hash: str,
+    action: str,
+    actor,
+    obj,
+    payload,
+    object_type="",
+    object_id="",
+    object_repr="",
+) -> ActionLog:
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = str(obj.pk)
+        object_repr = str(obj)[:200]
+    entry = ActionLog(
+        seq=seq,
+        created_at=timezone.now(),
+        actor=actor,
+        actor_name=(actor.display_name if actor is not None else "系统")[:150],
+        request_id=current_request_id(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        payload=_jsonable(payload),
+        prev_hash=prev_hash,
+    )
+    entry.hash = entry.computed_hash()
+    return entry
+
+
 def action_log_append(
     *,
     action: str,
@@ -39,32 +91,41 @@ def action_log_append(
     object_repr: str = "",
 ) -> ActionLog:
     """Append one entry. ``action`` is namespaced (``app.entity.verb``); ``actor`` defaults to the current one."""
-    if action.count(".") < 1:
-        raise ValueError(f"action {action!r} must be namespaced, e.g. 'ledger.problem.accepted'")
-    actor = actor if actor is not None else current_actor()
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    if obj is not None:
-        object_type = obj._meta.label_lower
-        object_id = str(obj.pk)
-        object_repr = str(obj)[:200]
+    _check_action(action)
+    actor = _actor_or_none(actor)
     with transaction.atomic():
         _lock_chain()
-        last = ActionLog.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, hashing.GENESIS)
-        entry = ActionLog(
+        seq, prev_hash = _chain_head()
+        entry = _entry(
             seq=seq,
-            created_at=timezone.now(),
-            actor=actor,
-            actor_name=(actor.display_name if actor is not None else "系统")[:150],
-            request_id=current_request_id(),
+            prev_hash=prev_hash,
             action=action,
+            actor=actor,
+            obj=obj,
+            payload=payload,
             object_type=object_type,
             object_id=object_id,
-            object_repr=object_repr[:200],
-            payload=_jsonable(payload),
-            prev_hash=prev_hash,
+            object_repr=object_repr,
         )
-        entry.hash = entry.computed_hash()
         entry.save(force_insert=True)
     return entry
+
+
+def action_log_append_many(*, action: str, items: Sequence[tuple[models.Model, dict]], actor=None) -> int:
+    """Append one ``action`` entry per (object, payload), chained in order, under one lock and in batched
+    inserts — what ``action_log_append`` in a loop would write, at a fraction of the cost (an import of
+    10,000 rows logs every problem). Returns the number of entries."""
+    _check_action(action)
+    actor = _actor_or_none(actor)
+    with transaction.atomic():
+        _lock_chain()
+        seq, prev_hash = _chain_head()
+        entries = []
+        for offset, (obj, payload) in enumerate(items):
+            entry = _entry(
+                seq=seq + offset, prev_hash=prev_hash, action=action, actor=actor, obj=obj, payload=payload
+            )
+            prev_hash = entry.hash
+            entries.append(entry)
+        ActionLog.objects.bulk_create(entries, batch_size=500)
+    return len(entries)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from ecoinspect.audit.changes import changelog_bulk, snapshot
 from ecoinspect.audit.context import acting_as, current_request_id
 from ecoinspect.audit.models import ChangeLog
-from ecoinspect.audit.services import action_log_append
+from ecoinspect.audit.services import action_log_append_many
 from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.common.permissions import has_perm, restrict, user_scope
@@ -31,11 +30,6 @@ from ..choices import DeadlineKind, HandlingMode, ProblemStatus, Severity
 from ..models import Problem
 from ._base import require
 from .problems import EDITABLE_FIELDS, _validate_choices, validate_schedule, validate_types, validate_units
-
-#: Up to this many new problems, each gets its own ``ledger.problem.imported`` ActionLog entry (its
-#: timeline shows the import); above it, one entry on the import job lists them all. The ActionLog is
-#: serialised (one hash chain): 10,000 entries cost 6 s on SQLite and 14 s on PostgreSQL.
-LOG_EACH_UP_TO = 500
 
 #: SQLite accepts 32,766 parameters a statement; stay far below it in ``IN`` lists.
 CHUNK = 900
@@ -219,29 +213,17 @@ def _changelog_cooperating(problems: list[Problem], actor) -> None:
     ChangeLog.objects.bulk_create(rows, batch_size=1000)
 
 
-def _log_each_or_list(action: str, problems: list[Problem], actor, job, payloads: dict[int, dict]) -> None:
-    """One ActionLog entry per problem, or — above ``LEDGER_IMPORT_LOG_EACH_UP_TO`` — one on the job
-    listing them (the chain is serialised: 10,000 entries would take 6–14 s)."""
+def _log_each(action: str, problems: list[Problem], actor, job, payloads: dict[int, dict]) -> None:
+    """One ActionLog entry per problem, so that its timeline shows the import, chained in one batch."""
     job_info = {"job": job.pk if job is not None else None, "sha256": job.sha256 if job is not None else ""}
-    if len(problems) <= getattr(settings, "LEDGER_IMPORT_LOG_EACH_UP_TO", LOG_EACH_UP_TO):
-        for p in problems:
-            action_log_append(action=action, actor=actor, obj=p, payload={**job_info, **payloads[p.pk]})
-        return
-    action_log_append(
-        action=action,
-        actor=actor,
-        obj=job,
-        payload={
-            **job_info,
-            "count": len(problems),
-            "problems": [[p.pk, p.number, *payloads[p.pk].get("fields", [])] for p in problems],
-        },
+    action_log_append_many(
+        action=action, actor=actor, items=[(p, {**job_info, **payloads[p.pk]}) for p in problems]
     )
 
 
 def _log_imported(problems: list[Problem], actor, job) -> None:
     payloads = {p.pk: {"lead_unit": p.lead_unit_id, "routing": p.routing_reason} for p in problems}
-    _log_each_or_list("ledger.problem.imported", problems, actor, job, payloads)
+    _log_each("ledger.problem.imported", problems, actor, job, payloads)
 
 
 @transaction.atomic
@@ -347,7 +329,7 @@ def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], 
             [through(problem_id=p, unit_id=u) for p, u in through_add], batch_size=1000
         )
         ChangeLog.objects.bulk_create(logs, batch_size=1000)
-        _log_each_or_list("ledger.problem.updated", problems, actor, job, payloads)
+        _log_each("ledger.problem.updated", problems, actor, job, payloads)
     return problems
 
 
