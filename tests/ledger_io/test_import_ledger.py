@@ -16,7 +16,7 @@ from ecoinspect.ledger.choices import DeadlineKind, ProblemStatus
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Problem
 
-from .helpers import register, row, upload, workbook
+from .helpers import HEADERS, register, row, upload, workbook
 
 
 def run(actor, data, **options):
@@ -439,3 +439,54 @@ def test_importer_works_without_http(people, units, tmp_path):
     preview = LedgerImporter(actor=people["coordinator"]).validate(path)
     assert preview.counts["create"] == 1 and preview.counts["error"] == 1
     assert "第 3 行" in preview.errors[0].message and "row 3" in preview.errors[0].message
+
+
+MEASURES_HEADERS = [*HEADERS, "整改措施"]
+
+
+def test_the_measures_column_registers_each_line_as_a_measure_of_the_new_problem(people, units):
+    cell = "1. 排查沿河排水口\n2、封堵晴天排污口；（3）沿河1.5公里范围每周巡查\n\n① 建立巡查台账"
+    job = run(people["coordinator"], workbook([row("BY-001", 整改措施=cell)], headers=MEASURES_HEADERS))
+    import_job_commit(actor=people["coordinator"], job=job)
+
+    problem = Problem.objects.get(number="BY-001")
+    measures = list(problem.measures.order_by("sort_order"))
+    assert [m.content for m in measures] == [
+        "排查沿河排水口",
+        "封堵晴天排污口",
+        "沿河1.5公里范围每周巡查",
+        "建立巡查台账",
+    ]
+    assert {(m.owner_unit_id, m.deadline, m.done_on) for m in measures} == {
+        (units["swj"].pk, dt.date(2026, 12, 31), None)
+    }
+    assert ChangeLog.objects.filter(object_type="ledger.measure", operation="create").count() == 4
+    logged = ActionLog.objects.for_object(problem).get(action="ledger.problem.imported")
+    assert logged.payload["measures"] == 4
+
+
+def test_measures_of_a_problem_already_registered_are_not_touched_by_a_reimport(people, units):
+    first = workbook([row("BY-001", 整改措施="排查沿河排水口")], headers=MEASURES_HEADERS)
+    import_job_commit(actor=people["coordinator"], job=run(people["coordinator"], first))
+    again = run(
+        people["coordinator"],
+        workbook([row("BY-001", 整改措施="另一条措施\n再一条措施")], headers=MEASURES_HEADERS),
+    )
+
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 1)
+    import_job_commit(actor=people["coordinator"], job=again)
+    problem = Problem.objects.get(number="BY-001")
+    assert list(problem.measures.values_list("content", flat=True)) == ["排查沿河排水口"]
+
+
+def test_too_many_measures_in_one_cell_is_an_error_on_that_cell_and_nothing_is_written(people, units):
+    cell = "\n".join(f"{i}. 措施{i}" for i in range(1, 32))
+    job = run(
+        people["coordinator"],
+        workbook([row("BY-001"), row("BY-002", 整改措施=cell)], headers=MEASURES_HEADERS),
+    )
+
+    assert job.status == ImportStatus.INVALID
+    assert [(r, c) for r, c, _v in errors_of(job)] == [(3, "整改措施")]
+    assert "超过 30 条" in job.errors[0]["reason"]
+    assert not Problem.objects.filter(number__startswith="BY-").exists()

@@ -17,6 +17,8 @@ service, and once more after writing — a row outside the scope rolls the whole
 
 from __future__ import annotations
 
+import re
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -35,6 +37,24 @@ from .models import Problem
 from .services import problem_assign
 from .services.bulk import chunks, problem_bulk_register, problem_bulk_update
 from .services.problems import EDITABLE_FIELDS, validate_schedule, validate_types, validate_units
+
+#: a measures cell holds one measure a line (or separated by ；), optionally numbered 1. / 1、 / （1） / ①
+_MEASURE_BREAK = re.compile(r"[\r\n；;]+")
+_MEASURE_NUMBER = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）.、．](?!\d)|[①-⑳])\s*")
+MAX_MEASURES = 30
+
+
+def parse_measures(value, cache) -> list[str]:
+    """整改措施: the measures of a new problem, one a line; their numbering is dropped (the page numbers them)."""
+    parts = (_MEASURE_NUMBER.sub("", part).strip() for part in _MEASURE_BREAK.split(cells.display(value)))
+    measures = [part for part in parts if part]
+    if len(measures) > MAX_MEASURES:
+        raise cells.CellProblem(
+            _("整改措施超过 %(n)s 条（现有 %(m)s 条），请合并后再导入。 / More than %(n)s measures (%(m)s).")
+            % {"n": MAX_MEASURES, "m": len(measures)}
+        )
+    return measures
+
 
 _DEADLINE_WORDS = {
     "立行立改": DeadlineKind.IMMEDIATE,
@@ -200,6 +220,18 @@ COLUMNS = (
     Column("responsible_person", _lazy("责任人"), cells.text(50), width=10),
     Column("contact_phone", _lazy("联系电话"), cells.text(30), width=14),
     Column("target", _lazy("整改目标"), cells.text(), example="排水口晴天无污水排出", width=30),
+    Column(
+        "measures",
+        _lazy("整改措施"),
+        parse_measures,
+        aliases=("主要整改措施",),
+        help=_lazy(
+            "每行一条（或用“；”分隔），导入时登记为新问题的整改措施：责任单位为牵头单位，完成时限为整改时限。"
+            "已登记问题的措施请在问题页面维护，此列不会修改。"
+        ),
+        example="1. 排查沿河排水口\n2. 封堵晴天排污口，污水接入市政管网",
+        width=40,
+    ),
     Column(
         "deadline",
         _lazy("整改时限"),

@@ -27,7 +27,7 @@ from ecoinspect.common.permissions import has_perm, restrict, user_scope
 from ecoinspect.orgs.models import Unit
 
 from ..choices import DeadlineKind, HandlingMode, ProblemStatus, Severity
-from ..models import Problem
+from ..models import Measure, Problem
 from ._base import require
 from .problems import EDITABLE_FIELDS, _validate_choices, validate_schedule, validate_types, validate_units
 
@@ -135,13 +135,15 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
         registered_by=actor,
     )
     problem._import_cooperating = cooperating
+    problem._import_measures = [m for m in (row.get("measures") or []) if m.strip()]
     return problem
 
 
 @transaction.atomic
 def problem_bulk_register(*, actor, rows: Sequence[dict], job=None) -> list[Problem]:
     """Register every row or none. Each row holds ``problem_register``'s keyword arguments (``number``
-    required) and an ``origin`` (file and row, for the routing reason). Unit staff may register only
+    required), an ``origin`` (file and row, for the routing reason) and optionally ``measures`` (texts: each
+    becomes a Measure of the lead unit, due with the problem). Unit staff may register only
     problems their own unit leads. Raises ServiceError naming every refused row."""
     if not (has_perm(actor, "ledger.assign") or has_perm(actor, "ledger.work")):
         require(actor, "ledger.assign")
@@ -188,6 +190,15 @@ def problem_bulk_register(*, actor, rows: Sequence[dict], job=None) -> list[Prob
         through.objects.bulk_create(links, batch_size=1000)
         changelog_bulk(problems)
         _changelog_cooperating(problems, actor)
+        measures = [
+            Measure(
+                problem=p, content=text, owner_unit=p.lead_unit, deadline=p.deadline, sort_order=order
+            )
+            for p in problems
+            for order, text in enumerate(p._import_measures, start=1)
+        ]
+        Measure.objects.bulk_create(measures, batch_size=1000)
+        changelog_bulk(measures)
         _log_imported(problems, actor, job)
     return problems
 
@@ -222,7 +233,10 @@ def _log_each(action: str, problems: list[Problem], actor, job, payloads: dict[i
 
 
 def _log_imported(problems: list[Problem], actor, job) -> None:
-    payloads = {p.pk: {"lead_unit": p.lead_unit_id, "routing": p.routing_reason} for p in problems}
+    payloads = {
+        p.pk: {"lead_unit": p.lead_unit_id, "routing": p.routing_reason, "measures": len(p._import_measures)}
+        for p in problems
+    }
     _log_each("ledger.problem.imported", problems, actor, job, payloads)
 
 
