@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ledger_timing import fmt_ms, summary, time_calls
+from seeding import spread_children
 
 
 def say(text: str) -> None:
@@ -99,8 +100,6 @@ def seed(tickets: int, followups: int, *, detail_tickets: int = 20, detail_follo
     detail_set = {row[0] for row in detail}
     others = [row for row in ids if row[0] not in detail_set]
     staff_by_queue = {queue.pk: staff[i] for i, queue in enumerate(queues)}
-    pending, written = [], 0
-
     def followups_for(ticket_id, queue_id, created, n):
         for k in range(n):
             yield FollowUp(
@@ -112,23 +111,18 @@ def seed(tickets: int, followups: int, *, detail_tickets: int = 20, detail_follo
                 user=staff_by_queue[queue_id],
             )
 
-    def flush():
-        nonlocal written
+    def write(batch):
         with transaction.atomic():
-            FollowUp.objects.bulk_create(pending, batch_size=5000)
-        written += len(pending)
-        pending.clear()
+            FollowUp.objects.bulk_create(batch, batch_size=5000)
 
-    for ticket_id, queue_id, created in detail:
-        pending.extend(followups_for(ticket_id, queue_id, created, detail_followups))
-    remaining = max(followups - len(pending), 0)
-    for idx, (ticket_id, queue_id, created) in enumerate(others):
-        share = remaining // len(others) + (1 if idx < remaining % len(others) else 0)
-        pending.extend(followups_for(ticket_id, queue_id, created, share))
-        if len(pending) >= 20000:
-            flush()
-    if pending:
-        flush()
+    written = spread_children(
+        detail,
+        others,
+        total=followups,
+        per_detail=detail_followups,
+        make=lambda parent, n: followups_for(*parent, n),
+        write=write,
+    )
     say(f"{written:,} follow-ups (bulk_create) in {time.monotonic() - t0:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -21,6 +21,8 @@ import random
 import time
 from dataclasses import dataclass
 
+from seeding import spread_children
+
 TOWN_KINDS = ("town", "subdistrict")
 WORKING_KINDS = ("department", *TOWN_KINDS)
 RIVERS = ("流溪河", "石井河", "新市涌", "景泰涌", "白海面涌", "沙河涌", "巴江河", "白坭河")
@@ -51,17 +53,6 @@ STATUS_WEIGHTS = {
     "publicity": 4,
     "closed": 27,
 }
-SOURCES = (
-    "typical_case",
-    "feedback",
-    "petition",
-    "self_inspection",
-    "undercover",
-    "monitoring",
-    "enforcement",
-)
-
-
 class FastCalendar:
     """The project's working-day calendar as a sorted list, for counting milestones of 100,000 rows."""
 
@@ -118,12 +109,14 @@ def seed(
     from ecoinspect.audit.hashing import GENESIS
     from ecoinspect.audit.models import ActionLog
     from ecoinspect.ledger import deadlines
+    from ecoinspect.ledger.choices import ProblemSource
     from ecoinspect.ledger.models import Problem, ProgressReport
     from ecoinspect.orgs.management.commands.orgs import load_structure
     from ecoinspect.orgs.models import Membership, Unit, User
 
     began = time.monotonic()
     rng = random.Random(20260914)
+    sources = ProblemSource.values()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous = OFF")  # a throw-away benchmark database
@@ -209,7 +202,7 @@ def seed(
                 number=f"BM-{registered:%Y}-{i + 1:06d}",
                 title=f"【基准】{town.short_name}{river}沿线{topic}",
                 description=f"{town.short_name}{river}沿线发现{topic}问题，群众反映强烈，需限期整改到位。",
-                source=SOURCES[rng.randrange(len(SOURCES))],
+                source=sources[rng.randrange(len(sources))],
                 source_ref=f"BM-REF-{i:06d}",
                 problem_types=types,
                 severity=rng.choices(["general", "serious", "major"], [7, 2, 1])[0],
@@ -300,26 +293,18 @@ def seed(
                 reporter_id=staff[lead_id].pk,
             )
 
-    pending: list = []
-    written = 0
-
-    def write_reports():
-        nonlocal written
+    def write_reports(batch: list) -> None:
         with transaction.atomic():
-            ProgressReport.objects.bulk_create(pending, batch_size=5000)
-        written += len(pending)
-        pending.clear()
+            ProgressReport.objects.bulk_create(batch, batch_size=5000)
 
-    for pk, lead_id, registered in detail:
-        pending.extend(reports_for(pk, lead_id, registered, detail_reports))
-    remaining = max(reports - len(pending), 0)
-    for idx, (pk, lead_id, registered) in enumerate(others):
-        share = remaining // len(others) + (1 if idx < remaining % len(others) else 0)
-        pending.extend(reports_for(pk, lead_id, registered, share))
-        if len(pending) >= 20000:
-            write_reports()
-    if pending:
-        write_reports()
+    written = spread_children(
+        detail,
+        others,
+        total=reports,
+        per_detail=detail_reports,
+        make=lambda parent, n: reports_for(*parent, n),
+        write=write_reports,
+    )
     _say(out, f"  {written:,} progress reports (bulk_create) in {time.monotonic() - t0:.1f} s")
 
     # One hash-chained ActionLog entry per problem, as registration writes it.

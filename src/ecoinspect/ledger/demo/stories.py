@@ -12,9 +12,21 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..choices import ProblemSource
 from .constants import HISTORY_DAYS
 from .places import FIRMS, PLACES
 from .scenarios import SCENARIOS, Scenario
+
+#: how often each source is drawn (petitions the most, as during an inspection)
+SOURCE_WEIGHTS = {
+    ProblemSource.TYPICAL_CASE: 2,
+    ProblemSource.FEEDBACK: 3,
+    ProblemSource.PETITION: 5,
+    ProblemSource.SELF_INSPECTION: 4,
+    ProblemSource.UNDERCOVER: 3,
+    ProblemSource.MONITORING: 2,
+    ProblemSource.ENFORCEMENT: 3,
+}
 
 # The final states, how many of each, and for problems still being rectified the warning colour to show.
 PLAN: tuple[tuple[str, str, int], ...] = (
@@ -89,16 +101,7 @@ class Planning:
         rng = self.rng
         towns = list(PLACES)
         weighted = [s for s in SCENARIOS for _ in range(s.weight)]
-        sources = [
-            "typical_case",
-            "feedback",
-            "petition",
-            "self_inspection",
-            "undercover",
-            "monitoring",
-            "enforcement",
-        ]
-        source_weights = [2, 3, 5, 4, 3, 2, 3]
+        sources, source_weights = list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values())
         n = town_turn = 0
         for final, colour, count in PLAN:
             for _ in range(count):
@@ -114,7 +117,7 @@ class Planning:
                 else:
                     town = towns[(n * 7) % len(towns)]
                 places, rivers = PLACES[town]
-                source = sources[n % 7] if n <= 21 else rng.choices(sources, source_weights)[0]
+                source = sources[n % len(sources)] if n <= 3 * len(sources) else rng.choices(sources, source_weights)[0]
                 working = final not in ("registered",)
                 is_key = working and colour != "long_term" and rng.random() < 0.11
                 is_complex = working and not is_key and bool(scenario.joint[0]) and rng.random() < 0.3
