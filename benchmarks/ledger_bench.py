@@ -244,7 +244,7 @@ def _ledger_xlsx(importer_cls, rows: int, units, today) -> bytes:
 
 def import_export(args, seeded, say) -> dict:
     try:
-        from ecoinspect.common.imports import import_job_commit, import_job_create, import_job_validate
+        from ecoinspect.core.imports import import_job_commit, import_job_create, import_job_validate
         from ecoinspect.ledger import exporters
         from ecoinspect.ledger.importers import LedgerImporter
     except ImportError as exc:

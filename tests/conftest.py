@@ -71,7 +71,8 @@ def _isolated_registries():
     A rolled-back test transaction does not fire the signals that clear the calendar cache, so each test
     starts and ends with an empty cache; queue registrations made by a test are undone after it.
     """
-    from ecoinspect.common import calendar, queues
+    from ecoinspect.common import calendar
+    from ecoinspect.core import queues
 
     saved = queues.sources()
     calendar.invalidate_cache()
@@ -83,7 +84,7 @@ def _isolated_registries():
 @pytest.fixture
 def ticket_queue():
     """The test-only Ticket registered with 我的待办 for the length of one test."""
-    from ecoinspect.common import queues
+    from ecoinspect.core import queues
     from tests.testapp.models import Ticket
 
     queues.register(Ticket, label="测试工单")

@@ -18,9 +18,8 @@ def _unit(code: str, marker: str):
 
 
 CASES = [
-    Case("api:unit_detail", _unit("sanyuanli", "020-3700-0001"), owner="sanyuanli", outsider="jingtai"),
-    Case("api:unit_detail", _unit("sanyuanli", "020-3700-0002"), owner="leader", outsider="water"),
-    Case("api:unit_detail", _unit("swj", "020-3700-0003"), owner="water", outsider="housing"),
+    # Units are not secret: every person with a role sees every unit; one without a role sees none.
+    Case("api:unit_detail", _unit("sanyuanli", "020-3700-0001"), owner="jingtai", outsider="nobody"),
     Case(
         "api:notifications",
         _to_person("sanyuanli", "API-NOTE-1"),

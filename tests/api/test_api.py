@@ -120,7 +120,7 @@ def test_a_session_post_without_the_csrf_token_is_refused_but_a_token_post_is_no
 def test_a_token_sees_what_its_owner_would_see_on_the_pages(client, people, structure, api_token):
     raw = api_token(people["sanyuanli"])
     assert client.get(f"{API}/units/{structure['sanyuanli'].pk}", headers=bearer(raw)).status_code == 200
-    assert client.get(f"{API}/units/{structure['jingtai'].pk}", headers=bearer(raw)).status_code == 404
+    assert client.get(f"{API}/units/{structure['jingtai'].pk}", headers=bearer(raw)).status_code == 200
 
 
 # ---- /me ---------------------------------------------------------------------------------------------------------
@@ -184,7 +184,13 @@ def test_a_token_sees_what_its_owner_would_see_on_the_pages(client, people, stru
     ],
 )
 def test_me_tells_a_program_what_its_person_may_do_and_where(session, person, scopes):
-    assert session(person).get(f"{API}/me").json()["scopes"] == scopes
+    """Scopes are per app and verb ("ledger.work"); the table above names the ledger's verbs and the
+    foundation's (managing units and people, reading the audit log)."""
+    perm = {"manage": "orgs.manage", "audit": "audit.audit"}
+    expected = {perm.get(verb, f"ledger.{verb}"): where for verb, where in scopes.items()}
+    got = session(person).get(f"{API}/me").json()["scopes"]
+    assert {key: got[key] for key in expected} == expected
+    assert got["dashboard.view"] == "district" if person in {"coordinator", "leader", "auditor"} else "units"
 
 
 def test_a_person_without_a_unit_gets_an_empty_scope_from_the_api(session):
@@ -241,12 +247,14 @@ def test_a_unit_in_detail_with_its_members_and_villages(session, structure):
     assert [c["code"] for c in unit["children"]] == ["api-v"]
 
 
-def test_another_units_or_an_unknown_unit_is_not_found(session, structure):
+def test_another_unit_is_open_to_every_role_and_an_unknown_unit_is_not_found(session, structure):
     client = session("sanyuanli")
-    for unit_id in (structure["jingtai"].pk, structure["swj"].pk, 999999):
-        response = client.get(f"{API}/units/{unit_id}")
-        assert response.status_code == 404
-        assert response.json() == {"detail": "未找到。 / Not found.", "code": "not_found"}
+    for unit_id in (structure["jingtai"].pk, structure["swj"].pk):
+        assert client.get(f"{API}/units/{unit_id}").json()["id"] == unit_id
+    response = client.get(f"{API}/units/999999")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。 / Not found.", "code": "not_found"}
+    assert session("nobody").get(f"{API}/units/{structure['jingtai'].pk}").status_code == 404
 
 
 # ---- queue, notifications ----------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from ecoinspect.orgs.models import Membership, User
 def foundation_only(monkeypatch):
     """Leave out the demo loaders of the other apps (``ecoinspect.<app>.demo``): each app's suite tests its own
     demo data with the full command (tests/ledger/test_demo.py); here it is the foundation's part."""
-    from ecoinspect.common.management.commands import demo as command
+    from ecoinspect.core.management.commands import demo as command
 
     real = command.importlib.import_module
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecoinspect.common import queues
+from ecoinspect.core import queues
 from ecoinspect.notifications.services import notification_send
 from tests.factories import TicketFactory
 from tests.scoping import Case

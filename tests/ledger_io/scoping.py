@@ -15,7 +15,7 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ecoinspect.common.imports import import_job_create, import_job_validate
+from ecoinspect.core.imports import import_job_create, import_job_validate
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.importers import LedgerImporter
 from tests.scoping import Case

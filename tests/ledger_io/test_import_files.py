@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from ecoinspect.common.import_files import ImportRefused
-from ecoinspect.common.imports import import_job_create, import_job_validate
 from ecoinspect.common.models import ImportJob, ImportStatus
+from ecoinspect.core.imports import import_job_create, import_job_validate
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Problem
 

@@ -10,8 +10,8 @@ import pytest
 from ecoinspect.audit.models import ActionLog, ChangeLog
 from ecoinspect.audit.selectors import verify_chain
 from ecoinspect.common.errors import ServiceError
-from ecoinspect.common.imports import ImportChanged, import_job_commit, import_job_create, import_job_validate
 from ecoinspect.common.models import ImportJob, ImportStatus
+from ecoinspect.core.imports import ImportChanged, import_job_commit, import_job_create, import_job_validate
 from ecoinspect.ledger.choices import DeadlineKind, ProblemStatus
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Problem
@@ -374,10 +374,10 @@ def test_scope_lost_between_preview_and_commit_refuses_the_commit(people, units)
 def test_rows_found_outside_the_scope_after_writing_roll_everything_back(people, units, monkeypatch):
     """The last line of defence (DESIGN.md §4.3): even when the row checks and the service's own check are
     bypassed, the re-check after writing finds the rows and the transaction is rolled back."""
-    from ecoinspect.common import permissions
-    from ecoinspect.common.imports import ImportScopeError
+    from ecoinspect.core.imports import ImportScopeError
     from ecoinspect.ledger import importers
     from ecoinspect.ledger.services import bulk
+    from ecoinspect.orgs import access
 
     staff = people["water"]
     monkeypatch.setattr(importers, "lead_in_scope", lambda actor, unit, office: True)
@@ -386,7 +386,7 @@ def test_rows_found_outside_the_scope_after_writing_roll_everything_back(people,
         workbook([row("BY-001"), row("BY-002", 牵头单位="三元里街道"), row("BY-003", 牵头单位="太和镇")]),
     )
     assert job.status == ImportStatus.VALID
-    monkeypatch.setattr(bulk, "user_scope", lambda user, perm: permissions.EVERYTHING)
+    monkeypatch.setattr(bulk, "user_scope", lambda user, perm: access.EVERYTHING)
     logged = ActionLog.objects.count()
     with pytest.raises(ImportScopeError) as refused:
         import_job_commit(actor=staff, job=job)

@@ -93,35 +93,10 @@ def _token_of(person: str, marker: str):
 
 CASES = [
     # A unit's own page: its members, members of the units above it, district-wide roles.
-    Case(
-        "orgs:unit_detail",
-        _unit_with_phone("sanyuanli", "020-3600-0001"),
-        owner="sanyuanli",
-        outsider="jingtai",
-    ),
-    Case(
-        "orgs:unit_detail",
-        _unit_with_phone("sanyuanli", "020-3600-0002"),
-        owner="sanyuanli",
-        outsider="water",
-    ),
-    Case(
-        "orgs:unit_detail", _unit_with_phone("sanyuanli", "020-3600-0003"), owner="leader", outsider="taihe"
-    ),
-    Case("orgs:unit_detail", _unit_with_phone("taihe", "020-3600-0004"), owner="taihe", outsider="reviewer"),
-    Case("orgs:unit_detail", _unit_with_phone("swj", "020-3600-0005"), owner="auditor", outsider="housing"),
-    Case(
-        "orgs:unit_detail",
-        _unit_with_phone("sanyuanli", "020-3600-0006"),
-        owner="coordinator",
-        outsider="nobody",
-    ),
-    Case(
-        "orgs:unit_detail",
-        _village_under("sanyuanli", "VILLAGE-MARK-1"),
-        owner="sanyuanli",
-        outsider="jingtai",
-    ),
+    # Units are not secret: every person with a role sees every unit's page (another unit's staff, a
+    # reviewer, the auditor); a person without any role sees none. What a unit handles stays scoped.
+    Case("orgs:unit_detail", _unit_with_phone("sanyuanli", "020-3600-0001"), owner="jingtai", outsider="nobody"),
+    Case("orgs:unit_detail", _village_under("sanyuanli", "VILLAGE-MARK-1"), owner="taihe", outsider="nobody"),
     # Manage-only pages: the coordinator owns them; the unit's own staff, the auditor and the leader do not.
     Case(
         "orgs:unit_edit", _unit_form("sanyuanli", "020-3600-0101"), owner="coordinator", outsider="sanyuanli"
@@ -231,5 +206,7 @@ OPEN = {
     "(tests/orgs/test_workday_pages.py)",
     "orgs:workday_delete": "POST button, no data shown; non-managers are refused and nothing is deleted "
     "(tests/orgs/test_workday_pages.py)",
+    "orgs:role_matrix": "the roles and what each app grants them are the system's published rules, the same for "
+    "everyone with a role (tests/orgs/test_role_matrix.py)",
     "orgs:profile": "one's own profile, memberships and API tokens only (tests/orgs/test_profile_pages.py)",
 }

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog, ChangeLog
+from ecoinspect.core.permissions import restrict
 from ecoinspect.orgs.choices import UnitKind
 from ecoinspect.orgs.models import Unit
+from tests.conftest import fresh
 
 
 def unit_form(structure, **overrides) -> dict:
@@ -47,8 +49,10 @@ def test_coordinator_creates_a_village_under_a_subdistrict(login, people, struct
 def test_the_new_village_belongs_to_its_subdistricts_staff(login, people, structure):
     login(people["coordinator"]).post(reverse("orgs:unit_create"), unit_form(structure))
     village = Unit.objects.get(code="shifan")
-    assert login(people["sanyuanli"]).get(village.get_absolute_url()).status_code == 200
-    assert login(people["jingtai"]).get(village.get_absolute_url()).status_code == 404
+    # the page is open to every role; the village's records are its subdistrict's
+    assert login(people["jingtai"]).get(village.get_absolute_url()).status_code == 200
+    assert village in restrict(Unit.objects.all(), fresh(people["sanyuanli"]), "ledger.work")
+    assert village not in restrict(Unit.objects.all(), fresh(people["jingtai"]), "ledger.work")
 
 
 @pytest.mark.parametrize(

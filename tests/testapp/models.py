@@ -4,8 +4,8 @@ from django.db import models
 from django.urls import reverse
 
 from ecoinspect.audit.models import ChangeLoggedModel
-from ecoinspect.common.permissions import RestrictedQuerySet
-from ecoinspect.common.workflow import T, Workflow
+from ecoinspect.core.permissions import RestrictedQuerySet
+from ecoinspect.core.workflow import T, Workflow
 
 
 class Ticket(ChangeLoggedModel):

@@ -1,10 +1,18 @@
-"""The JSON API at /api/v1/: session or bearer-token authentication, the pages' own scoping."""
+"""The JSON API at /api/v1/: session or bearer-token authentication, the pages' own scoping.
+
+Every app mounts its own router by declaring ``api_routers = ((prefix, "module:attribute"), ...)`` on its
+AppConfig; nothing here names an app.
+"""
 
 from __future__ import annotations
 
+import importlib
+
+from django.apps import apps
 from ninja import NinjaAPI
 
-from . import errors
+from ecoinspect.core.api import install_error_handlers
+
 from .auth import ActiveSessionAuth, TokenAuth
 
 api = NinjaAPI(
@@ -14,26 +22,14 @@ api = NinjaAPI(
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
 )
-errors.install(api)
+install_error_handlers(api)
 
 
 def _mount() -> None:
-    from ecoinspect.dashboard.api import router as dashboard_router
-    from ecoinspect.notifications.api import router as notifications_router
-    from ecoinspect.orgs.api import router as orgs_router
+    for config in apps.get_app_configs():
+        for prefix, target in getattr(config, "api_routers", ()):
+            module_name, attribute = target.split(":")
+            api.add_router(prefix, getattr(importlib.import_module(module_name), attribute))
 
-    api.add_router("/", orgs_router)
-    api.add_router("/", dashboard_router)
-    api.add_router("/notifications", notifications_router)
-    for extra in API_ROUTERS:
-        module_name, attr, prefix = extra
-        module = __import__(module_name, fromlist=[attr])
-        api.add_router(prefix, getattr(module, attr))
-
-
-#: Routers of later apps: (module, attribute, prefix). Each app adds its own line.
-API_ROUTERS: list[tuple[str, str, str]] = [
-    ("ecoinspect.ledger.api", "router", "/ledger"),
-]
 
 _mount()

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from ecoinspect.common.permissions import has_perm
-
 from . import hashing
 from .models import ActionLog, ChangeLog
 
@@ -76,14 +74,14 @@ def action_log_for(*, obj: models.Model) -> models.QuerySet[ActionLog]:
 
 def action_log_list(*, user, filters=None) -> models.QuerySet[ActionLog]:
     """The whole action log, for auditors and the inspection office."""
-    if not has_perm(user, "audit.audit"):
+    if not user.has_perm("audit.audit"):
         return ActionLog.objects.none()
     qs = ActionLog.objects.select_related("actor").order_by("-seq")
     return filters.filter_queryset(qs) if filters is not None else qs
 
 
 def change_log_list(*, user, filters=None) -> models.QuerySet[ChangeLog]:
-    if not has_perm(user, "audit.audit"):
+    if not user.has_perm("audit.audit"):
         return ChangeLog.objects.none()
     qs = ChangeLog.objects.select_related("user").order_by("-time", "-id")
     return filters.filter_queryset(qs) if filters is not None else qs

@@ -9,7 +9,6 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from ecoinspect.common.permissions import has_perm
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import FilteredListView
 
@@ -26,7 +25,7 @@ class ActionLogListView(FilteredListView):
     title = _lazy("操作日志")
     intro = _lazy("只能追加、不可修改的操作记录，每条记录带有前一条的哈希，任何篡改都会被校验发现。")
     filterset_class = ActionLogFilter
-    list_perm = "audit"
+    list_perm = "audit.audit"
     export_name = "action-log"
     template_name = "audit/actionlog_list.html"
     columns = (
@@ -46,7 +45,7 @@ class ActionLogListView(FilteredListView):
 class ChangeLogListView(FilteredListView):
     title = _lazy("变更记录")
     filterset_class = ChangeLogFilter
-    list_perm = "audit"
+    list_perm = "audit.audit"
     export_name = "change-log"
     columns = (
         Column("time", _lazy("时间"), sort="time"),
@@ -67,7 +66,7 @@ class ChangeLogListView(FilteredListView):
 @login_required
 @require_POST
 def verify(request):
-    if not has_perm(request.user, "audit.audit"):
+    if not request.user.has_perm("audit.audit"):
         raise PermissionDenied
     report = verify_chain()
     action_log_append(

@@ -16,5 +16,18 @@ class NotPermitted(PermissionDenied):
         super().__init__(message or "您没有执行此操作的权限。 / You are not permitted to do this.")
 
 
+class Refusal(Exception):
+    """A declared rule refused an action (a workflow move); ``str(error)`` is the message for the person.
+
+    ``record()`` keeps the refusal in the audit trail once the caller's transaction is over (a refusal
+    recorded inside it would vanish with the rollback); the engine that raises it knows how.
+    """
+
+    code = "refused"
+
+    def record(self) -> None:
+        """Keep this refusal in the audit trail (once). The base class has nothing to keep."""
+
+
 class ConcurrentEdit(ServiceError):
     """Someone else saved the record since it was loaded (optimistic concurrency)."""

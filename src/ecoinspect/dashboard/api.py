@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
-from ecoinspect.common.queues import queue_summary
+from ecoinspect.core.queues import queue_summary
 
 router = Router(tags=["dashboard"])
 

@@ -8,8 +8,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ecoinspect.common import calendar
-from ecoinspect.common.permissions import active_memberships, user_scope
-from ecoinspect.common.queues import queue_summary
+from ecoinspect.core.permissions import active_memberships, user_scope
+from ecoinspect.core.queues import queue_summary
 from ecoinspect.notifications.selectors import notification_list
 from ecoinspect.orgs.choices import UnitKind
 from ecoinspect.orgs.models import Unit
@@ -21,7 +21,7 @@ def home_context(*, user) -> dict:
     cal = calendar.default_calendar()
     memberships = active_memberships(user)
     units = sorted({m.unit for m in memberships}, key=lambda u: (u.sort_order, u.code))
-    district_wide = user_scope(user, "view").everything
+    district_wide = user_scope(user, "dashboard.view").everything
     kinds = dict(Unit.objects.active().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     queue = queue_summary(user)
     return {

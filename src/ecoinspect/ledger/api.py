@@ -15,10 +15,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from ecoinspect.api.filtering import bound_filters
 from ecoinspect.common.errors import ConcurrentEdit
-from ecoinspect.common.permissions import restrict
-from ecoinspect.orgs import selectors as org_selectors
+from ecoinspect.common.filters import bound_filters
+from ecoinspect.core.permissions import restrict
 from ecoinspect.orgs.models import Unit
 
 from . import api_schemas as s
@@ -411,7 +410,7 @@ def district_picture(request):
 )
 def unit_counts(request, unit_id: int):
     try:
-        unit = org_selectors.unit_get(user=request.user, pk=unit_id)
+        unit = selectors.unit_get(user=request.user, pk=unit_id)
     except Unit.DoesNotExist as exc:
         raise Http404 from exc
     return {"unit": s.unit_ref(unit), **selectors.unit_queue_counts(user=request.user, unit=unit)}

@@ -1,18 +1,48 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from ecoinspect.common.navigation import NavItem
+
 
 class LedgerConfig(AppConfig):
     name = "ecoinspect.ledger"
     label = "ledger"
     verbose_name = _("整改台账")
 
+    navigation = (
+        NavItem(_("整改台账"), "list-check", "ledger:problem_list", "ledger.view", 20),
+        NavItem(_("本单位清单"), "building-check", "ledger:my_list", "ledger.view", 21),
+        NavItem(_("督办单"), "megaphone", "ledger:notice_list", "ledger.view", 22),
+        NavItem(_("整改态势"), "bar-chart-line", "ledger:district_dashboard", "ledger.view", 23),
+    )
+    api_routers = (("/ledger", "ecoinspect.ledger.api:router"),)
+
     def ready(self) -> None:
-        from ecoinspect.common import queues
+        from ecoinspect.core import queues
+        from ecoinspect.orgs.roles import Role, grant, register_app
 
         from . import labels  # noqa: F401  (timeline words)
         from .models import Problem, SupervisionNotice
 
+        register_app(
+            "ledger",
+            label=_("整改台账"),
+            verbs={
+                "view": _("查看"),
+                "work": _("办理：措施、进展、佐证、申请验收"),
+                "assign": _("登记、交办、改派、督办、反弹"),
+                "review": _("验收或退回"),
+                "publish": _("公示与销号"),
+            },
+            grants={
+                Role.COORDINATOR: grant({"view", "work", "assign", "review", "publish"}, queue={"assign"}),
+                Role.LEADER: grant({"view"}),
+                Role.STAFF: grant({"view", "work"}, queue={"work"}),
+                Role.REVIEWER: grant({"view", "review"}, queue={"review"}),
+                Role.PUBLISHER: grant({"view", "publish"}, queue={"publish"}),
+                Role.AUDITOR: grant({"view"}),
+            },
+        )
         queues.register(
             Problem,
             label=_("整改问题"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.common.calendar import default_calendar
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterSet
-from ecoinspect.common.permissions import Reach
+from ecoinspect.core.permissions import Reach
 from ecoinspect.orgs.models import Unit
 
 from .choices import (

@@ -27,8 +27,8 @@ from ecoinspect.audit.services import action_log_append
 from ecoinspect.common import import_cells as cells
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
-from ecoinspect.common.imports import Column, Importer, ImportScopeError, Row, register_importer
-from ecoinspect.common.permissions import restrict, user_scope
+from ecoinspect.core.imports import Column, Importer, ImportScopeError, Row, register_importer
+from ecoinspect.core.permissions import restrict, user_scope
 from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit
 
@@ -276,6 +276,7 @@ def lead_in_scope(actor, unit, office: bool) -> bool:
 @register_importer
 class LedgerImporter(Importer):
     kind = "ledger.problem"
+    overseer_perm = "ledger.assign"
     title = _lazy("整改问题台账导入模板")
     sheet_name = "整改问题"
     key = "number"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.audit.models import ChangeLoggedModel
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.fields import ChoiceField, MultiChoiceField
-from ecoinspect.common.permissions import RestrictedQuerySet
+from ecoinspect.core.permissions import RestrictedQuerySet
 
 from .choices import (
     AcceptanceMethod,

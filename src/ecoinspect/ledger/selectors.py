@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from ecoinspect.audit.selectors import action_log_for
 from ecoinspect.common.expressions import AnyOf
-from ecoinspect.common.permissions import Reach, restrict
+from ecoinspect.core.permissions import Reach, restrict
+from ecoinspect.orgs.models import Unit
 
 from . import deadlines
 from .choices import OPEN_STATES, ProblemStatus
@@ -150,3 +151,9 @@ def unit_queue_counts(*, user, unit, today: dt.date | None = None) -> dict:
         if row["warning"] in ("red", "yellow", "blue"):
             counts[row["warning"]] += n
     return counts
+
+
+def unit_get(*, user, pk: int) -> Unit:
+    """A unit whose ledger the person may read (their own unit or one below it; every unit for a
+    district-wide role). Raises Unit.DoesNotExist otherwise."""
+    return restrict(Unit.objects.filter(is_active=True), user, "ledger.view").get(pk=pk)

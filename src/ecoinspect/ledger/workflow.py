@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoinspect.common.permissions import user_scope
-from ecoinspect.common.workflow import T, Workflow
+from ecoinspect.core.permissions import user_scope
+from ecoinspect.core.workflow import T, Workflow
 
 from .choices import DeadlineKind, NoticeStatus, PlanStatus
 from .choices import ProblemStatus as S

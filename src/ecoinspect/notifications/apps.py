@@ -6,3 +6,5 @@ class NotificationsConfig(AppConfig):
     name = "ecoinspect.notifications"
     label = "notifications"
     verbose_name = _("通知")
+
+    api_routers = (("/notifications", "ecoinspect.notifications.api:router"),)

@@ -6,14 +6,14 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from ecoinspect.api.filtering import bound_filters
 from ecoinspect.common import calendar
-from ecoinspect.common.permissions import active_memberships, user_scope
-from ecoinspect.orgs.roles import ROLE_SPECS, Role, Verb
+from ecoinspect.common.filters import bound_filters
 
 from . import selectors
+from .access import active_memberships, user_scope
 from .filters import SectorDutyFilter, UnitFilter
 from .models import Unit
+from .roles import ROLE_SPECS, Role, registered_apps
 
 router = Router(tags=["orgs"])
 
@@ -62,9 +62,10 @@ class MeOut(Schema):
 def me(request):
     user = request.user
     scopes = {}
-    for verb in Verb.ALL:
-        scope = user_scope(user, verb)
-        scopes[verb] = "district" if scope.everything else ("none" if scope.nothing else "units")
+    for app in registered_apps():
+        for verb in app.verbs:
+            scope = user_scope(user, f"{app.app}.{verb}")
+            scopes[f"{app.app}.{verb}"] = "district" if scope.everything else ("none" if scope.nothing else "units")
     return {
         "id": user.pk,
         "username": user.username,

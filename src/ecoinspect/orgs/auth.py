@@ -20,6 +20,14 @@ class ThrottledModelBackend(ModelBackend):
             raise PermissionDenied("throttled")
         return super().authenticate(request, username=username, password=password, **kwargs)
 
+    # What a person may do comes from their roles (core.permissions.ScopeBackend), never from Django's model
+    # permissions: answering here would cost two queries per request and grant nothing.
+    def has_perm(self, user_obj, perm, obj=None) -> bool:
+        return False
+
+    def has_module_perms(self, user_obj, app_label) -> bool:
+        return False
+
 
 def client_ip(request) -> str | None:
     """The client's address. Behind ``ECOINSPECT_TRUSTED_PROXIES`` reverse proxies (nginx in front of

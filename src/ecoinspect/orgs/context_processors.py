@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from ecoinspect.common.permissions import active_memberships
-
+from .access import active_memberships
 from .roles import Role
 
 

@@ -4,7 +4,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from ecoinspect.audit.services import action_log_append
-from ecoinspect.common.permissions import active_memberships
+
+from .access import active_memberships
 
 #: Paths a logged-in person without any unit may still reach.
 OPEN_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/public/", "/admin/")

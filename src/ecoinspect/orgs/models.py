@@ -11,13 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.audit.models import ChangeLoggedModel
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.fields import ChoiceField
-from ecoinspect.common.permissions import RestrictedQuerySet
 
 from .choices import TOWN_KINDS, UnitKind
 from .roles import Role
 
 
-class UserQuerySet(RestrictedQuerySet):
+class UserQuerySet(models.QuerySet):
     pass
 
 
@@ -53,7 +52,7 @@ class User(ChangeLoggedModel, AbstractUser):
         return reverse("orgs:user_detail", args=[self.pk])
 
 
-class UnitQuerySet(RestrictedQuerySet):
+class UnitQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -121,7 +120,7 @@ class Unit(ChangeLoggedModel):
         return chain
 
 
-class MembershipQuerySet(RestrictedQuerySet):
+class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, unit__is_active=True, user__is_active=True)
 
@@ -158,7 +157,7 @@ class Membership(ChangeLoggedModel):
         return f"{self.user} · {self.unit} · {Role.label(self.role)}"
 
 
-class SectorDutyQuerySet(RestrictedQuerySet):
+class SectorDutyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 

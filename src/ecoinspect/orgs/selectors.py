@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from ecoinspect.common.permissions import active_memberships, restrict
-
+from .access import active_memberships, holds
 from .models import LoginAttempt, Membership, SectorDuty, Unit, User
+from .roles import ROLE_SPECS, Role, registered_apps
 
 
 def unit_directory(*, filters=None) -> QuerySet[Unit]:
@@ -21,9 +21,12 @@ def unit_directory(*, filters=None) -> QuerySet[Unit]:
     return filters.filter_queryset(qs) if filters is not None else qs.filter(is_active=True)
 
 
-def unit_get(*, user, pk: int, perm: str = "view") -> Unit:
-    """A unit's own page: the unit's members and district-wide roles only. Raises Unit.DoesNotExist."""
-    return restrict(Unit.objects.select_related("parent"), user, perm).get(pk=pk)
+def unit_get(*, user, pk: int) -> Unit:
+    """A unit's page — units are not secret: anyone signed in with a role may see any unit (name, kind,
+    parent, contacts, people); what a unit handles stays scoped in the apps. Raises Unit.DoesNotExist."""
+    if not holds(user, "orgs.view"):
+        raise Unit.DoesNotExist
+    return Unit.objects.select_related("parent").get(pk=pk)
 
 
 def unit_members(*, unit: Unit) -> QuerySet[Membership]:
@@ -35,14 +38,15 @@ def unit_members(*, unit: Unit) -> QuerySet[Membership]:
 
 
 def user_list(*, user, filters=None) -> QuerySet[User]:
-    qs = restrict(User.objects.all(), user, "orgs.manage").annotate(
+    # Managing people is a district-wide grant (the inspection office): all of them, or none.
+    qs = (User.objects.all() if holds(user, "orgs.manage") else User.objects.none()).annotate(
         membership_count=Count("memberships", filter=Q(memberships__is_active=True))
     )
     return filters.filter_queryset(qs) if filters is not None else qs
 
 
 def user_get(*, user, pk: int) -> User:
-    return restrict(User.objects.all(), user, "orgs.manage").get(pk=pk)
+    return (User.objects.all() if holds(user, "orgs.manage") else User.objects.none()).get(pk=pk)
 
 
 def sector_duty_list(*, filters=None) -> QuerySet[SectorDuty]:
@@ -122,3 +126,20 @@ def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
 
 def memberships_of(*, user) -> list[Membership]:
     return active_memberships(user)
+
+
+def role_matrix() -> list[dict]:
+    """Every registered app with its verbs and, per role, which verbs the role holds there (and whether
+    it is expected to do them: what puts records in that role's 我的待办)."""
+    matrix = []
+    for app in registered_apps():
+        rows = []
+        for role, spec in ROLE_SPECS.items():
+            g = app.grants.get(role)
+            cells = [
+                {"verb": verb, "held": g is not None and verb in g.verbs, "queue": g is not None and verb in g.queue}
+                for verb in app.verbs
+            ]
+            rows.append({"role": role, "label": Role.label(role), "district_wide": spec.district_wide, "cells": cells})
+        matrix.append({"app": app.app, "label": app.label, "verbs": list(app.verbs.values()), "rows": rows})
+    return matrix

@@ -20,8 +20,8 @@ from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import NotPermitted, ServiceError
 from ecoinspect.common.models import WorkdayOverride
-from ecoinspect.common.permissions import has_perm
 
+from .access import holds
 from .choices import UnitKind
 from .models import ApiToken, LoginAttempt, Membership, SectorDuty, Unit, User
 from .roles import ROLE_SPECS, Role
@@ -38,7 +38,7 @@ ALLOWED_PARENTS: dict[str, tuple[str | None, ...]] = {
 
 
 def require_manage(actor) -> None:
-    if not has_perm(actor, "orgs.manage"):
+    if not holds(actor, "orgs.manage"):
         raise NotPermitted(
             _(
                 "只有区督察迎检办可以管理单位、人员和职责清单。 / Only the inspection office manages units, people and duties."
@@ -414,7 +414,7 @@ def api_token_create(*, actor, name: str, days: int | None = 90) -> tuple[ApiTok
 
 @transaction.atomic
 def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    if token.user_id != actor.pk and not has_perm(actor, "orgs.manage"):
+    if token.user_id != actor.pk and not holds(actor, "orgs.manage"):
         raise NotPermitted()
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("sector-duties/<int:pk>/delete/", views.sector_duty_delete, name="sectorduty_delete"),
     path("workdays/", views.workday_list, name="workday_list"),
     path("workdays/<int:pk>/delete/", views.workday_delete, name="workday_delete"),
+    path("roles/", views.role_matrix, name="role_matrix"),
     path("me/", views.profile, name="profile"),
     path("me/tokens/<int:pk>/revoke/", views.api_token_revoke, name="apitoken_revoke"),
 ]

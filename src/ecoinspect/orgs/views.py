@@ -21,7 +21,6 @@ from ecoinspect.common import calendar
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import NotPermitted
 from ecoinspect.common.models import WorkdayOverride
-from ecoinspect.common.permissions import has_perm
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import (
     FilteredListView,
@@ -31,6 +30,7 @@ from ecoinspect.common.views import (
 )
 
 from . import selectors, services
+from .access import holds
 from .choices import UnitKind
 from .filters import SectorDutyFilter, UnitFilter, UserFilter
 from .forms import (
@@ -60,6 +60,8 @@ class EcoLoginView(LoginView):
 
 
 class UnitListView(FilteredListView):
+    list_perm = "orgs.view"
+    create_perm = "orgs.manage"
     title = _lazy("单位名录")
     intro = _lazy("全区区直部门、镇街及村居。点击单位名称查看本单位主页。")
     filterset_class = UnitFilter
@@ -80,11 +82,14 @@ class UnitListView(FilteredListView):
         return selectors.unit_directory(filters=filters)
 
 
-def _unit_or_404(request, pk: int, perm: str = "view") -> Unit:
+def _unit_or_404(request, pk: int, *, manage: bool = False) -> Unit:
     try:
-        return selectors.unit_get(user=request.user, pk=pk, perm=perm)
+        unit = selectors.unit_get(user=request.user, pk=pk)
     except Unit.DoesNotExist as exc:
         raise Http404 from exc
+    if manage and not holds(request.user, "orgs.manage"):
+        raise PermissionDenied
+    return unit
 
 
 @login_required
@@ -96,13 +101,14 @@ def unit_detail(request, pk: int):
         "members": selectors.unit_members(unit=unit),
         "duties": unit.sector_duties.filter(is_active=True),
         "timeline": action_log_for(obj=unit)[:30],
-        "can_manage": has_perm(request.user, "orgs.manage"),
-        "membership_form": MembershipForm() if has_perm(request.user, "orgs.manage") else None,
+        "can_manage": holds(request.user, "orgs.manage"),
+        "membership_form": MembershipForm() if holds(request.user, "orgs.manage") else None,
     }
     return render(request, "orgs/unit_detail.html", context)
 
 
 class UnitCreateView(ServiceFormView):
+    perm = "orgs.manage"
     form_class = UnitForm
     title = _lazy("新增单位")
     cancel_url = reverse_lazy("orgs:unit_list")
@@ -123,11 +129,12 @@ class UnitCreateView(ServiceFormView):
 
 
 class UnitEditView(ServiceFormView):
+    perm = "orgs.manage"
     form_class = UnitForm
     title = _lazy("编辑单位")
 
     def get_object(self):
-        return _unit_or_404(self.request, self.kwargs["pk"], "orgs.manage")
+        return _unit_or_404(self.request, self.kwargs["pk"], manage=True)
 
     def get_form(self, data=None):
         return UnitForm(data, instance=Unit.objects.get(pk=self.object.pk))
@@ -140,7 +147,7 @@ class UnitEditView(ServiceFormView):
 @login_required
 @require_POST
 def membership_add(request, pk: int):
-    unit = _unit_or_404(request, pk, "orgs.manage")
+    unit = _unit_or_404(request, pk, manage=True)
     form = MembershipForm(request.POST)
     if form.is_valid():
         try:
@@ -158,7 +165,9 @@ def membership_add(request, pk: int):
 @login_required
 @require_POST
 def membership_end(request, pk: int):
-    membership = get_object_or_404(Membership.objects.restrict(request.user, "orgs.manage"), pk=pk)
+    if not holds(request.user, "orgs.manage"):
+        raise Http404
+    membership = get_object_or_404(Membership, pk=pk)
     try:
         services.membership_end(actor=request.user, membership=membership)
         messages.success(request, _("已取消该成员身份。 / Membership ended."))
@@ -177,7 +186,8 @@ class UserListView(FilteredListView):
     title = _lazy("用户管理")
     filterset_class = UserFilter
     export_name = "users"
-    list_perm = "manage"
+    list_perm = "orgs.manage"
+    create_perm = "orgs.manage"
     create_url = reverse_lazy("orgs:user_create")
     columns = (
         Column("username", _lazy("用户名"), sort="username", link=True),
@@ -193,6 +203,7 @@ class UserListView(FilteredListView):
 
 
 class UserCreateView(ServiceFormView):
+    perm = "orgs.manage"
     form_class = UserCreateForm
     title = _lazy("新增用户")
     cancel_url = reverse_lazy("orgs:user_list")
@@ -248,6 +259,7 @@ def user_detail(request, pk: int):
 
 
 class UserEditView(ServiceFormView):
+    perm = "orgs.manage"
     form_class = UserEditForm
     title = _lazy("编辑用户")
 
@@ -262,6 +274,7 @@ class UserEditView(ServiceFormView):
 
 
 class UserPasswordView(ServiceFormView):
+    perm = "orgs.manage"
     form_class = PasswordSetForm
     title = _lazy("重置密码")
 
@@ -281,6 +294,8 @@ class UserPasswordView(ServiceFormView):
 
 
 class SectorDutyListView(FilteredListView):
+    list_perm = "orgs.view"
+    create_perm = "orgs.manage"
     title = _lazy("三管三必须职责清单")
     intro = _lazy("管发展必须抓环保、管生产必须抓环保、管行业必须抓环保。登记问题时据此推荐牵头部门。")
     filterset_class = SectorDutyFilter
@@ -305,11 +320,12 @@ class SectorDutyListView(FilteredListView):
         return {
             "try_text": text,
             "matches": selectors.sector_duty_match(text=text) if text else None,
-            "can_manage": has_perm(request.user, "orgs.manage"),
+            "can_manage": holds(request.user, "orgs.manage"),
         }
 
 
 class SectorDutyCreateView(ServiceFormView):
+    perm = "orgs.manage"
     form_class = SectorDutyForm
     title = _lazy("新增职责")
     cancel_url = reverse_lazy("orgs:sectorduty_list")
@@ -322,6 +338,7 @@ class SectorDutyCreateView(ServiceFormView):
 
 
 class SectorDutyEditView(ServiceFormView):
+    perm = "orgs.manage"
     form_class = SectorDutyForm
     title = _lazy("编辑职责")
     cancel_url = reverse_lazy("orgs:sectorduty_list")
@@ -330,7 +347,7 @@ class SectorDutyEditView(ServiceFormView):
         return get_object_or_404(SectorDuty, pk=self.kwargs["pk"])
 
     def check_permission(self, obj):
-        if not has_perm(self.request.user, "orgs.manage"):
+        if not holds(self.request.user, "orgs.manage"):
             raise PermissionDenied
 
     def get_form(self, data=None):
@@ -360,7 +377,7 @@ def sector_duty_delete(request, pk: int):
 
 @login_required
 def workday_list(request):
-    can_manage = has_perm(request.user, "orgs.manage")
+    can_manage = holds(request.user, "orgs.manage")
     form = WorkdayOverrideForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         if not can_manage:
@@ -419,6 +436,14 @@ def workday_delete(request, pk: int):
 
 
 # ---- the person's own profile ------------------------------------------------------------------------------
+
+
+@login_required
+def role_matrix(request):
+    """角色权限: what each role may do in each app (read-only; the grants are declared by the apps)."""
+    if not holds(request.user, "orgs.view"):
+        raise PermissionDenied
+    return render(request, "orgs/role_matrix.html", {"apps": selectors.role_matrix()})
 
 
 @login_required

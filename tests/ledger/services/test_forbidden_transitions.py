@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from ecoinspect.audit.models import ActionLog
-from ecoinspect.common.workflow import TransitionNotDeclared, log_refusal
+from ecoinspect.core.workflow import TransitionNotDeclared, log_refusal
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import AcceptanceMethod
 from ecoinspect.ledger.choices import ProblemStatus as S

@@ -8,7 +8,7 @@ import pytest
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.common.errors import NotPermitted, ServiceError
-from ecoinspect.common.workflow import TransitionForbidden, TransitionIncomplete, TransitionNotDeclared
+from ecoinspect.core.workflow import TransitionForbidden, TransitionIncomplete, TransitionNotDeclared
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import NoticeStatus, ProblemStatus
 from ecoinspect.ledger.models import SupervisionNotice

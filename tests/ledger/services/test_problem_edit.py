@@ -8,7 +8,7 @@ import pytest
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
-from ecoinspect.common.workflow import TransitionIncomplete
+from ecoinspect.core.workflow import TransitionIncomplete
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import DeadlineKind, ProblemStatus, Severity
 from ecoinspect.ledger.models import Problem

@@ -8,7 +8,7 @@ import pytest
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.common.errors import NotPermitted, ServiceError
-from ecoinspect.common.workflow import TransitionIncomplete, TransitionNotDeclared
+from ecoinspect.core.workflow import TransitionIncomplete, TransitionNotDeclared
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import AcceptanceMethod, EvidenceKind, ProblemStatus, ProgressStatus
 from ecoinspect.ledger.models import Evidence, Publicity

@@ -14,7 +14,7 @@ import pytest
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.common.errors import NotPermitted
-from ecoinspect.common.workflow import TransitionNotDeclared, WorkflowError
+from ecoinspect.core.workflow import TransitionNotDeclared, WorkflowError
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import AcceptanceMethod
 from ecoinspect.ledger.choices import ProblemStatus as S

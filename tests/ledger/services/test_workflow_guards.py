@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ecoinspect.common.workflow import TransitionIncomplete
+from ecoinspect.core.workflow import TransitionIncomplete
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import DeadlineKind, EvidenceKind, ProblemStatus, ProgressStatus
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "ninja",  # serves the API docs' Swagger UI from its own static files: the intranet has no CDN
     "ecoinspect.common",
+    "ecoinspect.core",
     "ecoinspect.orgs",
     "ecoinspect.audit",
     "ecoinspect.notifications",
@@ -86,7 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ecoinspect.orgs.context_processors.current_membership",
-                "ecoinspect.common.context_processors.navigation",
+                "ecoinspect.core.context_processors.navigation",
             ],
         },
     }
@@ -114,7 +115,7 @@ DATABASES = {"default": database_from_env(VAR_DIR / "ecoinspect.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
-AUTHENTICATION_BACKENDS = ["ecoinspect.orgs.auth.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["ecoinspect.orgs.auth.ThrottledModelBackend", "ecoinspect.core.permissions.ScopeBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

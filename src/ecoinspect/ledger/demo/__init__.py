@@ -19,7 +19,7 @@ How it is built
   adjusted outside the services; no row is written or edited directly. The real clock is restored when
   the load ends (or fails). Each simulated day is one transaction, so notifications, which are sent after
   commit, carry their day's time; notifications older than a week are then marked read.
-* **People.** The demo log-ins of ``ecoinspect.common.demo`` are used where they fit (水务局 "water",
+* **People.** The demo log-ins of ``ecoinspect.core.demo`` are used where they fit (水务局 "water",
   三元里街道 "sanyuanli", 太和镇 "taihe", 生态环境分局 "reviewer", "coordinator", "publisher"). Units that
   have no demo log-in get a demo staff member (``demo_<code>``), and acceptance units other than the
   ecology-environment branch a demo reviewer (``demo_<code>_reviewer``), with unusable passwords: they are

@@ -10,5 +10,5 @@ SEED = 20260914
 HISTORY_DAYS = 240
 TZ = ZoneInfo("Asia/Shanghai")
 
-#: the demo log-ins of ``ecoinspect.common.demo`` the ledger's stories use
+#: the demo log-ins of ``ecoinspect.core.demo`` the ledger's stories use
 DEMO_USERNAMES = frozenset({"coordinator", "water", "sanyuanli", "taihe", "reviewer", "publisher"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ecoinspect.common.errors import ConcurrentEdit, NotPermitted
-from ecoinspect.common.permissions import active_memberships, has_perm
+from ecoinspect.core.permissions import active_memberships, has_perm
 
 from ..models import Problem
 

@@ -23,7 +23,7 @@ from ecoinspect.audit.models import ChangeLog
 from ecoinspect.audit.services import action_log_append_many
 from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
 from ecoinspect.common.i18n import district_language
-from ecoinspect.common.permissions import has_perm, restrict, user_scope
+from ecoinspect.core.permissions import has_perm, restrict, user_scope
 from ecoinspect.orgs.models import Unit
 
 from ..choices import DeadlineKind, HandlingMode, ProblemStatus, Severity

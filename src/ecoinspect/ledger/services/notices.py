@@ -13,7 +13,7 @@ from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.common.numbering import next_number
-from ecoinspect.common.workflow import transition
+from ecoinspect.core.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.models import Unit
 

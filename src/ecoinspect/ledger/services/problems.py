@@ -16,8 +16,8 @@ from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.common.numbering import next_number
-from ecoinspect.common.permissions import has_perm, user_scope
-from ecoinspect.common.workflow import transition
+from ecoinspect.core.permissions import has_perm, user_scope
+from ecoinspect.core.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit

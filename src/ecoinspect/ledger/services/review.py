@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from ecoinspect.audit.context import acting_as
 from ecoinspect.common.calendar import default_calendar
 from ecoinspect.common.errors import ServiceError
-from ecoinspect.common.workflow import transition
+from ecoinspect.core.workflow import transition
 
 from .. import deadlines
 from ..choices import AcceptanceMethod, DeadlineKind, ProblemStatus, ProgressStatus

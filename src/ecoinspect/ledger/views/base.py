@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
-from ecoinspect.common.permissions import has_perm
 from ecoinspect.common.views import ServiceFormView
+from ecoinspect.core.permissions import has_perm
 
 from .. import selectors
 from ..models import Problem

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoinspect.common.permissions import user_scope
+from ecoinspect.core.permissions import user_scope
 
 from .. import selectors, stats
 
@@ -69,7 +69,7 @@ def district_dashboard(request):
     context = {
         "title": _("整改态势"),
         "today": today,
-        "district_wide": user_scope(request.user, "view").everything,
+        "district_wide": user_scope(request.user, "ledger.view").everything,
         "picture": picture,
         "charts": charts,
     }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoinspect.common.export import download
-from ecoinspect.common.permissions import has_perm
+from ecoinspect.core.permissions import has_perm
 
 from .. import exporters, selectors
 from ..filters import ProblemFilter

@@ -20,16 +20,16 @@ from django.views.decorators.http import require_POST
 
 from ecoinspect.common.errors import NotPermitted
 from ecoinspect.common.export import download, xlsx_bytes
-from ecoinspect.common.imports import (
+from ecoinspect.common.models import ImportJob, ImportStatus
+from ecoinspect.core.imports import (
     import_job_commit,
     import_job_create,
     import_job_enqueue,
     import_job_get,
     import_job_list,
 )
-from ecoinspect.common.models import ImportJob, ImportStatus
-from ecoinspect.common.permissions import has_perm, user_scope
-from ecoinspect.common.workflow import WorkflowError, log_refusal
+from ecoinspect.core.permissions import has_perm, user_scope
+from ecoinspect.core.workflow import WorkflowError, log_refusal
 
 from ..importers import LedgerImporter
 from .base import too_large, too_large_message

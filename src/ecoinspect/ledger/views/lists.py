@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ecoinspect.common.choices import ProblemType
-from ecoinspect.common.permissions import active_memberships, has_perm, restrict, user_scope
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import FilteredListView
+from ecoinspect.core.permissions import active_memberships, has_perm, restrict, user_scope
 from ecoinspect.orgs.models import Unit
 from ecoinspect.orgs.roles import ROLE_SPECS
 
@@ -106,6 +106,7 @@ LIST_DEFERRED = (
 class ProblemListView(FilteredListView):
     """整改台账: every problem the person may see."""
 
+    list_perm = "ledger.view"
     template_name = "ledger/problem_list.html"
     title = _lazy("整改台账")
     intro = _lazy("全部整改问题（按您的权限范围）。可按来源、类型、单位、进度与预警筛选，导出与屏幕一致。")
@@ -133,7 +134,7 @@ class ProblemListView(FilteredListView):
 def unit_for_list(request, unit_id: int) -> Unit:
     """A unit whose list the person may open: their own (or one below it), or any for district-wide roles."""
     try:
-        return restrict(Unit.objects.filter(is_active=True), request.user, "view").get(pk=unit_id)
+        return selectors.unit_get(user=request.user, pk=unit_id)
     except Unit.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -203,9 +204,9 @@ def my_list(request):
     memberships = active_memberships(request.user)
     unit_roles = [m for m in memberships if m.role in ROLE_SPECS and not ROLE_SPECS[m.role].district_wide]
     units = list(dict.fromkeys(m.unit for m in unit_roles))
-    if len(units) == 1 and not user_scope(request.user, "view").everything:
+    if len(units) == 1 and not user_scope(request.user, "ledger.view").everything:
         return redirect("ledger:unit_problems", unit_id=units[0].pk)
-    visible = restrict(Unit.objects.filter(is_active=True, kind__in=WORKING_KINDS), request.user, "view")
+    visible = restrict(Unit.objects.filter(is_active=True, kind__in=WORKING_KINDS), request.user, "ledger.view")
     qs = selectors.problem_queryset(user=request.user)
     by_lead = {row["unit"].pk: row for row in stats.by_unit(stats.groups(qs)) if row["unit"]}
     cooperating = dict(

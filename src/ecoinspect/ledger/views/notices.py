@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from ecoinspect.audit.selectors import action_log_for
 from ecoinspect.common.errors import NotPermitted
-from ecoinspect.common.permissions import has_perm
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import FilteredListView, ServiceFormView, service_refused
-from ecoinspect.common.workflow import TransitionForbidden, WorkflowError, log_refusal
+from ecoinspect.core.permissions import has_perm
+from ecoinspect.core.workflow import TransitionForbidden, WorkflowError, log_refusal
 from ecoinspect.orgs.models import Unit
 
 from .. import selectors, services
@@ -35,6 +35,7 @@ class NoticeListView(FilteredListView):
     filterset_class = NoticeFilter
     export_name = "督办单"
     create_url = reverse_lazy("ledger:notice_create")
+    list_perm = "ledger.view"
     create_perm = "ledger.assign"
     columns = (
         Column("number", _lazy("督办单编号"), sort="number", link=True, css="text-nowrap"),

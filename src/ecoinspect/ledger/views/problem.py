@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from ecoinspect.common.errors import ConcurrentEdit, NotPermitted
-from ecoinspect.common.permissions import active_memberships, has_perm
 from ecoinspect.common.views import ServiceFormView, service_refused
-from ecoinspect.common.workflow import TransitionForbidden, WorkflowError, log_refusal
+from ecoinspect.core.permissions import active_memberships, has_perm
+from ecoinspect.core.workflow import TransitionForbidden, WorkflowError, log_refusal
 
 from .. import selectors, services
 from ..choices import OPEN_STATES, DeadlineKind, PlanStatus, ProblemStatus

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from ecoinspect.common.errors import NotPermitted
-from ecoinspect.common.permissions import restrict
 from ecoinspect.common.views import form_add_service_errors, service_refused
-from ecoinspect.common.workflow import WorkflowError
+from ecoinspect.core.permissions import restrict
+from ecoinspect.core.workflow import WorkflowError
 
 from .. import services
 from ..choices import EvidenceKind

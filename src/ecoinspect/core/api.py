@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 
-from ecoinspect.common.workflow import WorkflowError, log_refusal
+from ecoinspect.common.errors import Refusal
 
 
-def install(api) -> None:
+def install_error_handlers(api) -> None:
     @api.exception_handler(ValidationError)
     def _validation(request, exc: ValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -27,9 +27,9 @@ def install(api) -> None:
         detail = str(exc) or "您没有执行此操作的权限。 / You are not permitted to do this."
         return api.create_response(request, {"detail": detail, "code": "forbidden"}, status=403)
 
-    @api.exception_handler(WorkflowError)
-    def _workflow(request, exc: WorkflowError):
-        log_refusal(exc)
+    @api.exception_handler(Refusal)
+    def _refusal(request, exc: Refusal):
+        exc.record()
         return api.create_response(request, {"detail": str(exc), "code": exc.code}, status=409)
 
     @api.exception_handler(ObjectDoesNotExist)

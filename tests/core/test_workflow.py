@@ -10,7 +10,7 @@ from django.db import transaction
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.audit.selectors import verify_chain
-from ecoinspect.common.workflow import (
+from ecoinspect.core.workflow import (
     StaleState,
     T,
     TransitionForbidden,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.audit.selectors import verify_chain
-from ecoinspect.common.workflow import (
+from ecoinspect.core.workflow import (
     TransitionForbidden,
     TransitionIncomplete,
     TransitionNotDeclared,

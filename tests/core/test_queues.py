@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ecoinspect.common import queues
-from ecoinspect.common.queues import queue_for, queue_summary
+from ecoinspect.core import queues
+from ecoinspect.core.queues import queue_for, queue_summary
 from tests.conftest import fresh
 from tests.factories import TicketFactory
 from tests.testapp.models import Ticket

@@ -36,14 +36,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .errors import NotPermitted, ServiceError
-from .import_cells import CellProblem, Parser, display, is_blank, text
-from .import_files import ImportRefused, Workbook, write_template
-from .models import ImportJob, ImportStatus
+from ecoinspect.common.errors import NotPermitted, ServiceError
+from ecoinspect.common.import_cells import CellProblem, Parser, display, is_blank, text
+from ecoinspect.common.import_files import ImportRefused, Workbook, write_template
+from ecoinspect.common.models import ImportJob, ImportStatus
+
 from .workflow import WorkflowError
 
 logger = logging.getLogger("ecoinspect.imports")
@@ -180,6 +182,10 @@ def header_key(text_value) -> str:
     return value.lower()
 
 
+#: Every importer by its kind, registered when its class is defined.
+IMPORTERS: dict[str, type[Importer]] = {}
+
+
 class Importer(ABC):
     """Subclass per kind of record; see the module docstring."""
 
@@ -189,6 +195,13 @@ class Importer(ABC):
     key = ""
     columns: tuple[Column, ...] = ()
     instructions: tuple[str, ...] = ()
+    #: "app.verb" whose district-wide holders see everyone's imports of this kind (others see their own)
+    overseer_perm = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.kind:
+            IMPORTERS[cls.kind] = cls
 
     def __init__(
         self, *, actor, options: dict | None = None, progress: Callable[[int, int], None] | None = None
@@ -454,13 +467,19 @@ def job_bytes(job: ImportJob) -> bytes:
 
 
 def import_job_list(*, user, kind: str | None = None):
-    """One's own imports; the inspection office (``assign`` district-wide) sees everyone's."""
+    """One's own imports, and every import of a kind whose ``overseer_perm`` one holds district-wide."""
     from .permissions import user_scope
 
     qs = ImportJob.objects.select_related("created_by")
+    kinds = [kind] if kind else list(IMPORTERS)
+    overseen = [
+        k
+        for k in kinds
+        if k in IMPORTERS and IMPORTERS[k].overseer_perm and user_scope(user, IMPORTERS[k].overseer_perm).everything
+    ]
     if kind:
         qs = qs.filter(kind=kind)
-    return qs if user_scope(user, "assign").everything else qs.filter(created_by_id=user.pk)
+    return qs.filter(Q(kind__in=overseen) | Q(created_by_id=user.pk))
 
 
 def import_job_get(*, user, pk: int, kind: str | None = None) -> ImportJob:
@@ -486,7 +505,7 @@ def import_job_create(*, actor, kind: str, uploaded, options: dict | None = None
         )
     uploaded.seek(0)
     data = uploaded.read()
-    from .import_files import sniff
+    from ecoinspect.common.import_files import sniff
 
     sniff(data, name)
     digest = hashlib.sha256(data).hexdigest()

@@ -13,19 +13,19 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 
-from ecoinspect.orgs.roles import ROLE_SPECS, verb_of
+from ecoinspect.orgs.access import active_memberships, user_scope
+from ecoinspect.orgs.roles import registered_apps, split_perm
 
-
-@dataclass(frozen=True)
-class Scope:
-    """What a user may touch for one verb: everything, or the records of these units."""
-
-    everything: bool
-    unit_ids: frozenset[int]
-
-    @property
-    def nothing(self) -> bool:
-        return not self.everything and not self.unit_ids
+__all__ = [
+    "Reach",
+    "RestrictedQuerySet",
+    "ScopeBackend",
+    "active_memberships",  # domain apps ask the kit, not orgs, who holds what
+    "has_perm",
+    "restrict",
+    "scope_q",
+    "user_scope",
+]
 
 
 @dataclass(frozen=True)
@@ -37,80 +37,9 @@ class Reach:
     unit_ids: frozenset[int]
 
 
-NOTHING = Scope(False, frozenset())
-EVERYTHING = Scope(True, frozenset())
-
-
-def _unit_tree() -> dict[int, list[int]]:
-    from ecoinspect.orgs.models import Unit
-
-    children: dict[int, list[int]] = {}
-    for pk, parent_id in Unit.objects.filter(is_active=True).values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    return children
-
-
-def _with_descendants(unit_ids: set[int], children: dict[int, list[int]]) -> frozenset[int]:
-    result = set(unit_ids)
-    stack = list(unit_ids)
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in result:
-                result.add(child)
-                stack.append(child)
-    return frozenset(result)
-
-
-def active_memberships(user) -> list:
-    """The user's active memberships in active units, loaded once per user object (i.e. per request)."""
-    cached = getattr(user, "_ecoinspect_memberships", None)
-    if cached is None:
-        from ecoinspect.orgs.models import Membership
-
-        cached = list(
-            Membership.objects.filter(user_id=user.pk, is_active=True, unit__is_active=True).select_related(
-                "unit"
-            )
-        )
-        user._ecoinspect_memberships = cached
-    return cached
-
-
-def user_scope(user, perm: str, *, expected: bool = False) -> Scope:
-    """The scope in which ``user`` holds ``perm`` (an ``app.verb`` string or a bare verb).
-
-    ``expected=True`` counts only roles that are *expected* to do it (``RoleSpec.queue_verbs``): the scope
-    of a person's 我的待办 rather than of what they may do.
-    """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NOTHING
-    if user.is_superuser and not expected:
-        return EVERYTHING
-    verb = verb_of(perm)
-    cache = user.__dict__.setdefault("_ecoinspect_scopes", {})
-    key = (verb, expected)
-    if key in cache:
-        return cache[key]
-    unit_ids: set[int] = set()
-    scope = None
-    for membership in active_memberships(user):
-        spec = ROLE_SPECS.get(membership.role)
-        if spec is None or verb not in (spec.queue_verbs if expected else spec.verbs):
-            continue
-        if spec.district_wide:
-            scope = EVERYTHING
-            break
-        unit_ids.add(membership.unit_id)
-    if scope is None and not unit_ids:
-        scope = NOTHING
-    if scope is None:
-        # the unit tree is read once per user object (i.e. per request), whatever the verbs asked about
-        tree = user.__dict__.get("_ecoinspect_unit_tree")
-        if tree is None:
-            tree = user.__dict__["_ecoinspect_unit_tree"] = _unit_tree()
-        scope = Scope(False, _with_descendants(unit_ids, tree))
-    cache[key] = scope
-    return scope
+def qualified(perm: str, model: type[models.Model]) -> str:
+    """A bare verb (``"view"``) asked of a model's records is that model's app's verb (``"ledger.view"``)."""
+    return perm if "." in perm else f"{model._meta.app_label}.{perm}"
 
 
 def _scope_paths(model: type[models.Model], verb: str) -> tuple[str, ...]:
@@ -198,12 +127,13 @@ def restrict(
     filter is left out — a unit's own list is then one index read instead of two semi-joins. Otherwise the
     scope is applied as usual (a unit outside one's scope still yields nothing).
     """
+    perm = qualified(perm, queryset.model)
     scope = user_scope(user, perm, expected=expected)
     if scope.everything:
         return queryset
     if scope.nothing:
         return queryset.none()
-    verb = verb_of(perm)
+    verb = split_perm(perm)[1]
     if (
         within is not None
         and within.unit_ids
@@ -215,7 +145,12 @@ def restrict(
 
 
 def has_perm(user, perm: str, obj: models.Model | None = None) -> bool:
-    """May ``user`` do ``perm`` — anywhere (``obj`` None) or on this record?"""
+    """May ``user`` do ``perm`` — anywhere (``obj`` None) or on this record?
+
+    ``perm`` is ``"app.verb"``; with a record, a bare verb means the verb of the record's app.
+    """
+    if obj is not None:
+        perm = qualified(perm, type(obj))
     scope = user_scope(user, perm)
     if scope.everything:
         return True
@@ -226,9 +161,28 @@ def has_perm(user, perm: str, obj: models.Model | None = None) -> bool:
     if obj.pk is None:
         return False
     model = type(obj)
-    return model._base_manager.filter(pk=obj.pk).filter(scope_q(model, verb_of(perm), scope.unit_ids)).exists()
+    return model._base_manager.filter(pk=obj.pk).filter(scope_q(model, split_perm(perm)[1], scope.unit_ids)).exists()
 
 
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, perm: str = "view") -> models.QuerySet:
         return restrict(self, user, perm)
+
+
+class ScopeBackend:
+    """Django's authentication backend for permissions: ``user.has_perm("audit.audit")`` and
+    ``user.has_perm("orgs.manage", unit)`` answer through :func:`has_perm`, so the foundation's own pages
+    ask Django rather than import this module. It authenticates nobody."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        app = perm.rpartition(".")[0]
+        if not app:
+            raise ValueError(f"permission {perm!r} names no app: write 'app.verb'")
+        if app not in {a.app for a in registered_apps()}:
+            return False  # Django's own model permissions ("auth.view_user") are not ours to grant
+        if obj is not None and not hasattr(type(obj), "unit_scope"):
+            obj = None  # a record with no units of its own (a person, a token) is judged app-wide
+        return has_perm(user_obj, perm, obj)

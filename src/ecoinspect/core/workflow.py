@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from ecoinspect.common.errors import Refusal
 from ecoinspect.common.i18n import district_language
-from ecoinspect.common.permissions import has_perm
+from ecoinspect.core.permissions import has_perm
 
 #: A guard gets (record, payload, actor) and returns None when the move may go ahead, or the reason why not.
 Guard = Callable[[models.Model, dict, object], str | None]
@@ -24,10 +25,13 @@ Guard = Callable[[models.Model, dict, object], str | None]
 NeedCheck = Callable[[models.Model, dict], bool]
 
 
-class WorkflowError(Exception):
-    """Base class: ``str(error)`` is the bilingual message shown to the user."""
+class WorkflowError(Refusal):
+    """Base class: ``str(error)`` is the message shown to the user."""
 
     code = "workflow_error"
+
+    def record(self) -> None:
+        log_refusal(self)
 
 
 class TransitionNotDeclared(WorkflowError):

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from ecoinspect.common import demo
+from ecoinspect.core import demo
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             created = demo.load_people(self.stdout)
             self.stdout.write(f"演示用户新增 {created} 个。 / {created} demo users created.")
             for config in apps.get_app_configs():
-                if not config.name.startswith("ecoinspect.") or config.name == "ecoinspect.common":
+                if not config.name.startswith("ecoinspect.") or config.name in {"ecoinspect.common", "ecoinspect.core"}:
                     continue
                 try:
                     module = importlib.import_module(f"{config.name}.demo")
