@@ -30,13 +30,15 @@ demo: install
 	@echo "ecoinspect: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	ECOINSPECT_DEBUG=1 $(BIN)/ecoinspect runserver 127.0.0.1:$(PORT)
 
-## make test — install the development extras, lint, and run the whole suite (DATABASE_URL picks PostgreSQL).
+## make test — install the development extras, lint, check the layers, and run the whole suite (DATABASE_URL picks PostgreSQL).
 test: install-dev
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 
 ## make messages — refresh and compile the English catalogue (Chinese is the source language).
 messages: install-dev

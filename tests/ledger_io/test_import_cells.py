@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ecoinspect.common import import_cells as cells
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.ledger.choices import ProblemSource
+from ecoinspect.orgs import cells as unit_cells
 
 
 @given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
@@ -80,7 +81,7 @@ def test_yes_no(value, expected):
 
 
 def test_units(structure):
-    parse = cells.unit()
+    parse = unit_cells.unit()
     cache: dict = {}
     water = structure["swj"]
     for name in ("白云区水务局", "区水务局", "swj", " 区水务局 "):
@@ -96,7 +97,7 @@ def test_town_columns_accept_only_towns(structure):
     from ecoinspect.orgs.choices import TOWN_KINDS
 
     with pytest.raises(cells.CellProblem) as info:
-        cells.unit(TOWN_KINDS)("区水务局", {})
+        unit_cells.unit(TOWN_KINDS)("区水务局", {})
     assert "镇街" in info.value.reason
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -232,93 +230,5 @@ def boolean() -> Parser:
         raise CellProblem(
             _("“%(v)s”应填“是”或“否”。 / '%(v)s' should be 是 (yes) or 否 (no).") % {"v": shown}
         )
-
-    return parse
-
-
-@dataclass(frozen=True)
-class UnitLookup:
-    by_name: dict[str, object]
-    names: list[str]
-
-
-_UNIT_PREFIXES = ("广州市白云区", "广州市", "白云区")
-_UNIT_SUFFIXES = ("街道办事处", "街道", "镇人民政府", "镇")
-
-
-def _unit_lookup(kinds) -> UnitLookup:
-    from ecoinspect.orgs.models import Unit
-
-    units = Unit.objects.filter(is_active=True)
-    if kinds:
-        units = units.filter(kind__in=kinds)
-    by_name: dict[str, object] = {}
-    ambiguous: set[str] = set()
-    names = []
-    for unit in units:
-        names.append(unit.short_name or unit.name)
-        keys = {unit.name, unit.short_name, unit.code}
-        for prefix in _UNIT_PREFIXES:
-            keys |= {k.removeprefix(prefix) for k in list(keys) if k}
-        for suffix in _UNIT_SUFFIXES:
-            keys |= {k.removesuffix(suffix) for k in list(keys) if k and len(k) > len(suffix) + 1}
-        for key in keys:
-            key = normalise(key).lower()
-            if not key:
-                continue
-            if key in by_name and by_name[key] != unit:
-                ambiguous.add(key)
-            by_name.setdefault(key, unit)
-    for key in ambiguous:
-        by_name.pop(key, None)
-    return UnitLookup(by_name, names)
-
-
-def unit_names(kinds=None) -> list[str]:
-    """Short names of the active units (the template's dropdown)."""
-    return _unit_lookup(kinds).names
-
-
-def unit(kinds=None) -> Parser:
-    """An active unit by full name, short name or code (白云区水务局, 区水务局, swj); ``kinds`` restricts."""
-    key = f"unit:{','.join(kinds or ())}"
-
-    def parse(value, cache):
-        lookup = cache.get(key)
-        if lookup is None:
-            lookup = cache[key] = _unit_lookup(kinds)
-        shown = display(value)
-        name = normalise(shown).lower()
-        found = lookup.by_name.get(name)
-        for prefix in _UNIT_PREFIXES:  # 广州市白云区太和镇 → 太和镇
-            if found is None and name.startswith(prefix):
-                name = name.removeprefix(prefix)
-                found = lookup.by_name.get(name)
-        if found is not None:
-            return found
-        close = difflib.get_close_matches(normalise(shown), lookup.names, n=1, cutoff=0.5)
-        hint = _("，是否是“%(c)s”？") % {"c": close[0]} if close else "。"
-        hint_en = f" Did you mean '{close[0]}'?" if close else ""
-        if kinds:
-            return_message = _("未找到镇街“%(v)s”%(hint)s / No town or subdistrict named '%(v)s'.%(hint_en)s")
-        else:
-            return_message = _("未找到单位“%(v)s”%(hint)s / No unit named '%(v)s'.%(hint_en)s")
-        raise CellProblem(return_message % {"v": shown, "hint": hint, "hint_en": hint_en})
-
-    return parse
-
-
-def units(kinds=None) -> Parser:
-    """Several units in one cell, separated by 、 , ； or /."""
-    single = unit(kinds)
-
-    def parse(value, cache):
-        found = []
-        for part in LIST_SEPARATORS.split(display(value)):
-            if part.strip():
-                u = single(part.strip(), cache)
-                if u not in found:
-                    found.append(u)
-        return found
 
     return parse

@@ -29,6 +29,7 @@ from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.core.imports import Column, Importer, ImportScopeError, Row, register_importer
 from ecoinspect.core.permissions import restrict, user_scope
+from ecoinspect.orgs import cells as unit_cells
 from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit
 
@@ -87,7 +88,7 @@ def parse_deadline(value, cache) -> tuple[str, object]:
 
 
 def _units(kinds=None):
-    return lambda: cells.unit_names(kinds)
+    return lambda: unit_cells.unit_names(kinds)
 
 
 def _labels(choiceset):
@@ -177,7 +178,7 @@ COLUMNS = (
     Column(
         "town",
         _lazy("所在镇街"),
-        cells.unit(TOWN_KINDS),
+        unit_cells.unit(TOWN_KINDS),
         aliases=("行政区域", "属地镇街"),
         choices=_units(TOWN_KINDS),
         help=_lazy("留空时按问题地点自动识别。"),
@@ -187,7 +188,7 @@ COLUMNS = (
     Column(
         "lead_unit",
         _lazy("牵头单位"),
-        cells.unit(),
+        unit_cells.unit(),
         required=True,
         aliases=("责任单位", "牵头责任单位", "整改责任单位"),
         choices=_units(),
@@ -198,7 +199,7 @@ COLUMNS = (
     Column(
         "cooperating_units",
         _lazy("配合单位"),
-        cells.units(),
+        unit_cells.units(),
         aliases=("配合责任单位",),
         choices=_units(),
         multiple=True,
@@ -206,11 +207,11 @@ COLUMNS = (
         example="石井街道、生态环境分局",
         width=22,
     ),
-    Column("supervising_unit", _lazy("督导单位"), cells.unit(), choices=_units(), width=16),
+    Column("supervising_unit", _lazy("督导单位"), unit_cells.unit(), choices=_units(), width=16),
     Column(
         "acceptance_unit",
         _lazy("验收销号单位"),
-        cells.unit(),
+        unit_cells.unit(),
         aliases=("验收单位",),
         choices=_units(),
         example="生态环境分局",
