@@ -165,7 +165,7 @@ def closed(marker: str, **where):
     return build
 
 
-def notice(marker: str, unit: str = "swj", replied: bool = False, listed_only: bool = False):
+def notice(marker: str, unit: str = "swj", replied: bool = False, listed_only: bool = False, action: str = ""):
     def build(ctx):
         p = _walk(ctx, f"督办 {marker}", S.RECTIFYING, lead=unit)
         from django.utils import timezone
@@ -181,7 +181,8 @@ def notice(marker: str, unit: str = "swj", replied: bool = False, listed_only: b
             staff = _desk(ctx).staff[unit]
             svc.notice_reply(actor=staff, notice=n, reply="已加快推进")
             n = SupervisionNotice.objects.get(pk=n.pk)
-        return ({} if listed_only else {"pk": n.pk}), marker
+        kwargs = {} if listed_only else {"pk": n.pk}
+        return ({**kwargs, "action": action} if action else kwargs), marker
 
     return build
 
@@ -384,8 +385,8 @@ CASES = [
         "ledger:notice_return", notice("NOTICE-RETURN-1", replied=True), owner="coordinator", outsider="water"
     ),
     Case(
-        "ledger:notice_close",
-        notice("NOTICE-CLOSE-1", replied=True),
+        "ledger:notice_move",
+        notice("NOTICE-CLOSE-1", replied=True, action="close"),
         owner="coordinator",
         outsider="water",
         method="post",

@@ -59,7 +59,15 @@ class Ticket(ChangeLoggedModel):
                 label="交办",
                 event="assigned",
             ),
-            T("start", ASSIGNED, WORKING, perm="testapp.work", label="开始办理", event="started"),
+            T(
+                "start",
+                ASSIGNED,
+                WORKING,
+                perm="testapp.work",
+                label="开始办理",
+                event="started",
+                done="已开始办理。",
+            ),
             T(
                 "finish",
                 WORKING,
@@ -87,7 +95,16 @@ class Ticket(ChangeLoggedModel):
                 label="退回",
                 event="rejected",
             ),
-            T("close", ACCEPTED, CLOSED, perm="testapp.publish", label="销号", event="closed"),
+            T(
+                "close",
+                ACCEPTED,
+                CLOSED,
+                perm="testapp.publish",
+                label="销号",
+                event="closed",
+                style="dark",
+                confirm="确认销号？",
+            ),
             T(
                 "reopen",
                 CLOSED,
@@ -103,6 +120,8 @@ class Ticket(ChangeLoggedModel):
         need_checks={"evidence": lambda obj, payload: bool(payload.get("evidence"))},
         need_labels={"evidence": "佐证材料", "opinion": "验收意见", "reason": "理由"},
         notify=lambda obj, t, actor: [u for u in (obj.lead_unit,) if u is not None],
+        move_url="testapp:ticket_move",
+        object_arg="ticket",
     )
 
     def __str__(self) -> str:

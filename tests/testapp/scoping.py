@@ -45,4 +45,23 @@ CASES = [
     Case("testapp:ticket_detail", _ticket("TICKET-MARK-5", lead="zjj"), owner="housing", outsider="nobody"),
 ]
 
+
+def _assigned_ticket_move(marker: str, lead: str):
+    def build(ctx):
+        ticket = TicketFactory(title=marker, status=Ticket.ASSIGNED, lead_unit=ctx["structure"][lead])
+        return {"pk": ticket.pk, "action": "start"}, marker
+
+    return build
+
+
+CASES.append(
+    Case(
+        "testapp:ticket_move",
+        _assigned_ticket_move("TICKET-MOVE-1", "sanyuanli"),
+        owner="sanyuanli",
+        outsider="jingtai",
+        method="post",
+    )
+)
+
 OPEN: dict[str, str] = {}

@@ -1,11 +1,17 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+
+from ecoinspect.core.permissions import restrict
 
 from .models import Ticket
 
 
+def ticket_or_404(request, pk) -> Ticket:
+    return get_object_or_404(restrict(Ticket.objects.all(), request.user, "view"), pk=pk)
+
+
 @login_required
 def ticket_detail(request, pk):
-    ticket = get_object_or_404(Ticket.objects.restrict(request.user, "view"), pk=pk)
-    return HttpResponse(ticket.title)
+    ticket = ticket_or_404(request, pk)
+    buttons = Ticket.WORKFLOW.buttons(ticket, request.user)
+    return render(request, "testapp/ticket_detail.html", {"ticket": ticket, "buttons": buttons})

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoinspect.common.errors import Refusal
@@ -56,7 +57,14 @@ class StaleState(WorkflowError):
 
 @dataclass(frozen=True)
 class T:
-    """One declared move. ``source`` may be one state or several; ``event`` is the ActionLog verb."""
+    """One declared move. ``source`` may be one state or several; ``event`` is the ActionLog verb.
+
+    ``sets`` are the other fields the move sets (a problem's 完成进度 becomes 已完成 when acceptance is
+    requested): declared here so that no service writes a status of its own. The rest is how people see the
+    move: its ``label`` and button ``style``, the ``confirm`` question of a plain button, the ``form`` (URL
+    name, taking the record's pk) that collects what the move needs, the ``done`` message, and ``button``
+    False for moves that are made from elsewhere on the page (a progress report) rather than by a button.
+    """
 
     action: str
     source: str | tuple[str, ...]
@@ -68,6 +76,11 @@ class T:
     event: str = ""
     style: str = "primary"
     todo: bool = True  # False for optional moves (reopen, uphold an objection): they never fill a queue
+    sets: dict[str, object] = field(default_factory=dict)
+    confirm: str = ""
+    form: str = ""
+    done: str = ""
+    button: bool = True
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -89,6 +102,12 @@ class Workflow:
     need_checks: dict[str, NeedCheck] = field(default_factory=dict)
     need_labels: dict[str, str] = field(default_factory=dict)
     notify: Callable[[models.Model, T, object], Iterable] | None = None
+    #: The record whose timeline a move belongs to (a plan's moves show on its problem), default the record.
+    subject: Callable[[models.Model], models.Model] | None = None
+    #: URL name of the generic move view for this model (args: pk, action) — see ``core.views.move_view``.
+    move_url: str = ""
+    #: The keyword under which the services of this workflow take the record ("problem", "notice").
+    object_arg: str = "obj"
 
     def __post_init__(self) -> None:
         seen: set[tuple[str, str]] = set()
@@ -99,6 +118,7 @@ class Workflow:
                     raise ValueError(f"{self.namespace}: action {t.action!r} declared twice from {source!r}")
                 seen.add(key)
         self._table = {(s, t.action): t for t in self.transitions for s in t.sources}
+        self.performers: dict[str, Callable] = {}
         from ecoinspect.audit.labels import register
 
         register({f"{self.namespace}.{t.log_event}": t.label for t in self.transitions if t.label})
@@ -138,6 +158,38 @@ class Workflow:
             if not ok:
                 missing.append(need)
         return missing
+
+    def performs(self, action: str):
+        """Register the service that makes ``action`` (a decorator on the service function): the generic
+        move view calls it as ``service(actor=…, <object_arg>=record[, expected_version=…])``."""
+
+        if action not in self.actions:
+            raise ValueError(f"{self.namespace}: {action!r} is not a declared action")
+
+        def register(service):
+            self.performers[action] = service
+            return service
+
+        return register
+
+    def buttons(self, obj: models.Model, user) -> list[dict]:
+        """The moves ``user`` may make on ``obj`` now, drawn as buttons: a plain button posts to the move
+        view; a move that needs input links to its form."""
+        from django.urls import reverse
+
+        drawn = []
+        for t in self.available(obj, user):
+            if not t.button:
+                continue
+            entry = {"action": t.action, "label": t.label or t.action, "style": t.style, "confirm": t.confirm}
+            if t.form:
+                entry["url"] = reverse(t.form, args=[obj.pk])
+            elif t.action in self.performers and self.move_url:
+                entry["post_url"] = reverse(self.move_url, args=[obj.pk, t.action])
+            else:
+                continue
+            drawn.append(entry)
+        return drawn
 
     def need_label(self, obj: models.Model, need: str) -> str:
         if need in self.need_labels:
@@ -187,20 +239,27 @@ def log_refusal(error: Exception) -> None:
     error.logged = True
 
 
-def transition(
-    obj: models.Model, *, action: str, actor, payload: dict | None = None, workflow: Workflow | None = None
-):
-    """Make the declared move ``action`` on ``obj`` for ``actor`` and return ``obj``.
+def _workflow_of(obj: models.Model, workflow: Workflow | None) -> Workflow:
+    return workflow or type(obj).WORKFLOW
 
-    Services set the fields an action changes on ``obj`` and then call this, inside their transaction;
-    ``payload`` carries what the ActionLog should record (a reason, an opinion) and may satisfy needs.
-    Raises a :class:`WorkflowError` subclass and writes nothing when the move is not allowed.
+
+def check(
+    obj: models.Model,
+    *,
+    action: str,
+    actor,
+    payload: dict | None = None,
+    workflow: Workflow | None = None,
+    needs: bool = True,
+) -> T:
+    """May ``actor`` make the move ``action`` on ``obj`` now? Returns the declared move, or raises the
+    :class:`WorkflowError` that :func:`transition` would raise — without writing anything.
+
+    A service calls it before its side effects (``needs=False`` when the side effects themselves supply the
+    needs, e.g. the acceptance record that accepting creates), so it never repeats the table's states.
     """
-    from ecoinspect.audit.services import action_log_append
-    from ecoinspect.notifications.services import notification_queue
-
-    wf = workflow or type(obj).WORKFLOW
-    payload = dict(payload or {})
+    wf = _workflow_of(obj, workflow)
+    payload = payload or {}
     state_field = wf.state_field
     state = getattr(obj, state_field)
     t = wf.lookup(state, action)
@@ -235,7 +294,7 @@ def transition(
             ),
             state,
         )
-    missing = wf.missing_needs(obj, t, payload)
+    missing = wf.missing_needs(obj, t, payload) if needs else []
     if missing:
         labels = "、".join(wf.need_label(obj, n) for n in missing)
         raise _refuse(
@@ -245,12 +304,7 @@ def transition(
             action,
             TransitionIncomplete(
                 _("执行“%(label)s”前需要：%(labels)s。 / '%(action)s' needs: %(names)s.")
-                % {
-                    "label": t.label or action,
-                    "labels": labels,
-                    "action": action,
-                    "names": ", ".join(missing),
-                },
+                % {"label": t.label or action, "labels": labels, "action": action, "names": ", ".join(missing)},
                 missing,
             ),
             state,
@@ -259,51 +313,70 @@ def transition(
         reason = guard(obj, payload, actor)
         if reason:
             raise _refuse(obj, wf, actor, action, TransitionIncomplete(str(reason), []), state)
+    return t
 
+
+def transition(
+    obj: models.Model, *, action: str, actor, payload: dict | None = None, workflow: Workflow | None = None
+):
+    """Make the declared move ``action`` on ``obj`` for ``actor`` and return ``obj``.
+
+    Services set the fields an action changes on ``obj`` and then call this, inside their transaction;
+    ``payload`` carries what the ActionLog should record (a reason, an opinion) and may satisfy needs.
+    Raises a :class:`WorkflowError` subclass and writes nothing when the move is not allowed.
+    """
+    wf = _workflow_of(obj, workflow)
+    payload = dict(payload or {})
+    t = check(obj, action=action, actor=actor, payload=payload, workflow=wf)
+    state = getattr(obj, wf.state_field)
     with transaction.atomic():
-        model = type(obj)
-        current = (
-            model._base_manager.select_for_update()
-            .filter(pk=obj.pk)
-            .values_list(state_field, flat=True)
-            .first()
-        )
-        if obj.pk is not None and current != state:
-            raise _refuse(
-                obj,
-                wf,
-                actor,
-                action,
-                StaleState(
-                    _(
-                        "该事项已被他人处理（当前状态：%(state)s），请刷新后重试。 / The record was changed by someone else (now '%(now)s'); reload and try again."
-                    )
-                    % {"state": _state_label(obj, state_field, current or ""), "now": current}
-                ),
-                state,
-            )
-        setattr(obj, state_field, t.target)
+        _lock_unchanged(obj, wf, actor, action, state)
+        setattr(obj, wf.state_field, t.target)
+        for name, value in t.sets.items():
+            setattr(obj, name, value)
         stamp = wf.stage_timestamps.get(t.target)
         if stamp:
-            from django.utils import timezone
-
             setattr(obj, stamp, timezone.now())
         obj.save()
-        action_log_append(
-            action=f"{wf.namespace}.{t.log_event}",
-            actor=actor,
-            obj=obj,
-            payload={"from": state, "to": t.target, **payload},
-        )
-        if wf.notify is not None:
-            recipients = list(wf.notify(obj, t, actor))
-            if recipients:
-                with district_language():
-                    title = f"{t.label or t.action}：{obj}"
-                notification_queue(
-                    recipients=recipients,
-                    title=title,
-                    obj=obj,
-                    event=f"{wf.namespace}.{t.log_event}",
-                )
+        _record_move(obj, wf, t, actor, {"from": state, "to": t.target, **payload})
     return obj
+
+
+def _lock_unchanged(obj: models.Model, wf: Workflow, actor, action: str, state: str) -> None:
+    """Lock the row and refuse if someone moved it since it was read (two people pressing one button)."""
+    current = (
+        type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list(wf.state_field, flat=True).first()
+    )
+    if obj.pk is not None and current != state:
+        raise _refuse(
+            obj,
+            wf,
+            actor,
+            action,
+            StaleState(
+                _(
+                    "该事项已被他人处理（当前状态：%(state)s），请刷新后重试。 / The record was changed by someone else (now '%(now)s'); reload and try again."
+                )
+                % {"state": _state_label(obj, wf.state_field, current or ""), "now": current}
+            ),
+            state,
+        )
+
+
+def _record_move(obj: models.Model, wf: Workflow, t: T, actor, payload: dict) -> None:
+    """The ActionLog entry of a move (on the record whose timeline it belongs to) and, after the commit,
+    the notifications of the units that must act next."""
+    from ecoinspect.audit.services import action_log_append
+    from ecoinspect.notifications.services import notification_queue
+
+    subject = wf.subject(obj) if wf.subject else obj
+    if subject is not obj:
+        payload = {wf.object_arg: obj.pk, **payload}
+    action_log_append(action=f"{wf.namespace}.{t.log_event}", actor=actor, obj=subject, payload=payload)
+    if wf.notify is None:
+        return
+    recipients = list(wf.notify(obj, t, actor))
+    if recipients:
+        with district_language():
+            title = f"{t.label or t.action}：{subject}"
+        notification_queue(recipients=recipients, title=title, obj=subject, event=f"{wf.namespace}.{t.log_event}")

@@ -22,7 +22,7 @@ class LedgerConfig(AppConfig):
         from ecoinspect.orgs.roles import Role, grant, register_app
 
         from . import labels  # noqa: F401  (timeline words)
-        from .models import Problem, SupervisionNotice
+        from .models import Problem, SpecialPlan, SupervisionNotice
 
         register_app(
             "ledger",
@@ -47,6 +47,11 @@ class LedgerConfig(AppConfig):
             Problem,
             label=_("整改问题"),
             refine=lambda qs: qs.select_related("lead_unit").order_by("deadline", "pk"),
+        )
+        queues.register(
+            SpecialPlan,
+            label=_("专项整改方案"),
+            refine=lambda qs: qs.select_related("problem").order_by("submitted_at", "pk"),
         )
         queues.register(
             SupervisionNotice,

@@ -297,6 +297,9 @@ class SpecialPlan(ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.problem.number} 专项整改方案"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.problem.get_absolute_url()}#plans"
+
 
 class JointAction(ChangeLoggedModel):
     """联合执法 on a complex problem: who took part, when, what was found and what was done."""
@@ -410,7 +413,8 @@ class SupervisionNotice(ChangeLoggedModel):
         return reverse("ledger:notice_detail", args=[self.pk])
 
 
-from .workflow import NOTICE_WORKFLOW, PROBLEM_WORKFLOW  # noqa: E402  (the workflow reads these models lazily)
+from .workflow import NOTICE_WORKFLOW, PLAN_WORKFLOW, PROBLEM_WORKFLOW  # noqa: E402  (the workflow reads these models lazily)
 
 Problem.WORKFLOW = PROBLEM_WORKFLOW
 SupervisionNotice.WORKFLOW = NOTICE_WORKFLOW
+SpecialPlan.WORKFLOW = PLAN_WORKFLOW

@@ -43,5 +43,5 @@ urlpatterns = [
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/reply/", notices.NoticeReplyView.as_view(), name="notice_reply"),
     path("notices/<int:pk>/return/", notices.NoticeReturnView.as_view(), name="notice_return"),
-    path("notices/<int:pk>/close/", notices.notice_close, name="notice_close"),
+    path("notices/<int:pk>/<slug:action>/", notices.notice_move, name="notice_move"),  # 办结 (close)
 ]

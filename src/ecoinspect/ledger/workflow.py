@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.core.permissions import user_scope
 from ecoinspect.core.workflow import T, Workflow
 
-from .choices import DeadlineKind, NoticeStatus, PlanStatus
+from .choices import REPORTABLE_PROGRESS, DeadlineKind, NoticeStatus, PlanStatus, ProgressStatus
 from .choices import ProblemStatus as S
 
 
@@ -92,6 +92,8 @@ PROBLEM_WORKFLOW = Workflow(
             needs=("lead_unit", "acceptance_unit", "deadline_set"),
             label=_("交办"),
             event="assigned",
+            confirm=_("确认交办？交办后开始计算整改时限。"),
+            done=_("已交办，牵头单位已收到通知。 / Assigned."),
         ),
         T(
             "start",
@@ -101,6 +103,7 @@ PROBLEM_WORKFLOW = Workflow(
             guards=(_key_needs_approved_plan,),
             label=_("开始整改"),
             event="started",
+            done=_("已开始整改。 / Rectification started."),
         ),
         T(
             "request_acceptance",
@@ -118,6 +121,9 @@ PROBLEM_WORKFLOW = Workflow(
             label=_("申请验收"),
             event="acceptance_requested",
             style="success",
+            sets={"progress_status": ProgressStatus.COMPLETED},
+            confirm=_("确认整改已完成并申请验收？"),
+            done=_("已申请验收，验收销号单位已收到通知。 / Acceptance requested."),
         ),
         T(
             "begin_review",
@@ -126,6 +132,7 @@ PROBLEM_WORKFLOW = Workflow(
             perm="ledger.review",
             label=_("开始验收"),
             event="review_started",
+            done=_("已开始验收。 / Review started."),
         ),
         T(
             "accept",
@@ -136,6 +143,7 @@ PROBLEM_WORKFLOW = Workflow(
             label=_("验收通过"),
             event="accepted",
             style="success",
+            form="ledger:problem_accept",
         ),
         T(
             "reject",
@@ -146,6 +154,8 @@ PROBLEM_WORKFLOW = Workflow(
             label=_("验收退回"),
             event="rejected",
             style="danger",
+            sets={"progress_status": ProgressStatus.BEHIND},
+            form="ledger:problem_reject",
         ),
         T(
             "start_publicity",
@@ -155,6 +165,7 @@ PROBLEM_WORKFLOW = Workflow(
             needs=("publicity",),
             label=_("发布销号公示"),
             event="publicity_started",
+            form="ledger:publicity_start",
         ),
         T(
             "uphold_objection",
@@ -166,6 +177,8 @@ PROBLEM_WORKFLOW = Workflow(
             event="objection_upheld",
             todo=False,
             style="danger",
+            sets={"progress_status": ProgressStatus.BEHIND},
+            form="ledger:publicity_objection",
         ),
         T(
             "close",
@@ -176,6 +189,9 @@ PROBLEM_WORKFLOW = Workflow(
             label=_("销号"),
             event="closed",
             style="dark",
+            sets={"progress_status": ProgressStatus.ACCEPTED_CLOSED},
+            confirm=_("确认销号？"),
+            done=_("已销号。 / Closed."),
         ),
         T(
             "reopen",
@@ -187,6 +203,8 @@ PROBLEM_WORKFLOW = Workflow(
             event="reopened",
             todo=False,
             style="danger",
+            sets={"progress_status": ProgressStatus.NOT_STARTED},
+            form="ledger:problem_reopen",
         ),
     ],
     stage_timestamps={
@@ -216,6 +234,8 @@ PROBLEM_WORKFLOW = Workflow(
         "reason": _("理由"),
     },
     notify=lambda problem, t, actor: _problem_recipients(problem, t),
+    move_url="ledger:problem_move",
+    object_arg="problem",
 )
 
 
@@ -241,6 +261,7 @@ NOTICE_WORKFLOW = Workflow(
             needs=("reply",),
             label=_("回复督办"),
             event="replied",
+            button=False,  # the reply form is on the notice's page
         ),
         T(
             "close",
@@ -249,6 +270,8 @@ NOTICE_WORKFLOW = Workflow(
             perm="ledger.assign",
             label=_("督办办结"),
             event="closed",
+            style="success",
+            done=_("督办单已办结。 / Notice closed."),
         ),
         T(
             "return",
@@ -259,10 +282,74 @@ NOTICE_WORKFLOW = Workflow(
             label=_("回复不满意，退回"),
             event="returned",
             style="danger",
+            form="ledger:notice_return",
         ),
     ],
     stage_timestamps={NoticeStatus.REPLIED: "replied_at", NoticeStatus.CLOSED: "closed_at"},
     need_checks={"reason": lambda n, payload: bool((payload.get("reason") or "").strip())},
     need_labels={"reason": _("理由")},
     notify=lambda notice, t, actor: [notice.unit],
+    move_url="ledger:notice_move",
+    object_arg="notice",
+)
+
+
+#: 完成进度 as the units report it. Reports move it among the reportable values; the problem's own moves set
+#: the rest (已完成 on requesting acceptance, 已验收销号 on closing — see ``T.sets`` above).
+PROGRESS_WORKFLOW = Workflow(
+    namespace="ledger.progress",
+    state_field="progress_status",
+    transitions=[
+        T(
+            f"report_{value}",
+            tuple(REPORTABLE_PROGRESS),
+            value,
+            perm="ledger.work",
+            label=_("报送整改进展"),
+            event="reported",
+            todo=False,
+            button=False,
+        )
+        for value in REPORTABLE_PROGRESS
+    ],
+)
+
+
+def _plan_recipients(plan, t):
+    return [plan.problem.lead_unit] if plan.problem.lead_unit_id else []
+
+
+#: 专项整改方案: submitted by the lead unit, approved or returned for changes by the inspection office; a
+#: returned plan is replaced by a new submission. Plans waiting for a decision are in the office's 我的待办.
+PLAN_WORKFLOW = Workflow(
+    namespace="ledger.plan",
+    transitions=[
+        T(
+            "approve",
+            PlanStatus.SUBMITTED,
+            PlanStatus.APPROVED,
+            perm="ledger.assign",
+            label=_("批准专项整改方案"),
+            event="approved",
+            style="success",
+            button=False,
+        ),
+        T(
+            "return",
+            PlanStatus.SUBMITTED,
+            PlanStatus.REJECTED,
+            perm="ledger.assign",
+            needs=("note",),
+            label=_("退回专项整改方案"),
+            event="rejected",
+            style="danger",
+            button=False,
+        ),
+    ],
+    stage_timestamps={PlanStatus.APPROVED: "decided_at", PlanStatus.REJECTED: "decided_at"},
+    need_checks={"note": lambda plan, payload: bool((payload.get("reason") or "").strip())},
+    need_labels={"note": _("审批意见")},
+    notify=lambda plan, t, actor: _plan_recipients(plan, t),
+    subject=lambda plan: plan.problem,
+    object_arg="plan",
 )

@@ -8,9 +8,10 @@ import pytest
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.common.errors import NotPermitted, ServiceError
+from ecoinspect.core.workflow import WorkflowError
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import PlanStatus, ProblemStatus, ProgressStatus
-from ecoinspect.ledger.models import JointAction, Measure, ProgressReport, SpecialPlan
+from ecoinspect.ledger.models import JointAction, Measure, Problem, ProgressReport, SpecialPlan
 
 from .builders import reload
 
@@ -307,7 +308,7 @@ def test_returning_a_plan_needs_a_note_which_is_kept(running, people):
 def test_a_plan_is_decided_once(running, people):
     plan = _plan(people, running)
     svc.special_plan_decide(actor=people["coordinator"], plan=plan, approve=True)
-    with pytest.raises(ServiceError):
+    with pytest.raises(WorkflowError, match="已批准"):  # the plan's table has no move out of 已批准
         svc.special_plan_decide(actor=people["coordinator"], plan=plan, approve=False, note="改主意")
     assert SpecialPlan.objects.get(pk=plan.pk).status == PlanStatus.APPROVED
 
@@ -366,3 +367,48 @@ def test_another_unit_cannot_record_a_joint_action(running, people, structure, c
             findings="发现",
             actions="处理",
         )
+
+
+def test_a_submitted_plan_waits_in_the_offices_queue_until_it_is_decided(running, people, login):
+    plan = _plan(people, running)
+    office = login(people["coordinator"])
+    home = office.get("/").content.decode()
+    assert plan.get_absolute_url() in home and "专项整改方案" in home
+    assert plan.get_absolute_url() not in login(people["water"]).get("/").content.decode()  # not the unit's to do
+    svc.special_plan_decide(actor=people["coordinator"], plan=plan, approve=True)
+    assert plan.get_absolute_url() not in login(people["coordinator"]).get("/").content.decode()
+
+
+def test_a_plan_decision_is_a_declared_move_on_the_problems_timeline(running, people):
+    plan = _plan(people, running)
+    svc.special_plan_decide(actor=people["coordinator"], plan=plan, approve=False, note="补充资金安排")
+    entry = ActionLog.objects.filter(action="ledger.plan.rejected").get()
+    assert entry.object_id == str(running.pk)  # shown on the problem's page
+    assert entry.payload["plan"] == plan.pk and entry.payload["from"] == "submitted" and entry.payload["to"] == "rejected"
+    assert SpecialPlan.objects.get(pk=plan.pk).decided_at is not None
+
+
+def test_a_report_moves_the_completion_status_through_its_declared_table(running, people):
+    svc.progress_report_add(actor=people["water"], problem=running, text="已完成围蔽", progress_status="on_schedule")
+    entry = ActionLog.objects.filter(action="ledger.progress.reported").latest("pk")
+    assert (entry.payload["from"], entry.payload["to"]) == ("not_started", "on_schedule")
+    assert Problem.objects.get(pk=running.pk).progress_status == "on_schedule"
+
+
+def test_no_ledger_code_writes_a_status_outside_the_workflow_engine():
+    """Status fields change only through declared transition tables (T.target and T.sets)."""
+    import re
+    from pathlib import Path
+
+    import ecoinspect.ledger
+
+    root = Path(ecoinspect.ledger.__file__).parent
+    pattern = re.compile(r"\.(status|progress_status)\s*=[^=]")
+    offenders = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

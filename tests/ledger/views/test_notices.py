@@ -106,7 +106,7 @@ def test_the_unit_replies_and_the_office_closes(lagging, structure, as_user, peo
     office = as_user(people["coordinator"])
     page = office.get(notice.get_absolute_url()).content.decode()
     assert "已增派施工队，月底前完成接驳" in page
-    office.post(reverse("ledger:notice_close", args=[notice.pk]))
+    office.post(reverse("ledger:notice_move", args=[notice.pk, "close"]))
     assert SupervisionNotice.objects.get().status == NoticeStatus.CLOSED
 
 
@@ -139,7 +139,7 @@ def test_the_unit_may_not_close_its_own_notice(lagging, structure, as_user, peop
     notice = SupervisionNotice.objects.get()
     water = as_user(people["water"])
     water.post(reverse("ledger:notice_reply", args=[notice.pk]), {"reply": "在推进"})
-    response = water.post(reverse("ledger:notice_close", args=[notice.pk]))
+    response = water.post(reverse("ledger:notice_move", args=[notice.pk, "close"]))
     assert response.status_code == 403
     assert SupervisionNotice.objects.get().status == NoticeStatus.REPLIED
 

@@ -18,6 +18,7 @@ from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.models import Unit
 
 from ..models import SupervisionNotice
+from ..workflow import NOTICE_WORKFLOW
 from ._base import require
 
 NUMBER_PREFIX = "DB"
@@ -94,6 +95,7 @@ def notice_reply(*, actor, notice: SupervisionNotice, reply: str) -> Supervision
         return transition(notice, action="reply", actor=actor)
 
 
+@NOTICE_WORKFLOW.performs("close")
 @transaction.atomic
 def notice_close(*, actor, notice: SupervisionNotice) -> SupervisionNotice:
     with acting_as(actor):

@@ -26,6 +26,7 @@ from ecoinspect.orgs.selectors import sector_duty_match, town_from_address
 from .. import deadlines
 from ..choices import OPEN_STATES, DeadlineKind, HandlingMode, ProblemSource, ProblemStatus, Severity
 from ..models import Problem
+from ..workflow import PROBLEM_WORKFLOW
 from ._base import bump_version, require
 
 NUMBER_PREFIX = "ZG"
@@ -348,6 +349,7 @@ def _set_milestones(problem: Problem, start: dt.date) -> None:
     problem.blue_on, problem.yellow_on = deadlines.milestones(start, problem.deadline)
 
 
+@PROBLEM_WORKFLOW.performs("assign")
 @transaction.atomic
 def problem_assign(*, actor, problem: Problem, expected_version: int | None = None) -> Problem:
     """交办: the lead unit, acceptance unit and a deadline must be set; the warning clock starts today."""
@@ -430,6 +432,7 @@ def problem_reroute(
     return problem
 
 
+@PROBLEM_WORKFLOW.performs("start")
 @transaction.atomic
 def problem_start(*, actor, problem: Problem) -> Problem:
     with acting_as(actor):

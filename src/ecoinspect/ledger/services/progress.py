@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
-from ecoinspect.common.i18n import district_language
-from ecoinspect.notifications.services import notification_queue
+from ecoinspect.core.workflow import check, transition
 from ecoinspect.orgs.models import Unit
 
-from ..choices import OPEN_STATES, REPORTABLE_PROGRESS, PlanStatus, ProblemStatus
+from ..choices import OPEN_STATES, REPORTABLE_PROGRESS, ProblemStatus
 from ..models import JointAction, Measure, Problem, ProgressReport, SpecialPlan
+from ..workflow import PLAN_WORKFLOW, PROGRESS_WORKFLOW
 from ._base import actor_unit, require
 
 
@@ -136,21 +136,24 @@ def progress_report_add(
             unit=unit,
             reporter=actor,
         )
+        payload = {
+            "report": report.pk,
+            "progress_status": progress_status,
+            "reported_on": reported_on,
+            "unit": unit.pk,
+        }
         if problem.last_reported_on is None or reported_on >= problem.last_reported_on:
-            problem.progress_status = progress_status
+            # the newest report moves 完成进度 through its declared table (and logs the report)
             problem.last_reported_on = reported_on
-            problem.save(update_fields=["progress_status", "last_reported_on", "updated_at"])
-        action_log_append(
-            action="ledger.progress.reported",
-            actor=actor,
-            obj=problem,
-            payload={
-                "report": report.pk,
-                "progress_status": progress_status,
-                "reported_on": reported_on,
-                "unit": unit.pk,
-            },
-        )
+            transition(
+                problem,
+                action=f"report_{progress_status}",
+                actor=actor,
+                payload=payload,
+                workflow=PROGRESS_WORKFLOW,
+            )
+        else:  # a late report of an earlier day is kept, but the newer one still says where things stand
+            action_log_append(action="ledger.progress.reported", actor=actor, obj=problem, payload=payload)
     return report
 
 
@@ -206,28 +209,13 @@ def special_plan_submit(
 def special_plan_decide(*, actor, plan: SpecialPlan, approve: bool, note: str = "") -> SpecialPlan:
     """The inspection office approves a plan or returns it for changes (with a note)."""
     require(actor, "ledger.assign", plan.problem)
-    if plan.status != PlanStatus.SUBMITTED:
-        raise ServiceError(_("该方案已处理。 / This plan has already been decided."))
+    action = "approve" if approve else "return"
+    check(plan, action=action, actor=actor, payload={"reason": note}, workflow=PLAN_WORKFLOW, needs=False)
     if not approve and not note.strip():
         raise ServiceError({"note": _("退回修改须填写意见。 / Returning a plan needs a note.")})
     with acting_as(actor):
-        plan.status = PlanStatus.APPROVED if approve else PlanStatus.REJECTED
-        plan.decided_by, plan.decided_at, plan.decision_note = actor, timezone.now(), note
-        plan.save()
-        action_log_append(
-            action="ledger.plan.approved" if approve else "ledger.plan.rejected",
-            actor=actor,
-            obj=plan.problem,
-            payload={"plan": plan.pk, "reason": note},
-        )
-        with district_language():
-            title = (_("专项整改方案已批准：%(p)s") if approve else _("专项整改方案退回修改：%(p)s")) % {
-                "p": plan.problem
-            }
-        notification_queue(
-            recipients=[plan.problem.lead_unit], obj=plan.problem, event="ledger.plan.decided", title=title
-        )
-    return plan
+        plan.decided_by, plan.decision_note = actor, note
+        return transition(plan, action=action, actor=actor, payload={"reason": note}, workflow=PLAN_WORKFLOW)
 
 
 @transaction.atomic

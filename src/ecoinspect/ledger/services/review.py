@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy
 from ecoinspect.audit.context import acting_as
 from ecoinspect.common.calendar import default_calendar
 from ecoinspect.common.errors import ServiceError
-from ecoinspect.core.workflow import transition
+from ecoinspect.core.workflow import check, transition
 
 from .. import deadlines
-from ..choices import AcceptanceMethod, DeadlineKind, ProblemStatus, ProgressStatus
+from ..choices import AcceptanceMethod, DeadlineKind, ProblemStatus
 from ..models import Acceptance, Problem, Publicity
+from ..workflow import PROBLEM_WORKFLOW
 from ._base import actor_unit, bump_version, require
 
 #: 公示期: "10 个工作日" or "2 周" (14 calendar days), per the closing-notice practice.
@@ -40,15 +41,16 @@ def publicity_end(starts_on: dt.date, period: str) -> dt.date:
     )
 
 
+@PROBLEM_WORKFLOW.performs("request_acceptance")
 @transaction.atomic
 def problem_request_acceptance(*, actor, problem: Problem, expected_version: int | None = None) -> Problem:
     """申请验收: the lead unit says the work is done (needs this cycle's evidence and a progress report)."""
     bump_version(problem, expected_version)
     with acting_as(actor):
-        problem.progress_status = ProgressStatus.COMPLETED
         return transition(problem, action="request_acceptance", actor=actor)
 
 
+@PROBLEM_WORKFLOW.performs("begin_review")
 @transaction.atomic
 def problem_begin_review(*, actor, problem: Problem) -> Problem:
     with acting_as(actor):
@@ -83,9 +85,8 @@ def _acceptance(*, actor, problem, passed: bool, accepted_on, method, opinion) -
 @transaction.atomic
 def problem_accept(*, actor, problem: Problem, accepted_on: dt.date, method: str, opinion: str) -> Problem:
     """验收通过: the reviewer of the acceptance unit records the date, method and opinion."""
-    if problem.status not in (ProblemStatus.COMPLETED, ProblemStatus.ACCEPTING):
-        with acting_as(actor):
-            return transition(problem, action="accept", actor=actor)  # raises the workflow's own message
+    require(actor, "ledger.review", problem)
+    check(problem, action="accept", actor=actor, needs=False)  # the acceptance record is made below
     with acting_as(actor):
         acceptance = _acceptance(
             actor=actor, problem=problem, passed=True, accepted_on=accepted_on, method=method, opinion=opinion
@@ -101,16 +102,14 @@ def problem_accept(*, actor, problem: Problem, accepted_on: dt.date, method: str
 @transaction.atomic
 def problem_reject(*, actor, problem: Problem, accepted_on: dt.date, method: str, reason: str) -> Problem:
     """验收不通过: back to rectifying with the reasons."""
-    if problem.status not in (ProblemStatus.COMPLETED, ProblemStatus.ACCEPTING):
-        with acting_as(actor):
-            return transition(problem, action="reject", actor=actor, payload={"reason": reason})
+    require(actor, "ledger.review", problem)
+    check(problem, action="reject", actor=actor, payload={"reason": reason}, needs=False)
     if not reason.strip():
         raise ServiceError({"reason": _("退回须填写理由。 / Rejecting needs the reasons.")})
     with acting_as(actor):
         acceptance = _acceptance(
             actor=actor, problem=problem, passed=False, accepted_on=accepted_on, method=method, opinion=reason
         )
-        problem.progress_status = ProgressStatus.BEHIND
         return transition(
             problem, action="reject", actor=actor, payload={"acceptance": acceptance.pk, "reason": reason}
         )
@@ -122,6 +121,7 @@ def publicity_start(
 ) -> Problem:
     """发布销号公示: the period (10 working days or 2 weeks) and the phone for objections."""
     require(actor, "ledger.publish", problem)
+    check(problem, action="start_publicity", actor=actor, needs=False)  # the publicity record is made below
     errors = {}
     if period not in PUBLICITY_PERIODS:
         errors["period"] = _(
@@ -141,17 +141,16 @@ def publicity_start(
     if errors:
         raise ServiceError(errors)
     with acting_as(actor):
-        if problem.status == ProblemStatus.ACCEPTED:
-            Publicity.objects.create(
-                problem=problem,
-                cycle=problem.cycle,
-                starts_on=starts_on,
-                ends_on=publicity_end(starts_on, period),
-                period_rule=period,
-                channel=channel.strip(),
-                objection_phone=objection_phone.strip(),
-                published_by=actor,
-            )
+        Publicity.objects.create(
+            problem=problem,
+            cycle=problem.cycle,
+            starts_on=starts_on,
+            ends_on=publicity_end(starts_on, period),
+            period_rule=period,
+            channel=channel.strip(),
+            objection_phone=objection_phone.strip(),
+            published_by=actor,
+        )
         return transition(
             problem, action="start_publicity", actor=actor, payload={"starts_on": starts_on, "period": period}
         )
@@ -161,10 +160,9 @@ def publicity_start(
 def publicity_objection(*, actor, problem: Problem, note: str, upheld: bool) -> Problem:
     """An objection during publicity: upheld → back to rectifying; dismissed → recorded, closing may go on."""
     require(actor, "ledger.publish", problem)
-    if problem.status != ProblemStatus.PUBLICITY:
-        if upheld:  # refused by the workflow like every other undeclared move, with its refusal entry
-            with acting_as(actor):
-                transition(problem, action="uphold_objection", actor=actor, payload={"reason": note})
+    if upheld:  # refused by the workflow like every other undeclared move, with its refusal entry
+        check(problem, action="uphold_objection", actor=actor, payload={"reason": note}, needs=False)
+    elif problem.status != ProblemStatus.PUBLICITY:  # a dismissal is no move: it only needs a publicity
         raise ServiceError(_("问题不在公示期。 / The problem is not in publicity."))
     if not note.strip():
         raise ServiceError({"note": _("请填写异议情况。 / Describe the objection.")})
@@ -178,7 +176,6 @@ def publicity_objection(*, actor, problem: Problem, note: str, upheld: bool) -> 
         publicity.objection_received = upheld
         publicity.save()
         if upheld:
-            problem.progress_status = ProgressStatus.BEHIND
             return transition(problem, action="uphold_objection", actor=actor, payload={"reason": note})
         action_log_append(
             action="ledger.publicity.objection_dismissed", actor=actor, obj=problem, payload={"reason": note}
@@ -186,11 +183,11 @@ def publicity_objection(*, actor, problem: Problem, note: str, upheld: bool) -> 
     return problem
 
 
+@PROBLEM_WORKFLOW.performs("close")
 @transaction.atomic
 def problem_close(*, actor, problem: Problem) -> Problem:
     """销号: the publicity period is over without an upheld objection."""
     with acting_as(actor):
-        problem.progress_status = ProgressStatus.ACCEPTED_CLOSED
         return transition(problem, action="close", actor=actor)
 
 
@@ -198,9 +195,7 @@ def problem_close(*, actor, problem: Problem) -> Problem:
 def problem_reopen(*, actor, problem: Problem, reason: str, new_deadline: dt.date | None) -> Problem:
     """反弹重启: a new cycle begins; earlier evidence, acceptance and publicity stay attached to their cycle."""
     require(actor, "ledger.assign", problem)
-    if problem.status != ProblemStatus.CLOSED:
-        with acting_as(actor):
-            return transition(problem, action="reopen", actor=actor, payload={"reason": reason})
+    check(problem, action="reopen", actor=actor, payload={"reason": reason})
     today = timezone.localdate()
     if problem.deadline_kind != DeadlineKind.LONG_TERM and (new_deadline is None or new_deadline <= today):
         raise ServiceError(
@@ -213,7 +208,6 @@ def problem_reopen(*, actor, problem: Problem, reason: str, new_deadline: dt.dat
     with acting_as(actor):
         previous_cycle = problem.cycle
         problem.cycle += 1
-        problem.progress_status = ProgressStatus.NOT_STARTED
         problem.deadline = new_deadline if problem.deadline_kind != DeadlineKind.LONG_TERM else None
         if problem.deadline_kind == DeadlineKind.IMMEDIATE:
             problem.deadline_kind = DeadlineKind.DATE

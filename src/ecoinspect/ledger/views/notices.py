@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
 
 from ecoinspect.audit.selectors import action_log_for
-from ecoinspect.common.errors import NotPermitted
 from ecoinspect.common.tables import Column
-from ecoinspect.common.views import FilteredListView, ServiceFormView, service_refused
-from ecoinspect.core.permissions import has_perm
-from ecoinspect.core.workflow import TransitionForbidden, WorkflowError, log_refusal
+from ecoinspect.common.views import FilteredListView, ServiceFormView
+from ecoinspect.core.moves import move_view
 from ecoinspect.orgs.models import Unit
 
 from .. import selectors, services
@@ -26,7 +21,7 @@ from ..filters import ProblemFilter
 from ..forms import NoticeFilter, NoticeForm, NoticeReplyForm, NoticeReturnForm, working_units
 from ..models import SupervisionNotice
 from ..workflow import NOTICE_WORKFLOW
-from .base import refuse, require_perm
+from .base import require_perm
 
 
 class NoticeListView(FilteredListView):
@@ -149,6 +144,7 @@ def notice_or_404(request, pk: int) -> SupervisionNotice:
 def notice_detail(request, pk: int):
     notice = notice_or_404(request, pk)
     actions = {t.action for t in NOTICE_WORKFLOW.available(notice, request.user)}
+    buttons = NOTICE_WORKFLOW.buttons(notice, request.user)
     problems = (
         selectors.problem_queryset(user=request.user)
         .filter(notices=notice)
@@ -161,8 +157,7 @@ def notice_detail(request, pk: int):
         "problems": problems,
         "timeline": list(action_log_for(obj=notice)[:100]),
         "reply_form": NoticeReplyForm() if "reply" in actions else None,
-        "return_form": NoticeReturnForm() if "return" in actions else None,
-        "can_close": "close" in actions,
+        "buttons": buttons,
     }
     return render(request, "ledger/notice_detail.html", context)
 
@@ -217,21 +212,5 @@ class NoticeReturnView(NoticeFormView):
         return _("已退回，责任单位须重新回复。 / Returned to the unit.")
 
 
-@login_required
-@require_POST
-def notice_close(request, pk: int):
-    notice = notice_or_404(request, pk)
-    if not has_perm(request.user, "ledger.assign", notice):
-        raise refuse("ledger.assign")
-    try:
-        services.notice_close(actor=request.user, notice=notice)
-    except TransitionForbidden as exc:
-        log_refusal(exc)
-        raise PermissionDenied(str(exc)) from exc
-    except NotPermitted as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except (WorkflowError, ValidationError) as exc:
-        service_refused(request, exc)
-        return redirect(notice.get_absolute_url())
-    messages.success(request, _("督办单已办结。 / Notice closed."))
-    return redirect(reverse("ledger:notice_detail", args=[notice.pk]))
+#: A notice's moves by button (督办办结): the generic move view, at /notices/<pk>/close/.
+notice_move = move_view(NOTICE_WORKFLOW, notice_or_404)

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from ecoinspect.common.errors import ConcurrentEdit, NotPermitted
-from ecoinspect.common.views import ServiceFormView, service_refused
+from ecoinspect.common.views import ServiceFormView
+from ecoinspect.core.moves import move_view, refused
 from ecoinspect.core.permissions import active_memberships, has_perm
-from ecoinspect.core.workflow import TransitionForbidden, WorkflowError, log_refusal
 
 from .. import selectors, services
 from ..choices import OPEN_STATES, DeadlineKind, PlanStatus, ProblemStatus
@@ -35,6 +35,7 @@ from ..forms import (
     RoutingProposalForm,
 )
 from ..models import Problem
+from ..workflow import PROBLEM_WORKFLOW
 from .base import ProblemFormView, problem_or_404, refuse, require_perm
 
 # ---- registering ---------------------------------------------------------------------------------------
@@ -122,22 +123,6 @@ def routing_proposal(request):
 
 # ---- the problem's page --------------------------------------------------------------------------------
 
-#: Workflow moves made by a button alone; the others open a form.
-BUTTON_MOVES = ("assign", "start", "request_acceptance", "begin_review", "close")
-FORM_MOVES = {
-    "accept": "ledger:problem_accept",
-    "reject": "ledger:problem_reject",
-    "start_publicity": "ledger:publicity_start",
-    "uphold_objection": "ledger:publicity_objection",
-    "reopen": "ledger:problem_reopen",
-}
-CONFIRM = {
-    "assign": _lazy("确认交办？交办后开始计算整改时限。"),
-    "request_acceptance": _lazy("确认整改已完成并申请验收？"),
-    "close": _lazy("确认销号？"),
-}
-
-
 def _cycles(problem: Problem, detail: dict) -> list[dict]:
     """Reports, evidence, acceptances and publicity grouped by rectification cycle, newest cycle first."""
     return [
@@ -151,21 +136,6 @@ def _cycles(problem: Problem, detail: dict) -> list[dict]:
         }
         for n in range(problem.cycle, 0, -1)
     ]
-
-
-def _action_buttons(problem: Problem, actions) -> list[dict]:
-    buttons = []
-    for t in actions:
-        entry = {"action": t.action, "label": t.label or t.action, "style": t.style}
-        if t.action in BUTTON_MOVES:
-            entry["post_url"] = reverse("ledger:problem_move", args=[problem.pk, t.action])
-            entry["confirm"] = CONFIRM.get(t.action)
-        elif t.action in FORM_MOVES:
-            entry["url"] = reverse(FORM_MOVES[t.action], args=[problem.pk])
-        else:
-            continue
-        buttons.append(entry)
-    return buttons
 
 
 @login_required
@@ -183,7 +153,7 @@ def problem_detail(request, pk: int):
         **detail,
         "title": str(problem),
         "cycles": _cycles(problem, detail),
-        "buttons": _action_buttons(problem, detail["actions"]),
+        "buttons": PROBLEM_WORKFLOW.buttons(problem, user),
         "can_assign": can_assign,
         "can_work": can_work,
         "can_edit": can_assign and problem.status != ProblemStatus.CLOSED,
@@ -380,15 +350,6 @@ class ProblemPauseView(ProblemFormView):
         return _("已暂停计时。 / Clock paused.")
 
 
-def _refused(request, problem: Problem, exc: Exception):
-    """A refused write from a button: 403 page for a missing permission, otherwise the reason on the page."""
-    if isinstance(exc, (TransitionForbidden, NotPermitted)):
-        log_refusal(exc)
-        raise PermissionDenied(str(exc) if str(exc) else None) from exc
-    service_refused(request, exc)
-    return redirect(problem.get_absolute_url())
-
-
 @login_required
 @require_POST
 def problem_resume(request, pk: int):
@@ -397,53 +358,14 @@ def problem_resume(request, pk: int):
     try:
         problem = services.problem_resume(actor=request.user, problem=problem)
     except (ValidationError, NotPermitted) as exc:
-        return _refused(request, problem, exc)
+        return refused(request, problem, exc)
     messages.success(
         request, _("已恢复计时，整改时限顺延至 %(d)s。 / Clock resumed.") % {"d": problem.deadline or "—"}
     )
     return redirect(problem.get_absolute_url())
 
 
-def _with_version(service):
-    def call(request, problem):
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = None
-        return service(actor=request.user, problem=problem, expected_version=version)
-
-    return call
-
-
-def _plain(service):
-    return lambda request, problem: service(actor=request.user, problem=problem)
-
-
-#: Workflow moves made by a button: action → how to call its service.
-MOVES = {
-    "assign": (_with_version(services.problem_assign), _lazy("已交办，牵头单位已收到通知。 / Assigned.")),
-    "start": (_plain(services.problem_start), _lazy("已开始整改。 / Rectification started.")),
-    "request_acceptance": (
-        _with_version(services.problem_request_acceptance),
-        _lazy("已申请验收，验收销号单位已收到通知。 / Acceptance requested."),
-    ),
-    "begin_review": (_plain(services.problem_begin_review), _lazy("已开始验收。 / Review started.")),
-    "close": (_plain(services.problem_close), _lazy("已销号。 / Closed.")),
-}
-
-
-@login_required
-@require_POST
-def problem_move(request, pk: int, action: str):
-    """A workflow move by button. Out of order or incomplete → the workflow's message on the page (and the
-    refusal in the timeline); a role that may not → the 403 page with the reason."""
-    if action not in MOVES:
-        raise Http404
-    problem = problem_or_404(request, pk)
-    call, done = MOVES[action]
-    try:
-        call(request, problem)
-    except (WorkflowError, ValidationError, NotPermitted) as exc:
-        return _refused(request, problem, exc)
-    messages.success(request, str(done))
-    return redirect(problem.get_absolute_url())
+#: A workflow move by button (交办, 开始整改, 申请验收, 开始验收, 销号): the generic move view. Out of order or
+#: incomplete → the workflow's message on the page (and the refusal in the timeline); a role that may not →
+#: the 403 page with the reason.
+problem_move = move_view(PROBLEM_WORKFLOW, problem_or_404)
