@@ -409,8 +409,3 @@ class SupervisionNotice(ChangeLoggedModel):
     def get_absolute_url(self) -> str:
         return reverse("ledger:notice_detail", args=[self.pk])
 
-
-from .workflow import NOTICE_WORKFLOW, PROBLEM_WORKFLOW  # noqa: E402  (the workflow reads these models lazily)
-
-Problem.WORKFLOW = PROBLEM_WORKFLOW
-SupervisionNotice.WORKFLOW = NOTICE_WORKFLOW
