@@ -238,10 +238,6 @@ class PauseForm(forms.Form):
     )
 
 
-class AssignForm(VersionMixin):
-    """The 交办 / 申请验收 buttons carry only the version."""
-
-
 # ---- the unit's work ----------------------------------------------------------------------------------
 
 

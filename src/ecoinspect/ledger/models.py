@@ -260,10 +260,6 @@ class Evidence(ChangeLoggedModel):
     def __str__(self) -> str:
         return self.original_name
 
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
-
     def get_absolute_url(self) -> str:
         return reverse("ledger:evidence_file", args=[self.pk])
 
