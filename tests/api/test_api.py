@@ -54,6 +54,47 @@ def test_the_openapi_schema_lists_every_endpoint_and_both_ways_to_authenticate(c
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
 
 
+def _says_what_comes_back(schema: dict, components: dict) -> bool:
+    """A response schema that declares its shape: an object with properties (through $ref, allOf or
+    anyOf too), a list of such objects, or a file."""
+    if "$ref" in schema:
+        return _says_what_comes_back(components[schema["$ref"].rsplit("/", 1)[1]], components)
+    alternatives = [a for a in schema.get("allOf", []) + schema.get("anyOf", []) if a.get("type") != "null"]
+    if alternatives:
+        return all(_says_what_comes_back(a, components) for a in alternatives)
+    if schema.get("type") == "array":
+        return _says_what_comes_back(schema.get("items", {}), components)
+    if schema.get("type") == "string" and schema.get("format") == "binary":
+        return True
+    return schema.get("type") == "object" and bool(schema.get("properties"))
+
+
+def test_every_operation_declares_the_shape_of_its_answer_and_of_its_refusals(client, db):
+    document = client.get(f"{API}/openapi.json").json()
+    components = document["components"]["schemas"]
+    untyped, refusals = [], []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            name = f"{method.upper()} {path}"
+            responses = operation["responses"]
+            success = [responses[code] for code in ("200", "201") if code in responses]
+            schemas = [m.get("schema", {}) for r in success for m in r.get("content", {}).values()]
+            if not schemas or not all(_says_what_comes_back(schema, components) for schema in schemas):
+                untyped.append(name)
+            for code, response in responses.items():
+                if code.startswith(("4", "5")) and path.startswith(f"{API}/ledger/"):
+                    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+                    if schema.get("$ref") != "#/components/schemas/ErrorOut":
+                        refusals.append(f"{name} {code}")
+    assert untyped == [], "operations without a typed 200/201 response"
+    assert refusals == [], "refusals not declared as ErrorOut"
+    assert set(components["ErrorOut"]["properties"]) == {"detail", "code", "errors"}
+    assert components["ErrorOut"]["required"] == ["detail", "code"]
+    problem = document["paths"][f"{API}/ledger/problems/{{problem_id}}"]
+    assert {"200", "404"} <= set(problem["get"]["responses"])
+    assert {"200", "400", "403", "404", "409"} <= set(problem["patch"]["responses"])
+
+
 def test_the_docs_page_works_without_the_internet(client, db):
     page = client.get(f"{API}/docs")
     assert page.status_code == 200

@@ -11,6 +11,7 @@ from ecoinspect.audit.models import ActionLog
 from ecoinspect.core.workflow import TransitionForbidden, TransitionNotDeclared, check
 from tests.factories import TicketFactory
 from tests.testapp.models import Ticket
+from tests.testapp.workflow import TICKET_WORKFLOW
 
 
 def buttons(html: str) -> dict[str, dict]:
@@ -95,4 +96,4 @@ def test_check_validates_without_writing(people, assigned):
 
 def test_a_performer_must_name_a_declared_action():
     with pytest.raises(ValueError, match="not a declared action"):
-        Ticket.WORKFLOW.performs("teleport")
+        TICKET_WORKFLOW.performs("teleport")

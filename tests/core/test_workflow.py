@@ -19,6 +19,7 @@ from ecoinspect.core.workflow import (
     Workflow,
     log_refusal,
     transition,
+    workflow_for,
 )
 from ecoinspect.notifications.models import Notification
 from tests.factories import TicketFactory
@@ -245,7 +246,7 @@ def test_a_rolled_back_move_leaves_no_log_entry_and_sends_nothing(
 def test_available_moves_depend_on_state_and_on_who_asks(ticket, people):
     Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.DONE)
     current = reload(ticket)
-    wf = Ticket.WORKFLOW
+    wf = workflow_for(Ticket)
     assert {t.action for t in wf.available(current, people["reviewer"])} == {"accept", "reject"}
     assert {t.action for t in wf.available(current, people["coordinator"])} == {"accept", "reject"}
     assert wf.available(current, people["sanyuanli"]) == []
@@ -263,8 +264,30 @@ def test_declaring_the_same_move_twice_is_a_programming_error():
         )
 
 
+def test_a_workflow_is_registered_for_its_model_not_attached_to_the_class():
+    from ecoinspect.ledger.models import Problem, SupervisionNotice
+    from ecoinspect.ledger.workflow import NOTICE_WORKFLOW, PROBLEM_WORKFLOW
+    from tests.testapp.workflow import TICKET_WORKFLOW
+
+    assert workflow_for(Ticket) is TICKET_WORKFLOW
+    assert workflow_for(Problem) is PROBLEM_WORKFLOW
+    assert workflow_for(SupervisionNotice) is NOTICE_WORKFLOW
+    assert not any(hasattr(model, "WORKFLOW") for model in (Ticket, Problem, SupervisionNotice))
+
+
+def test_a_model_gets_one_workflow_and_an_unregistered_model_none():
+    from ecoinspect.core.workflow import register
+    from ecoinspect.orgs.models import Unit
+
+    register(Ticket, workflow_for(Ticket))  # the same pair again is harmless
+    with pytest.raises(ValueError, match="already has the workflow"):
+        register(Ticket, Workflow(namespace="testapp.other", transitions=[]))
+    with pytest.raises(LookupError, match="orgs.Unit"):
+        workflow_for(Unit)
+
+
 def test_the_ticket_workflow_declares_exactly_its_six_states():
-    assert Ticket.WORKFLOW.states == {s for s, _label in Ticket.STATUSES}
+    assert workflow_for(Ticket).states == {s for s, _label in Ticket.STATUSES}
 
 
 def test_a_page_refusing_a_move_shows_why_and_logs_it(ticket, people, rf):

@@ -35,3 +35,12 @@ def test_an_english_reading_coordinator_still_writes_chinese_reasons_and_inbox_t
     assert any(title.startswith("改派：") for title in titles), titles
     water_titles = set(Notification.objects.filter(recipient=people["water"]).values_list("title", flat=True))
     assert any(title.startswith("交办：") for title in water_titles), water_titles
+
+
+def test_the_publicity_channel_offered_names_the_configured_district_in_its_language(settings):
+    from ecoinspect.ledger.forms import PublicityForm
+
+    settings.ECOINSPECT_DISTRICT_NAME = "海珠区"
+    with translation.override("en"):
+        form = PublicityForm()
+        assert form["channel"].initial == "海珠区人民政府网站"

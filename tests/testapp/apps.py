@@ -7,7 +7,13 @@ class TestAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from ecoinspect.core import workflow
         from ecoinspect.orgs.roles import Role, grant, register_app
+
+        from .models import Ticket
+        from .workflow import TICKET_WORKFLOW
+
+        workflow.register(Ticket, TICKET_WORKFLOW)
 
         # the smallest real app: its own verbs, granted like the ledger's
         register_app(

@@ -1,11 +1,13 @@
-"""A small workflow-driven model used only by the tests of the foundation (workflow engine, queue, scoping)."""
+"""A small workflow-driven model used only by the tests of the foundation (workflow engine, queue, scoping).
+
+Its workflow is declared in ``workflow.py`` and registered in ``TestAppConfig.ready()``, as the ledger does.
+"""
 
 from django.db import models
 from django.urls import reverse
 
 from ecoinspect.audit.models import ChangeLoggedModel
 from ecoinspect.core.permissions import RestrictedQuerySet
-from ecoinspect.core.workflow import T, Workflow
 
 
 class Ticket(ChangeLoggedModel):
@@ -46,83 +48,6 @@ class Ticket(ChangeLoggedModel):
         "work": ("lead_unit", "cooperating_units"),
         "review": ("acceptance_unit",),
     }
-
-    WORKFLOW = Workflow(
-        namespace="testapp.ticket",
-        transitions=[
-            T(
-                "assign",
-                NEW,
-                ASSIGNED,
-                perm="testapp.assign",
-                needs=("lead_unit", "deadline"),
-                label="交办",
-                event="assigned",
-            ),
-            T(
-                "start",
-                ASSIGNED,
-                WORKING,
-                perm="testapp.work",
-                label="开始办理",
-                event="started",
-                done="已开始办理。",
-            ),
-            T(
-                "finish",
-                WORKING,
-                DONE,
-                perm="testapp.work",
-                needs=("evidence",),
-                label="申请验收",
-                event="finished",
-            ),
-            T(
-                "accept",
-                DONE,
-                ACCEPTED,
-                perm="testapp.review",
-                needs=("opinion",),
-                label="验收通过",
-                event="accepted",
-            ),
-            T(
-                "reject",
-                DONE,
-                WORKING,
-                perm="testapp.review",
-                needs=("reason",),
-                label="退回",
-                event="rejected",
-            ),
-            T(
-                "close",
-                ACCEPTED,
-                CLOSED,
-                perm="testapp.publish",
-                label="销号",
-                event="closed",
-                style="dark",
-                confirm="确认销号？",
-            ),
-            T(
-                "reopen",
-                CLOSED,
-                WORKING,
-                perm="testapp.assign",
-                needs=("reason",),
-                label="反弹重启",
-                event="reopened",
-                todo=False,
-            ),
-        ],
-        stage_timestamps={ASSIGNED: "assigned_at", DONE: "done_at", CLOSED: "closed_at"},
-        need_checks={"evidence": lambda obj, payload: bool(payload.get("evidence"))},
-        need_labels={"evidence": "佐证材料", "opinion": "验收意见", "reason": "理由"},
-        notify=lambda obj, t, actor: [u for u in (obj.lead_unit,) if u is not None],
-        move_url="testapp:ticket_move",
-        object_arg="ticket",
-    )
 
     def __str__(self) -> str:
         return self.title

@@ -5,15 +5,16 @@ from django.db import transaction
 from ecoinspect.core.workflow import transition
 
 from .models import Ticket
+from .workflow import TICKET_WORKFLOW
 
 
-@Ticket.WORKFLOW.performs("start")
+@TICKET_WORKFLOW.performs("start")
 @transaction.atomic
 def ticket_start(*, actor, ticket: Ticket) -> Ticket:
     return transition(ticket, action="start", actor=actor)
 
 
-@Ticket.WORKFLOW.performs("close")
+@TICKET_WORKFLOW.performs("close")
 @transaction.atomic
 def ticket_close(*, actor, ticket: Ticket) -> Ticket:
     return transition(ticket, action="close", actor=actor)

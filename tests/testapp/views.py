@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from ecoinspect.core.permissions import restrict
 
 from .models import Ticket
+from .workflow import TICKET_WORKFLOW
 
 
 def ticket_or_404(request, pk) -> Ticket:
@@ -13,5 +14,5 @@ def ticket_or_404(request, pk) -> Ticket:
 @login_required
 def ticket_detail(request, pk):
     ticket = ticket_or_404(request, pk)
-    buttons = Ticket.WORKFLOW.buttons(ticket, request.user)
+    buttons = TICKET_WORKFLOW.buttons(ticket, request.user)
     return render(request, "testapp/ticket_detail.html", {"ticket": ticket, "buttons": buttons})

@@ -40,10 +40,6 @@ class OfficialTable:
     sheet_name: str = "Sheet1"
     centred_columns: tuple[int, ...] = (0,)  # 序号 and other short columns
 
-    @property
-    def row_count(self) -> int:
-        return sum(len(g.rows) for g in self.groups)
-
 
 # --- Word ---------------------------------------------------------------------------------------
 

@@ -1,11 +1,31 @@
-"""One JSON shape for every refusal: ``{"detail": message, "code": ..., "errors": {field: [messages]}}``."""
+"""One JSON shape for every refusal: ``{"detail": message, "code": ..., "errors": {field: [messages]}}``.
+
+:class:`ErrorOut` declares that shape for the OpenAPI document; an operation lists the refusals it can
+answer with ``response={200: ThingOut, **error_responses(400, 404)}``.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
+from ninja import Field, Schema
 
 from ecoinspect.common.errors import Refusal
+
+
+class ErrorOut(Schema):
+    """A refusal. The field errors come with invalid input (400) and may be absent otherwise."""
+
+    detail: str = Field(description="the reason, for people (Chinese / English)")
+    code: str = Field(
+        description="for programs: invalid, forbidden, not_found, conflict, too_large or the workflow's code"
+    )
+    errors: dict[str, list[str]] | None = Field(None, description="field name (or __all__) → messages")
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """``{status: ErrorOut}`` for the refusals an operation can answer with."""
+    return dict.fromkeys(statuses, ErrorOut)
 
 
 def install_error_handlers(api) -> None:

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from .permissions import restrict, user_scope
+from .workflow import workflow_for
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def sources() -> list[QueueSource]:
 def queue_for(user, source: QueueSource) -> models.QuerySet:
     """Records of one model waiting for ``user``: for each permission in the workflow, the states it acts
     from, intersected with the records in that permission's scope."""
-    wf = source.model.WORKFLOW
+    wf = workflow_for(source.model)
     by_perm: dict[str, set[str]] = {}
     for t in wf.transitions:
         if t.todo:

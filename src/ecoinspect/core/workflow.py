@@ -93,7 +93,7 @@ class T:
 
 @dataclass
 class Workflow:
-    """The transition table of one model; attach it to the model as ``WORKFLOW``."""
+    """The transition table of one model; declare it for the model with :func:`register`."""
 
     namespace: str  # ActionLog prefix, e.g. "ledger.problem"
     transitions: list[T]
@@ -240,7 +240,35 @@ def log_refusal(error: Exception) -> None:
 
 
 def _workflow_of(obj: models.Model, workflow: Workflow | None) -> Workflow:
-    return workflow or type(obj).WORKFLOW
+    return workflow or workflow_for(type(obj))
+
+
+#: Which workflow drives which model: filled by :func:`register`, read by :func:`workflow_for`.
+_WORKFLOWS: dict[type[models.Model], Workflow] = {}
+
+
+def register(model: type[models.Model], workflow: Workflow) -> None:
+    """Declare ``workflow`` as the state machine of ``model``; apps call it from ``AppConfig.ready()``.
+
+    The engine, the queues and the pages find it with :func:`workflow_for`; the model class is not touched.
+    Registering the same pair again is harmless; a second, different workflow for a model is a programming
+    error.
+    """
+    known = _WORKFLOWS.get(model)
+    if known is not None and known is not workflow:
+        raise ValueError(
+            f"{model._meta.label} already has the workflow {known.namespace!r}; "
+            f"cannot register {workflow.namespace!r} as well"
+        )
+    _WORKFLOWS[model] = workflow
+
+
+def workflow_for(model: type[models.Model]) -> Workflow:
+    """The workflow registered for ``model`` (a proxy model uses its concrete model's)."""
+    workflow = _WORKFLOWS.get(model) or _WORKFLOWS.get(model._meta.concrete_model)
+    if workflow is None:
+        raise LookupError(f"no workflow is registered for {model._meta.label} (core.workflow.register)")
+    return workflow
 
 
 def check(

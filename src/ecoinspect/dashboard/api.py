@@ -3,6 +3,7 @@ from __future__ import annotations
 from ninja import Router, Schema
 
 from ecoinspect.core.queues import queue_summary
+from ecoinspect.core.workflow import workflow_for
 
 router = Router(tags=["dashboard"])
 
@@ -27,7 +28,7 @@ def queue(request):
     result = []
     for entry in queue_summary(request.user):
         model = entry["model"]
-        field = model.WORKFLOW.state_field
+        field = workflow_for(model).state_field
         result.append(
             {
                 "model": model._meta.label_lower,

@@ -95,10 +95,6 @@ class Samples:
     items: tuple[str, ...]
     passthrough: tuple[str, ...] = ()
 
-    @property
-    def assessed_items(self) -> tuple[str, ...]:
-        return tuple(k for k in self.items if k in ASSESSED_KEYS)
-
 
 def _problem(row: int | None, column: str | None, value: Any, zh: str, en: str) -> InputProblem:
     return InputProblem(row, column, None if value is None else str(value), zh, en)

@@ -41,9 +41,6 @@ class Item:
     plausible_max: float = float("inf")  # above: the value is an error ("check the unit")
     ug_suspect: bool = False      # often reported in µg/L: a column far above class V is a unit mistake
 
-    def limits_for(self, lake: bool) -> tuple[float, ...]:
-        return self.lake_limits if lake and self.lake_limits else self.limits
-
 
 # plausible_max values are a project convention (not from the standard): concentrations no surface-water
 # sample reaches, even untreated sewage; a value above one is a unit or typing mistake.

@@ -17,6 +17,7 @@ from ninja import Query, Router, Status
 
 from ecoinspect.common.errors import ConcurrentEdit
 from ecoinspect.common.filters import bound_filters
+from ecoinspect.core.api import ErrorOut, error_responses
 from ecoinspect.core.permissions import restrict
 from ecoinspect.orgs.models import Unit
 
@@ -37,8 +38,12 @@ def _problem(request, problem_id: int) -> Problem:
         raise Http404 from exc
 
 
-def _detail(request, problem_id: int) -> dict:
-    return s.detail_out(selectors.problem_detail(user=request.user, pk=problem_id))
+def _detail(request, problem_id: int) -> s.ProblemDetail:
+    return s.ProblemDetail(selectors.problem_detail(user=request.user, pk=problem_id))
+
+
+#: What a write on a problem answers: the problem in detail, or why not.
+DETAIL = {200: s.ProblemDetailOut, **error_responses(400, 403, 404)}
 
 
 def _conflict(exc: ConcurrentEdit):
@@ -48,7 +53,11 @@ def _conflict(exc: ConcurrentEdit):
 # --- problems -----------------------------------------------------------------------------------------
 
 
-@router.get("/problems", response=dict, summary="整改问题列表（与台账页面相同的筛选参数，分页）")
+@router.get(
+    "/problems",
+    response={200: s.ProblemPageOut, 400: ErrorOut},
+    summary="整改问题列表（与台账页面相同的筛选参数，分页）",
+)
 def problem_list(
     request,
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
@@ -67,11 +76,13 @@ def problem_list(
     ``is_key``, ``is_complex``, ``registered_from``, ``registered_to`` too); an invalid value is a 400.
     Each item carries its ``warning`` colour for today."""
     qs = selectors.problem_list(user=request.user, filters=bound_filters(request, ProblemFilter))
-    items = [s.problem_out(p) for p in qs.select_related("supervising_unit")[offset : offset + limit]]
+    items = list(qs.select_related("supervising_unit")[offset : offset + limit])
     return {"count": qs.count(), "limit": limit, "offset": offset, "items": items}
 
 
-@router.post("/problems", response=dict, summary="登记整改问题")
+@router.post(
+    "/problems", response={200: s.ProblemDetailOut, **error_responses(400, 403)}, summary="登记整改问题"
+)
 def problem_create(request):
     body = s.read_body(request, s.ProblemIn)
     data = body.model_dump()
@@ -84,7 +95,7 @@ def problem_create(request):
 
 @router.get(
     "/problems/{problem_id}",
-    response=dict,
+    response={200: s.ProblemDetailOut, 404: ErrorOut},
     summary="问题详情（措施、进展、佐证、方案、联合执法、验收、公示、时间线）",
 )
 def problem_detail(request, problem_id: int):
@@ -96,7 +107,7 @@ def problem_detail(request, problem_id: int):
 
 @router.patch(
     "/problems/{problem_id}",
-    response={200: dict, 409: dict},
+    response={**DETAIL, 409: ErrorOut},
     summary="修改问题信息（须带 version；版本过期返回 409）",
 )
 def problem_update(request, problem_id: int):
@@ -161,7 +172,7 @@ PROBLEM_ACTIONS = {
 
 @router.post(
     "/problems/{problem_id}/actions/{action}",
-    response={200: dict, 409: dict},
+    response={**DETAIL, 409: ErrorOut},
     summary="办理流程：assign、start、request_acceptance、begin_review、accept、reject、start_publicity、objection、close、reopen",
 )
 def problem_action(request, problem_id: int, action: str):
@@ -183,7 +194,7 @@ def problem_action(request, problem_id: int, action: str):
 # --- the units' work -------------------------------------------------------------------------------
 
 
-@router.post("/problems/{problem_id}/measures", response=dict, summary="新增整改措施")
+@router.post("/problems/{problem_id}/measures", response=DETAIL, summary="新增整改措施")
 def measure_create(request, problem_id: int):
     problem = _problem(request, problem_id)
     body = s.read_body(request, s.MeasureIn)
@@ -198,7 +209,7 @@ def measure_create(request, problem_id: int):
     return _detail(request, problem.pk)
 
 
-@router.post("/measures/{measure_id}/complete", response=dict, summary="整改措施完成")
+@router.post("/measures/{measure_id}/complete", response=DETAIL, summary="整改措施完成")
 def measure_complete(request, measure_id: int):
     try:
         measure = restrict(Measure.objects.select_related("problem"), request.user, "view").get(pk=measure_id)
@@ -209,7 +220,7 @@ def measure_complete(request, measure_id: int):
     return _detail(request, measure.problem_id)
 
 
-@router.post("/problems/{problem_id}/reports", response=dict, summary="报送整改进展")
+@router.post("/problems/{problem_id}/reports", response=DETAIL, summary="报送整改进展")
 def report_create(request, problem_id: int):
     problem = _problem(request, problem_id)
     body = s.read_body(request, s.ReportIn)
@@ -219,7 +230,7 @@ def report_create(request, problem_id: int):
 
 @router.post(
     "/problems/{problem_id}/evidence",
-    response={200: dict, 413: dict},
+    response={200: s.EvidenceOut, **error_responses(400, 403, 404, 413)},
     summary="上传佐证材料（multipart：file、kind、description、report）",
 )
 def evidence_upload(request, problem_id: int):
@@ -260,14 +271,26 @@ def evidence_upload(request, problem_id: int):
         description=request.POST.get("description", ""),
         report=report,
     )
-    return s.evidence_out(evidence)
+    return evidence
 
 
 #: Files up to this size are sent in one piece (as the evidence page does); larger ones are streamed.
 WHOLE_RESPONSE_BYTES = 8 * 1024 * 1024
 
 
-@router.get("/evidence/{evidence_id}", summary="下载佐证材料（响应头 X-Evidence-SHA256 为上传时记录的哈希）")
+@router.get(
+    "/evidence/{evidence_id}",
+    response={200: None, 404: ErrorOut},
+    summary="下载佐证材料（响应头 X-Evidence-SHA256 为上传时记录的哈希）",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the file as uploaded",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def evidence_download(request, evidence_id: int):
     try:
         evidence = selectors.evidence_get(user=request.user, pk=evidence_id)
@@ -286,7 +309,7 @@ def evidence_download(request, evidence_id: int):
     return response
 
 
-@router.post("/problems/{problem_id}/plans", response=dict, summary="提交专项整改方案")
+@router.post("/problems/{problem_id}/plans", response=DETAIL, summary="提交专项整改方案")
 def plan_submit(request, problem_id: int):
     problem = _problem(request, problem_id)
     body = s.read_body(request, s.PlanIn)
@@ -300,7 +323,7 @@ def plan_submit(request, problem_id: int):
     return _detail(request, problem.pk)
 
 
-@router.post("/plans/{plan_id}/decide", response=dict, summary="批准或退回专项整改方案")
+@router.post("/plans/{plan_id}/decide", response=DETAIL, summary="批准或退回专项整改方案")
 def plan_decide(request, plan_id: int):
     try:
         plan = restrict(SpecialPlan.objects.select_related("problem"), request.user, "view").get(pk=plan_id)
@@ -311,7 +334,7 @@ def plan_decide(request, plan_id: int):
     return _detail(request, plan.problem_id)
 
 
-@router.post("/problems/{problem_id}/joint-actions", response=dict, summary="录入联合执法")
+@router.post("/problems/{problem_id}/joint-actions", response=DETAIL, summary="录入联合执法")
 def joint_action_create(request, problem_id: int):
     problem = _problem(request, problem_id)
     body = s.read_body(request, s.JointActionIn)
@@ -336,18 +359,18 @@ def _notice(request, notice_id: int) -> SupervisionNotice:
         raise Http404 from exc
 
 
-@router.get("/notices", response=dict, summary="督办单列表（分页）")
+@router.get("/notices", response=s.NoticePageOut, summary="督办单列表（分页）")
 def notice_list(request, limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)):
     qs = selectors.notice_list(user=request.user)
     return {
         "count": qs.count(),
         "limit": limit,
         "offset": offset,
-        "items": [s.notice_out(n) for n in qs[offset : offset + limit]],
+        "items": list(qs[offset : offset + limit]),
     }
 
 
-@router.post("/notices", response=dict, summary="下发督办单")
+@router.post("/notices", response={200: s.NoticeDetailOut, **error_responses(400, 403)}, summary="下发督办单")
 def notice_create(request):
     body = s.read_body(request, s.NoticeIn)
     visible = {p.pk: p for p in selectors.problem_queryset(user=request.user).filter(pk__in=body.problems)}
@@ -363,17 +386,17 @@ def notice_create(request):
         requirements=body.requirements,
         reply_due=body.reply_due,
     )
-    return s.notice_out(notice, with_problems=True)
+    return notice
 
 
-@router.get("/notices/{notice_id}", response=dict, summary="督办单详情")
+@router.get("/notices/{notice_id}", response={200: s.NoticeDetailOut, 404: ErrorOut}, summary="督办单详情")
 def notice_detail(request, notice_id: int):
-    return s.notice_out(_notice(request, notice_id), with_problems=True)
+    return _notice(request, notice_id)
 
 
 @router.post(
     "/notices/{notice_id}/actions/{action}",
-    response={200: dict, 409: dict},
+    response={200: s.NoticeDetailOut, **error_responses(400, 403, 404, 409)},
     summary="督办单办理：reply（回复）、close（办结）、return（退回）",
 )
 def notice_action(request, notice_id: int, action: str):
@@ -390,27 +413,31 @@ def notice_action(request, notice_id: int, action: str):
         )
     else:
         raise Http404
-    return s.notice_out(_notice(request, notice_id), with_problems=True)
+    return _notice(request, notice_id)
 
 
 # --- pictures and counts ---------------------------------------------------------------------------
 
 
 @router.get(
-    "/stats/district", response=dict, summary="整改态势：按状态、来源、类型、预警、牵头单位统计（按权限范围）"
+    "/stats/district",
+    response=s.PictureOut,
+    summary="整改态势：按状态、来源、类型、预警、牵头单位统计（按权限范围）",
 )
 def district_picture(request):
     today = timezone.localdate()
     qs = selectors.problem_queryset(user=request.user, today=today)
-    return s.picture_out(stats.district_picture(qs, today=today))
+    return stats.district_picture(qs, today=today)
 
 
 @router.get(
-    "/units/{unit_id}/counts", response=dict, summary="单位清单概况：牵头、配合、在办、红黄蓝、已销号"
+    "/units/{unit_id}/counts",
+    response={200: s.UnitCountsOut, 404: ErrorOut},
+    summary="单位清单概况：牵头、配合、在办、红黄蓝、已销号",
 )
 def unit_counts(request, unit_id: int):
     try:
         unit = selectors.unit_get(user=request.user, pk=unit_id)
     except Unit.DoesNotExist as exc:
         raise Http404 from exc
-    return {"unit": s.unit_ref(unit), **selectors.unit_queue_counts(user=request.user, unit=unit)}
+    return {"unit": unit, **selectors.unit_queue_counts(user=request.user, unit=unit)}

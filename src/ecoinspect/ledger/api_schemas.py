@@ -1,4 +1,4 @@
-"""Shapes of the ledger's JSON API: request bodies (validated with pydantic) and response builders.
+"""Shapes of the ledger's JSON API: request bodies (validated with pydantic) and responses.
 
 Bodies are read *after* the record has been found through its selector, so a person of another unit gets
 404 whatever they send; :func:`read_body` accepts JSON or form fields (HTMX posts forms).
@@ -11,7 +11,9 @@ import json
 import typing
 
 from django.core.exceptions import ValidationError
-from ninja import Schema
+from django.urls import reverse
+from ninja import Field, Schema
+from pydantic import BeforeValidator
 from pydantic import ValidationError as PydanticError
 
 from ecoinspect.common.choices import ProblemType
@@ -244,201 +246,346 @@ def unit_by_id(pk: int | None, field: str) -> Unit | None:
 
 
 # --- responses --------------------------------------------------------------------------------------
+#
+# The handlers return model objects (or the selectors' dicts of them); these schemas read them once, so
+# every answer has a declared shape in the OpenAPI document. ``resolve_<field>`` supplies what is not a
+# plain attribute.
 
 
-def unit_ref(unit: Unit | None) -> dict | None:
-    if unit is None:
-        return None
-    return {"id": unit.pk, "code": unit.code, "name": unit.name, "short_name": unit.short_name}
+class ChoiceOut(Schema):
+    value: str
+    label: str
 
 
-def _choice(choiceset, value) -> dict:
-    return {"value": value, "label": str(choiceset.label(value))}
+class Labelled:
+    """``Labelled[ProblemStatus]``: a stored choice value, answered as ``{"value": …, "label": …}``."""
+
+    def __class_getitem__(cls, choiceset) -> typing.Any:
+        def labelled(value: str) -> dict:
+            return {"value": value, "label": str(choiceset.label(value))}
+
+        return typing.Annotated[ChoiceOut, BeforeValidator(labelled)]
 
 
-def problem_out(problem) -> dict:
-    warning = getattr(problem, "warning", None)
-    return {
-        "id": problem.pk,
-        "number": problem.number,
-        "title": problem.title,
-        "description": problem.description,
-        "source": _choice(ProblemSource, problem.source),
-        "source_ref": problem.source_ref,
-        "problem_types": [_choice(ProblemType, t) for t in problem.problem_types],
-        "severity": _choice(Severity, problem.severity),
-        "is_key": problem.is_key,
-        "is_complex": problem.is_complex,
-        "handling_mode": _choice(HandlingMode, problem.handling_mode),
-        "address": problem.address,
-        "town": unit_ref(problem.town),
-        "lead_unit": unit_ref(problem.lead_unit),
-        "cooperating_units": [unit_ref(u) for u in problem.cooperating_units.all()],
-        "supervising_unit": unit_ref(problem.supervising_unit) if problem.supervising_unit_id else None,
-        "acceptance_unit": unit_ref(problem.acceptance_unit),
-        "responsible_leader": problem.responsible_leader,
-        "responsible_person": problem.responsible_person,
-        "contact_phone": problem.contact_phone,
-        "target": problem.target,
-        "deadline_kind": _choice(DeadlineKind, problem.deadline_kind),
-        "deadline": problem.deadline,
-        "paused_at": problem.paused_at,
-        "status": _choice(ProblemStatus, problem.status),
-        "progress_status": _choice(ProgressStatus, problem.progress_status),
-        "warning": _choice(WarningLevel, warning) if warning is not None else None,
-        "last_reported_on": problem.last_reported_on,
-        "cycle": problem.cycle,
-        "registered_on": problem.registered_on,
-        "assigned_at": problem.assigned_at,
-        "closed_at": problem.closed_at,
-        "version": problem.version,
-        "url": problem.get_absolute_url(),
-    }
+class UnitRefOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
 
 
-def evidence_out(e) -> dict:
-    from django.urls import reverse
+class ProblemOut(Schema):
+    id: int
+    number: str
+    title: str
+    description: str
+    source: Labelled[ProblemSource]
+    source_ref: str
+    problem_types: list[Labelled[ProblemType]]
+    severity: Labelled[Severity]
+    is_key: bool
+    is_complex: bool
+    handling_mode: Labelled[HandlingMode]
+    address: str
+    town: UnitRefOut | None
+    lead_unit: UnitRefOut | None
+    cooperating_units: list[UnitRefOut]
+    supervising_unit: UnitRefOut | None
+    acceptance_unit: UnitRefOut | None
+    responsible_leader: str
+    responsible_person: str
+    contact_phone: str
+    target: str
+    deadline_kind: Labelled[DeadlineKind]
+    deadline: dt.date | None
+    paused_at: dt.date | None
+    status: Labelled[ProblemStatus]
+    progress_status: Labelled[ProgressStatus]
+    warning: Labelled[WarningLevel] | None = Field(
+        description="today's warning colour; null when not computed"
+    )
+    last_reported_on: dt.date | None
+    cycle: int
+    registered_on: dt.date
+    assigned_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    version: int = Field(description="send it back with a change (optimistic concurrency)")
+    url: str = Field(description="the problem's page")
 
-    return {
-        "id": e.pk,
-        "cycle": e.cycle,
-        "kind": _choice(EvidenceKind, e.kind),
-        "description": e.description,
-        "original_name": e.original_name,
-        "content_type": e.content_type,
-        "size": e.size,
-        "sha256": e.sha256,
-        "report": e.report_id,
-        "uploaded_by": str(e.uploaded_by),
-        "unit": unit_ref(e.unit),
-        "uploaded_at": e.uploaded_at,
-        "download_url": reverse("api:evidence_download", kwargs={"evidence_id": e.pk}),
-    }
+    @staticmethod
+    def resolve_warning(problem) -> str | None:
+        return getattr(problem, "warning", None)
 
-
-def detail_out(detail: dict) -> dict:
-    problem = detail["problem"]
-    return {
-        **problem_out(problem),
-        "warning": _choice(WarningLevel, detail["warning"]),
-        "routing_reason": problem.routing_reason,
-        "measures": [
-            {
-                "id": m.pk,
-                "content": m.content,
-                "owner_unit": unit_ref(m.owner_unit),
-                "owner_person": m.owner_person,
-                "deadline": m.deadline,
-                "done_on": m.done_on,
-            }
-            for m in detail["measures"]
-        ],
-        "reports": [
-            {
-                "id": r.pk,
-                "cycle": r.cycle,
-                "reported_on": r.reported_on,
-                "text": r.text,
-                "progress_status": _choice(ProgressStatus, r.progress_status),
-                "unit": unit_ref(r.unit),
-                "reporter": str(r.reporter),
-                "evidence": [e.pk for e in r.evidence_files],
-            }
-            for r in detail["reports"]
-        ],
-        "evidence": [evidence_out(e) for e in detail["evidence"]],
-        "plans": [
-            {
-                "id": p.pk,
-                "goals": p.goals,
-                "measures": p.measures,
-                "milestones": p.milestones,
-                "status": _choice(PlanStatus, p.status),
-                "submitted_at": p.submitted_at,
-                "decided_at": p.decided_at,
-                "decision_note": p.decision_note,
-            }
-            for p in detail["plans"]
-        ],
-        "joint_actions": [
-            {
-                "id": j.pk,
-                "acted_on": j.acted_on,
-                "units": [unit_ref(u) for u in j.units.all()],
-                "findings": j.findings,
-                "actions": j.actions,
-            }
-            for j in detail["joint_actions"]
-        ],
-        "acceptances": [
-            {
-                "id": a.pk,
-                "cycle": a.cycle,
-                "passed": a.passed,
-                "accepted_on": a.accepted_on,
-                "method": _choice(AcceptanceMethod, a.method),
-                "opinion": a.opinion,
-                "unit": unit_ref(a.unit),
-                "reviewer": str(a.reviewer),
-            }
-            for a in detail["acceptances"]
-        ],
-        "publicities": [
-            {
-                "id": p.pk,
-                "cycle": p.cycle,
-                "starts_on": p.starts_on,
-                "ends_on": p.ends_on,
-                "period_rule": p.period_rule,
-                "channel": p.channel,
-                "objection_phone": p.objection_phone,
-                "objection_received": p.objection_received,
-                "objection_note": p.objection_note,
-            }
-            for p in detail["publicities"]
-        ],
-        "notices": [
-            {"id": n.pk, "number": n.number, "status": _choice(NoticeStatus, n.status)}
-            for n in detail["notices"]
-        ],
-        "timeline": [
-            {
-                "seq": t.seq,
-                "at": t.created_at,
-                "actor": t.actor_name,
-                "action": t.action,
-                "text": t.describe(),
-            }
-            for t in detail["timeline"]
-        ],
-        "actions": [{"action": t.action, "label": str(t.label)} for t in detail["actions"]],
-    }
+    @staticmethod
+    def resolve_url(problem) -> str:
+        return problem.get_absolute_url()
 
 
-def notice_out(notice, *, with_problems: bool = False) -> dict:
-    out = {
-        "id": notice.pk,
-        "number": notice.number,
-        "unit": unit_ref(notice.unit),
-        "requirements": notice.requirements,
-        "reply_due": notice.reply_due,
-        "status": _choice(NoticeStatus, notice.status),
-        "issued_at": notice.issued_at,
-        "issued_by": str(notice.issued_by),
-        "reply": notice.reply,
-        "replied_at": notice.replied_at,
-        "closed_at": notice.closed_at,
-    }
-    if with_problems:
-        out["problems"] = [{"id": p.pk, "number": p.number, "title": p.title} for p in notice.problems.all()]
-    return out
+class ProblemPageOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ProblemOut]
 
 
-def picture_out(picture: dict) -> dict:
-    return {
-        **{k: v for k, v in picture.items() if k != "by_unit"},
-        "by_unit": [
-            {**{k: v for k, v in row.items() if k != "unit"}, "unit": unit_ref(row["unit"])}
-            for row in picture["by_unit"]
-        ],
-    }
+class MeasureOut(Schema):
+    id: int
+    content: str
+    owner_unit: UnitRefOut
+    owner_person: str
+    deadline: dt.date | None
+    done_on: dt.date | None
+
+
+class ReportOut(Schema):
+    id: int
+    cycle: int
+    reported_on: dt.date
+    text: str
+    progress_status: Labelled[ProgressStatus]
+    unit: UnitRefOut
+    reporter: str
+    evidence: list[int] = Field(description="ids of the evidence attached to this report")
+
+    @staticmethod
+    def resolve_reporter(report) -> str:
+        return str(report.reporter)
+
+    @staticmethod
+    def resolve_evidence(report) -> list[int]:
+        return [e.pk for e in report.evidence_files]
+
+
+class EvidenceOut(Schema):
+    id: int
+    cycle: int
+    kind: Labelled[EvidenceKind]
+    description: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    report: int | None = Field(description="id of the progress report it belongs to")
+    uploaded_by: str
+    unit: UnitRefOut | None
+    uploaded_at: dt.datetime
+    download_url: str
+
+    @staticmethod
+    def resolve_report(evidence) -> int | None:
+        return evidence.report_id
+
+    @staticmethod
+    def resolve_uploaded_by(evidence) -> str:
+        return str(evidence.uploaded_by)
+
+    @staticmethod
+    def resolve_download_url(evidence) -> str:
+        return reverse("api:evidence_download", kwargs={"evidence_id": evidence.pk})
+
+
+class MilestoneOut(Schema):
+    date: str
+    content: str
+
+
+class PlanOut(Schema):
+    id: int
+    goals: str
+    measures: str
+    milestones: list[MilestoneOut]
+    status: Labelled[PlanStatus]
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class JointActionOut(Schema):
+    id: int
+    acted_on: dt.date
+    units: list[UnitRefOut]
+    findings: str
+    actions: str
+
+
+class AcceptanceOut(Schema):
+    id: int
+    cycle: int
+    passed: bool
+    accepted_on: dt.date
+    method: Labelled[AcceptanceMethod]
+    opinion: str
+    unit: UnitRefOut | None
+    reviewer: str
+
+    @staticmethod
+    def resolve_reviewer(acceptance) -> str:
+        return str(acceptance.reviewer)
+
+
+class PublicityOut(Schema):
+    id: int
+    cycle: int
+    starts_on: dt.date
+    ends_on: dt.date
+    period_rule: str
+    channel: str
+    objection_phone: str
+    objection_received: bool
+    objection_note: str
+
+
+class NoticeRefOut(Schema):
+    id: int
+    number: str
+    status: Labelled[NoticeStatus]
+
+
+class TimelineEntryOut(Schema):
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str
+    text: str
+
+    @staticmethod
+    def resolve_at(entry) -> dt.datetime:
+        return entry.created_at
+
+    @staticmethod
+    def resolve_actor(entry) -> str:
+        return entry.actor_name
+
+    @staticmethod
+    def resolve_text(entry) -> str:
+        return str(entry.describe())
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+
+    @staticmethod
+    def resolve_label(t) -> str:
+        return str(t.label)
+
+
+class ProblemDetailOut(ProblemOut):
+    warning: Labelled[WarningLevel] = Field(description="today's warning colour")
+    routing_reason: str
+    measures: list[MeasureOut]
+    reports: list[ReportOut]
+    evidence: list[EvidenceOut]
+    plans: list[PlanOut]
+    joint_actions: list[JointActionOut]
+    acceptances: list[AcceptanceOut]
+    publicities: list[PublicityOut]
+    notices: list[NoticeRefOut]
+    timeline: list[TimelineEntryOut]
+    actions: list[ActionOut] = Field(description="the workflow moves the caller may make now")
+
+
+class ProblemDetail:
+    """What :class:`ProblemDetailOut` reads: the problem's attributes, with the lists and today's warning of
+    ``selectors.problem_detail`` in front of them."""
+
+    def __init__(self, detail: dict):
+        self.__dict__.update(detail)
+
+    def __getattr__(self, name: str):
+        return getattr(self.__dict__["problem"], name)
+
+
+class ProblemRefOut(Schema):
+    id: int
+    number: str
+    title: str
+
+
+class NoticeOut(Schema):
+    id: int
+    number: str
+    unit: UnitRefOut
+    requirements: str
+    reply_due: dt.date
+    status: Labelled[NoticeStatus]
+    issued_at: dt.datetime
+    issued_by: str
+    reply: str
+    replied_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_issued_by(notice) -> str:
+        return str(notice.issued_by)
+
+
+class NoticeDetailOut(NoticeOut):
+    problems: list[ProblemRefOut]
+
+
+class NoticePageOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[NoticeOut]
+
+
+class TotalsOut(Schema):
+    total: int
+    open: int
+    done: int
+    closed: int
+    overdue: int
+    key: int
+    completion_rate: float = Field(description="per cent, one decimal")
+    overdue_rate: float = Field(description="per cent, one decimal")
+
+
+class SeriesOut(Schema):
+    key: str
+    label: str
+    colour: str
+    count: int
+
+
+class UnitRowOut(Schema):
+    unit_name: str
+    total: int
+    done: int
+    closed: int
+    open: int
+    overdue: int
+    yellow: int
+    blue: int
+    completion_rate: float
+    overdue_rate: float
+    rank: int
+    unit: UnitRefOut | None = Field(description="null for the problems not yet assigned")
+
+
+class TrendOut(Schema):
+    week: dt.date = Field(description="the Monday the week starts on")
+    registered: int
+    closed: int
+
+
+class PictureOut(Schema):
+    totals: TotalsOut
+    by_status: list[SeriesOut]
+    by_source: list[SeriesOut]
+    by_type: list[SeriesOut]
+    by_warning: list[SeriesOut]
+    trend: list[TrendOut]
+    by_unit: list[UnitRowOut]
+
+
+class UnitCountsOut(Schema):
+    unit: UnitRefOut
+    lead: int
+    cooperating: int
+    open: int
+    red: int
+    yellow: int
+    blue: int
+    closed: int

@@ -18,11 +18,16 @@ class LedgerConfig(AppConfig):
     api_routers = (("/ledger", "ecoinspect.ledger.api:router"),)
 
     def ready(self) -> None:
-        from ecoinspect.core import queues
+        from ecoinspect.core import queues, workflow
         from ecoinspect.orgs.roles import Role, grant, register_app
 
         from . import labels  # noqa: F401  (timeline words)
         from .models import Problem, SpecialPlan, SupervisionNotice
+        from .workflow import NOTICE_WORKFLOW, PLAN_WORKFLOW, PROBLEM_WORKFLOW
+
+        workflow.register(Problem, PROBLEM_WORKFLOW)
+        workflow.register(SupervisionNotice, NOTICE_WORKFLOW)
+        workflow.register(SpecialPlan, PLAN_WORKFLOW)
 
         register_app(
             "ledger",

@@ -95,10 +95,3 @@ def warning_for(problem, today: dt.date) -> str:
     ) or problem.progress_status == ProgressStatus.BEHIND:
         return WarningLevel.BLUE
     return WarningLevel.NONE
-
-
-def overdue_workdays(deadline: dt.date | None, today: dt.date, calendar: WorkCalendar | None = None) -> int:
-    """Working days past the deadline (0 when not overdue)."""
-    if deadline is None or today <= deadline:
-        return 0
-    return (calendar or default_calendar()).workdays_between(deadline, today)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterSet
+from ecoinspect.common.i18n import district_language
 from ecoinspect.orgs.choices import TOWN_KINDS, UnitKind
 from ecoinspect.orgs.models import Unit
 
@@ -235,10 +238,6 @@ class PauseForm(forms.Form):
     )
 
 
-class AssignForm(VersionMixin):
-    """The 交办 / 申请验收 buttons carry only the version."""
-
-
 # ---- the unit's work ----------------------------------------------------------------------------------
 
 
@@ -337,6 +336,12 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("退回理由"), widget=_text(4), help_text=_("写明未达到整改目标之处"))
 
 
+def district_website() -> str:
+    """The usual publicity channel, the district government's website (stored, so in the district's language)."""
+    with district_language():
+        return gettext("%(district)s人民政府网站") % {"district": settings.ECOINSPECT_DISTRICT_NAME}
+
+
 class PublicityForm(forms.Form):
     starts_on = forms.DateField(label=_("公示开始日期"), widget=_date(), initial=timezone.localdate)
     period = forms.ChoiceField(
@@ -345,7 +350,7 @@ class PublicityForm(forms.Form):
         initial="10_workdays",
         widget=_radio(),
     )
-    channel = forms.CharField(label=_("公示渠道"), max_length=200, initial=_("白云区人民政府网站"))
+    channel = forms.CharField(label=_("公示渠道"), max_length=200, initial=district_website)
     objection_phone = forms.CharField(label=_("异议受理电话"), max_length=30)
 
 

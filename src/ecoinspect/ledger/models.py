@@ -260,10 +260,6 @@ class Evidence(ChangeLoggedModel):
     def __str__(self) -> str:
         return self.original_name
 
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
-
     def get_absolute_url(self) -> str:
         return reverse("ledger:evidence_file", args=[self.pk])
 
@@ -411,10 +407,3 @@ class SupervisionNotice(ChangeLoggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("ledger:notice_detail", args=[self.pk])
-
-
-from .workflow import NOTICE_WORKFLOW, PLAN_WORKFLOW, PROBLEM_WORKFLOW  # noqa: E402  (the workflow reads these models lazily)
-
-Problem.WORKFLOW = PROBLEM_WORKFLOW
-SupervisionNotice.WORKFLOW = NOTICE_WORKFLOW
-SpecialPlan.WORKFLOW = PLAN_WORKFLOW

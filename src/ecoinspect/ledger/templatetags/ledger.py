@@ -65,11 +65,6 @@ def is_choice_list(bound_field) -> bool:
     return isinstance(bound_field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
 
 
-@register.filter
-def is_date(bound_field) -> bool:
-    return isinstance(bound_field.field.widget, forms.DateInput)
-
-
 @register.simple_tag
 def type_badges(values):
     """问题类型 badges for a problem's normalised multi-label."""
