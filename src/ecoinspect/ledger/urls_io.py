@@ -2,8 +2,9 @@
 
 from django.urls import path
 
+from ecoinspect.core.uploads import upload_limited
+
 from .views import exports, imports
-from .views.base import upload_limited
 
 urlpatterns = [
     path("import/template/", imports.import_template, name="import_template"),

@@ -29,10 +29,10 @@ from ecoinspect.core.imports import (
     import_job_list,
 )
 from ecoinspect.core.permissions import has_perm, user_scope
+from ecoinspect.core.uploads import too_large, too_large_message
 from ecoinspect.core.workflow import WorkflowError, log_refusal
 
 from ..importers import LedgerImporter
-from .base import too_large, too_large_message
 
 ACTIONS = {
     "create": _lazy("新增"),
