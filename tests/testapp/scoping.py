@@ -1,5 +1,5 @@
 """The test-only Ticket page: lead, cooperating and acceptance units see it; other units do not. Its import
-jobs (the generic import pages) are their uploader's and the overseers'."""
+jobs (the generic import pages) are their uploader's and the overseers'; its export lists what one sees."""
 
 from __future__ import annotations
 
@@ -47,6 +47,14 @@ def _jobs(owner: str, marker: str):
     return build
 
 
+def _listed(marker: str, lead: str):
+    def build(ctx):
+        TicketFactory(title=marker, lead_unit=ctx["structure"][lead])
+        return {}, marker
+
+    return build
+
+
 CASES = [
     Case(
         "testapp:ticket_detail",
@@ -86,6 +94,13 @@ CASES += [
         owner="water",
         outsider="sanyuanli",
         method="post",
+    ),
+    Case(
+        "testapp:ticket_export",
+        _listed("TICKET-EXPORT-1", "swj"),
+        owner="water",
+        outsider="sanyuanli",
+        kind="list",
     ),
 ]
 

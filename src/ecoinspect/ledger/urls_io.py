@@ -7,6 +7,6 @@ from .views.imports import problem_import
 
 urlpatterns = [
     *problem_import.urls("import/"),
-    path("export/progress/", exports.export_progress, name="export_progress"),
-    path("export/closing-notice/", exports.export_closing_notice, name="export_closing_notice"),
+    path("export/progress/", exports.ProgressExportView.as_view(), name="export_progress"),
+    path("export/closing-notice/", exports.ClosingNoticeExportView.as_view(), name="export_closing_notice"),
 ]
