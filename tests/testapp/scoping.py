@@ -1,9 +1,14 @@
-"""The test-only Ticket page: lead, cooperating and acceptance units see it; other units do not."""
+"""The test-only Ticket page: lead, cooperating and acceptance units see it; other units do not. Its import
+jobs (the generic import pages) are their uploader's and the overseers'; its export lists what one sees."""
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ecoinspect.core.imports import import_job_create, import_job_validate
 from tests.factories import TicketFactory
 from tests.scoping import Case
+from tests.testapp.importers import TicketImporter, workbook
 from tests.testapp.models import Ticket
 
 
@@ -18,6 +23,34 @@ def _ticket(marker: str, lead: str | None = None, coop: tuple[str, ...] = (), ac
             cooperating=[units[c] for c in coop],
         )
         return {"pk": ticket.pk}, marker
+
+    return build
+
+
+def _job(owner: str, marker: str):
+    """A checked import job uploaded by ``owner`` (file name = marker); the URL takes its pk."""
+
+    def build(ctx):
+        upload = SimpleUploadedFile(f"{marker}.xlsx", workbook([(marker, None)]))
+        job = import_job_create(actor=ctx["people"][owner], kind=TicketImporter.kind, uploaded=upload)
+        import_job_validate(job)
+        return {"pk": job.pk}, marker
+
+    return build
+
+
+def _jobs(owner: str, marker: str):
+    def build(ctx):
+        _job(owner, marker)(ctx)
+        return {}, marker
+
+    return build
+
+
+def _listed(marker: str, lead: str):
+    def build(ctx):
+        TicketFactory(title=marker, lead_unit=ctx["structure"][lead])
+        return {}, marker
 
     return build
 
@@ -64,4 +97,30 @@ CASES.append(
     )
 )
 
-OPEN: dict[str, str] = {}
+CASES += [
+    Case(
+        "testapp:import_upload",
+        _jobs("water", "TICKET-IMPORT-1"),
+        owner="water",
+        outsider="sanyuanli",
+        kind="list",
+    ),
+    Case("testapp:import_preview", _job("water", "TICKET-IMPORT-2"), owner="water", outsider="sanyuanli"),
+    Case("testapp:import_preview", _job("water", "TICKET-IMPORT-3"), owner="coordinator", outsider="housing"),
+    Case(
+        "testapp:import_commit",
+        _job("water", "TICKET-IMPORT-4"),
+        owner="water",
+        outsider="sanyuanli",
+        method="post",
+    ),
+    Case(
+        "testapp:ticket_export",
+        _listed("TICKET-EXPORT-1", "swj"),
+        owner="water",
+        outsider="sanyuanli",
+        kind="list",
+    ),
+]
+
+OPEN: dict[str, str] = {"testapp:import_template": "the blank template, the same for everyone"}

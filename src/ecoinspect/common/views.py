@@ -129,6 +129,8 @@ class ServiceFormView(LoginRequiredMixin, View):
     perm = ""  # "app.verb" needed on the object (or app-wide when there is none)
     submit_label = None
     cancel_url = None
+    #: The form carries a file (``enctype="multipart/form-data"``).
+    multipart = False
 
     def get_object(self):
         return None
@@ -166,6 +168,8 @@ class ServiceFormView(LoginRequiredMixin, View):
             "form": form,
             "title": self.title,
             "object": self.object,
+            "multipart": self.multipart,
+            "upload_error": getattr(self, "upload_error", None),
             "submit_label": self.submit_label,
             "cancel_url": self.cancel_url
             or (

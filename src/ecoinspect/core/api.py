@@ -1,14 +1,21 @@
-"""One JSON shape for every refusal: ``{"detail": message, "code": ..., "errors": {field: [messages]}}``.
+"""The typed API base every app's router uses.
 
-:class:`ErrorOut` declares that shape for the OpenAPI document; an operation lists the refusals it can
-answer with ``response={200: ThingOut, **error_responses(400, 404)}``.
+* :func:`read_body` — a request body as a pydantic schema, from JSON or from form fields (HTMX posts
+  forms); an invalid body is a ``ValidationError`` (400) naming each field.
+* :func:`install_error_handlers` — one JSON shape for every refusal:
+  ``{"detail": message, "code": ..., "errors": {field: [messages]}}``; :class:`ErrorOut` declares that shape
+  for the OpenAPI document (``response={200: ThingOut, **error_responses(400, 404)}``).
 """
 
 from __future__ import annotations
 
+import json
+import typing
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Field, Schema
+from pydantic import ValidationError as PydanticError
 
 from ecoinspect.common.errors import Refusal
 
@@ -26,6 +33,52 @@ class ErrorOut(Schema):
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     """``{status: ErrorOut}`` for the refusals an operation can answer with."""
     return dict.fromkeys(statuses, ErrorOut)
+
+
+def _is_list(annotation) -> bool:
+    args = typing.get_args(annotation)
+    return typing.get_origin(annotation) is list or any(typing.get_origin(a) is list for a in args)
+
+
+def _form_value(value: str):
+    """A form field may carry JSON for a nested value (``milestones=[{"date": …, "content": …}]``)."""
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def read_body(request, schema: type[Schema]) -> Schema:
+    """The request body as ``schema``: JSON, or form fields (lists from repeated keys). 400 when invalid."""
+    content_type = request.content_type or ""
+    if content_type.startswith("application/json"):
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ValidationError(
+                {"__all__": ["请求体不是有效的 JSON。 / The body is not valid JSON."]}
+            ) from exc
+        if not isinstance(data, dict):
+            raise ValidationError({"__all__": ["请求体应为 JSON 对象。 / The body must be a JSON object."]})
+    else:
+        data = {}
+        for name, field in schema.model_fields.items():
+            if name in request.POST:
+                values = [_form_value(v) for v in request.POST.getlist(name)]
+                if _is_list(field.annotation):
+                    data[name] = values[0] if len(values) == 1 and isinstance(values[0], list) else values
+                else:
+                    data[name] = values[-1]
+    try:
+        return schema.model_validate(data)
+    except PydanticError as exc:
+        errors: dict[str, list[str]] = {}
+        for item in exc.errors():
+            field = ".".join(str(p) for p in item["loc"]) or "__all__"
+            errors.setdefault(field, []).append(f"输入有误：{item['msg']} / Invalid input: {item['msg']}")
+        raise ValidationError(errors) from exc
 
 
 def install_error_handlers(api) -> None:

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -197,6 +198,8 @@ class Importer(ABC):
     instructions: tuple[str, ...] = ()
     #: "app.verb" whose district-wide holders see everyone's imports of this kind (others see their own)
     overseer_perm = ""
+    #: The heading of :meth:`summary_of` in the preview's row table ("" shows no such column)
+    summary_label = ""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -422,19 +425,19 @@ class ImportScopeError(ServiceError):
 
 # --- the importers of the apps ----------------------------------------------------------------------
 
-_IMPORTERS: dict[str, type[Importer]] = {}
-
 
 def register_importer(cls: type[Importer]) -> type[Importer]:
-    _IMPORTERS[cls.kind] = cls
+    """Subclasses with a ``kind`` register themselves in :data:`IMPORTERS`; the decorator says so."""
+    IMPORTERS[cls.kind] = cls
     return cls
 
 
 def importer_for(kind: str) -> type[Importer]:
-    """The importer of ``kind`` ("ledger.problem" lives in ``ecoinspect.ledger.importers``)."""
-    if kind not in _IMPORTERS:
-        importlib.import_module(f"ecoinspect.{kind.split('.')[0]}.importers")
-    return _IMPORTERS[kind]
+    """The importer of ``kind`` ("ledger.problem" lives in the ``importers`` module of the app "ledger")."""
+    if kind not in IMPORTERS:
+        app_label = kind.split(".")[0]
+        importlib.import_module(f"{apps.get_app_config(app_label).name}.importers")
+    return IMPORTERS[kind]
 
 
 def _source_bytes(source) -> tuple[bytes, str]:

@@ -17,7 +17,7 @@ from ninja import Query, Router, Status
 
 from ecoinspect.common.errors import ConcurrentEdit
 from ecoinspect.common.filters import bound_filters
-from ecoinspect.core.api import ErrorOut, error_responses
+from ecoinspect.core.api import ErrorOut, error_responses, read_body
 from ecoinspect.core.permissions import restrict
 from ecoinspect.orgs.models import Unit
 
@@ -84,7 +84,7 @@ def problem_list(
     "/problems", response={200: s.ProblemDetailOut, **error_responses(400, 403)}, summary="登记整改问题"
 )
 def problem_create(request):
-    body = s.read_body(request, s.ProblemIn)
+    body = read_body(request, s.ProblemIn)
     data = body.model_dump()
     for name in ("town", "lead_unit", "supervising_unit", "acceptance_unit"):
         data[name] = s.unit_by_id(data[name], name)
@@ -112,7 +112,7 @@ def problem_detail(request, problem_id: int):
 )
 def problem_update(request, problem_id: int):
     problem = _problem(request, problem_id)
-    body = s.read_body(request, s.ProblemPatch)
+    body = read_body(request, s.ProblemPatch)
     changes = body.model_dump(exclude_unset=True)
     version = changes.pop("version", None)
     if not changes:
@@ -133,7 +133,7 @@ def problem_update(request, problem_id: int):
 
 def _move(service, schema=s.EmptyIn, convert=None):
     def run(request, problem: Problem):
-        body = s.read_body(request, schema).model_dump()
+        body = read_body(request, schema).model_dump()
         if convert:
             body = convert(body)
         return service(actor=request.user, problem=problem, **body)
@@ -143,14 +143,14 @@ def _move(service, schema=s.EmptyIn, convert=None):
 
 def _versioned(service):
     def run(request, problem: Problem):
-        version = s.read_body(request, s.VersionIn).version
+        version = read_body(request, s.VersionIn).version
         return service(actor=request.user, problem=problem, expected_version=version)
 
     return run
 
 
 def _objection(request, problem: Problem):
-    body = s.read_body(request, s.ObjectionIn)
+    body = read_body(request, s.ObjectionIn)
     return services.publicity_objection(
         actor=request.user, problem=problem, note=body.note, upheld=body.upheld
     )
@@ -197,7 +197,7 @@ def problem_action(request, problem_id: int, action: str):
 @router.post("/problems/{problem_id}/measures", response=DETAIL, summary="新增整改措施")
 def measure_create(request, problem_id: int):
     problem = _problem(request, problem_id)
-    body = s.read_body(request, s.MeasureIn)
+    body = read_body(request, s.MeasureIn)
     services.measure_add(
         actor=request.user,
         problem=problem,
@@ -215,7 +215,7 @@ def measure_complete(request, measure_id: int):
         measure = restrict(Measure.objects.select_related("problem"), request.user, "view").get(pk=measure_id)
     except Measure.DoesNotExist as exc:
         raise Http404 from exc
-    body = s.read_body(request, s.MeasureDoneIn)
+    body = read_body(request, s.MeasureDoneIn)
     services.measure_complete(actor=request.user, measure=measure, done_on=body.done_on)
     return _detail(request, measure.problem_id)
 
@@ -223,7 +223,7 @@ def measure_complete(request, measure_id: int):
 @router.post("/problems/{problem_id}/reports", response=DETAIL, summary="报送整改进展")
 def report_create(request, problem_id: int):
     problem = _problem(request, problem_id)
-    body = s.read_body(request, s.ReportIn)
+    body = read_body(request, s.ReportIn)
     services.progress_report_add(actor=request.user, problem=problem, **body.model_dump())
     return _detail(request, problem.pk)
 
@@ -312,7 +312,7 @@ def evidence_download(request, evidence_id: int):
 @router.post("/problems/{problem_id}/plans", response=DETAIL, summary="提交专项整改方案")
 def plan_submit(request, problem_id: int):
     problem = _problem(request, problem_id)
-    body = s.read_body(request, s.PlanIn)
+    body = read_body(request, s.PlanIn)
     services.special_plan_submit(
         actor=request.user,
         problem=problem,
@@ -329,7 +329,7 @@ def plan_decide(request, plan_id: int):
         plan = restrict(SpecialPlan.objects.select_related("problem"), request.user, "view").get(pk=plan_id)
     except SpecialPlan.DoesNotExist as exc:
         raise Http404 from exc
-    body = s.read_body(request, s.PlanDecisionIn)
+    body = read_body(request, s.PlanDecisionIn)
     services.special_plan_decide(actor=request.user, plan=plan, approve=body.approve, note=body.note)
     return _detail(request, plan.problem_id)
 
@@ -337,7 +337,7 @@ def plan_decide(request, plan_id: int):
 @router.post("/problems/{problem_id}/joint-actions", response=DETAIL, summary="录入联合执法")
 def joint_action_create(request, problem_id: int):
     problem = _problem(request, problem_id)
-    body = s.read_body(request, s.JointActionIn)
+    body = read_body(request, s.JointActionIn)
     services.joint_action_record(
         actor=request.user,
         problem=problem,
@@ -372,7 +372,7 @@ def notice_list(request, limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int
 
 @router.post("/notices", response={200: s.NoticeDetailOut, **error_responses(400, 403)}, summary="下发督办单")
 def notice_create(request):
-    body = s.read_body(request, s.NoticeIn)
+    body = read_body(request, s.NoticeIn)
     visible = {p.pk: p for p in selectors.problem_queryset(user=request.user).filter(pk__in=body.problems)}
     missing = [str(pk) for pk in body.problems if pk not in visible]
     if missing:
@@ -403,13 +403,13 @@ def notice_action(request, notice_id: int, action: str):
     notice = _notice(request, notice_id)
     if action == "reply":
         services.notice_reply(
-            actor=request.user, notice=notice, reply=s.read_body(request, s.NoticeReplyIn).reply
+            actor=request.user, notice=notice, reply=read_body(request, s.NoticeReplyIn).reply
         )
     elif action == "close":
         services.notice_close(actor=request.user, notice=notice)
     elif action == "return":
         services.notice_return(
-            actor=request.user, notice=notice, reason=s.read_body(request, s.ReasonIn).reason
+            actor=request.user, notice=notice, reason=read_body(request, s.ReasonIn).reason
         )
     else:
         raise Http404

@@ -1,20 +1,18 @@
 """Shapes of the ledger's JSON API: request bodies (validated with pydantic) and responses.
 
 Bodies are read *after* the record has been found through its selector, so a person of another unit gets
-404 whatever they send; :func:`read_body` accepts JSON or form fields (HTMX posts forms).
+404 whatever they send; :func:`ecoinspect.core.api.read_body` accepts JSON or form fields (HTMX posts forms).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import typing
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import BeforeValidator
-from pydantic import ValidationError as PydanticError
 
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.orgs.models import Unit
@@ -177,52 +175,6 @@ class NoticeReplyIn(Schema):
 
 class ReasonIn(Schema):
     reason: str
-
-
-def _is_list(annotation) -> bool:
-    args = typing.get_args(annotation)
-    return typing.get_origin(annotation) is list or any(typing.get_origin(a) is list for a in args)
-
-
-def _form_value(value: str):
-    """A form field may carry JSON for a nested value (``milestones=[{"date": …, "content": …}]``)."""
-    if value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def read_body(request, schema: type[Schema]) -> Schema:
-    """The request body as ``schema``: JSON, or form fields (lists from repeated keys). 400 when invalid."""
-    content_type = request.content_type or ""
-    if content_type.startswith("application/json"):
-        try:
-            data = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ValidationError(
-                {"__all__": ["请求体不是有效的 JSON。 / The body is not valid JSON."]}
-            ) from exc
-        if not isinstance(data, dict):
-            raise ValidationError({"__all__": ["请求体应为 JSON 对象。 / The body must be a JSON object."]})
-    else:
-        data = {}
-        for name, field in schema.model_fields.items():
-            if name in request.POST:
-                values = [_form_value(v) for v in request.POST.getlist(name)]
-                if _is_list(field.annotation):
-                    data[name] = values[0] if len(values) == 1 and isinstance(values[0], list) else values
-                else:
-                    data[name] = values[-1]
-    try:
-        return schema.model_validate(data)
-    except PydanticError as exc:
-        errors: dict[str, list[str]] = {}
-        for item in exc.errors():
-            field = ".".join(str(p) for p in item["loc"]) or "__all__"
-            errors.setdefault(field, []).append(f"输入有误：{item['msg']} / Invalid input: {item['msg']}")
-        raise ValidationError(errors) from exc
 
 
 def units_by_id(ids, field: str) -> list[Unit]:

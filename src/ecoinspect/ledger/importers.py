@@ -279,6 +279,7 @@ class LedgerImporter(Importer):
     kind = "ledger.problem"
     overseer_perm = "ledger.assign"
     title = _lazy("整改问题台账导入模板")
+    summary_label = _lazy("整改任务")
     sheet_name = "整改问题"
     key = "number"
     columns = COLUMNS

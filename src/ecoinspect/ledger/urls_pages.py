@@ -2,8 +2,9 @@
 
 from django.urls import path
 
+from ecoinspect.core.uploads import upload_limited
+
 from .views import dashboard, evidence, lists, notices, problem, review, work
-from .views.base import upload_limited
 
 urlpatterns = [
     # lists

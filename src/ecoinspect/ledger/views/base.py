@@ -1,22 +1,18 @@
-"""What the ledger's pages share: loading a problem through its selector, refusing with a reason, forms
-about one problem, and refusing oversized uploads before they are read."""
+"""What the ledger's pages share: loading a problem through its selector, refusing with a reason, and
+forms about one problem (uploads are guarded by :mod:`ecoinspect.core.uploads`)."""
 
 from __future__ import annotations
-
-from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_protect
 
 from ecoinspect.common.views import ServiceFormView
 from ecoinspect.core.permissions import has_perm
 
 from .. import selectors
 from ..models import Problem
-from ..services import max_upload_bytes
 from ..workflow import PROBLEM_WORKFLOW
 
 #: Why a person may not do a kind of thing on a problem (shown on the 403 page).
@@ -51,24 +47,6 @@ def problem_or_404(request, pk: int) -> Problem:
 def require_perm(request, perm: str, obj=None) -> None:
     if not has_perm(request.user, perm, obj):
         raise refuse(perm)
-
-
-def too_large(request) -> bool:
-    """A request body over the upload limit, judged from its declared length — before anything is read."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > max_upload_bytes()
-
-
-def too_large_message(request) -> str:
-    limit = max_upload_bytes() / 1024 / 1024
-    size = int(request.META.get("CONTENT_LENGTH") or 0) / 1024 / 1024
-    return _(
-        "上传内容 %(size).1f MB，超过单个文件 %(limit).0f MB 的上限，未保存任何内容。请压缩或拆分后重新上传。"
-        " / The upload is %(size).1f MB, over the %(limit).0f MB limit; nothing was saved."
-    ) % {"size": size, "limit": limit}
 
 
 class ProblemFormView(ServiceFormView):
@@ -117,42 +95,3 @@ class ProblemFormView(ServiceFormView):
 
     def success_url(self, result) -> str:
         return self.object.get_absolute_url()
-
-
-class UploadLimitMixin:
-    """Refuse an upload whose declared size is over the limit, without reading the body: the page comes
-    back with a clear message and status 413, and nothing is written. Wrap the view with
-    :func:`upload_limited` so that the CSRF check (which parses the body) runs only after this one."""
-
-    multipart = True
-
-    def post(self, request, *args, **kwargs):
-        if getattr(request, "upload_too_large", False) or too_large(request):
-            self.upload_error = too_large_message(request)
-            return self.render_form(self.get_form(), status=413)
-        return super().post(request, *args, **kwargs)
-
-    def get_form(self, data=None):
-        files = self.request.FILES if data is not None else None
-        return self.form_class(data, files, **self.get_form_kwargs())
-
-
-def upload_limited(view):
-    """Check the declared size before anything reads the body.
-
-    Django's CSRF check reads ``request.POST``, which for a multipart body means receiving and spooling
-    every uploaded byte to disk. An oversized POST therefore skips it and goes straight to the view, which
-    only renders the refusal (it reads nothing and writes nothing, so there is nothing to forge); every
-    other request is CSRF-checked as usual.
-    """
-    protected = csrf_protect(view)
-
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if request.method == "POST" and too_large(request):
-            request.upload_too_large = True
-            return view(request, *args, **kwargs)
-        return protected(request, *args, **kwargs)
-
-    guarded.csrf_exempt = True
-    return guarded

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ecoinspect.common.errors import NotPermitted
 from ecoinspect.common.views import form_add_service_errors, service_refused
 from ecoinspect.core.permissions import restrict
+from ecoinspect.core.uploads import UploadLimitMixin
 from ecoinspect.core.workflow import WorkflowError
 
 from .. import services
@@ -30,7 +31,7 @@ from ..forms import (
     SpecialPlanForm,
 )
 from ..models import Measure, SpecialPlan
-from .base import ProblemFormView, UploadLimitMixin, require_perm
+from .base import ProblemFormView, require_perm
 
 
 class MeasureAddView(ProblemFormView):
