@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 SHARED_DATA = Path(os.environ.get("ECOINSPECT_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+#: the installed console script, run in a subprocess by the ``ecoinspect`` fixture
+SCRIPT = Path(sys.executable).with_name("ecoinspect")
 
 
 @pytest.fixture
@@ -64,6 +68,17 @@ def login(client):
     return do
 
 
+@pytest.fixture
+def session(client, people):
+    """session("water") → the test client, logged in as that person of ``people`` (the API's session auth)."""
+
+    def as_(person):
+        client.force_login(people[person])
+        return client
+
+    return as_
+
+
 @pytest.fixture(autouse=True)
 def _isolated_registries():
     """Process-wide registries a test may change: the queue's sources and the calendar's override cache.
@@ -102,6 +117,34 @@ def api_token(db):
         return raw
 
     return make
+
+
+@pytest.fixture
+def ecoinspect(tmp_path):
+    """ecoinspect(*args, env={...}) → CompletedProcess: the real console script in a subprocess, run in
+    tmp_path with SQLite under tmp_path/var unless the env names a DATABASE_URL."""
+
+    def run(*args: str, env: dict | None = None, settings: str | None = None, timeout: int = 120):
+        environment = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("ECOINSPECT_", "DJANGO_", "DATABASE_URL"))
+        }
+        environment["ECOINSPECT_VAR_DIR"] = str(tmp_path / "var")
+        if settings:
+            environment["DJANGO_SETTINGS_MODULE"] = settings
+        environment.update(env or {})
+        return subprocess.run(
+            [str(SCRIPT), *args],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    assert SCRIPT.exists(), f"the console script is not installed at {SCRIPT}"
+    return run
 
 
 def fresh(user):

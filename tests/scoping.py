@@ -1,6 +1,7 @@
 """The cross-unit harness: every URL and API endpoint, visited as a person of another unit, shows nothing.
 
-Each app declares its URLs in ``tests/<app>/scoping.py``:
+Each app declares its URLs in ``tests/<app>/scoping.py`` (an app may split them over ``scoping_<part>.py``
+modules beside it, e.g. tests/ledger/scoping_io.py; every such module under tests/ is collected):
 
 * ``CASES`` — :class:`Case` rows: how to build a record owned by one person's unit, which URL shows it,
   who owns it and who is an outsider. The owner must get it (positive control, so the case cannot pass
@@ -13,7 +14,6 @@ Each app declares its URLs in ``tests/<app>/scoping.py``:
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,11 +55,21 @@ def url_names() -> set[str]:
     return names
 
 
-def _modules():
+def scoping_modules() -> list[str]:
+    """The dotted names of every ``scoping.py`` / ``scoping_*.py`` in a package below tests/ (not this one)."""
     root = Path(__file__).parent
-    for info in pkgutil.iter_modules([str(root)]):
-        if info.ispkg and (root / info.name / "scoping.py").exists():
-            yield importlib.import_module(f"tests.{info.name}.scoping")
+    found = []
+    for path in sorted(root.rglob("scoping*.py")):
+        if path.parent == root or not (path.parent / "__init__.py").exists():
+            continue
+        if path.stem == "scoping" or path.stem.startswith("scoping_"):
+            found.append(".".join(("tests", *path.relative_to(root).with_suffix("").parts)))
+    return found
+
+
+def _modules():
+    for name in scoping_modules():
+        yield importlib.import_module(name)
 
 
 def all_cases() -> list[Case]:

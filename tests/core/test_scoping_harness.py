@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.scoping import all_cases, all_open, url_names
+from tests.scoping import all_cases, all_open, scoping_modules, url_names
 
 # Django's own admin and i18n plumbing are not unit-scoped (the admin is for superusers only).
 FRAMEWORK_PREFIXES = ("admin:", "set_language", "login", "logout", "api:openapi-json", "api:openapi-view")
@@ -19,6 +19,21 @@ def test_every_url_is_classified():
     assert unclassified == [], (
         "These URLs are neither a scoped Case nor OPEN with a reason in tests/<app>/scoping.py: " + ", ".join(unclassified)
     )
+
+
+def test_every_scoping_module_is_collected_wherever_the_app_keeps_it():
+    """The harness finds tests/<app>/scoping.py and an app's further scoping_<part>.py modules."""
+    assert {
+        "tests.api.scoping",
+        "tests.audit.scoping",
+        "tests.dashboard.scoping",
+        "tests.ledger.scoping",
+        "tests.ledger.scoping_io",
+        "tests.notifications.scoping",
+        "tests.orgs.scoping",
+        "tests.testapp.scoping",
+    } <= set(scoping_modules())
+    assert "tests.scoping" not in scoping_modules()
 
 
 def test_open_urls_give_reasons():

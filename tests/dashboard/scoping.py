@@ -70,6 +70,21 @@ CASES = [
         kind="list",
     ),
     Case("dashboard:home", _own_unit("sanyuanli"), owner="sanyuanli", outsider="jingtai", kind="list"),
+    # the API's queue (markers are ASCII: the API escapes non-ASCII JSON)
+    Case(
+        "api:queue",
+        _queued_ticket("sanyuanli", "API-QUEUE-1"),
+        owner="sanyuanli",
+        outsider="taihe",
+        kind="list",
+    ),
+    Case(
+        "api:queue",
+        _queued_ticket("taihe", "API-QUEUE-2", acceptance_unit="sthj"),
+        owner="taihe",
+        outsider="water",
+        kind="list",
+    ),
 ]
 
 OPEN: dict[str, str] = {}

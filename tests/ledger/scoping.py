@@ -5,7 +5,7 @@ district-wide roles; it is worked by its lead and cooperating units, reviewed by
 assigned, re-routed, supervised and reopened only by the inspection office. For the office's own pages the
 "owner" is the coordinator and the outsiders are unit staff — of another unit (404) or even of the unit
 concerned (403: they see the problem but may not do this to it). The import/export pages and the API are
-classified by their authors in tests/ledger_io/scoping.py.
+classified in tests/ledger/scoping_io.py.
 """
 
 from __future__ import annotations

@@ -62,9 +62,26 @@ CASES = [
     ),
     Case("notifications:open", _one_for("sanyuanli", "NOTE-MARK-5"), owner="sanyuanli", outsider="jingtai"),
     Case("notifications:open", _one_for("taihe", "NOTE-MARK-6"), owner="taihe", outsider="coordinator"),
+    # the API (markers are ASCII: the API escapes non-ASCII JSON)
+    Case(
+        "api:notifications",
+        _to_person("sanyuanli", "API-NOTE-1"),
+        owner="sanyuanli",
+        outsider="jingtai",
+        kind="list",
+    ),
+    Case(
+        "api:notifications",
+        _to_person("sanyuanli", "API-NOTE-2"),
+        owner="sanyuanli",
+        outsider="auditor",
+        kind="list",
+    ),
 ]
 
 OPEN = {
     "notifications:mark_read": "POST button acting only on the caller's own notifications; another person's ids change "
     "nothing (tests/notifications/test_notifications.py)",
+    "api:mark_read": "acts only on the caller's own notifications; another person's ids change nothing "
+    "(tests/notifications/test_api.py)",
 }

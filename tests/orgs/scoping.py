@@ -37,6 +37,16 @@ def _village_under(code: str, marker: str):
     return build
 
 
+def _unit_by_id(code: str, marker: str):
+    """The API's unit URL takes ``unit_id`` (markers are ASCII: the API escapes non-ASCII JSON)."""
+
+    def build(ctx):
+        kwargs, marker_ = _unit_with_phone(code, marker)(ctx)
+        return {"unit_id": kwargs["pk"]}, marker_
+
+    return build
+
+
 def _unit_form(code: str, marker: str):
     # The edit form shows the unit's own values; the phone is the marker.
     return _unit_with_phone(code, marker)
@@ -97,6 +107,7 @@ CASES = [
     # reviewer, the auditor); a person without any role sees none. What a unit handles stays scoped.
     Case("orgs:unit_detail", _unit_with_phone("sanyuanli", "020-3600-0001"), owner="jingtai", outsider="nobody"),
     Case("orgs:unit_detail", _village_under("sanyuanli", "VILLAGE-MARK-1"), owner="taihe", outsider="nobody"),
+    Case("api:unit_detail", _unit_by_id("sanyuanli", "020-3700-0001"), owner="jingtai", outsider="nobody"),
     # Manage-only pages: the coordinator owns them; the unit's own staff, the auditor and the leader do not.
     Case(
         "orgs:unit_edit", _unit_form("sanyuanli", "020-3600-0101"), owner="coordinator", outsider="sanyuanli"
@@ -209,4 +220,9 @@ OPEN = {
     "orgs:role_matrix": "the roles and what each app grants them are the system's published rules, the same for "
     "everyone with a role (tests/orgs/test_role_matrix.py)",
     "orgs:profile": "one's own profile, memberships and API tokens only (tests/orgs/test_profile_pages.py)",
+    "api:me": "the caller's own identity, memberships and scopes",
+    "api:unit_list": "the unit directory, open to everyone logged in like orgs:unit_list",
+    "api:sector_duty_list": "the published 三管三必须 matrix, like orgs:sectorduty_list",
+    "api:sector_duty_match": "the matcher over the published matrix; reads no unit-owned record",
+    "api:workdays_add": "working-day arithmetic, the same for everyone",
 }

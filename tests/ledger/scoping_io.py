@@ -18,9 +18,8 @@ from django.utils import timezone
 from ecoinspect.core.imports import import_job_create, import_job_validate
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.importers import LedgerImporter
+from tests.ledger.io_helpers import in_publicity, png_upload, rectifying, register, row, upload, workbook
 from tests.scoping import Case
-
-from .helpers import in_publicity, png_upload, rectifying, register, row, upload, workbook
 
 _n = itertools.count(1)
 
@@ -394,7 +393,7 @@ CASES = [
 OPEN = {
     "ledger:import_template": "the blank template, the same for everyone; its unit names are the public unit directory",
     "api:problem_create": "registering reads no unit's record; the service lets unit staff register only problems "
-    "their unit leads and refuses everyone else (tests/ledger_io/test_api.py::test_create_registers_through_the_service)",
+    "their unit leads and refuses everyone else (tests/ledger/test_api.py::test_create_registers_through_the_service)",
     "api:notice_create": "issuing a notice needs the office's district-wide permission; unit staff get 403 and "
-    "problems outside one's scope are unknown ids (tests/ledger_io/test_api.py::test_notices)",
+    "problems outside one's scope are unknown ids (tests/ledger/test_api.py::test_notices)",
 }

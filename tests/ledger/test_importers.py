@@ -15,8 +15,10 @@ from ecoinspect.core.imports import ImportChanged, import_job_commit, import_job
 from ecoinspect.ledger.choices import DeadlineKind, ProblemStatus
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Problem
+from tests.ledger.io_helpers import HEADERS, register, row, upload, workbook
 
-from .helpers import HEADERS, register, row, upload, workbook
+# the import/export tests run on a pinned clock with their own media root (tests/ledger/conftest.py)
+pytestmark = pytest.mark.usefixtures("clock", "media_root")
 
 
 def run(actor, data, **options):

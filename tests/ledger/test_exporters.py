@@ -15,8 +15,10 @@ from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import ProgressStatus
 from ecoinspect.ledger.filters import ProblemFilter
 from ecoinspect.ledger.models import Publicity
+from tests.ledger.io_helpers import START, in_publicity, rectifying, register
 
-from .helpers import START, in_publicity, rectifying, register
+# the import/export tests run on a pinned clock with their own media root (tests/ledger/conftest.py)
+pytestmark = pytest.mark.usefixtures("clock", "media_root")
 
 PROGRESS_HEADERS = ["序号", "整改任务", "整改时限", "整改措施", "目前进展情况及存在问题", "完成进度", "备注"]
 CLOSING_HEADERS = ["序号", "整改任务", "整改目标", "整改措施", "整改完成情况"]

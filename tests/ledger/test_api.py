@@ -12,8 +12,10 @@ from django.urls import reverse
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.ledger.choices import ProblemStatus
 from ecoinspect.ledger.models import Problem, SupervisionNotice
+from tests.ledger.io_helpers import START, docx_bytes, png_upload, rectifying, register
 
-from .helpers import START, docx_bytes, png_upload, rectifying, register
+# the import/export tests run on a pinned clock with their own media root (tests/ledger/conftest.py)
+pytestmark = pytest.mark.usefixtures("clock", "media_root")
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from ecoinspect.ledger import deadlines
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.tasks import ledger_digest
 from ecoinspect.notifications.models import Notification
-
-from .helpers import register
+from tests.ledger.io_helpers import register
 
 #: A Monday, then a Wednesday a month later: no public holiday in between.
 ASSIGNED = dt.date(2026, 11, 2)

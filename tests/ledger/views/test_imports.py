@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from ecoinspect.common.models import ImportJob, ImportStatus
 from ecoinspect.ledger.models import Problem
+from tests.ledger.io_helpers import docx_bytes, row, upload, workbook
 
-from .helpers import docx_bytes, row, upload, workbook
+# the import pages run on a pinned clock (tests/ledger/conftest.py)
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

@@ -13,8 +13,10 @@ from ecoinspect.common.models import ImportJob, ImportStatus
 from ecoinspect.core.imports import import_job_create, import_job_validate
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Problem
+from tests.ledger.io_helpers import HEADERS, docx_bytes, row, upload, workbook
 
-from .helpers import HEADERS, docx_bytes, row, upload, workbook
+# the import/export tests run on a pinned clock with their own media root (tests/ledger/conftest.py)
+pytestmark = pytest.mark.usefixtures("clock", "media_root")
 
 
 def refused(people, data: bytes, name: str = "台账.xlsx") -> str:
