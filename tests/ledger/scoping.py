@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 
+from django.utils import timezone
+
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import SupervisionNotice
@@ -113,12 +115,16 @@ def paused(marker: str, **where):
     return build
 
 
-def measure_of(marker: str, **where):
+def measure_of(marker: str, data: dict | None = None, **where):
+    """A measure of a rectifying problem; ``data`` (the Case's POST data) gets today as the completion date."""
+
     def build(ctx):
         p = _walk(ctx, marker, S.RECTIFYING, **where)
         m = svc.measure_add(
             actor=ctx["people"]["coordinator"], problem=p, content=marker, owner_unit=p.lead_unit
         )
+        if data is not None:
+            data["done_on"] = timezone.localdate().isoformat()
         return {"pk": m.pk}, marker
 
     return build
@@ -168,8 +174,6 @@ def closed(marker: str, **where):
 def notice(marker: str, unit: str = "swj", replied: bool = False, listed_only: bool = False):
     def build(ctx):
         p = _walk(ctx, f"督办 {marker}", S.RECTIFYING, lead=unit)
-        from django.utils import timezone
-
         n = svc.notice_issue(
             actor=ctx["people"]["coordinator"],
             unit=ctx["structure"][unit],
@@ -210,6 +214,7 @@ def instruction(text: str):
     return build
 
 
+_measure_done: dict = {}
 _report = {"reported_on": "", "progress_status": "on_schedule", "text": "按计划推进", "kind": "photo"}
 
 CASES = [
@@ -310,11 +315,11 @@ CASES = [
     Case("ledger:measure_add", problem("MEASURE-2", S.RECTIFYING), owner="water", outsider="reviewer"),
     Case(
         "ledger:measure_complete",
-        measure_of("MEASURE-DONE-1"),
+        measure_of("MEASURE-DONE-1", data=_measure_done),
         owner="water",
         outsider="housing",
         method="post",
-        data={"done_on": ""},
+        data=_measure_done,
     ),
     Case(
         "ledger:report_add",

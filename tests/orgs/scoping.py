@@ -47,6 +47,21 @@ def _unit_by_id(code: str, marker: str):
     return build
 
 
+def _newcomer_for(code: str, marker: str):
+    """The unit (its phone is the marker) and the POST data adding a new person to it as staff: the user's id
+    is only known once built, so ``build`` fills the dict the Case sends."""
+    data: dict = {}
+
+    def build(ctx):
+        _counter["n"] += 1
+        newcomer = ctx["make_user"](f"newcomer-{_counter['n']}")
+        data.clear()
+        data.update({"user": newcomer.pk, "role": "staff"})
+        return _unit_with_phone(code, marker)(ctx)
+
+    return build, data
+
+
 def _unit_form(code: str, marker: str):
     # The edit form shows the unit's own values; the phone is the marker.
     return _unit_with_phone(code, marker)
@@ -101,6 +116,9 @@ def _token_of(person: str, marker: str):
     return build
 
 
+_newcomer_to_sanyuanli_1 = _newcomer_for("sanyuanli", "020-3600-0201")
+_newcomer_to_sanyuanli_2 = _newcomer_for("sanyuanli", "020-3600-0202")
+
 CASES = [
     # A unit's own page: its members, members of the units above it, district-wide roles.
     # Units are not secret: every person with a role sees every unit's page (another unit's staff, a
@@ -118,19 +136,19 @@ CASES = [
     Case("orgs:unit_create", _nothing('name="code"'), owner="coordinator", outsider="auditor"),
     Case(
         "orgs:membership_add",
-        _unit_with_phone("sanyuanli", "020-3600-0201"),
+        _newcomer_to_sanyuanli_1[0],
         owner="coordinator",
         outsider="sanyuanli",
         method="post",
-        data={"role": "staff"},
+        data=_newcomer_to_sanyuanli_1[1],
     ),
     Case(
         "orgs:membership_add",
-        _unit_with_phone("sanyuanli", "020-3600-0202"),
+        _newcomer_to_sanyuanli_2[0],
         owner="coordinator",
         outsider="auditor",
         method="post",
-        data={"role": "staff"},
+        data=_newcomer_to_sanyuanli_2[1],
     ),
     Case(
         "orgs:membership_end",
