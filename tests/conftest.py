@@ -26,14 +26,11 @@ def structure(db):
 
 @pytest.fixture
 def make_user(db):
-    """make_user("name", unit, role) → a user with one membership (password "pw-Baiyun-2026")."""
-    from ecoinspect.orgs.models import Membership, User
+    """make_user("name", unit, role) → a user with one membership (password "pw-Baiyun-2026"): UserFactory."""
+    from tests.factories import UserFactory
 
     def make(username: str, unit=None, role: str | None = None, **extra):
-        user = User.objects.create_user(username=username, password="pw-Baiyun-2026", full_name=extra.pop("full_name", username), **extra)
-        if unit is not None and role is not None:
-            Membership.objects.create(user=user, unit=unit, role=role)
-        return user
+        return UserFactory(username=username, unit=unit, role=role, **extra)
 
     return make
 
@@ -109,12 +106,11 @@ def ticket_queue():
 
 @pytest.fixture
 def api_token(db):
-    """api_token(user, days=90) → a raw bearer token for the API, made by the real service."""
-    from ecoinspect.orgs.services import api_token_create
+    """api_token(user, days=90) → a raw bearer token for the API, made by the real service (ApiTokenFactory)."""
+    from tests.factories import ApiTokenFactory
 
     def make(user, days: int | None = 90, name: str = "测试令牌") -> str:
-        _token, raw = api_token_create(actor=user, name=name, days=days)
-        return raw
+        return ApiTokenFactory(user=user, days=days, name=name).raw
 
     return make
 

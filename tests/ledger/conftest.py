@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ledger.io_helpers import Clock
+from tests.clock import Clock
 
 
 @pytest.fixture

@@ -16,23 +16,25 @@ from django.utils import timezone
 
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import ProblemStatus as S
-from ecoinspect.ledger.models import SupervisionNotice
-from ecoinspect.orgs.choices import UnitKind
-from ecoinspect.orgs.models import Unit
-from tests.ledger.views.data import Desk, end_publicity, pdf_bytes, upload
+from tests.factories import (
+    EvidenceFactory,
+    MeasureFactory,
+    ProblemFactory,
+    SpecialPlanFactory,
+    SupervisionNoticeFactory,
+    UnitFactory,
+    pdf_bytes,
+    upload,
+)
 from tests.scoping import Case
 
 _n = itertools.count(1)
 
 
-def _desk(ctx) -> Desk:
-    return Desk(ctx["people"], ctx["structure"])
-
-
 def _walk(ctx, marker: str, state: str, lead: str = "swj", coop=(), town=None, acceptance="sthj", **extra):
     units = ctx["structure"]
-    return _desk(ctx).to(
-        state,
+    return ProblemFactory(
+        status=state,
         title=marker,
         lead_unit=units[lead],
         cooperating_units=[units[c] for c in coop],
@@ -79,17 +81,14 @@ def ranked_unit(marker: str, coop: str):
     def build(ctx):
         district = ctx["structure"]["baiyun"]
         n = next(_n)
-        dept = Unit.objects.create(
-            code=f"mark-dept-{n}",
-            name=f"{marker}-{n}局",
-            short_name=marker,
-            kind=UnitKind.DEPARTMENT,
-            parent=district,
-        )
-        svc.problem_register(
-            actor=ctx["people"]["coordinator"],
+        dept = UnitFactory(code=f"mark-dept-{n}", name=f"{marker}-{n}局", short_name=marker, parent=district)
+        ProblemFactory(
             title=f"{marker} 排名测试",
-            source="self_inspection",
+            problem_types=[],
+            address="",
+            acceptance_unit=None,
+            deadline=None,
+            target="",
             lead_unit=dept,
             cooperating_units=[ctx["structure"][coop]],
             override_reason="测试",
@@ -120,9 +119,7 @@ def measure_of(marker: str, data: dict | None = None, **where):
 
     def build(ctx):
         p = _walk(ctx, marker, S.RECTIFYING, **where)
-        m = svc.measure_add(
-            actor=ctx["people"]["coordinator"], problem=p, content=marker, owner_unit=p.lead_unit
-        )
+        m = MeasureFactory(problem=p, actor=ctx["people"]["coordinator"], content=marker)
         if data is not None:
             data["done_on"] = timezone.localdate().isoformat()
         return {"pk": m.pk}, marker
@@ -135,9 +132,9 @@ def evidence_of(marker: str, **where):
 
     def build(ctx):
         p = _walk(ctx, f"证据 {marker}", S.RECTIFYING, **where)
-        e = svc.evidence_add(
-            actor=ctx["people"]["coordinator"],
+        e = EvidenceFactory(
             problem=p,
+            actor=ctx["people"]["coordinator"],
             uploaded=upload("监测报告.pdf", pdf_bytes(marker)),
             kind="monitoring",
         )
@@ -149,9 +146,9 @@ def evidence_of(marker: str, **where):
 def plan_of(marker: str, **where):
     def build(ctx):
         p = _walk(ctx, f"方案 {marker}", S.ASSIGNED, is_key=True, **where)
-        plan = svc.special_plan_submit(
-            actor=ctx["people"]["coordinator"],
+        plan = SpecialPlanFactory(
             problem=p,
+            actor=ctx["people"]["coordinator"],
             goals=marker,
             measures="分三步整治",
             milestones=[{"date": "2030-01-31", "content": "完成封堵"}],
@@ -163,10 +160,7 @@ def plan_of(marker: str, **where):
 
 def closed(marker: str, **where):
     def build(ctx):
-        p = _walk(ctx, marker, S.PUBLICITY, **where)
-        end_publicity(p)
-        svc.problem_close(actor=ctx["people"]["publisher"], problem=p)
-        return {"pk": p.pk}, marker
+        return {"pk": _walk(ctx, marker, S.CLOSED, **where).pk}, marker
 
     return build
 
@@ -174,17 +168,13 @@ def closed(marker: str, **where):
 def notice(marker: str, unit: str = "swj", replied: bool = False, listed_only: bool = False):
     def build(ctx):
         p = _walk(ctx, f"督办 {marker}", S.RECTIFYING, lead=unit)
-        n = svc.notice_issue(
-            actor=ctx["people"]["coordinator"],
+        n = SupervisionNoticeFactory(
             unit=ctx["structure"][unit],
             problems=[p],
             requirements=marker,
             reply_due=timezone.localdate(),
+            replied=replied,
         )
-        if replied:
-            staff = _desk(ctx).staff[unit]
-            svc.notice_reply(actor=staff, notice=n, reply="已加快推进")
-            n = SupervisionNotice.objects.get(pk=n.pk)
         return ({} if listed_only else {"pk": n.pk}), marker
 
     return build
@@ -195,12 +185,8 @@ def new_department(marker: str):
 
     def build(ctx):
         n = next(_n)
-        Unit.objects.create(
-            code=f"mark-unit-{n}",
-            name=f"{marker}-{n}",
-            short_name=marker,
-            kind=UnitKind.DEPARTMENT,
-            parent=ctx["structure"]["baiyun"],
+        UnitFactory(
+            code=f"mark-unit-{n}", name=f"{marker}-{n}", short_name=marker, parent=ctx["structure"]["baiyun"]
         )
         return {}, marker
 
