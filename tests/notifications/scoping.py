@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from ecoinspect.notifications.models import Notification
 from ecoinspect.notifications.services import notification_send
+from tests.factories import NotificationFactory
 from tests.scoping import Case
 
 
 def _to_person(person: str, marker: str):
     def build(ctx):
-        notification_send(recipients=[ctx["people"][person]], title=marker)
+        NotificationFactory(recipient=ctx["people"][person], title=marker)
         return {}, marker
 
     return build
 
 
 def _to_unit(code: str, marker: str):
+    # sent to the unit, as the ledger sends it: the service fans it out to the unit's members
     def build(ctx):
         notification_send(recipients=[ctx["structure"][code]], title=marker)
         return {}, marker
@@ -26,10 +27,9 @@ def _to_unit(code: str, marker: str):
 def _one_for(person: str, marker: str):
     # Opening a notification redirects to its link; the link carries the marker.
     def build(ctx):
-        notification_send(
-            recipients=[ctx["people"][person]], title="打开测试", url=f"/orgs/me/?from={marker}"
+        note = NotificationFactory(
+            recipient=ctx["people"][person], title="打开测试", url=f"/orgs/me/?from={marker}"
         )
-        note = Notification.objects.get(recipient=ctx["people"][person], url__endswith=marker)
         return {"pk": note.pk}, marker
 
     return build

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 
-from ecoinspect.notifications.models import Notification
-from ecoinspect.notifications.services import notification_send
+from tests.factories import NotificationFactory
 
 API = "/api/v1"
 
 
 def test_notifications_are_ones_own_and_can_be_marked_read(session, people):
-    notification_send(recipients=[people["sanyuanli"]], title="三元里：请核查")
-    notification_send(recipients=[people["sanyuanli"]], title="三元里：请反馈")
-    notification_send(recipients=[people["jingtai"]], title="景泰：请核查")
+    NotificationFactory(recipient=people["sanyuanli"], title="三元里：请核查")
+    NotificationFactory(recipient=people["sanyuanli"], title="三元里：请反馈")
+    NotificationFactory(recipient=people["jingtai"], title="景泰：请核查")
     client = session("sanyuanli")
     listed = client.get(f"{API}/notifications").json()
     assert listed["count"] == 2 and {n["title"] for n in listed["items"]} == {
@@ -33,8 +32,7 @@ def test_notifications_are_ones_own_and_can_be_marked_read(session, people):
 
 
 def test_nobody_marks_someone_elses_notification_read(session, people):
-    notification_send(recipients=[people["jingtai"]], title="景泰：请核查")
-    theirs = Notification.objects.get()
+    theirs = NotificationFactory(recipient=people["jingtai"], title="景泰：请核查")
     response = session("sanyuanli").post(
         f"{API}/notifications/read", json.dumps({"ids": [theirs.pk]}), content_type="application/json"
     )

@@ -8,8 +8,8 @@ the auditor and the leader, who read but change nothing.
 
 from __future__ import annotations
 
-from ecoinspect.orgs.choices import UnitKind
-from ecoinspect.orgs.models import Membership, SectorDuty, Unit
+from ecoinspect.orgs.models import Unit
+from tests.factories import ApiTokenFactory, MembershipFactory, SectorDutyFactory, UnitFactory, UserFactory
 from tests.scoping import Case
 
 
@@ -24,11 +24,11 @@ def _unit_with_phone(code: str, marker: str):
 
 def _village_under(code: str, marker: str):
     def build(ctx):
-        village = Unit.objects.create(
+        village = UnitFactory(
+            village=True,
             code=f"v-{marker.lower()}",
             name=f"{marker} 村委会",
             short_name=marker,
-            kind=UnitKind.VILLAGE,
             parent=ctx["structure"][code],
             phone=marker,
         )
@@ -53,8 +53,7 @@ def _newcomer_for(code: str, marker: str):
     data: dict = {}
 
     def build(ctx):
-        _counter["n"] += 1
-        newcomer = ctx["make_user"](f"newcomer-{_counter['n']}")
+        newcomer = UserFactory()
         data.clear()
         data.update({"user": newcomer.pk, "role": "staff"})
         return _unit_with_phone(code, marker)(ctx)
@@ -76,7 +75,7 @@ def _nothing(marker: str):
 
 def _person_in(code: str, username: str, full_name: str, marker_is: str = "full_name", listed: bool = False):
     def build(ctx):
-        user = ctx["make_user"](username, ctx["structure"][code], "staff", full_name=full_name)
+        user = UserFactory(username=username, unit=ctx["structure"][code], role="staff", full_name=full_name)
         return ({} if listed else {"pk": user.pk}), (full_name if marker_is == "full_name" else username)
 
     return build
@@ -89,8 +88,7 @@ def _new_member_of(code: str):
     def build(ctx):
         _counter["n"] += 1
         username = f"member-to-end-{_counter['n']}"
-        user = ctx["make_user"](username)
-        membership = Membership.objects.create(user=user, unit=ctx["structure"][code], role="staff")
+        membership = MembershipFactory(user__username=username, unit=ctx["structure"][code], role="staff")
         return {"pk": membership.pk}, username
 
     return build
@@ -98,9 +96,7 @@ def _new_member_of(code: str):
 
 def _duty_of(code: str, marker: str):
     def build(ctx):
-        duty = SectorDuty.objects.create(
-            sector=marker, department=ctx["structure"][code], keywords="marker-keyword"
-        )
+        duty = SectorDutyFactory(sector=marker, department=ctx["structure"][code], keywords="marker-keyword")
         return {"pk": duty.pk}, marker
 
     return build
@@ -108,9 +104,7 @@ def _duty_of(code: str, marker: str):
 
 def _token_of(person: str, marker: str):
     def build(ctx):
-        from ecoinspect.orgs.services import api_token_create
-
-        token, _raw = api_token_create(actor=ctx["people"][person], name=marker, days=30)
+        token = ApiTokenFactory(user=ctx["people"][person], name=marker, days=30)
         return {"pk": token.pk}, marker
 
     return build

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.factories import UnitFactory
+
 API = "/api/v1"
 
 
@@ -105,15 +107,8 @@ def test_the_unit_directory_is_paginated_and_filtered_like_the_page(session, str
 
 
 def test_a_unit_in_detail_with_its_members_and_villages(session, structure):
-    from ecoinspect.orgs.choices import UnitKind
-    from ecoinspect.orgs.models import Unit
-
-    Unit.objects.create(
-        code="api-v",
-        name="三元里村",
-        short_name="三元里村",
-        kind=UnitKind.VILLAGE,
-        parent=structure["sanyuanli"],
+    UnitFactory(
+        village=True, code="api-v", name="三元里村", short_name="三元里村", parent=structure["sanyuanli"]
     )
     unit = session("sanyuanli").get(f"{API}/units/{structure['sanyuanli'].pk}").json()
     assert unit["name"] == "白云区三元里街道" and unit["kind_label"] == "街道"

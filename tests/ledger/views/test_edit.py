@@ -11,8 +11,7 @@ from django.urls import reverse
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem
-from ecoinspect.orgs.models import Membership
-from tests.factories import ProblemFactory, today
+from tests.factories import MembershipFactory, ProblemFactory, today
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +177,7 @@ def test_an_earlier_deadline_is_refused_on_its_field(as_user, people):
 
 
 def test_a_coordinator_of_the_office_is_the_only_one_who_may_reroute(structure, as_user, people):
-    Membership.objects.create(user=people["water"], unit=structure["sthj"], role="reviewer")
+    MembershipFactory(user=people["water"], unit=structure["sthj"], role="reviewer")
     problem = ProblemFactory(status=S.ASSIGNED)
     assert (
         as_user(people["water"]).get(reverse("ledger:problem_reroute", args=[problem.pk])).status_code == 403

@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem
-from ecoinspect.orgs.models import Membership
-from tests.factories import ProblemFactory, today
+from tests.factories import MembershipFactory, ProblemFactory, today
 
 pytestmark = pytest.mark.django_db
 
@@ -231,7 +230,7 @@ def test_my_list_lets_the_office_choose_any_unit(structure, as_user, people):
 
 
 def test_a_person_of_two_units_chooses_between_their_own(structure, as_user, people):
-    Membership.objects.create(user=people["water"], unit=structure["taihe"], role="staff")
+    MembershipFactory(user=people["water"], unit=structure["taihe"], role="staff")
     html = as_user(people["water"]).get(reverse("ledger:my_list")).content.decode()
     assert reverse("ledger:unit_problems", args=[structure["swj"].pk]) in html
     assert reverse("ledger:unit_problems", args=[structure["taihe"].pk]) in html
