@@ -42,6 +42,28 @@ def test_the_openapi_schema_lists_every_endpoint_and_both_ways_to_authenticate(c
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
 
 
+def test_every_router_an_app_declares_is_mounted_under_its_prefix(client, db):
+    """The API names no app: each AppConfig's ``api_routers`` is mounted, every one of its paths served."""
+    import importlib
+
+    from django.apps import apps
+
+    served = set(client.get(f"{API}/openapi.json").json()["paths"])
+    declared = set()
+    for config in apps.get_app_configs():
+        for prefix, target in getattr(config, "api_routers", ()):
+            module, attribute = target.split(":")
+            router = getattr(importlib.import_module(module), attribute)
+            declared |= {
+                f"{API}/{prefix.strip('/')}/{path.lstrip('/')}".replace("//", "/").rstrip("/")
+                for path in router.path_operations
+            }
+    assert {"orgs", "notifications", "ledger", "dashboard"} <= {
+        c.label for c in apps.get_app_configs() if getattr(c, "api_routers", ())
+    }
+    assert declared and declared <= served, sorted(declared - served)
+
+
 def test_the_docs_page_works_without_the_internet(client, db):
     page = client.get(f"{API}/docs")
     assert page.status_code == 200
