@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 SHARED_DATA = Path(os.environ.get("ECOINSPECT_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+#: the installed console script, run in a subprocess by the ``ecoinspect`` fixture
+SCRIPT = Path(sys.executable).with_name("ecoinspect")
 
 
 @pytest.fixture
@@ -22,14 +26,11 @@ def structure(db):
 
 @pytest.fixture
 def make_user(db):
-    """make_user("name", unit, role) → a user with one membership (password "pw-Baiyun-2026")."""
-    from ecoinspect.orgs.models import Membership, User
+    """make_user("name", unit, role) → a user with one membership (password "pw-Baiyun-2026"): UserFactory."""
+    from tests.factories import UserFactory
 
     def make(username: str, unit=None, role: str | None = None, **extra):
-        user = User.objects.create_user(username=username, password="pw-Baiyun-2026", full_name=extra.pop("full_name", username), **extra)
-        if unit is not None and role is not None:
-            Membership.objects.create(user=user, unit=unit, role=role)
-        return user
+        return UserFactory(username=username, unit=unit, role=role, **extra)
 
     return make
 
@@ -64,6 +65,17 @@ def login(client):
     return do
 
 
+@pytest.fixture
+def session(client, people):
+    """session("water") → the test client, logged in as that person of ``people`` (the API's session auth)."""
+
+    def as_(person):
+        client.force_login(people[person])
+        return client
+
+    return as_
+
+
 @pytest.fixture(autouse=True)
 def _isolated_registries():
     """Process-wide registries a test may change: the queue's sources and the calendar's override cache.
@@ -94,14 +106,41 @@ def ticket_queue():
 
 @pytest.fixture
 def api_token(db):
-    """api_token(user, days=90) → a raw bearer token for the API, made by the real service."""
-    from ecoinspect.orgs.services import api_token_create
+    """api_token(user, days=90) → a raw bearer token for the API, made by the real service (ApiTokenFactory)."""
+    from tests.factories import ApiTokenFactory
 
     def make(user, days: int | None = 90, name: str = "测试令牌") -> str:
-        _token, raw = api_token_create(actor=user, name=name, days=days)
-        return raw
+        return ApiTokenFactory(user=user, days=days, name=name).raw
 
     return make
+
+
+@pytest.fixture
+def ecoinspect(tmp_path):
+    """ecoinspect(*args, env={...}) → CompletedProcess: the real console script in a subprocess, run in
+    tmp_path with SQLite under tmp_path/var unless the env names a DATABASE_URL."""
+
+    def run(*args: str, env: dict | None = None, settings: str | None = None, timeout: int = 120):
+        environment = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("ECOINSPECT_", "DJANGO_", "DATABASE_URL"))
+        }
+        environment["ECOINSPECT_VAR_DIR"] = str(tmp_path / "var")
+        if settings:
+            environment["DJANGO_SETTINGS_MODULE"] = settings
+        environment.update(env or {})
+        return subprocess.run(
+            [str(SCRIPT), *args],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    assert SCRIPT.exists(), f"the console script is not installed at {SCRIPT}"
+    return run
 
 
 def fresh(user):

@@ -1,4 +1,6 @@
-"""The JSON API at /api/v1/: OpenAPI docs, session and bearer-token authentication, the pages' scoping."""
+"""The JSON API package at /api/v1/: the routers every app declares are mounted, the OpenAPI docs, session and
+bearer-token authentication, and one error shape. Each app's own endpoints are tested with the app
+(tests/orgs/test_api.py, tests/notifications/test_api.py, tests/dashboard/test_api.py, tests/ledger/test_api.py)."""
 
 from __future__ import annotations
 
@@ -6,16 +8,11 @@ import datetime as dt
 import json
 import re
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
 from ecoinspect.audit.models import ActionLog
-from ecoinspect.notifications.models import Notification
-from ecoinspect.notifications.services import notification_send
 from ecoinspect.orgs.models import ApiToken, Membership
-from tests.factories import TicketFactory
-from tests.testapp.models import Ticket
 
 API = "/api/v1"
 
@@ -24,16 +21,7 @@ def bearer(raw: str) -> dict:
     return {"Authorization": f"Bearer {raw}"}
 
 
-@pytest.fixture
-def session(client, people):
-    def as_(person):
-        client.force_login(people[person])
-        return client
-
-    return as_
-
-
-# ---- documentation -------------------------------------------------------------------------------------------
+# ---- documentation and router assembly ------------------------------------------------------------------------
 
 
 def test_the_openapi_schema_lists_every_endpoint_and_both_ways_to_authenticate(client, db):
@@ -95,6 +83,28 @@ def test_every_operation_declares_the_shape_of_its_answer_and_of_its_refusals(cl
     assert {"200", "400", "403", "404", "409"} <= set(problem["patch"]["responses"])
 
 
+def test_every_router_an_app_declares_is_mounted_under_its_prefix(client, db):
+    """The API names no app: each AppConfig's ``api_routers`` is mounted, every one of its paths served."""
+    import importlib
+
+    from django.apps import apps
+
+    served = set(client.get(f"{API}/openapi.json").json()["paths"])
+    declared = set()
+    for config in apps.get_app_configs():
+        for prefix, target in getattr(config, "api_routers", ()):
+            module, attribute = target.split(":")
+            router = getattr(importlib.import_module(module), attribute)
+            declared |= {
+                f"{API}/{prefix.strip('/')}/{path.lstrip('/')}".replace("//", "/").rstrip("/")
+                for path in router.path_operations
+            }
+    assert {"orgs", "notifications", "ledger", "dashboard"} <= {
+        c.label for c in apps.get_app_configs() if getattr(c, "api_routers", ())
+    }
+    assert declared and declared <= served, sorted(declared - served)
+
+
 def test_the_docs_page_works_without_the_internet(client, db):
     page = client.get(f"{API}/docs")
     assert page.status_code == 200
@@ -108,7 +118,7 @@ def test_the_docs_page_works_without_the_internet(client, db):
             served.close()
 
 
-# ---- authentication --------------------------------------------------------------------------------------------
+# ---- authentication -------------------------------------------------------------------------------------------
 
 
 def test_without_a_session_or_token_the_api_answers_401(client, db):
@@ -164,99 +174,13 @@ def test_a_token_sees_what_its_owner_would_see_on_the_pages(client, people, stru
     assert client.get(f"{API}/units/{structure['jingtai'].pk}", headers=bearer(raw)).status_code == 200
 
 
-# ---- /me ---------------------------------------------------------------------------------------------------------
+def test_a_token_of_a_person_whose_membership_ended_reaches_no_unit(client, people, structure, api_token):
+    raw = api_token(people["sanyuanli"])
+    Membership.objects.filter(user=people["sanyuanli"]).update(is_active=False)
+    assert client.get(f"{API}/units/{structure['sanyuanli'].pk}", headers=bearer(raw)).status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("person", "scopes"),
-    [
-        (
-            "sanyuanli",
-            {
-                "view": "units",
-                "work": "units",
-                "assign": "none",
-                "review": "none",
-                "publish": "none",
-                "manage": "none",
-                "audit": "none",
-            },
-        ),
-        (
-            "reviewer",
-            {
-                "view": "units",
-                "work": "none",
-                "assign": "none",
-                "review": "units",
-                "publish": "none",
-                "manage": "none",
-                "audit": "none",
-            },
-        ),
-        (
-            "coordinator",
-            dict.fromkeys(["view", "work", "assign", "review", "publish", "manage", "audit"], "district"),
-        ),
-        (
-            "auditor",
-            {
-                "view": "district",
-                "work": "none",
-                "assign": "none",
-                "review": "none",
-                "publish": "none",
-                "manage": "none",
-                "audit": "district",
-            },
-        ),
-        (
-            "leader",
-            {
-                "view": "district",
-                "work": "none",
-                "assign": "none",
-                "review": "none",
-                "publish": "none",
-                "manage": "none",
-                "audit": "none",
-            },
-        ),
-    ],
-)
-def test_me_tells_a_program_what_its_person_may_do_and_where(session, person, scopes):
-    """Scopes are per app and verb ("ledger.work"); the table above names the ledger's verbs and the
-    foundation's (managing units and people, reading the audit log)."""
-    perm = {"manage": "orgs.manage", "audit": "audit.audit"}
-    expected = {perm.get(verb, f"ledger.{verb}"): where for verb, where in scopes.items()}
-    got = session(person).get(f"{API}/me").json()["scopes"]
-    assert {key: got[key] for key in expected} == expected
-    assert got["dashboard.view"] == "district" if person in {"coordinator", "leader", "auditor"} else "units"
-
-
-def test_a_person_without_a_unit_gets_an_empty_scope_from_the_api(session):
-    me = session("nobody").get(f"{API}/me").json()
-    assert me["memberships"] == [] and set(me["scopes"].values()) == {"none"}
-
-
-# ---- units --------------------------------------------------------------------------------------------------------
-
-
-def test_the_unit_directory_is_paginated_and_filtered_like_the_page(session, structure):
-    client = session("taihe")
-    everything = client.get(f"{API}/units", {"limit": 100}).json()
-    assert everything["count"] == len(structure)
-    towns = client.get(f"{API}/units", {"kind": "town"}).json()
-    assert {u["name"] for u in towns["items"]} == {
-        "白云区江高镇",
-        "白云区人和镇",
-        "白云区太和镇",
-        "白云区钟落潭镇",
-    }
-    found = client.get(f"{API}/units", {"q": "三元里"}).json()
-    assert [u["code"] for u in found["items"]] == ["sanyuanli"]
-    page = client.get(f"{API}/units", {"limit": 5, "offset": 5}).json()
-    assert len(page["items"]) == 5 and page["count"] == len(structure)
+# ---- errors and side effects ----------------------------------------------------------------------------------
 
 
 def test_an_invalid_filter_is_a_400_with_a_bilingual_reason(session):
@@ -271,135 +195,6 @@ def test_an_invalid_filter_is_a_400_with_a_bilingual_reason(session):
     )
 
 
-def test_a_unit_in_detail_with_its_members_and_villages(session, structure):
-    from ecoinspect.orgs.choices import UnitKind
-    from ecoinspect.orgs.models import Unit
-
-    Unit.objects.create(
-        code="api-v",
-        name="三元里村",
-        short_name="三元里村",
-        kind=UnitKind.VILLAGE,
-        parent=structure["sanyuanli"],
-    )
-    unit = session("sanyuanli").get(f"{API}/units/{structure['sanyuanli'].pk}").json()
-    assert unit["name"] == "白云区三元里街道" and unit["kind_label"] == "街道"
-    assert [(m["name"], m["role"]) for m in unit["members"]] == [("sanyuanli", "staff")]
-    assert [c["code"] for c in unit["children"]] == ["api-v"]
-
-
-def test_another_unit_is_open_to_every_role_and_an_unknown_unit_is_not_found(session, structure):
-    client = session("sanyuanli")
-    for unit_id in (structure["jingtai"].pk, structure["swj"].pk):
-        assert client.get(f"{API}/units/{unit_id}").json()["id"] == unit_id
-    response = client.get(f"{API}/units/999999")
-    assert response.status_code == 404
-    assert response.json() == {"detail": "未找到。 / Not found.", "code": "not_found"}
-    assert session("nobody").get(f"{API}/units/{structure['jingtai'].pk}").status_code == 404
-
-
-# ---- queue, notifications ----------------------------------------------------------------------------------------
-
-
-def test_the_queue_endpoint_matches_the_home_page(session, structure, ticket_queue):
-    ticket = TicketFactory(title="API工单", status=Ticket.ASSIGNED, lead_unit=structure["sanyuanli"])
-    entries = [e for e in session("sanyuanli").get(f"{API}/queue").json() if e["model"] == "testapp.ticket"]
-    assert entries == [
-        {
-            "model": "testapp.ticket",
-            "label": "测试工单",
-            "count": 1,
-            "items": [
-                {
-                    "id": ticket.pk,
-                    "title": "API工单",
-                    "status": "assigned",
-                    "status_label": "已交办",
-                    "url": ticket.get_absolute_url(),
-                }
-            ],
-        }
-    ]
-    other = [e for e in session("jingtai").get(f"{API}/queue").json() if e["model"] == "testapp.ticket"]
-    assert other[0]["count"] == 0 and other[0]["items"] == []
-
-
-def test_notifications_are_ones_own_and_can_be_marked_read(session, people):
-    notification_send(recipients=[people["sanyuanli"]], title="三元里：请核查")
-    notification_send(recipients=[people["sanyuanli"]], title="三元里：请反馈")
-    notification_send(recipients=[people["jingtai"]], title="景泰：请核查")
-    client = session("sanyuanli")
-    listed = client.get(f"{API}/notifications").json()
-    assert listed["count"] == 2 and {n["title"] for n in listed["items"]} == {
-        "三元里：请核查",
-        "三元里：请反馈",
-    }
-    first = listed["items"][0]["id"]
-    marked = client.post(
-        f"{API}/notifications/read", json.dumps({"ids": [first]}), content_type="application/json"
-    )
-    assert marked.json() == {"marked": 1}
-    assert client.get(f"{API}/notifications", {"unread": True}).json()["count"] == 1
-    assert client.post(f"{API}/notifications/read", "{}", content_type="application/json").json() == {
-        "marked": 1
-    }
-    assert client.get(f"{API}/notifications", {"unread": True}).json()["count"] == 0
-
-
-def test_nobody_marks_someone_elses_notification_read(session, people):
-    notification_send(recipients=[people["jingtai"]], title="景泰：请核查")
-    theirs = Notification.objects.get()
-    response = session("sanyuanli").post(
-        f"{API}/notifications/read", json.dumps({"ids": [theirs.pk]}), content_type="application/json"
-    )
-    assert response.json() == {"marked": 0}
-    theirs.refresh_from_db()
-    assert theirs.read_at is None
-
-
-# ---- the matrix and the calendar --------------------------------------------------------------------------------
-
-
-def test_the_matrix_lists_and_filters_by_department(session, structure):
-    client = session("taihe")
-    assert client.get(f"{API}/sector-duties").json()["count"] == 13
-    water = client.get(f"{API}/sector-duties", {"department": structure["swj"].pk}).json()
-    assert [d["sector"] for d in water["items"]] == ["城镇污水、河涌与排水"]
-    assert client.get(f"{API}/sector-duties", {"department": structure["sanyuanli"].pk}).status_code == 400
-
-
-def test_the_matcher_proposes_departments_with_reasons(session):
-    response = session("taihe").post(
-        f"{API}/sector-duties/match",
-        json.dumps({"text": "工地夜间施工，扬尘很大", "problem_types": ["air"]}),
-        content_type="application/json",
-    )
-    best = response.json()[0]
-    assert best["department"]["code"] == "zjj"
-    assert set(best["matched_keywords"]) == {"工地", "施工", "扬尘", "夜间施工"}
-    assert best["score"] == 13 and "建筑工地扬尘与施工噪声" in best["reason"]
-
-
-@pytest.mark.parametrize(
-    ("start", "days", "due", "estimated"),
-    [
-        ("2026-02-12", 5, "2026-02-26", False),
-        ("2026-09-30", 1, "2026-10-08", False),
-        ("2026-02-24", -1, "2026-02-14", False),
-        ("2026-12-30", 3, "2027-01-04", True),
-    ],
-)
-def test_workdays_add_counts_on_the_chinese_calendar(session, start, days, due, estimated):
-    result = session("taihe").get(f"{API}/workdays/add", {"start": start, "days": days}).json()
-    assert result == {"start": start, "days": days, "due": due, "estimated": estimated}
-
-
-def test_workdays_add_refuses_bad_input(session):
-    client = session("taihe")
-    assert client.get(f"{API}/workdays/add", {"start": "2026-02-30", "days": 1}).status_code == 422
-    assert client.get(f"{API}/workdays/add", {"start": "2026-02-12", "days": 1000}).status_code == 422
-
-
 def test_reading_the_api_writes_nothing_to_the_action_log(session, structure):
     client = session("sanyuanli")
     count = ActionLog.objects.count()
@@ -407,9 +202,3 @@ def test_reading_the_api_writes_nothing_to_the_action_log(session, structure):
     client.get(f"{API}/units/{structure['sanyuanli'].pk}")
     client.get(f"{API}/me")
     assert ActionLog.objects.count() == count
-
-
-def test_a_token_of_a_person_whose_membership_ended_reaches_no_unit(client, people, structure, api_token):
-    raw = api_token(people["sanyuanli"])
-    Membership.objects.filter(user=people["sanyuanli"]).update(is_active=False)
-    assert client.get(f"{API}/units/{structure['sanyuanli'].pk}", headers=bearer(raw)).status_code == 404

@@ -3,15 +3,13 @@ unit staff, reviewers, publishers and leaders do not."""
 
 from __future__ import annotations
 
-from ecoinspect.audit.services import action_log_append
-from ecoinspect.orgs.choices import UnitKind
-from ecoinspect.orgs.models import Unit
+from tests.factories import ActionLogFactory, UnitFactory
 from tests.scoping import Case
 
 
 def _action(marker: str):
     def build(ctx):
-        action_log_append(action="testapp.marker.logged", object_repr=marker, payload={"note": marker})
+        ActionLogFactory(action="testapp.marker.logged", object_repr=marker, payload={"note": marker})
         return {}, marker
 
     return build
@@ -19,11 +17,11 @@ def _action(marker: str):
 
 def _change(marker: str):
     def build(ctx):
-        Unit.objects.create(
+        UnitFactory(
+            village=True,
             code=f"c-{marker.lower()}",
             name=f"{marker} 社区",
             short_name=marker,
-            kind=UnitKind.VILLAGE,
             parent=ctx["structure"]["sanyuanli"],
         )
         return {}, marker

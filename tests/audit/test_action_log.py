@@ -13,6 +13,7 @@ from ecoinspect.audit.models import ActionLog, AppendOnlyError
 from ecoinspect.audit.selectors import verify_chain
 from ecoinspect.audit.services import action_log_append, action_log_append_many
 from tests.audit import tamper
+from tests.factories import ActionLogFactory
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def chain(people):
         ],
         start=1,
     ):
-        action_log_append(action=action, actor=people["coordinator"], payload={"step": i, "note": f"第{i}步"})
+        ActionLogFactory(action=action, actor=people["coordinator"], payload={"step": i, "note": f"第{i}步"})
     return list(ActionLog.objects.order_by("seq"))
 
 

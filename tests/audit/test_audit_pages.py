@@ -10,10 +10,8 @@ import pytest
 from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog
-from ecoinspect.audit.services import action_log_append
-from ecoinspect.orgs.choices import UnitKind
-from ecoinspect.orgs.models import Unit
 from tests.audit import tamper
+from tests.factories import ActionLogFactory, UnitFactory
 
 ACTIONS = reverse("audit:actionlog_list")
 CHANGES = reverse("audit:changelog_list")
@@ -22,13 +20,13 @@ VERIFY = reverse("audit:verify")
 
 @pytest.fixture
 def entries(people, structure):
-    action_log_append(
+    ActionLogFactory(
         action="testapp.ticket.assigned",
         actor=people["coordinator"],
         obj=structure["taihe"],
         payload={"to": "assigned"},
     )
-    action_log_append(
+    ActionLogFactory(
         action="testapp.ticket.refused",
         actor=people["jingtai"],
         object_repr='=HYPERLINK("http://x")',
@@ -124,9 +122,7 @@ def test_the_change_log_shows_what_changed_and_exports_it(login, people, structu
             "is_active": "on",
         },
     )
-    Unit.objects.create(
-        code="other", name="别的村", short_name="别的村", kind=UnitKind.VILLAGE, parent=structure["taihe"]
-    )
+    UnitFactory(village=True, code="other", name="别的村", short_name="别的村", parent=structure["taihe"])
     auditor = login(people["auditor"])
     page = auditor.get(CHANGES, {"object_type": "orgs.unit", "object_id": unit.pk}).content.decode()
     assert "景泰街道" in page and "phone" in page and "别的村" not in page

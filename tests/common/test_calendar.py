@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from ecoinspect.common import calendar
 from ecoinspect.common.calendar import WorkCalendar
 from ecoinspect.common.models import WorkdayOverride
+from tests.factories import WorkdayOverrideFactory
 
 D = dt.date
 SPRING_FESTIVAL_2026 = [D(2026, 2, d) for d in range(15, 24)]  # Feb 15 (Sun) – Feb 23 (Mon)
@@ -161,7 +162,7 @@ def test_saved_overrides_reach_the_default_calendar_at_once(db):
 
 
 def test_overrides_are_read_from_the_database_once_while_cached(db, django_assert_num_queries):
-    WorkdayOverride.objects.create(date=D(2026, 2, 16), is_workday=True)
+    WorkdayOverrideFactory(date=D(2026, 2, 16), is_workday=True)
     with django_assert_num_queries(1):
         for _ in range(5):
             assert calendar.is_workday(D(2026, 2, 16))

@@ -9,7 +9,6 @@ compiles the ``.mo`` that a fresh clone serves without GNU gettext installed.
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import html
 import os
 import re
@@ -21,7 +20,6 @@ from pathlib import Path
 import polib
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "ecoinspect"
 CATALOGUE = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -195,22 +193,10 @@ def texts(page_html: str) -> set[str]:
 
 @pytest.fixture
 def assigned_problem(people, structure):
-    from ecoinspect.common.choices import ProblemType
-    from ecoinspect.ledger import services
-    from ecoinspect.ledger.choices import ProblemSource
+    from ecoinspect.ledger.choices import ProblemStatus
+    from tests.factories import ProblemFactory
 
-    problem = services.problem_register(
-        actor=people["coordinator"],
-        title="【测试】新市涌支涌排水口污水直排",
-        source=ProblemSource.SELF_INSPECTION,
-        problem_types=[ProblemType.WATER],
-        address="白云区新市街道新市涌沿岸",
-        lead_unit=structure["swj"],
-        acceptance_unit=structure["sthj"],
-        deadline=timezone.localdate() + dt.timedelta(days=60),
-        target="排水口旱季无污水直排",
-    )
-    return services.problem_assign(actor=people["coordinator"], problem=problem)
+    return ProblemFactory(status=ProblemStatus.ASSIGNED)
 
 
 def switch(client, language: str, next_url: str = "/"):

@@ -7,11 +7,10 @@ from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 
 from ecoinspect.core.permissions import Reach, has_perm, restrict, user_scope
-from ecoinspect.orgs.choices import UnitKind
 from ecoinspect.orgs.models import Membership, SectorDuty, Unit, User
 from ecoinspect.orgs.roles import registered_apps
 from tests.conftest import fresh
-from tests.factories import TicketFactory
+from tests.factories import MembershipFactory, TicketFactory, UnitFactory
 from tests.testapp.models import Ticket
 
 WORK_VERBS = ("view", "work", "assign", "review", "publish")  # the ledger's, and the test app's copy of them
@@ -46,20 +45,10 @@ def test_every_unit_scoped_model_can_be_restricted(people):
 
 
 def test_subdistrict_staff_see_their_own_unit_and_the_villages_below_it_only(structure, people):
-    village = Unit.objects.create(
-        code="sanyuanli-v1",
-        name="三元里村",
-        short_name="三元里村",
-        kind=UnitKind.VILLAGE,
-        parent=structure["sanyuanli"],
+    village = UnitFactory(
+        village=True, code="sanyuanli-v1", name="三元里村", short_name="三元里村", parent=structure["sanyuanli"]
     )
-    Unit.objects.create(
-        code="jingtai-v1",
-        name="景泰村",
-        short_name="景泰村",
-        kind=UnitKind.VILLAGE,
-        parent=structure["jingtai"],
-    )
+    UnitFactory(village=True, code="jingtai-v1", name="景泰村", short_name="景泰村", parent=structure["jingtai"])
     visible = units(fresh(people["sanyuanli"]), "ledger.view")
     assert codes(visible) == {"sanyuanli", village.code}
 
@@ -143,20 +132,15 @@ def test_a_person_without_an_active_membership_sees_nothing(how, people, structu
 
 
 def test_a_deactivated_village_is_no_longer_reached_through_its_parent(people, structure):
-    village = Unit.objects.create(
-        code="old-village",
-        name="旧村",
-        short_name="旧村",
-        kind=UnitKind.VILLAGE,
-        parent=structure["sanyuanli"],
-        is_active=False,
+    village = UnitFactory(
+        village=True, code="old-village", name="旧村", short_name="旧村", parent=structure["sanyuanli"], is_active=False
     )
     assert village not in units(fresh(people["sanyuanli"]), "ledger.view")
 
 
 def test_memberships_in_several_units_add_up(people, structure):
     user = people["water"]
-    Membership.objects.create(user=user, unit=structure["taihe"], role="reviewer")
+    MembershipFactory(user=user, unit=structure["taihe"], role="reviewer")
     user = fresh(user)
     assert codes(units(user, "ledger.view")) == {"swj", "taihe"}
     assert codes(units(user, "ledger.review")) == {"taihe"}

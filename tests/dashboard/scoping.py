@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from ecoinspect.core import queues
-from ecoinspect.notifications.services import notification_send
-from tests.factories import TicketFactory
+from tests.factories import NotificationFactory, TicketFactory
 from tests.scoping import Case
 from tests.testapp.models import Ticket
 
@@ -27,7 +26,7 @@ def _queued_ticket(lead: str, marker: str, **extra):
 
 def _note(person: str, marker: str):
     def build(ctx):
-        notification_send(recipients=[ctx["people"][person]], title=marker)
+        NotificationFactory(recipient=ctx["people"][person], title=marker)
         return {}, marker
 
     return build
@@ -70,6 +69,21 @@ CASES = [
         kind="list",
     ),
     Case("dashboard:home", _own_unit("sanyuanli"), owner="sanyuanli", outsider="jingtai", kind="list"),
+    # the API's queue (markers are ASCII: the API escapes non-ASCII JSON)
+    Case(
+        "api:queue",
+        _queued_ticket("sanyuanli", "API-QUEUE-1"),
+        owner="sanyuanli",
+        outsider="taihe",
+        kind="list",
+    ),
+    Case(
+        "api:queue",
+        _queued_ticket("taihe", "API-QUEUE-2", acceptance_unit="sthj"),
+        owner="taihe",
+        outsider="water",
+        kind="list",
+    ),
 ]
 
 OPEN: dict[str, str] = {}

@@ -8,8 +8,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from ecoinspect.notifications.services import notification_send
-from tests.factories import TicketFactory
+from tests.factories import NotificationFactory, TicketFactory
 from tests.testapp.models import Ticket
 
 HOME = reverse("dashboard:home")
@@ -77,8 +76,8 @@ def test_district_wide_roles_see_the_districts_unit_counts(login, people):
 
 
 def test_the_latest_notifications_are_ones_own(login, people):
-    notification_send(recipients=[people["sanyuanli"]], title="请于今日报送进展")
-    notification_send(recipients=[people["jingtai"]], title="景泰专属通知")
+    NotificationFactory(recipient=people["sanyuanli"], title="请于今日报送进展")
+    NotificationFactory(recipient=people["jingtai"], title="景泰专属通知")
     page = login(people["sanyuanli"]).get(HOME).content.decode()
     assert "请于今日报送进展" in page and "景泰专属通知" not in page
 

@@ -5,32 +5,36 @@ district-wide roles; it is worked by its lead and cooperating units, reviewed by
 assigned, re-routed, supervised and reopened only by the inspection office. For the office's own pages the
 "owner" is the coordinator and the outsiders are unit staff — of another unit (404) or even of the unit
 concerned (403: they see the problem but may not do this to it). The import/export pages and the API are
-classified by their authors in tests/ledger_io/scoping.py.
+classified in tests/ledger/scoping_io.py.
 """
 
 from __future__ import annotations
 
 import itertools
 
+from django.utils import timezone
+
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import ProblemStatus as S
-from ecoinspect.ledger.models import SupervisionNotice
-from ecoinspect.orgs.choices import UnitKind
-from ecoinspect.orgs.models import Unit
-from tests.ledger.views.data import Desk, end_publicity, pdf_bytes, upload
+from tests.factories import (
+    EvidenceFactory,
+    MeasureFactory,
+    ProblemFactory,
+    SpecialPlanFactory,
+    SupervisionNoticeFactory,
+    UnitFactory,
+    pdf_bytes,
+    upload,
+)
 from tests.scoping import Case
 
 _n = itertools.count(1)
 
 
-def _desk(ctx) -> Desk:
-    return Desk(ctx["people"], ctx["structure"])
-
-
 def _walk(ctx, marker: str, state: str, lead: str = "swj", coop=(), town=None, acceptance="sthj", **extra):
     units = ctx["structure"]
-    return _desk(ctx).to(
-        state,
+    return ProblemFactory(
+        status=state,
         title=marker,
         lead_unit=units[lead],
         cooperating_units=[units[c] for c in coop],
@@ -77,17 +81,14 @@ def ranked_unit(marker: str, coop: str):
     def build(ctx):
         district = ctx["structure"]["baiyun"]
         n = next(_n)
-        dept = Unit.objects.create(
-            code=f"mark-dept-{n}",
-            name=f"{marker}-{n}局",
-            short_name=marker,
-            kind=UnitKind.DEPARTMENT,
-            parent=district,
-        )
-        svc.problem_register(
-            actor=ctx["people"]["coordinator"],
+        dept = UnitFactory(code=f"mark-dept-{n}", name=f"{marker}-{n}局", short_name=marker, parent=district)
+        ProblemFactory(
             title=f"{marker} 排名测试",
-            source="self_inspection",
+            problem_types=[],
+            address="",
+            acceptance_unit=None,
+            deadline=None,
+            target="",
             lead_unit=dept,
             cooperating_units=[ctx["structure"][coop]],
             override_reason="测试",
@@ -113,12 +114,14 @@ def paused(marker: str, **where):
     return build
 
 
-def measure_of(marker: str, **where):
+def measure_of(marker: str, data: dict | None = None, **where):
+    """A measure of a rectifying problem; ``data`` (the Case's POST data) gets today as the completion date."""
+
     def build(ctx):
         p = _walk(ctx, marker, S.RECTIFYING, **where)
-        m = svc.measure_add(
-            actor=ctx["people"]["coordinator"], problem=p, content=marker, owner_unit=p.lead_unit
-        )
+        m = MeasureFactory(problem=p, actor=ctx["people"]["coordinator"], content=marker)
+        if data is not None:
+            data["done_on"] = timezone.localdate().isoformat()
         return {"pk": m.pk}, marker
 
     return build
@@ -129,9 +132,9 @@ def evidence_of(marker: str, **where):
 
     def build(ctx):
         p = _walk(ctx, f"证据 {marker}", S.RECTIFYING, **where)
-        e = svc.evidence_add(
-            actor=ctx["people"]["coordinator"],
+        e = EvidenceFactory(
             problem=p,
+            actor=ctx["people"]["coordinator"],
             uploaded=upload("监测报告.pdf", pdf_bytes(marker)),
             kind="monitoring",
         )
@@ -143,9 +146,9 @@ def evidence_of(marker: str, **where):
 def plan_of(marker: str, **where):
     def build(ctx):
         p = _walk(ctx, f"方案 {marker}", S.ASSIGNED, is_key=True, **where)
-        plan = svc.special_plan_submit(
-            actor=ctx["people"]["coordinator"],
+        plan = SpecialPlanFactory(
             problem=p,
+            actor=ctx["people"]["coordinator"],
             goals=marker,
             measures="分三步整治",
             milestones=[{"date": "2030-01-31", "content": "完成封堵"}],
@@ -157,10 +160,7 @@ def plan_of(marker: str, **where):
 
 def closed(marker: str, **where):
     def build(ctx):
-        p = _walk(ctx, marker, S.PUBLICITY, **where)
-        end_publicity(p)
-        svc.problem_close(actor=ctx["people"]["publisher"], problem=p)
-        return {"pk": p.pk}, marker
+        return {"pk": _walk(ctx, marker, S.CLOSED, **where).pk}, marker
 
     return build
 
@@ -168,19 +168,13 @@ def closed(marker: str, **where):
 def notice(marker: str, unit: str = "swj", replied: bool = False, listed_only: bool = False, action: str = ""):
     def build(ctx):
         p = _walk(ctx, f"督办 {marker}", S.RECTIFYING, lead=unit)
-        from django.utils import timezone
-
-        n = svc.notice_issue(
-            actor=ctx["people"]["coordinator"],
+        n = SupervisionNoticeFactory(
             unit=ctx["structure"][unit],
             problems=[p],
             requirements=marker,
             reply_due=timezone.localdate(),
+            replied=replied,
         )
-        if replied:
-            staff = _desk(ctx).staff[unit]
-            svc.notice_reply(actor=staff, notice=n, reply="已加快推进")
-            n = SupervisionNotice.objects.get(pk=n.pk)
         kwargs = {} if listed_only else {"pk": n.pk}
         return ({**kwargs, "action": action} if action else kwargs), marker
 
@@ -192,12 +186,8 @@ def new_department(marker: str):
 
     def build(ctx):
         n = next(_n)
-        Unit.objects.create(
-            code=f"mark-unit-{n}",
-            name=f"{marker}-{n}",
-            short_name=marker,
-            kind=UnitKind.DEPARTMENT,
-            parent=ctx["structure"]["baiyun"],
+        UnitFactory(
+            code=f"mark-unit-{n}", name=f"{marker}-{n}", short_name=marker, parent=ctx["structure"]["baiyun"]
         )
         return {}, marker
 
@@ -211,6 +201,7 @@ def instruction(text: str):
     return build
 
 
+_measure_done: dict = {}
 _report = {"reported_on": "", "progress_status": "on_schedule", "text": "按计划推进", "kind": "photo"}
 
 CASES = [
@@ -311,11 +302,11 @@ CASES = [
     Case("ledger:measure_add", problem("MEASURE-2", S.RECTIFYING), owner="water", outsider="reviewer"),
     Case(
         "ledger:measure_complete",
-        measure_of("MEASURE-DONE-1"),
+        measure_of("MEASURE-DONE-1", data=_measure_done),
         owner="water",
         outsider="housing",
         method="post",
-        data={"done_on": ""},
+        data=_measure_done,
     ),
     Case(
         "ledger:report_add",

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from ecoinspect.ledger.models import Problem
 from ecoinspect.ledger.selectors import problem_queryset
 from ecoinspect.ledger.stats import district_picture
+from tests.factories import ProblemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def _insert(rows, units, prefix="ST"):
             closed,
         ) = row
         problems.append(
-            Problem(
+            ProblemFactory.build(
                 number=f"{prefix}-{i:05d}",
                 title=f"【测试】统计样例 {i}",
                 lead_unit=units[lead] if lead else None,
@@ -106,6 +107,7 @@ def _insert(rows, units, prefix="ST"):
                 deadline_kind=kind,
                 registered_on=registered,
                 closed_at=closed,
+                acceptance_unit=None,
             )
         )
     return Problem.objects.bulk_create(problems)

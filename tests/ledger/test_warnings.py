@@ -10,7 +10,6 @@ way the list page does.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from django.db import transaction
@@ -29,8 +28,8 @@ from ecoinspect.ledger.choices import (
 from ecoinspect.ledger.deadlines import warning_for
 from ecoinspect.ledger.models import Problem
 from ecoinspect.ledger.selectors import problem_list
-
-from .services.builders import Clock, Ledger, reload
+from tests.clock import Clock
+from tests.factories import ProblemFactory, reload, step
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,6 @@ BASE = dt.date(2026, 10, 1)
 # A narrow window, so that "today", deadlines and milestones often fall on the same day (the boundaries).
 days = st.dates(min_value=BASE - dt.timedelta(days=45), max_value=BASE + dt.timedelta(days=45))
 maybe_day = st.one_of(st.none(), days)
-_numbers = itertools.count(1)
 
 
 @st.composite
@@ -67,10 +65,11 @@ def problem_rows(draw):
 
 def _insert(rows: list[dict]) -> list[Problem]:
     return Problem.objects.bulk_create(
-        Problem(
-            number=f"PROP-{next(_numbers):06d}",
+        ProblemFactory.build(
             title="【测试】预警性质",
             source=ProblemSource.SELF_INSPECTION,
+            lead_unit=None,
+            acceptance_unit=None,
             registered_on=BASE - dt.timedelta(days=90),
             **row,
         )
@@ -125,12 +124,6 @@ def clock(monkeypatch):
     return Clock(monkeypatch, ASSIGNED_ON)
 
 
-@pytest.fixture
-def ledger(people, structure, clock, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Ledger(people, structure, clock)
-
-
 def _colour(problem, today, user):
     """The colour as the list shows it, after checking the detail page's rule says the same."""
     listed = problem_list(user=user, today=today).get(pk=problem.pk).warning
@@ -138,10 +131,10 @@ def _colour(problem, today, user):
     return listed
 
 
-def _report(ledger, problem, status, on):
-    ledger.clock.set(on)
+def _report(clock, people, problem, status, on):
+    clock.set(on)
     svc.progress_report_add(
-        actor=ledger.people["water"],
+        actor=people["water"],
         problem=reload(problem),
         text="进展",
         progress_status=status,
@@ -150,8 +143,8 @@ def _report(ledger, problem, status, on):
 
 
 @pytest.fixture
-def running(ledger):
-    return ledger.to(ProblemStatus.RECTIFYING, deadline=DEADLINE)
+def running(people, clock, media_root):
+    return ProblemFactory(status=ProblemStatus.RECTIFYING, deadline=DEADLINE)
 
 
 @pytest.mark.parametrize(
@@ -174,67 +167,67 @@ def test_the_milestones_are_counted_in_working_days_not_calendar_days(running):
     assert (running.blue_on, running.yellow_on) == (dt.date(2026, 10, 8), dt.date(2026, 10, 21))
 
 
-def test_on_schedule_progress_keeps_the_problem_clear_until_the_deadline_passes(ledger, running, people):
-    _report(ledger, running, ProgressStatus.ON_SCHEDULE, dt.date(2026, 9, 20))
+def test_on_schedule_progress_keeps_the_problem_clear_until_the_deadline_passes(running, people, clock):
+    _report(clock, people, running, ProgressStatus.ON_SCHEDULE, dt.date(2026, 9, 20))
     assert _colour(running, dt.date(2026, 10, 21), people["coordinator"]) == WarningLevel.NONE
     assert _colour(running, dt.date(2026, 10, 30), people["coordinator"]) == WarningLevel.NONE
     assert _colour(running, dt.date(2026, 11, 2), people["coordinator"]) == WarningLevel.RED
 
 
-def test_reporting_behind_schedule_earns_a_blue_label_at_once(ledger, running, people):
-    _report(ledger, running, ProgressStatus.BEHIND, dt.date(2026, 9, 10))
+def test_reporting_behind_schedule_earns_a_blue_label_at_once(running, people, clock):
+    _report(clock, people, running, ProgressStatus.BEHIND, dt.date(2026, 9, 10))
     assert _colour(running, dt.date(2026, 9, 10), people["coordinator"]) == WarningLevel.BLUE
     assert _colour(running, dt.date(2026, 10, 21), people["coordinator"]) == WarningLevel.YELLOW
 
 
 def test_a_unit_that_says_it_is_done_but_has_not_asked_for_acceptance_is_red_after_the_deadline(
-    ledger, running, people
+    running, people, clock
 ):
-    _report(ledger, running, ProgressStatus.COMPLETED, dt.date(2026, 10, 20))
+    _report(clock, people, running, ProgressStatus.COMPLETED, dt.date(2026, 10, 20))
     assert _colour(running, dt.date(2026, 10, 30), people["coordinator"]) == WarningLevel.NONE
     assert _colour(running, dt.date(2026, 11, 2), people["coordinator"]) == WarningLevel.RED
 
 
-def test_asking_for_acceptance_clears_the_warning(ledger, running, people):
-    ledger.clock.set(dt.date(2026, 10, 26))
-    ledger.step(reload(running))  # report, photo, request acceptance
+def test_asking_for_acceptance_clears_the_warning(running, people, clock):
+    clock.set(dt.date(2026, 10, 26))
+    step(reload(running))  # report, photo, request acceptance
     assert reload(running).status == ProblemStatus.COMPLETED
     assert _colour(running, dt.date(2026, 11, 30), people["coordinator"]) == WarningLevel.NONE
 
 
-def test_an_extension_takes_the_red_light_off(ledger, running, people):
-    ledger.clock.set(dt.date(2026, 11, 2))
-    assert _colour(running, ledger.clock.today, people["coordinator"]) == WarningLevel.RED
+def test_an_extension_takes_the_red_light_off(running, people, clock):
+    clock.set(dt.date(2026, 11, 2))
+    assert _colour(running, clock.today, people["coordinator"]) == WarningLevel.RED
     svc.problem_extend_deadline(
         actor=people["coordinator"],
         problem=reload(running),
         new_deadline=dt.date(2026, 12, 31),
         reason="延期",
     )
-    _report(ledger, running, ProgressStatus.ON_SCHEDULE, dt.date(2026, 11, 2))
+    _report(clock, people, running, ProgressStatus.ON_SCHEDULE, dt.date(2026, 11, 2))
     assert _colour(running, dt.date(2026, 11, 2), people["coordinator"]) == WarningLevel.NONE
 
 
-def test_a_long_term_item_turns_blue_when_no_report_came_for_a_month(ledger, people):
-    problem = ledger.to(ProblemStatus.RECTIFYING, deadline_kind=DeadlineKind.LONG_TERM)
+def test_a_long_term_item_turns_blue_when_no_report_came_for_a_month(people, clock, media_root):
+    problem = ProblemFactory(status=ProblemStatus.RECTIFYING, deadline_kind=DeadlineKind.LONG_TERM)
     who = people["coordinator"]
     assert _colour(problem, dt.date(2026, 9, 8), who) == WarningLevel.BLUE  # never reported
 
-    _report(ledger, problem, ProgressStatus.ON_SCHEDULE, dt.date(2026, 9, 10))
+    _report(clock, people, problem, ProgressStatus.ON_SCHEDULE, dt.date(2026, 9, 10))
     assert _colour(problem, dt.date(2026, 10, 11), who) == WarningLevel.NONE  # 31 days later
     assert _colour(problem, dt.date(2026, 10, 12), who) == WarningLevel.BLUE  # 32 days later
     assert _colour(problem, dt.date(2027, 3, 1), who) != WarningLevel.RED  # no deadline, never red
 
 
-def test_registered_and_finished_problems_carry_no_warning(ledger, people):
-    registered = ledger.register(deadline=dt.date(2026, 9, 8))
-    closed = ledger.to(ProblemStatus.CLOSED, deadline=dt.date(2026, 9, 8))
+def test_registered_and_finished_problems_carry_no_warning(people, media_root, clock):
+    registered = ProblemFactory(deadline=dt.date(2026, 9, 8))
+    closed = ProblemFactory(status=ProblemStatus.CLOSED, deadline=dt.date(2026, 9, 8))
     late = dt.date(2026, 12, 1)
     assert _colour(registered, late, people["coordinator"]) == WarningLevel.NONE
     assert _colour(closed, late, people["coordinator"]) == WarningLevel.NONE
 
 
-def test_a_unit_sees_the_colours_of_its_own_problems(ledger, running, people):
+def test_a_unit_sees_the_colours_of_its_own_problems(running, people):
     """The same colour reaches the lead unit's own list (restricted), and other units see nothing."""
     today = dt.date(2026, 10, 31)
     assert problem_list(user=people["water"], today=today).get(pk=running.pk).warning == WarningLevel.RED

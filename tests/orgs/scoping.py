@@ -8,8 +8,8 @@ the auditor and the leader, who read but change nothing.
 
 from __future__ import annotations
 
-from ecoinspect.orgs.choices import UnitKind
-from ecoinspect.orgs.models import Membership, SectorDuty, Unit
+from ecoinspect.orgs.models import Unit
+from tests.factories import ApiTokenFactory, MembershipFactory, SectorDutyFactory, UnitFactory, UserFactory
 from tests.scoping import Case
 
 
@@ -24,17 +24,41 @@ def _unit_with_phone(code: str, marker: str):
 
 def _village_under(code: str, marker: str):
     def build(ctx):
-        village = Unit.objects.create(
+        village = UnitFactory(
+            village=True,
             code=f"v-{marker.lower()}",
             name=f"{marker} 村委会",
             short_name=marker,
-            kind=UnitKind.VILLAGE,
             parent=ctx["structure"][code],
             phone=marker,
         )
         return {"pk": village.pk}, marker
 
     return build
+
+
+def _unit_by_id(code: str, marker: str):
+    """The API's unit URL takes ``unit_id`` (markers are ASCII: the API escapes non-ASCII JSON)."""
+
+    def build(ctx):
+        kwargs, marker_ = _unit_with_phone(code, marker)(ctx)
+        return {"unit_id": kwargs["pk"]}, marker_
+
+    return build
+
+
+def _newcomer_for(code: str, marker: str):
+    """The unit (its phone is the marker) and the POST data adding a new person to it as staff: the user's id
+    is only known once built, so ``build`` fills the dict the Case sends."""
+    data: dict = {}
+
+    def build(ctx):
+        newcomer = UserFactory()
+        data.clear()
+        data.update({"user": newcomer.pk, "role": "staff"})
+        return _unit_with_phone(code, marker)(ctx)
+
+    return build, data
 
 
 def _unit_form(code: str, marker: str):
@@ -51,7 +75,7 @@ def _nothing(marker: str):
 
 def _person_in(code: str, username: str, full_name: str, marker_is: str = "full_name", listed: bool = False):
     def build(ctx):
-        user = ctx["make_user"](username, ctx["structure"][code], "staff", full_name=full_name)
+        user = UserFactory(username=username, unit=ctx["structure"][code], role="staff", full_name=full_name)
         return ({} if listed else {"pk": user.pk}), (full_name if marker_is == "full_name" else username)
 
     return build
@@ -64,8 +88,7 @@ def _new_member_of(code: str):
     def build(ctx):
         _counter["n"] += 1
         username = f"member-to-end-{_counter['n']}"
-        user = ctx["make_user"](username)
-        membership = Membership.objects.create(user=user, unit=ctx["structure"][code], role="staff")
+        membership = MembershipFactory(user__username=username, unit=ctx["structure"][code], role="staff")
         return {"pk": membership.pk}, username
 
     return build
@@ -73,9 +96,7 @@ def _new_member_of(code: str):
 
 def _duty_of(code: str, marker: str):
     def build(ctx):
-        duty = SectorDuty.objects.create(
-            sector=marker, department=ctx["structure"][code], keywords="marker-keyword"
-        )
+        duty = SectorDutyFactory(sector=marker, department=ctx["structure"][code], keywords="marker-keyword")
         return {"pk": duty.pk}, marker
 
     return build
@@ -83,13 +104,14 @@ def _duty_of(code: str, marker: str):
 
 def _token_of(person: str, marker: str):
     def build(ctx):
-        from ecoinspect.orgs.services import api_token_create
-
-        token, _raw = api_token_create(actor=ctx["people"][person], name=marker, days=30)
+        token = ApiTokenFactory(user=ctx["people"][person], name=marker, days=30)
         return {"pk": token.pk}, marker
 
     return build
 
+
+_newcomer_to_sanyuanli_1 = _newcomer_for("sanyuanli", "020-3600-0201")
+_newcomer_to_sanyuanli_2 = _newcomer_for("sanyuanli", "020-3600-0202")
 
 CASES = [
     # A unit's own page: its members, members of the units above it, district-wide roles.
@@ -97,6 +119,7 @@ CASES = [
     # reviewer, the auditor); a person without any role sees none. What a unit handles stays scoped.
     Case("orgs:unit_detail", _unit_with_phone("sanyuanli", "020-3600-0001"), owner="jingtai", outsider="nobody"),
     Case("orgs:unit_detail", _village_under("sanyuanli", "VILLAGE-MARK-1"), owner="taihe", outsider="nobody"),
+    Case("api:unit_detail", _unit_by_id("sanyuanli", "020-3700-0001"), owner="jingtai", outsider="nobody"),
     # Manage-only pages: the coordinator owns them; the unit's own staff, the auditor and the leader do not.
     Case(
         "orgs:unit_edit", _unit_form("sanyuanli", "020-3600-0101"), owner="coordinator", outsider="sanyuanli"
@@ -107,19 +130,19 @@ CASES = [
     Case("orgs:unit_create", _nothing('name="code"'), owner="coordinator", outsider="auditor"),
     Case(
         "orgs:membership_add",
-        _unit_with_phone("sanyuanli", "020-3600-0201"),
+        _newcomer_to_sanyuanli_1[0],
         owner="coordinator",
         outsider="sanyuanli",
         method="post",
-        data={"role": "staff"},
+        data=_newcomer_to_sanyuanli_1[1],
     ),
     Case(
         "orgs:membership_add",
-        _unit_with_phone("sanyuanli", "020-3600-0202"),
+        _newcomer_to_sanyuanli_2[0],
         owner="coordinator",
         outsider="auditor",
         method="post",
-        data={"role": "staff"},
+        data=_newcomer_to_sanyuanli_2[1],
     ),
     Case(
         "orgs:membership_end",
@@ -209,4 +232,9 @@ OPEN = {
     "orgs:role_matrix": "the roles and what each app grants them are the system's published rules, the same for "
     "everyone with a role (tests/orgs/test_role_matrix.py)",
     "orgs:profile": "one's own profile, memberships and API tokens only (tests/orgs/test_profile_pages.py)",
+    "api:me": "the caller's own identity, memberships and scopes",
+    "api:unit_list": "the unit directory, open to everyone logged in like orgs:unit_list",
+    "api:sector_duty_list": "the published 三管三必须 matrix, like orgs:sectorduty_list",
+    "api:sector_duty_match": "the matcher over the published matrix; reads no unit-owned record",
+    "api:workdays_add": "working-day arithmetic, the same for everyone",
 }

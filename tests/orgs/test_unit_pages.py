@@ -10,6 +10,7 @@ from ecoinspect.core.permissions import restrict
 from ecoinspect.orgs.choices import UnitKind
 from ecoinspect.orgs.models import Unit
 from tests.conftest import fresh
+from tests.factories import UnitFactory
 
 
 def unit_form(structure, **overrides) -> dict:
@@ -156,7 +157,7 @@ def test_a_unit_cannot_be_its_own_parent(login, people, structure):
 
 def test_a_unit_with_active_villages_cannot_be_deactivated(login, people, structure):
     unit = structure["sanyuanli"]
-    Unit.objects.create(code="v1", name="三元里一村", short_name="一村", kind=UnitKind.VILLAGE, parent=unit)
+    UnitFactory(village=True, code="v1", name="三元里一村", short_name="一村", parent=unit)
     data = {
         "name": unit.name,
         "short_name": unit.short_name,

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog, ChangeLog
 from ecoinspect.orgs.models import Membership, User
+from tests.factories import MembershipFactory
 
 
 def can_log_in(username: str, password: str) -> bool:
@@ -258,7 +259,7 @@ def test_ending_a_membership_returns_to_the_persons_page_but_never_to_another_si
         reverse("orgs:membership_end", args=[first.pk]), {"next": person.get_absolute_url()}
     )
     assert response["Location"] == person.get_absolute_url()
-    second = Membership.objects.create(user=person, unit=structure["taihe"], role="staff")
+    second = MembershipFactory(user=person, unit=structure["taihe"], role="staff")
     response = client.post(
         reverse("orgs:membership_end", args=[second.pk]), {"next": "https://evil.example.com/"}
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.common.models import WorkdayOverride
+from tests.factories import WorkdayOverrideFactory
 
 URL = reverse("orgs:workday_list")
 
@@ -84,7 +85,7 @@ def test_an_override_without_a_date_is_refused_and_the_note_kept(login, people):
 
 
 def test_coordinator_deletes_an_override(login, people):
-    override = WorkdayOverride.objects.create(date=dt.date(2026, 2, 14), is_workday=False)
+    override = WorkdayOverrideFactory(date=dt.date(2026, 2, 14), is_workday=False)
     client = login(people["coordinator"])
     assert client.post(reverse("orgs:workday_delete", args=[override.pk])).status_code == 302
     assert not WorkdayOverride.objects.exists()
@@ -94,7 +95,7 @@ def test_coordinator_deletes_an_override(login, people):
 
 @pytest.mark.parametrize("person", ["sanyuanli", "auditor", "leader"])
 def test_others_may_calculate_but_not_change_the_calendar(login, people, person):
-    override = WorkdayOverride.objects.create(date=dt.date(2026, 2, 14), is_workday=False)
+    override = WorkdayOverrideFactory(date=dt.date(2026, 2, 14), is_workday=False)
     client = login(people[person])
     page = client.get(URL).content.decode()
     assert (

@@ -76,6 +76,14 @@ CASES = [
     ),
     Case("testapp:ticket_detail", _ticket("TICKET-MARK-4", lead="swj"), owner="leader", outsider="sanyuanli"),
     Case("testapp:ticket_detail", _ticket("TICKET-MARK-5", lead="zjj"), owner="housing", outsider="nobody"),
+    # a POST whose success redirects to the record's own page
+    Case(
+        "testapp:ticket_remind",
+        _ticket("TICKET-MARK-6", lead="sanyuanli"),
+        owner="sanyuanli",
+        outsider="jingtai",
+        method="post",
+    ),
 ]
 
 

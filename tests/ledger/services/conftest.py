@@ -1,20 +1,16 @@
-"""Every ledger service test runs on a pinned clock (a Monday in September 2026, see builders.START)."""
+"""Every ledger service test runs on a pinned clock (a Monday in September 2026, tests/clock.py) and stores
+its evidence files in its own folder."""
 
 from __future__ import annotations
 
 import pytest
 
-from .builders import Clock, Ledger
+from tests.clock import Clock
 
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
     return Clock(monkeypatch)
-
-
-@pytest.fixture
-def ledger(people, structure, clock):
-    return Ledger(people, structure, clock)
 
 
 @pytest.fixture(autouse=True)

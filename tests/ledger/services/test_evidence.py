@@ -13,15 +13,14 @@ from ecoinspect.common.errors import NotPermitted, ServiceError
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import EvidenceKind, ProblemStatus, ProgressStatus
 from ecoinspect.ledger.models import Evidence
-
-from .builders import docx_bytes, exe_bytes, pdf_bytes, png_bytes, upload
+from tests.factories import ProblemFactory, docx_bytes, exe_bytes, pdf_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def running(ledger):
-    return ledger.to(ProblemStatus.RECTIFYING)
+def running(people):
+    return ProblemFactory(status=ProblemStatus.RECTIFYING)
 
 
 def _add(people, problem, name, content, kind=EvidenceKind.PHOTO, who="water", **extra):
@@ -166,8 +165,8 @@ def test_the_same_file_twice_is_refused(running, people):
     assert len(_stored_files(running)) == 1
 
 
-def test_the_same_file_may_support_two_different_problems(ledger, running, people):
-    other = ledger.to(ProblemStatus.RECTIFYING)
+def test_the_same_file_may_support_two_different_problems(running, people):
+    other = ProblemFactory(status=ProblemStatus.RECTIFYING)
     content = pdf_bytes()
     a = _add(people, running, "监测报告.pdf", content, kind=EvidenceKind.MONITORING)
     b = _add(people, other, "监测报告.pdf", content, kind=EvidenceKind.MONITORING)
@@ -180,8 +179,8 @@ def test_an_unknown_kind_is_refused(running, people):
     assert "kind" in refused.value.message_dict
 
 
-def test_a_report_of_another_problem_cannot_carry_the_file(ledger, running, people):
-    other = ledger.to(ProblemStatus.RECTIFYING)
+def test_a_report_of_another_problem_cannot_carry_the_file(running, people):
+    other = ProblemFactory(status=ProblemStatus.RECTIFYING)
     report = svc.progress_report_add(
         actor=people["water"], problem=other, text="进展", progress_status=ProgressStatus.ON_SCHEDULE
     )
@@ -197,8 +196,8 @@ def test_only_the_units_working_the_problem_upload(running, people, who):
     assert not Evidence.objects.exists()
 
 
-def test_no_uploads_once_acceptance_is_requested(ledger, people):
-    problem = ledger.to(ProblemStatus.COMPLETED)
+def test_no_uploads_once_acceptance_is_requested(people):
+    problem = ProblemFactory(status=ProblemStatus.COMPLETED)
     count = Evidence.objects.count()
     with pytest.raises(ServiceError):
         _add(people, problem, "补充照片.png", png_bytes())

@@ -17,8 +17,7 @@ from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import AcceptanceMethod
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Acceptance, Evidence, Problem, ProgressReport, Publicity
-
-from .builders import PATH, reload
+from tests.factories import PATH, ProblemFactory, reload
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +87,8 @@ def _snapshot(problem):
 
 
 @pytest.mark.parametrize("state", PATH)
-def test_every_undeclared_move_is_refused_and_only_the_refusal_is_logged(ledger, people, clock, state):
-    problem = ledger.to(state)
+def test_every_undeclared_move_is_refused_and_only_the_refusal_is_logged(people, clock, state):
+    problem = ProblemFactory(status=state)
     coordinator = people["coordinator"]
     forbidden = [a for a in ACTIONS if a not in ALLOWED[state]]
     assert forbidden  # every state has moves that must be refused
@@ -111,15 +110,15 @@ def test_every_undeclared_move_is_refused_and_only_the_refusal_is_logged(ledger,
         assert written[0].actor == coordinator
 
 
-def test_the_refusal_says_what_was_refused_in_which_state(ledger, people, clock):
-    problem = ledger.to(S.RECTIFYING)
+def test_the_refusal_says_what_was_refused_in_which_state(people, clock):
+    problem = ProblemFactory(status=S.RECTIFYING)
     with pytest.raises(TransitionNotDeclared) as refused:
         svc.problem_close(actor=people["coordinator"], problem=problem)
     assert "整改中" in str(refused.value) and "销号" in str(refused.value)
 
 
-def test_a_refusal_is_logged_once_even_if_the_boundary_reports_it_twice(ledger, people, clock):
-    problem = ledger.to(S.ASSIGNED)
+def test_a_refusal_is_logged_once_even_if_the_boundary_reports_it_twice(people, clock):
+    problem = ProblemFactory(status=S.ASSIGNED)
     with pytest.raises(TransitionNotDeclared) as refused:
         svc.problem_close(actor=people["coordinator"], problem=problem)
     log_refusal(refused.value)

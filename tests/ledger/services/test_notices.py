@@ -13,21 +13,22 @@ from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import NoticeStatus, ProblemStatus
 from ecoinspect.ledger.models import SupervisionNotice
 from ecoinspect.notifications.models import Notification
+from tests.factories import ProblemFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lagging(ledger, structure):
+def lagging(people, structure):
     return [
-        ledger.to(ProblemStatus.RECTIFYING),
-        ledger.to(
-            ProblemStatus.RECTIFYING,
+        ProblemFactory(status=ProblemStatus.RECTIFYING),
+        ProblemFactory(
+            status=ProblemStatus.RECTIFYING,
             lead_unit=structure["zjj"],
             title="【测试】太和镇某工地扬尘",
             override_reason="测试",
         ),
-        ledger.to(ProblemStatus.RECTIFYING, cooperating_units=[structure["jingtai"]]),
+        ProblemFactory(status=ProblemStatus.RECTIFYING, cooperating_units=[structure["jingtai"]]),
     ]
 
 

@@ -12,17 +12,21 @@ from ecoinspect.core.workflow import TransitionIncomplete
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import DeadlineKind, ProblemStatus, Severity
 from ecoinspect.ledger.models import Problem
-
-from .builders import log_actions, reload
+from tests.factories import ProblemFactory, reload
 
 pytestmark = pytest.mark.django_db
+
+
+def log_actions(problem: Problem) -> list[str]:
+    """The problem's ActionLog verbs, oldest first."""
+    return list(ActionLog.objects.for_object(problem).order_by("seq").values_list("action", flat=True))
 
 
 # --- update -----------------------------------------------------------------------------------------------
 
 
-def test_the_office_edits_descriptive_fields_and_the_log_names_them(ledger, people):
-    problem = ledger.register()
+def test_the_office_edits_descriptive_fields_and_the_log_names_them(people):
+    problem = ProblemFactory()
 
     svc.problem_update(
         actor=people["coordinator"],
@@ -41,8 +45,8 @@ def test_the_office_edits_descriptive_fields_and_the_log_names_them(ledger, peop
     assert entry.payload["fields"] == ["severity", "target", "title"]
 
 
-def test_a_stale_version_is_refused_and_nothing_is_written(ledger, people):
-    problem = ledger.register()
+def test_a_stale_version_is_refused_and_nothing_is_written(people):
+    problem = ProblemFactory()
     mine = reload(problem)
     theirs = reload(problem)
     svc.problem_update(
@@ -62,8 +66,8 @@ def test_a_stale_version_is_refused_and_nothing_is_written(ledger, people):
     assert ActionLog.objects.count() == entries_before
 
 
-def test_a_stale_object_without_an_explicit_version_is_refused_too(ledger, people):
-    problem = ledger.register()
+def test_a_stale_object_without_an_explicit_version_is_refused_too(people):
+    problem = ProblemFactory()
     stale = reload(problem)
     svc.problem_update(actor=people["coordinator"], problem=problem, target="第一次修改")
 
@@ -73,29 +77,29 @@ def test_a_stale_object_without_an_explicit_version_is_refused_too(ledger, peopl
     assert reload(problem).target == "第一次修改"
 
 
-def test_unit_staff_cannot_edit_the_problem(ledger, people):
-    problem = ledger.register()
+def test_unit_staff_cannot_edit_the_problem(people):
+    problem = ProblemFactory()
     with pytest.raises(NotPermitted):
         svc.problem_update(actor=people["water"], problem=problem, title="【测试】改标题")
     assert reload(problem).version == 1
 
 
-def test_status_and_dates_cannot_be_changed_through_update(ledger, people):
-    problem = ledger.register()
+def test_status_and_dates_cannot_be_changed_through_update(people):
+    problem = ProblemFactory()
     with pytest.raises(TypeError):
         svc.problem_update(actor=people["coordinator"], problem=problem, status=ProblemStatus.CLOSED)
     assert reload(problem).status == ProblemStatus.REGISTERED
 
 
-def test_a_closed_problem_cannot_be_edited(ledger, people):
-    problem = ledger.to(ProblemStatus.CLOSED)
+def test_a_closed_problem_cannot_be_edited(people):
+    problem = ProblemFactory(status=ProblemStatus.CLOSED)
     with pytest.raises(ServiceError):
         svc.problem_update(actor=people["coordinator"], problem=problem, title="【测试】销号后修改")
     assert reload(problem).title != "【测试】销号后修改"
 
 
-def test_cooperating_units_are_replaced_and_logged(ledger, people, structure):
-    problem = ledger.register(cooperating_units=[structure["xinshi"]])
+def test_cooperating_units_are_replaced_and_logged(people, structure):
+    problem = ProblemFactory(cooperating_units=[structure["xinshi"]])
 
     svc.problem_update(
         actor=people["coordinator"],
@@ -111,10 +115,10 @@ def test_cooperating_units_are_replaced_and_logged(ledger, people, structure):
 # --- assign -----------------------------------------------------------------------------------------------
 
 
-def test_assigning_starts_the_warning_clock_on_the_assignment_day(ledger, people, clock):
+def test_assigning_starts_the_warning_clock_on_the_assignment_day(people, clock):
     # Assigned Mon 2026-09-07 with a deadline of Fri 2026-10-30: 35 working days on the Chinese calendar
     # (25 Sep and 1–7 Oct off, Sun 20 Sep and Sat 10 Oct worked).
-    problem = ledger.register(deadline=dt.date(2026, 10, 30))
+    problem = ProblemFactory(deadline=dt.date(2026, 10, 30))
 
     svc.problem_assign(actor=people["coordinator"], problem=problem)
 
@@ -137,8 +141,8 @@ def test_assigning_starts_the_warning_clock_on_the_assignment_day(ledger, people
         ("deadline_set", {"deadline": None}),
     ],
 )
-def test_assigning_needs_a_lead_unit_an_acceptance_unit_and_a_deadline(ledger, people, missing, fields):
-    problem = ledger.register(**fields)
+def test_assigning_needs_a_lead_unit_an_acceptance_unit_and_a_deadline(people, missing, fields):
+    problem = ProblemFactory(**fields)
 
     with pytest.raises(TransitionIncomplete) as refused:
         svc.problem_assign(actor=people["coordinator"], problem=problem)
@@ -150,16 +154,16 @@ def test_assigning_needs_a_lead_unit_an_acceptance_unit_and_a_deadline(ledger, p
     assert saved.version == 1
 
 
-def test_a_long_term_problem_is_assigned_without_a_deadline(ledger, people):
-    problem = ledger.register(deadline_kind=DeadlineKind.LONG_TERM)
+def test_a_long_term_problem_is_assigned_without_a_deadline(people):
+    problem = ProblemFactory(deadline_kind=DeadlineKind.LONG_TERM)
     svc.problem_assign(actor=people["coordinator"], problem=problem)
     saved = reload(problem)
     assert saved.status == ProblemStatus.ASSIGNED
     assert (saved.blue_on, saved.yellow_on) == (None, None)
 
 
-def test_assigning_with_a_stale_version_is_refused(ledger, people):
-    problem = ledger.register()
+def test_assigning_with_a_stale_version_is_refused(people):
+    problem = ProblemFactory()
     svc.problem_update(actor=people["coordinator"], problem=reload(problem), target="改过")
 
     with pytest.raises(ConcurrentEdit):
@@ -170,8 +174,8 @@ def test_assigning_with_a_stale_version_is_refused(ledger, people):
 # --- reroute ----------------------------------------------------------------------------------------------
 
 
-def test_rerouting_keeps_every_earlier_routing_in_the_log(ledger, people, structure):
-    problem = ledger.to(ProblemStatus.ASSIGNED, cooperating_units=[structure["xinshi"]])
+def test_rerouting_keeps_every_earlier_routing_in_the_log(people, structure):
+    problem = ProblemFactory(status=ProblemStatus.ASSIGNED, cooperating_units=[structure["xinshi"]])
 
     svc.problem_reroute(
         actor=people["coordinator"], problem=problem, lead_unit=structure["zjj"], reason="污水来自在建工地"
@@ -194,8 +198,8 @@ def test_rerouting_keeps_every_earlier_routing_in_the_log(ledger, people, struct
     assert "污水来自在建工地" in saved.routing_reason and "属地牵头" in saved.routing_reason
 
 
-def test_the_old_lead_unit_can_no_longer_work_a_rerouted_problem(ledger, people, structure):
-    problem = ledger.to(ProblemStatus.RECTIFYING)
+def test_the_old_lead_unit_can_no_longer_work_a_rerouted_problem(people, structure):
+    problem = ProblemFactory(status=ProblemStatus.RECTIFYING)
     svc.problem_reroute(
         actor=people["coordinator"], problem=problem, lead_unit=structure["zjj"], reason="工地排水"
     )
@@ -209,8 +213,8 @@ def test_the_old_lead_unit_can_no_longer_work_a_rerouted_problem(ledger, people,
     )
 
 
-def test_rerouting_needs_a_reason(ledger, people, structure):
-    problem = ledger.register()
+def test_rerouting_needs_a_reason(people, structure):
+    problem = ProblemFactory()
     with pytest.raises(ServiceError) as refused:
         svc.problem_reroute(
             actor=people["coordinator"], problem=problem, lead_unit=structure["zjj"], reason=" "
@@ -221,15 +225,15 @@ def test_rerouting_needs_a_reason(ledger, people, structure):
 
 
 @pytest.mark.parametrize("who", ["water", "housing", "reviewer", "leader"])
-def test_only_the_office_reroutes(ledger, people, structure, who):
-    problem = ledger.register()
+def test_only_the_office_reroutes(people, structure, who):
+    problem = ProblemFactory()
     with pytest.raises(NotPermitted):
         svc.problem_reroute(actor=people[who], problem=problem, lead_unit=structure["zjj"], reason="改派")
     assert reload(problem).lead_unit == structure["swj"]
 
 
-def test_a_finished_problem_cannot_be_rerouted(ledger, people, structure):
-    problem = ledger.to(ProblemStatus.COMPLETED)
+def test_a_finished_problem_cannot_be_rerouted(people, structure):
+    problem = ProblemFactory(status=ProblemStatus.COMPLETED)
     with pytest.raises(ServiceError):
         svc.problem_reroute(
             actor=people["coordinator"], problem=problem, lead_unit=structure["zjj"], reason="改派"
@@ -237,8 +241,8 @@ def test_a_finished_problem_cannot_be_rerouted(ledger, people, structure):
     assert reload(problem).lead_unit == structure["swj"]
 
 
-def test_unknown_fields_of_problem_model_are_untouched_by_update(ledger, people):
-    problem = ledger.register()
+def test_unknown_fields_of_problem_model_are_untouched_by_update(people):
+    problem = ProblemFactory()
     svc.problem_update(actor=people["coordinator"], problem=problem, title="【测试】只改标题")
     saved = reload(problem)
     assert saved.lead_unit_id == problem.lead_unit_id

@@ -12,8 +12,7 @@ from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import DeadlineKind, ProblemStatus, WarningLevel
 from ecoinspect.ledger.deadlines import warning_for
 from ecoinspect.ledger.selectors import problem_list
-
-from .builders import reload
+from tests.factories import ProblemFactory, reload
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +21,8 @@ DEADLINE = dt.date(2026, 10, 30)
 
 
 @pytest.fixture
-def running(ledger):
-    return ledger.to(ProblemStatus.RECTIFYING, deadline=DEADLINE)
+def running(people):
+    return ProblemFactory(status=ProblemStatus.RECTIFYING, deadline=DEADLINE)
 
 
 # --- pause and resume -------------------------------------------------------------------------------------
@@ -92,8 +91,8 @@ def test_a_running_problem_cannot_be_resumed(running, people):
 
 
 @pytest.mark.parametrize("state", [ProblemStatus.REGISTERED, ProblemStatus.COMPLETED])
-def test_only_a_problem_under_rectification_can_be_paused(ledger, people, state):
-    problem = ledger.to(state)
+def test_only_a_problem_under_rectification_can_be_paused(people, state):
+    problem = ProblemFactory(status=state)
     with pytest.raises(ServiceError):
         svc.problem_pause(actor=people["coordinator"], problem=problem, reason="暂停")
     assert reload(problem).paused_at is None
@@ -130,8 +129,10 @@ def test_an_extension_moves_the_deadline_and_recomputes_the_warnings_from_assign
     assert saved.version == version + 1
 
 
-def test_an_extension_turns_an_immediate_item_into_a_dated_one(ledger, people):
-    problem = ledger.to(ProblemStatus.RECTIFYING, deadline_kind=DeadlineKind.IMMEDIATE, deadline=None)
+def test_an_extension_turns_an_immediate_item_into_a_dated_one(people):
+    problem = ProblemFactory(
+        status=ProblemStatus.RECTIFYING, deadline_kind=DeadlineKind.IMMEDIATE, deadline=None
+    )
     svc.problem_extend_deadline(
         actor=people["coordinator"], problem=problem, new_deadline=dt.date(2026, 10, 30), reason="需采购设备"
     )
@@ -159,8 +160,8 @@ def test_an_extension_needs_a_reason(running, people):
     assert reload(running).deadline == DEADLINE
 
 
-def test_a_long_term_item_has_no_deadline_to_extend(ledger, people):
-    problem = ledger.to(ProblemStatus.RECTIFYING, deadline_kind=DeadlineKind.LONG_TERM)
+def test_a_long_term_item_has_no_deadline_to_extend(people):
+    problem = ProblemFactory(status=ProblemStatus.RECTIFYING, deadline_kind=DeadlineKind.LONG_TERM)
     with pytest.raises(ServiceError):
         svc.problem_extend_deadline(
             actor=people["coordinator"], problem=problem, new_deadline=dt.date(2026, 12, 31), reason="延期"
@@ -168,8 +169,8 @@ def test_a_long_term_item_has_no_deadline_to_extend(ledger, people):
     assert reload(problem).deadline is None
 
 
-def test_a_finished_problem_keeps_its_deadline(ledger, people):
-    problem = ledger.to(ProblemStatus.COMPLETED, deadline=DEADLINE)
+def test_a_finished_problem_keeps_its_deadline(people):
+    problem = ProblemFactory(status=ProblemStatus.COMPLETED, deadline=DEADLINE)
     with pytest.raises(ServiceError):
         svc.problem_extend_deadline(
             actor=people["coordinator"], problem=problem, new_deadline=dt.date(2026, 12, 31), reason="延期"

@@ -12,15 +12,14 @@ from ecoinspect.core.workflow import WorkflowError
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import PlanStatus, ProblemStatus, ProgressStatus
 from ecoinspect.ledger.models import JointAction, Measure, Problem, ProgressReport, SpecialPlan
-
-from .builders import reload
+from tests.factories import ProblemFactory, reload
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def running(ledger, structure):
-    return ledger.to(ProblemStatus.RECTIFYING, cooperating_units=[structure["xinshi"]])
+def running(people, structure):
+    return ProblemFactory(status=ProblemStatus.RECTIFYING, cooperating_units=[structure["xinshi"]])
 
 
 # --- measures ---------------------------------------------------------------------------------------------
@@ -84,8 +83,8 @@ def test_a_blank_measure_is_refused(running, people, structure):
         svc.measure_add(actor=people["water"], problem=running, content=" ", owner_unit=structure["swj"])
 
 
-def test_the_cooperating_unit_may_add_measures(ledger, people, structure):
-    problem = ledger.to(ProblemStatus.RECTIFYING, cooperating_units=[structure["sanyuanli"]])
+def test_the_cooperating_unit_may_add_measures(people, structure):
+    problem = ProblemFactory(status=ProblemStatus.RECTIFYING, cooperating_units=[structure["sanyuanli"]])
     svc.measure_add(
         actor=people["sanyuanli"], problem=problem, content="入户排查", owner_unit=structure["sanyuanli"]
     )
@@ -99,8 +98,8 @@ def test_other_units_and_read_only_roles_cannot_add_measures(running, people, st
     assert not Measure.objects.exists()
 
 
-def test_measures_are_frozen_once_acceptance_is_requested(ledger, people, structure):
-    problem = ledger.to(ProblemStatus.COMPLETED)
+def test_measures_are_frozen_once_acceptance_is_requested(people, structure):
+    problem = ProblemFactory(status=ProblemStatus.COMPLETED)
     with pytest.raises(ServiceError):
         svc.measure_add(
             actor=people["water"], problem=problem, content="补充措施", owner_unit=structure["swj"]
@@ -146,8 +145,8 @@ def test_the_latest_report_decides_even_when_an_older_one_is_filed_later(running
     assert ProgressReport.objects.filter(problem=running).count() == 2
 
 
-def test_a_report_from_the_cooperating_unit_is_recorded_under_that_unit(ledger, people, structure):
-    problem = ledger.to(ProblemStatus.RECTIFYING, cooperating_units=[structure["sanyuanli"]])
+def test_a_report_from_the_cooperating_unit_is_recorded_under_that_unit(people, structure):
+    problem = ProblemFactory(status=ProblemStatus.RECTIFYING, cooperating_units=[structure["sanyuanli"]])
     report = svc.progress_report_add(
         actor=people["sanyuanli"], problem=problem, text="入户排查完成", progress_status=ProgressStatus.BEHIND
     )
@@ -208,8 +207,8 @@ def test_a_blank_report_is_refused(running, people):
 
 
 @pytest.mark.parametrize("state", [ProblemStatus.REGISTERED, ProblemStatus.ACCEPTING, ProblemStatus.CLOSED])
-def test_no_reports_outside_rectification(ledger, people, state):
-    problem = ledger.to(state)
+def test_no_reports_outside_rectification(people, state):
+    problem = ProblemFactory(status=state)
     reports = ProgressReport.objects.count()
     with pytest.raises(ServiceError):
         svc.progress_report_add(

@@ -12,8 +12,7 @@ from ecoinspect.core.workflow import TransitionIncomplete, TransitionNotDeclared
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import AcceptanceMethod, EvidenceKind, ProblemStatus, ProgressStatus
 from ecoinspect.ledger.models import Evidence, Publicity
-
-from .builders import png_bytes, reload, upload
+from tests.factories import ProblemFactory, png_bytes, reload, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +20,8 @@ MONDAY_BEFORE_NATIONAL_DAY = dt.date(2026, 9, 28)
 
 
 @pytest.fixture
-def accepted(ledger, clock):
-    problem = ledger.to(ProblemStatus.ACCEPTED)
+def accepted(people, clock):
+    problem = ProblemFactory(status=ProblemStatus.ACCEPTED)
     clock.set(MONDAY_BEFORE_NATIONAL_DAY)
     return problem
 
@@ -139,7 +138,7 @@ def test_an_upheld_objection_sends_the_problem_back_to_rectification(accepted, p
         _close(people, accepted)
 
 
-def test_after_an_upheld_objection_a_new_publicity_can_end_in_closing(ledger, accepted, people, clock):
+def test_after_an_upheld_objection_a_new_publicity_can_end_in_closing(accepted, people, clock):
     _publish(people, accepted, MONDAY_BEFORE_NATIONAL_DAY)
     svc.publicity_objection(actor=people["publisher"], problem=reload(accepted), note="仍有异味", upheld=True)
     problem = reload(accepted)
@@ -211,8 +210,8 @@ def test_the_reviewer_cannot_record_an_objection(accepted, people):
 
 
 @pytest.fixture
-def closed(ledger):
-    return ledger.to(ProblemStatus.CLOSED)
+def closed(people):
+    return ProblemFactory(status=ProblemStatus.CLOSED)
 
 
 def test_reopening_starts_a_new_cycle_and_keeps_the_old_evidence_on_cycle_one(closed, people, clock):

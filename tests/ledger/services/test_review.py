@@ -12,15 +12,14 @@ from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import AcceptanceMethod, EvidenceKind, ProblemStatus, ProgressStatus
 from ecoinspect.ledger.models import Acceptance
 from ecoinspect.notifications.models import Notification
-
-from .builders import photo, reload
+from tests.factories import ProblemFactory, photo, reload
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def requested(ledger, clock):
-    problem = ledger.to(ProblemStatus.COMPLETED)
+def requested(people, clock):
+    problem = ProblemFactory(status=ProblemStatus.COMPLETED)
     clock.advance(days=2)
     return problem
 

@@ -19,8 +19,7 @@ from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import AcceptanceMethod
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Acceptance, Publicity
-
-from .builders import reload
+from tests.factories import ProblemFactory, finish_work, reload
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +57,13 @@ def actors(people, structure, make_user):
     return {**people, "reviewer_zjj": make_user("reviewer_zjj", structure["zjj"], "reviewer")}
 
 
-def _prepare(ledger, structure, clock, action):
+def _prepare(structure, clock, action):
     state = MATRIX[action][0]
-    problem = ledger.to(state, cooperating_units=[structure["jingtai"]], address="白云区景泰街道景泰涌左岸")
+    problem = ProblemFactory(
+        status=state, cooperating_units=[structure["jingtai"]], address="白云区景泰街道景泰涌左岸"
+    )
     if action == "request_acceptance":
-        ledger.complete_work(problem)  # evidence and a final report: only the permission can stop it now
+        finish_work(problem)  # evidence and a final report: only the permission can stop it now
     if action == "close":
         clock.advance(days=14)  # the publicity period is over
     return reload(problem)
@@ -110,9 +111,9 @@ def _do(action, problem, actor, today):
 
 
 @pytest.mark.parametrize("action", list(MATRIX))
-def test_only_the_roles_of_design_section_2_may_make_the_move(ledger, structure, clock, actors, action):
+def test_only_the_roles_of_design_section_2_may_make_the_move(people, structure, clock, actors, action):
     source, target, allowed = MATRIX[action]
-    problem = _prepare(ledger, structure, clock, action)
+    problem = _prepare(structure, clock, action)
     log_before = ActionLog.objects.for_object(problem).exclude(action__endswith=".refused").count()
     records_before = (Acceptance.objects.count(), Publicity.objects.count())
 
@@ -128,22 +129,22 @@ def test_only_the_roles_of_design_section_2_may_make_the_move(ledger, structure,
     assert (Acceptance.objects.count(), Publicity.objects.count()) == records_before
 
     for who in sorted(allowed):
-        fresh = _prepare(ledger, structure, clock, action)
+        fresh = _prepare(structure, clock, action)
         _do(action, fresh, actors[who], clock.today)
         assert reload(fresh).status == target, who
 
 
 def test_the_cooperating_unit_is_told_only_the_lead_unit_requests_acceptance(
-    ledger, structure, clock, actors
+    people, structure, clock, actors
 ):
-    problem = _prepare(ledger, structure, clock, "request_acceptance")
+    problem = _prepare(structure, clock, "request_acceptance")
     with pytest.raises(WorkflowError) as refused:
         svc.problem_request_acceptance(actor=actors["jingtai"], problem=problem)
     assert "只有牵头单位可以申请验收" in str(refused.value)
 
 
-def test_a_reviewer_of_another_unit_cannot_accept(ledger, structure, clock, actors):
-    problem = _prepare(ledger, structure, clock, "accept")
+def test_a_reviewer_of_another_unit_cannot_accept(people, structure, clock, actors):
+    problem = _prepare(structure, clock, "accept")
     with pytest.raises(NotPermitted):
         _do("accept", problem, actors["reviewer_zjj"], clock.today)
     assert reload(problem).status == S.ACCEPTING
@@ -151,9 +152,9 @@ def test_a_reviewer_of_another_unit_cannot_accept(ledger, structure, clock, acto
 
 
 def test_the_reviewer_of_the_acceptance_unit_accepts_and_is_recorded_with_their_unit(
-    ledger, structure, clock, actors
+    people, structure, clock, actors
 ):
-    problem = _prepare(ledger, structure, clock, "accept")
+    problem = _prepare(structure, clock, "accept")
     _do("accept", problem, actors["reviewer"], clock.today)
     acceptance = Acceptance.objects.get(problem=problem)
     assert acceptance.reviewer == actors["reviewer"]
@@ -161,8 +162,8 @@ def test_the_reviewer_of_the_acceptance_unit_accepts_and_is_recorded_with_their_
     assert acceptance.passed
 
 
-def test_staff_of_the_lead_unit_cannot_accept_their_own_work(ledger, structure, clock, actors):
-    problem = _prepare(ledger, structure, clock, "accept")
+def test_staff_of_the_lead_unit_cannot_accept_their_own_work(people, structure, clock, actors):
+    problem = _prepare(structure, clock, "accept")
     with pytest.raises(NotPermitted):
         _do("accept", problem, actors["water"], clock.today)
     assert reload(problem).status == S.ACCEPTING

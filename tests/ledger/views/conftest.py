@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from .data import Desk
-
-
-@pytest.fixture
-def desk(people, structure):
-    return Desk(people, structure)
-
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):

@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem, ProgressReport
-
-from .data import today
+from tests.factories import ProblemFactory, ProgressReportFactory, today
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +24,14 @@ def chart_data(html: str) -> dict:
     )
 
 
-def test_leaders_see_the_district_picture(desk, structure, as_user, people):
+def test_leaders_see_the_district_picture(structure, as_user, people):
     u = structure
-    overdue = desk.to(S.RECTIFYING, title="逾期的排水口")
+    overdue = ProblemFactory(status=S.RECTIFYING, title="逾期的排水口")
     Problem.objects.filter(pk=overdue.pk).update(deadline=today() - dt.timedelta(days=1))
-    desk.to(S.CLOSED, title="已销号的排水口")
-    desk.to(S.ASSIGNED, title="工地扬尘", problem_types=["air"], lead_unit=u["zjj"], override_reason="测试")
+    ProblemFactory(status=S.CLOSED, title="已销号的排水口")
+    ProblemFactory(
+        status=S.ASSIGNED, title="工地扬尘", problem_types=["air"], lead_unit=u["zjj"], override_reason="测试"
+    )
 
     response = as_user(people["leader"]).get(reverse("ledger:district_dashboard"))
     html = response.content.decode()
@@ -49,9 +50,9 @@ def test_leaders_see_the_district_picture(desk, structure, as_user, people):
     assert "/static/vendor/echarts-5.6.0/echarts.min.js" in html
 
 
-def test_a_unit_sees_its_own_share(desk, structure, as_user, people):
-    desk.to(S.ASSIGNED, title="排水口")
-    desk.to(S.ASSIGNED, title="工地扬尘", lead_unit=structure["zjj"], override_reason="测试")
+def test_a_unit_sees_its_own_share(structure, as_user, people):
+    ProblemFactory(status=S.ASSIGNED, title="排水口")
+    ProblemFactory(status=S.ASSIGNED, title="工地扬尘", lead_unit=structure["zjj"], override_reason="测试")
     html = as_user(people["water"]).get(reverse("ledger:district_dashboard")).content.decode()
     assert dict(re.findall(r'data-total="(\w+)">([\d.]+%?)<', html))["total"] == "1"
     assert "区住建局" not in html.split('data-testid="unit-ranking"', 1)[1]
@@ -65,19 +66,19 @@ def _queries(client, url, **params) -> int:
     return len(ctx.captured_queries)
 
 
-def _many(desk, n: int, **fields):
+def _many(n: int, **fields):
     for i in range(n):
-        desk.to(S.ASSIGNED, title=f"排水口 {i}", **fields)
+        ProblemFactory(status=S.ASSIGNED, title=f"排水口 {i}", **fields)
 
 
 def test_a_units_list_costs_the_same_few_queries_whatever_its_size(
-    desk, structure, as_user, people, django_assert_max_num_queries
+    structure, as_user, people, django_assert_max_num_queries
 ):
     client = as_user(people["water"])
     url = reverse("ledger:unit_problems", args=[structure["swj"].pk])
-    _many(desk, 3, cooperating_units=[structure["taihe"]])
+    _many(3, cooperating_units=[structure["taihe"]])
     small = _queries(client, url, per_page=100)
-    _many(desk, 37, cooperating_units=[structure["taihe"], structure["sanyuanli"]])
+    _many(37, cooperating_units=[structure["taihe"], structure["sanyuanli"]])
     large = _queries(client, url, per_page=100)
 
     assert large == small
@@ -86,25 +87,25 @@ def test_a_units_list_costs_the_same_few_queries_whatever_its_size(
 
 
 def test_the_whole_ledger_for_the_office_does_not_grow_with_rows(
-    desk, structure, as_user, people, django_assert_max_num_queries
+    structure, as_user, people, django_assert_max_num_queries
 ):
     client = as_user(people["coordinator"])
     url = reverse("ledger:problem_list")
-    _many(desk, 2)
+    _many(2)
     small = _queries(client, url)
-    _many(desk, 20, cooperating_units=[structure["taihe"]])
+    _many(20, cooperating_units=[structure["taihe"]])
     assert _queries(client, url) == small
     with django_assert_max_num_queries(15):
         client.get(url)
 
 
-def test_a_problem_page_with_fifty_reports_costs_the_same_queries_as_with_two(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_a_problem_page_with_fifty_reports_costs_the_same_queries_as_with_two(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["water"])
 
     def add_reports(n):
         ProgressReport.objects.bulk_create(
-            ProgressReport(
+            ProgressReportFactory.build(
                 problem=problem,
                 cycle=1,
                 reported_on=today(),

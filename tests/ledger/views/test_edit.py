@@ -11,9 +11,7 @@ from django.urls import reverse
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem
-from ecoinspect.orgs.models import Membership
-
-from .data import today
+from tests.factories import MembershipFactory, ProblemFactory, today
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +45,8 @@ def second_coordinator(structure, make_user):
     return make_user("coordinator2", structure["yingjianban"], "coordinator", full_name="刘迎检")
 
 
-def test_the_edit_form_carries_the_version(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED)
+def test_the_edit_form_carries_the_version(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED)
     html = (
         as_user(people["coordinator"]).get(reverse("ledger:problem_edit", args=[problem.pk])).content.decode()
     )
@@ -56,8 +54,8 @@ def test_the_edit_form_carries_the_version(desk, as_user, people):
     assert f'value="{problem.title}"' in html
 
 
-def test_saving_an_edit(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED)
+def test_saving_an_edit(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED)
     response = as_user(people["coordinator"]).post(
         reverse("ledger:problem_edit", args=[problem.pk]), edit_data(problem, responsible_person="黄工")
     )
@@ -66,10 +64,8 @@ def test_saving_an_edit(desk, as_user, people):
     assert saved.responsible_person == "黄工" and saved.version == problem.version + 1
 
 
-def test_the_second_person_to_save_gets_a_conflict_and_keeps_what_they_typed(
-    desk, people, second_coordinator
-):
-    problem = desk.to(S.ASSIGNED)
+def test_the_second_person_to_save_gets_a_conflict_and_keeps_what_they_typed(people, second_coordinator):
+    problem = ProblemFactory(status=S.ASSIGNED)
     url = reverse("ledger:problem_edit", args=[problem.pk])
     first, second = Client(), Client()
     first.force_login(people["coordinator"])
@@ -99,8 +95,8 @@ def test_the_second_person_to_save_gets_a_conflict_and_keeps_what_they_typed(
     assert Problem.objects.get(pk=problem.pk).responsible_person == "黄工"
 
 
-def test_unit_staff_cannot_edit(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED)
+def test_unit_staff_cannot_edit(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED)
     client = as_user(people["water"])
     url = reverse("ledger:problem_edit", args=[problem.pk])
     assert client.get(url).status_code == 403
@@ -110,15 +106,15 @@ def test_unit_staff_cannot_edit(desk, as_user, people):
     assert Problem.objects.get(pk=problem.pk).title == problem.title
 
 
-def test_a_closed_problem_cannot_be_edited(desk, as_user, people):
-    problem = desk.to(S.CLOSED)
+def test_a_closed_problem_cannot_be_edited(as_user, people):
+    problem = ProblemFactory(status=S.CLOSED)
     response = as_user(people["coordinator"]).get(reverse("ledger:problem_edit", args=[problem.pk]))
     assert response.status_code == 403
     assert "已销号的问题不能修改" in response.content.decode()
 
 
-def test_rerouting_keeps_the_history(desk, structure, as_user, people):
-    problem = desk.to(S.ASSIGNED)
+def test_rerouting_keeps_the_history(structure, as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED)
     client = as_user(people["coordinator"])
     url = reverse("ledger:problem_reroute", args=[problem.pk])
     response = client.post(
@@ -144,8 +140,8 @@ def test_rerouting_keeps_the_history(desk, structure, as_user, people):
     assert ActionLog.objects.for_object(saved).filter(action="ledger.problem.rerouted").exists()
 
 
-def test_rerouting_without_a_reason_keeps_the_choice(desk, structure, as_user, people):
-    problem = desk.to(S.ASSIGNED)
+def test_rerouting_without_a_reason_keeps_the_choice(structure, as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED)
     response = as_user(people["coordinator"]).post(
         reverse("ledger:problem_reroute", args=[problem.pk]),
         {"version": problem.version, "lead_unit": structure["sanyuanli"].pk, "reason": ""},
@@ -155,8 +151,8 @@ def test_rerouting_without_a_reason_keeps_the_choice(desk, structure, as_user, p
     assert Problem.objects.get(pk=problem.pk).lead_unit == structure["swj"]
 
 
-def test_extending_the_deadline(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_extending_the_deadline(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     new = problem.deadline + dt.timedelta(days=30)
     client = as_user(people["coordinator"])
     response = client.post(
@@ -168,8 +164,8 @@ def test_extending_the_deadline(desk, as_user, people):
     assert f"整改时限已调整为 {new}" in client.get(problem.get_absolute_url()).content.decode()
 
 
-def test_an_earlier_deadline_is_refused_on_its_field(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_an_earlier_deadline_is_refused_on_its_field(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     response = as_user(people["coordinator"]).post(
         reverse("ledger:problem_extend", args=[problem.pk]),
         {"version": problem.version, "new_deadline": today().isoformat(), "reason": "提前"},
@@ -180,9 +176,9 @@ def test_an_earlier_deadline_is_refused_on_its_field(desk, as_user, people):
     assert "提前</textarea>" in html  # what they typed stays
 
 
-def test_a_coordinator_of_the_office_is_the_only_one_who_may_reroute(desk, structure, as_user, people):
-    Membership.objects.create(user=people["water"], unit=structure["sthj"], role="reviewer")
-    problem = desk.to(S.ASSIGNED)
+def test_a_coordinator_of_the_office_is_the_only_one_who_may_reroute(structure, as_user, people):
+    MembershipFactory(user=people["water"], unit=structure["sthj"], role="reviewer")
+    problem = ProblemFactory(status=S.ASSIGNED)
     assert (
         as_user(people["water"]).get(reverse("ledger:problem_reroute", args=[problem.pk])).status_code == 403
     )

@@ -13,9 +13,7 @@ from django.urls import reverse
 
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem
-from ecoinspect.orgs.models import Membership
-
-from .data import today
+from tests.factories import MembershipFactory, ProblemFactory, today
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +24,17 @@ def numbers_on(response) -> list[str]:
     return re.findall(r">(ZG-\d{4}-\d{4})</a>", table)
 
 
-def test_unit_staff_see_what_their_unit_is_named_on_and_nothing_else(desk, structure, as_user, people):
+def test_unit_staff_see_what_their_unit_is_named_on_and_nothing_else(structure, as_user, people):
     u = structure
-    led = desk.to(S.ASSIGNED, title="区水务局牵头的排水口")
-    cooperating = desk.to(
-        S.ASSIGNED,
+    led = ProblemFactory(status=S.ASSIGNED, title="区水务局牵头的排水口")
+    cooperating = ProblemFactory(
+        status=S.ASSIGNED,
         title="区住建局牵头、水务配合",
         lead_unit=u["zjj"],
         cooperating_units=[u["swj"]],
         override_reason="测试",
     )
-    foreign = desk.to(S.ASSIGNED, title="与水务无关的工地扬尘", lead_unit=u["zjj"], override_reason="测试")
+    foreign = ProblemFactory(status=S.ASSIGNED, title="与水务无关的工地扬尘", lead_unit=u["zjj"], override_reason="测试")
 
     response = as_user(people["water"]).get(reverse("ledger:problem_list"))
 
@@ -45,10 +43,10 @@ def test_unit_staff_see_what_their_unit_is_named_on_and_nothing_else(desk, struc
     assert foreign.title not in response.content.decode()
 
 
-def test_district_roles_see_the_whole_ledger(desk, structure, as_user, people):
+def test_district_roles_see_the_whole_ledger(structure, as_user, people):
     made = {
-        desk.to(S.REGISTERED).number,
-        desk.to(S.ASSIGNED, lead_unit=structure["zjj"], override_reason="测试").number,
+        ProblemFactory(status=S.REGISTERED).number,
+        ProblemFactory(status=S.ASSIGNED, lead_unit=structure["zjj"], override_reason="测试").number,
     }
     for role in ("coordinator", "leader", "auditor", "publisher"):
         assert set(numbers_on(as_user(people[role]).get(reverse("ledger:problem_list")))) == made
@@ -62,15 +60,15 @@ def test_only_people_who_may_register_get_the_button(as_user, people):
     assert reverse("ledger:problem_create") not in as_user(people["reviewer"]).get(url).content.decode()
 
 
-def test_filters_narrow_the_list(desk, structure, as_user, people):
-    air = desk.to(
-        S.ASSIGNED,
+def test_filters_narrow_the_list(structure, as_user, people):
+    air = ProblemFactory(
+        status=S.ASSIGNED,
         title="工地扬尘",
         problem_types=["air"],
         lead_unit=structure["zjj"],
         override_reason="测试",
     )
-    water = desk.to(S.ASSIGNED, title="排水口直排", problem_types=["water"])
+    water = ProblemFactory(status=S.ASSIGNED, title="排水口直排", problem_types=["water"])
     client = as_user(people["coordinator"])
 
     assert numbers_on(client.get(reverse("ledger:problem_list"), {"problem_type": "air"})) == [air.number]
@@ -79,19 +77,19 @@ def test_filters_narrow_the_list(desk, structure, as_user, people):
     assert numbers_on(page) == [air.number]
 
 
-def test_a_unit_opens_its_own_list_with_its_counts(desk, structure, as_user, people):
+def test_a_unit_opens_its_own_list_with_its_counts(structure, as_user, people):
     u = structure
-    overdue = desk.to(S.RECTIFYING, title="逾期的排水口")
+    overdue = ProblemFactory(status=S.RECTIFYING, title="逾期的排水口")
     Problem.objects.filter(pk=overdue.pk).update(deadline=today() - dt.timedelta(days=3))
-    desk.to(S.ASSIGNED, title="按期推进的管网")
-    desk.to(
-        S.ASSIGNED,
+    ProblemFactory(status=S.ASSIGNED, title="按期推进的管网")
+    ProblemFactory(
+        status=S.ASSIGNED,
         title="配合住建的工地",
         lead_unit=u["zjj"],
         cooperating_units=[u["swj"]],
         override_reason="测试",
     )
-    desk.to(S.ASSIGNED, title="与水务无关", lead_unit=u["zjj"], override_reason="测试")
+    ProblemFactory(status=S.ASSIGNED, title="与水务无关", lead_unit=u["zjj"], override_reason="测试")
 
     response = as_user(people["water"]).get(reverse("ledger:unit_problems", args=[u["swj"].pk]))
 
@@ -113,15 +111,15 @@ def test_a_unit_opens_its_own_list_with_its_counts(desk, structure, as_user, peo
     assert 'text-bg-danger">红灯</span>' in html
 
 
-def test_a_units_list_says_how_many_rows_it_holds_and_pages_through_all_of_them(desk, structure, as_user, people):
+def test_a_units_list_says_how_many_rows_it_holds_and_pages_through_all_of_them(structure, as_user, people):
     """The unfiltered list takes its total from the unit's counts; a filtered one counts its own rows.
     A problem the unit both leads and co-handles is one row, counted once."""
     u = structure
-    led = [desk.to(S.ASSIGNED, title=f"水务牵头 {i}") for i in range(11)]
-    desk.to(S.ASSIGNED, title="配合住建", lead_unit=u["zjj"], cooperating_units=[u["swj"]], override_reason="测试")
+    led = [ProblemFactory(status=S.ASSIGNED, title=f"水务牵头 {i}") for i in range(11)]
+    ProblemFactory(status=S.ASSIGNED, title="配合住建", lead_unit=u["zjj"], cooperating_units=[u["swj"]], override_reason="测试")
     led[0].cooperating_units.add(u["swj"])  # led and co-handled at once (kept by an earlier re-routing)
     Problem.objects.filter(pk=led[1].pk).update(deadline=today() - dt.timedelta(days=1))
-    desk.to(S.ASSIGNED, title="与水务无关", lead_unit=u["zjj"], override_reason="测试")
+    ProblemFactory(status=S.ASSIGNED, title="与水务无关", lead_unit=u["zjj"], override_reason="测试")
     url = reverse("ledger:unit_problems", args=[u["swj"].pk])
     client = as_user(people["water"])
 
@@ -137,19 +135,19 @@ def test_a_units_list_says_how_many_rows_it_holds_and_pages_through_all_of_them(
     assert "共 11 条" in lead_only.content.decode()
 
 
-def test_filtering_the_ledger_by_a_unit_one_cannot_see_shows_nothing(desk, structure, as_user, people):
+def test_filtering_the_ledger_by_a_unit_one_cannot_see_shows_nothing(structure, as_user, people):
     """The unit filter narrows inside one's scope; it never stands in for the scope of another unit."""
-    theirs = desk.to(S.ASSIGNED, title="住建牵头的工地", lead_unit=structure["zjj"], override_reason="测试")
+    theirs = ProblemFactory(status=S.ASSIGNED, title="住建牵头的工地", lead_unit=structure["zjj"], override_reason="测试")
     url = reverse("ledger:problem_list")
 
     assert numbers_on(as_user(people["water"]).get(url, {"unit": structure["zjj"].pk})) == []
     assert numbers_on(as_user(people["coordinator"]).get(url, {"unit": structure["zjj"].pk})) == [theirs.number]
 
 
-def test_the_red_count_links_to_exactly_the_overdue_rows(desk, structure, as_user, people):
-    overdue = desk.to(S.RECTIFYING, title="逾期的排水口")
+def test_the_red_count_links_to_exactly_the_overdue_rows(structure, as_user, people):
+    overdue = ProblemFactory(status=S.RECTIFYING, title="逾期的排水口")
     Problem.objects.filter(pk=overdue.pk).update(deadline=today() - dt.timedelta(days=3))
-    desk.to(S.ASSIGNED, title="按期推进的管网")
+    ProblemFactory(status=S.ASSIGNED, title="按期推进的管网")
     url = reverse("ledger:unit_problems", args=[structure["swj"].pk])
     client = as_user(people["water"])
 
@@ -158,9 +156,9 @@ def test_the_red_count_links_to_exactly_the_overdue_rows(desk, structure, as_use
     assert numbers_on(client.get(url, {"due": "overdue"})) == [overdue.number]
 
 
-def test_a_town_sees_problems_in_its_territory_when_it_asks_for_them(desk, structure, as_user, people):
-    in_town = desk.to(
-        S.ASSIGNED,
+def test_a_town_sees_problems_in_its_territory_when_it_asks_for_them(structure, as_user, people):
+    in_town = ProblemFactory(
+        status=S.ASSIGNED,
         title="三元里辖区内的工地",
         lead_unit=structure["zjj"],
         town=structure["sanyuanli"],
@@ -178,19 +176,19 @@ def test_another_units_list_is_not_found(structure, as_user, people):
     assert response.status_code == 404
 
 
-def test_the_export_is_exactly_the_filtered_rows_on_the_screen(desk, structure, as_user, people):
+def test_the_export_is_exactly_the_filtered_rows_on_the_screen(structure, as_user, people):
     u = structure
     for i in range(4):
-        desk.to(S.ASSIGNED, title=f"排水口 {i}", problem_types=["water"])
-    desk.to(
-        S.ASSIGNED,
+        ProblemFactory(status=S.ASSIGNED, title=f"排水口 {i}", problem_types=["water"])
+    ProblemFactory(
+        status=S.ASSIGNED,
         title="扬尘（配合）",
         problem_types=["air"],
         lead_unit=u["zjj"],
         cooperating_units=[u["swj"]],
         override_reason="测试",
     )
-    desk.to(S.ASSIGNED, title="与水务无关", lead_unit=u["zjj"], override_reason="测试")
+    ProblemFactory(status=S.ASSIGNED, title="与水务无关", lead_unit=u["zjj"], override_reason="测试")
     url = reverse("ledger:unit_problems", args=[u["swj"].pk])
     query = {"problem_type": "water", "sort": "number"}
     client = as_user(people["water"])
@@ -210,7 +208,7 @@ def test_the_export_is_exactly_the_filtered_rows_on_the_screen(desk, structure, 
     assert all(r[4] == "区水务局" for r in rows[1:])
 
 
-def test_the_export_button_keeps_the_filters(desk, structure, as_user, people):
+def test_the_export_button_keeps_the_filters(structure, as_user, people):
     url = reverse("ledger:unit_problems", args=[structure["swj"].pk])
     html = as_user(people["water"]).get(url, {"warning": "red"}).content.decode()
     assert "?warning=red&amp;format=xlsx" in html
@@ -222,8 +220,8 @@ def test_my_list_takes_a_unit_person_straight_to_their_unit(structure, as_user, 
     assert response["Location"] == reverse("ledger:unit_problems", args=[structure["swj"].pk])
 
 
-def test_my_list_lets_the_office_choose_any_unit(desk, structure, as_user, people):
-    desk.to(S.ASSIGNED)
+def test_my_list_lets_the_office_choose_any_unit(structure, as_user, people):
+    ProblemFactory(status=S.ASSIGNED)
     response = as_user(people["coordinator"]).get(reverse("ledger:my_list"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -232,7 +230,7 @@ def test_my_list_lets_the_office_choose_any_unit(desk, structure, as_user, peopl
 
 
 def test_a_person_of_two_units_chooses_between_their_own(structure, as_user, people):
-    Membership.objects.create(user=people["water"], unit=structure["taihe"], role="staff")
+    MembershipFactory(user=people["water"], unit=structure["taihe"], role="staff")
     html = as_user(people["water"]).get(reverse("ledger:my_list")).content.decode()
     assert reverse("ledger:unit_problems", args=[structure["swj"].pk]) in html
     assert reverse("ledger:unit_problems", args=[structure["taihe"].pk]) in html

@@ -11,19 +11,20 @@ from django.urls import reverse
 from ecoinspect.ledger.choices import NoticeStatus
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem, SupervisionNotice
-
-from .data import today
+from tests.factories import ProblemFactory, today
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lagging(desk, structure):
+def lagging(people, structure):
     """Two open problems of the water bureau (one overdue) and one of the housing bureau."""
-    overdue = desk.to(S.RECTIFYING, title="逾期的排水口")
+    overdue = ProblemFactory(status=S.RECTIFYING, title="逾期的排水口")
     Problem.objects.filter(pk=overdue.pk).update(deadline=today() - dt.timedelta(days=5))
-    other = desk.to(S.ASSIGNED, title="未启动的管网改造")
-    housing = desk.to(S.ASSIGNED, title="住建的工地", lead_unit=structure["zjj"], override_reason="测试")
+    other = ProblemFactory(status=S.ASSIGNED, title="未启动的管网改造")
+    housing = ProblemFactory(
+        status=S.ASSIGNED, title="住建的工地", lead_unit=structure["zjj"], override_reason="测试"
+    )
     return overdue, other, housing
 
 

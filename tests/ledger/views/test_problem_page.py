@@ -13,8 +13,7 @@ from ecoinspect.audit.models import ActionLog
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem
-
-from .data import end_publicity, today
+from tests.factories import ProblemFactory, end_publicity, today
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +33,8 @@ def refusals(problem) -> list[dict]:
     return [e.payload for e in ActionLog.objects.for_object(problem).filter(action="ledger.problem.refused")]
 
 
-def test_the_page_shows_the_record_the_routing_and_the_timeline(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED, title="新市涌支涌排水口污水直排")
+def test_the_page_shows_the_record_the_routing_and_the_timeline(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED, title="新市涌支涌排水口污水直排")
     html = as_user(people["water"]).get(problem.get_absolute_url()).content.decode()
 
     assert problem.number in html and "新市涌支涌排水口污水直排" in html
@@ -47,8 +46,8 @@ def test_the_page_shows_the_record_the_routing_and_the_timeline(desk, as_user, p
     assert "陈迎检" in timeline or "coordinator" in timeline
 
 
-def test_an_overdue_problem_shows_the_red_light(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_an_overdue_problem_shows_the_red_light(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     Problem.objects.filter(pk=problem.pk).update(deadline=today() - dt.timedelta(days=2))
     html = as_user(people["water"]).get(problem.get_absolute_url()).content.decode()
     badge = html.split('data-testid="problem-warning"', 1)[1].split("</span></span>", 1)[0]
@@ -73,23 +72,23 @@ def test_an_overdue_problem_shows_the_red_light(desk, as_user, people):
         (S.CLOSED, "publisher", []),
     ],
 )
-def test_only_the_moves_the_person_may_make_are_offered(state, role, expected, desk, as_user, people):
-    problem = desk.to(state)
+def test_only_the_moves_the_person_may_make_are_offered(state, role, expected, as_user, people):
+    problem = ProblemFactory(status=state)
     html = as_user(people[role]).get(problem.get_absolute_url()).content.decode()
     assert actions_on(html) == expected
 
 
 @pytest.mark.parametrize("role", ["leader", "auditor"])
-def test_readers_get_no_buttons_and_no_forms(role, desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_readers_get_no_buttons_and_no_forms(role, as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     html = as_user(people[role]).get(problem.get_absolute_url()).content.decode()
     assert actions_on(html) == []
     assert 'data-testid="manage-menu"' not in html
     assert 'id="measure-form"' not in html and 'id="report-form"' not in html
 
 
-def test_the_office_manages_from_the_menu(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_the_office_manages_from_the_menu(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     html = as_user(people["coordinator"]).get(problem.get_absolute_url()).content.decode()
     for name in (
         "ledger:problem_edit",
@@ -105,8 +104,8 @@ def test_the_office_manages_from_the_menu(desk, as_user, people):
     )
 
 
-def test_assigning_by_button(desk, as_user, people):
-    problem = desk.to(S.REGISTERED)
+def test_assigning_by_button(as_user, people):
+    problem = ProblemFactory(status=S.REGISTERED)
     client = as_user(people["coordinator"])
     response = move(client, problem, "assign")
 
@@ -117,8 +116,8 @@ def test_assigning_by_button(desk, as_user, people):
     assert "已交办" in page and "牵头单位已收到通知" in page
 
 
-def test_a_move_out_of_order_shows_the_workflows_message_and_is_logged(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED)
+def test_a_move_out_of_order_shows_the_workflows_message_and_is_logged(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED)
     client = as_user(people["water"])
     response = move(client, problem, "request_acceptance")
 
@@ -132,8 +131,8 @@ def test_a_move_out_of_order_shows_the_workflows_message_and_is_logged(desk, as_
     assert 'class="refused"' in page.split('data-testid="timeline"', 1)[1]
 
 
-def test_a_move_missing_what_it_needs_says_what(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_a_move_missing_what_it_needs_says_what(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["water"])
     move(client, problem, "request_acceptance")
     page = client.get(problem.get_absolute_url()).content.decode()
@@ -142,8 +141,8 @@ def test_a_move_missing_what_it_needs_says_what(desk, as_user, people):
     assert Problem.objects.get(pk=problem.pk).status == S.RECTIFYING
 
 
-def test_a_role_that_may_not_gets_the_403_page_with_the_reason(desk, structure, as_user, people):
-    problem = desk.to(S.REGISTERED, town=structure["sanyuanli"])
+def test_a_role_that_may_not_gets_the_403_page_with_the_reason(structure, as_user, people):
+    problem = ProblemFactory(status=S.REGISTERED, town=structure["sanyuanli"])
     version = problem.version
     response = move(as_user(people["sanyuanli"]), problem, "assign")  # the town sees it but may not assign
 
@@ -154,15 +153,15 @@ def test_a_role_that_may_not_gets_the_403_page_with_the_reason(desk, structure, 
     assert [r["code"] for r in refusals(problem)] == ["transition_forbidden"]
 
 
-def test_an_outsider_cannot_even_find_the_problem(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED)
+def test_an_outsider_cannot_even_find_the_problem(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED)
     assert move(as_user(people["housing"]), problem, "start").status_code == 404
     assert Problem.objects.get(pk=problem.pk).status == S.ASSIGNED
     assert refusals(problem) == []
 
 
-def test_a_stale_button_does_not_overwrite_a_newer_save(desk, as_user, people):
-    problem = desk.to(S.REGISTERED)
+def test_a_stale_button_does_not_overwrite_a_newer_save(as_user, people):
+    problem = ProblemFactory(status=S.REGISTERED)
     stale = problem.version
     svc.problem_update(
         actor=people["coordinator"], problem=problem, expected_version=stale, target="新的目标"
@@ -175,15 +174,15 @@ def test_a_stale_button_does_not_overwrite_a_newer_save(desk, as_user, people):
     assert "该问题已被他人修改" in client.get(problem.get_absolute_url()).content.decode()
 
 
-def test_unknown_moves_and_gets_are_refused(desk, as_user, people):
-    problem = desk.to(S.REGISTERED)
+def test_unknown_moves_and_gets_are_refused(as_user, people):
+    problem = ProblemFactory(status=S.REGISTERED)
     client = as_user(people["coordinator"])
     assert client.post(reverse("ledger:problem_move", args=[problem.pk, "teleport"])).status_code == 404
     assert client.get(reverse("ledger:problem_move", args=[problem.pk, "assign"])).status_code == 405
 
 
-def test_a_key_problem_cannot_start_without_an_approved_plan(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED, is_key=True)
+def test_a_key_problem_cannot_start_without_an_approved_plan(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED, is_key=True)
     client = as_user(people["water"])
     page = client.get(problem.get_absolute_url()).content.decode()
     assert 'data-testid="needs-plan"' in page
@@ -193,8 +192,8 @@ def test_a_key_problem_cannot_start_without_an_approved_plan(desk, as_user, peop
     assert Problem.objects.get(pk=problem.pk).status == S.ASSIGNED
 
 
-def test_pause_and_resume_the_clock(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_pause_and_resume_the_clock(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["coordinator"])
     response = client.post(reverse("ledger:problem_pause", args=[problem.pk]), {"reason": "等待法院裁定"})
     assert response.status_code == 302
@@ -207,15 +206,15 @@ def test_pause_and_resume_the_clock(desk, as_user, people):
     assert "已恢复计时" in client.get(problem.get_absolute_url()).content.decode()
 
 
-def test_resuming_a_running_clock_says_so(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_resuming_a_running_clock_says_so(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["coordinator"])
     client.post(reverse("ledger:problem_resume", args=[problem.pk]))
     assert "该问题未暂停计时" in client.get(problem.get_absolute_url()).content.decode()
 
 
-def test_unit_staff_may_not_pause(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_unit_staff_may_not_pause(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["water"])
     assert client.get(reverse("ledger:problem_pause", args=[problem.pk])).status_code == 403
     response = client.post(reverse("ledger:problem_pause", args=[problem.pk]), {"reason": "想暂停"})
@@ -224,8 +223,8 @@ def test_unit_staff_may_not_pause(desk, as_user, people):
     assert Problem.objects.get(pk=problem.pk).paused_at is None
 
 
-def test_a_reopened_problem_keeps_each_cycles_evidence_apart(desk, as_user, people):
-    problem = desk.to(S.CLOSED)
+def test_a_reopened_problem_keeps_each_cycles_evidence_apart(as_user, people):
+    problem = ProblemFactory(status=S.CLOSED)
     first_photo = problem.evidence.get()
     svc.problem_reopen(
         actor=people["coordinator"],
@@ -243,8 +242,8 @@ def test_a_reopened_problem_keeps_each_cycles_evidence_apart(desk, as_user, peop
     assert "反弹 · 第 2 轮" in html
 
 
-def test_closing_before_the_publicity_ends_is_refused_with_the_date(desk, as_user, people):
-    problem = desk.to(S.PUBLICITY)
+def test_closing_before_the_publicity_ends_is_refused_with_the_date(as_user, people):
+    problem = ProblemFactory(status=S.PUBLICITY)
     client = as_user(people["publisher"])
     move(client, problem, "close")
     page = client.get(problem.get_absolute_url()).content.decode()

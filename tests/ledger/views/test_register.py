@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.ledger.models import Problem
-
-from .data import today
+from tests.factories import today
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,13 @@ from django.urls import reverse
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Acceptance, Problem, Publicity
-
-from .data import end_publicity, today
+from tests.factories import ProblemFactory, end_publicity, today
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_reviewer_accepts_with_date_method_and_opinion(desk, as_user, people):
-    problem = desk.to(S.COMPLETED)
+def test_the_reviewer_accepts_with_date_method_and_opinion(as_user, people):
+    problem = ProblemFactory(status=S.COMPLETED)
     client = as_user(people["reviewer"])
     form = client.get(reverse("ledger:problem_accept", args=[problem.pk])).content.decode()
     assert "现场核查" in form and "资料审核" in form
@@ -37,8 +36,8 @@ def test_the_reviewer_accepts_with_date_method_and_opinion(desk, as_user, people
     assert "现场核查，排水口已封堵，无污水外排。" in page.split('data-testid="acceptances"', 1)[1]
 
 
-def test_the_reviewer_rejects_with_reasons(desk, as_user, people):
-    problem = desk.to(S.ACCEPTING)
+def test_the_reviewer_rejects_with_reasons(as_user, people):
+    problem = ProblemFactory(status=S.ACCEPTING)
     response = as_user(people["reviewer"]).post(
         reverse("ledger:problem_reject", args=[problem.pk]),
         {"accepted_on": today().isoformat(), "method": "documents", "reason": "缺少第三方监测报告"},
@@ -49,8 +48,8 @@ def test_the_reviewer_rejects_with_reasons(desk, as_user, people):
     assert Acceptance.objects.get(problem=problem).passed is False
 
 
-def test_an_opinion_is_required_and_the_rest_is_kept(desk, as_user, people):
-    problem = desk.to(S.COMPLETED)
+def test_an_opinion_is_required_and_the_rest_is_kept(as_user, people):
+    problem = ProblemFactory(status=S.COMPLETED)
     response = as_user(people["reviewer"]).post(
         reverse("ledger:problem_accept", args=[problem.pk]),
         {"accepted_on": today().isoformat(), "method": "documents", "opinion": "  "},
@@ -63,8 +62,8 @@ def test_an_opinion_is_required_and_the_rest_is_kept(desk, as_user, people):
     assert Problem.objects.get(pk=problem.pk).status == S.COMPLETED
 
 
-def test_the_lead_unit_cannot_accept_its_own_work(desk, as_user, people):
-    problem = desk.to(S.COMPLETED)
+def test_the_lead_unit_cannot_accept_its_own_work(as_user, people):
+    problem = ProblemFactory(status=S.COMPLETED)
     client = as_user(people["water"])
     url = reverse("ledger:problem_accept", args=[problem.pk])
     assert client.get(url).status_code == 403
@@ -77,8 +76,8 @@ def test_the_lead_unit_cannot_accept_its_own_work(desk, as_user, people):
     assert not Acceptance.objects.exists()
 
 
-def test_accepting_out_of_order_shows_the_workflows_message_and_logs_it(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_accepting_out_of_order_shows_the_workflows_message_and_logs_it(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["reviewer"])
     url = reverse("ledger:problem_accept", args=[problem.pk])
     assert "当前状态“整改中”下不能执行“验收通过”" in client.get(url).content.decode()  # said before typing
@@ -95,8 +94,8 @@ def test_accepting_out_of_order_shows_the_workflows_message_and_logs_it(desk, as
     assert not Acceptance.objects.exists()
 
 
-def test_the_publisher_starts_the_publicity(desk, as_user, people):
-    problem = desk.to(S.ACCEPTED)
+def test_the_publisher_starts_the_publicity(as_user, people):
+    problem = ProblemFactory(status=S.ACCEPTED)
     client = as_user(people["publisher"])
     form = client.get(reverse("ledger:publicity_start", args=[problem.pk])).content.decode()
     assert "10 个工作日" in form and "2 周" in form
@@ -119,8 +118,8 @@ def test_the_publisher_starts_the_publicity(desk, as_user, people):
     assert "020-86000000" in section and "（2 周）" in section
 
 
-def test_a_bad_phone_is_refused_on_its_field(desk, as_user, people):
-    problem = desk.to(S.ACCEPTED)
+def test_a_bad_phone_is_refused_on_its_field(as_user, people):
+    problem = ProblemFactory(status=S.ACCEPTED)
     response = as_user(people["publisher"]).post(
         reverse("ledger:publicity_start", args=[problem.pk]),
         {
@@ -135,15 +134,15 @@ def test_a_bad_phone_is_refused_on_its_field(desk, as_user, people):
     assert Problem.objects.get(pk=problem.pk).status == S.ACCEPTED
 
 
-def test_the_reviewer_may_not_publish(desk, as_user, people):
-    problem = desk.to(S.ACCEPTED)
+def test_the_reviewer_may_not_publish(as_user, people):
+    problem = ProblemFactory(status=S.ACCEPTED)
     response = as_user(people["reviewer"]).get(reverse("ledger:publicity_start", args=[problem.pk]))
     assert response.status_code == 403
     assert "只有信息公开发布人可以办理公示和销号" in response.content.decode()
 
 
-def test_an_upheld_objection_sends_the_problem_back(desk, as_user, people):
-    problem = desk.to(S.PUBLICITY)
+def test_an_upheld_objection_sends_the_problem_back(as_user, people):
+    problem = ProblemFactory(status=S.PUBLICITY)
     response = as_user(people["publisher"]).post(
         reverse("ledger:publicity_objection", args=[problem.pk]),
         {"upheld": "1", "note": "群众反映仍有异味，经核实属实"},
@@ -152,8 +151,8 @@ def test_an_upheld_objection_sends_the_problem_back(desk, as_user, people):
     assert Problem.objects.get(pk=problem.pk).status == S.RECTIFYING
 
 
-def test_a_dismissed_objection_is_recorded_and_closing_goes_on(desk, as_user, people):
-    problem = desk.to(S.PUBLICITY)
+def test_a_dismissed_objection_is_recorded_and_closing_goes_on(as_user, people):
+    problem = ProblemFactory(status=S.PUBLICITY)
     client = as_user(people["publisher"])
     client.post(
         reverse("ledger:publicity_objection", args=[problem.pk]), {"upheld": "0", "note": "反映的是相邻排口"}
@@ -167,8 +166,8 @@ def test_a_dismissed_objection_is_recorded_and_closing_goes_on(desk, as_user, pe
     assert closed.status == S.CLOSED and closed.progress_status == "accepted_closed"
 
 
-def test_reopening_a_closed_problem(desk, as_user, people):
-    problem = desk.to(S.CLOSED)
+def test_reopening_a_closed_problem(as_user, people):
+    problem = ProblemFactory(status=S.CLOSED)
     client = as_user(people["coordinator"])
     new = today() + dt.timedelta(days=30)
     response = client.post(
@@ -181,8 +180,8 @@ def test_reopening_a_closed_problem(desk, as_user, people):
     assert "已反弹重启，进入第 2 轮整改" in client.get(problem.get_absolute_url()).content.decode()
 
 
-def test_reopening_needs_a_new_deadline(desk, as_user, people):
-    problem = desk.to(S.CLOSED)
+def test_reopening_needs_a_new_deadline(as_user, people):
+    problem = ProblemFactory(status=S.CLOSED)
     response = as_user(people["coordinator"]).post(
         reverse("ledger:problem_reopen", args=[problem.pk]), {"reason": "反弹", "new_deadline": ""}
     )

@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Evidence, JointAction, Measure, Problem, ProgressReport, SpecialPlan
-
-from .data import pdf_bytes, png_bytes, today, upload
+from tests.factories import ProblemFactory, pdf_bytes, png_bytes, today, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +23,8 @@ def stored_files(media_root) -> list:
 # ---- measures ----------------------------------------------------------------------------------------
 
 
-def test_adding_a_measure_with_its_own_owner_and_deadline(desk, structure, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_adding_a_measure_with_its_own_owner_and_deadline(structure, as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     due = today() + dt.timedelta(days=10)
     client = as_user(people["water"])
     response = client.post(
@@ -45,8 +44,8 @@ def test_adding_a_measure_with_its_own_owner_and_deadline(desk, structure, as_us
     assert "封堵排水口，接驳市政管网" in table and "黄工" in table and due.isoformat() in table
 
 
-def test_a_measure_without_content_keeps_the_rest(desk, structure, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_a_measure_without_content_keeps_the_rest(structure, as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     response = as_user(people["water"]).post(
         reverse("ledger:measure_add", args=[problem.pk]),
         {"content": "", "owner_unit": structure["swj"].pk, "owner_person": "黄工"},
@@ -57,8 +56,8 @@ def test_a_measure_without_content_keeps_the_rest(desk, structure, as_user, peop
     assert not Measure.objects.exists()
 
 
-def test_completing_a_measure(desk, structure, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_completing_a_measure(structure, as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["water"])
     client.post(
         reverse("ledger:measure_add", args=[problem.pk]),
@@ -72,8 +71,8 @@ def test_completing_a_measure(desk, structure, as_user, people):
     assert Measure.objects.get().done_on == today()
 
 
-def test_a_future_completion_date_is_refused(desk, structure, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_a_future_completion_date_is_refused(structure, as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["water"])
     client.post(
         reverse("ledger:measure_add", args=[problem.pk]),
@@ -88,8 +87,8 @@ def test_a_future_completion_date_is_refused(desk, structure, as_user, people):
     assert "完成日期不能晚于今天" in client.get(problem.get_absolute_url()).content.decode()
 
 
-def test_the_acceptance_unit_may_look_but_not_work(desk, structure, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_the_acceptance_unit_may_look_but_not_work(structure, as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["reviewer"])
     assert client.get(problem.get_absolute_url()).status_code == 200
     response = client.post(
@@ -104,8 +103,8 @@ def test_the_acceptance_unit_may_look_but_not_work(desk, structure, as_user, peo
 # ---- progress reports -----------------------------------------------------------------------------------
 
 
-def test_a_report_with_a_photo_becomes_the_problems_progress(desk, as_user, people, media_root):
-    problem = desk.to(S.RECTIFYING)
+def test_a_report_with_a_photo_becomes_the_problems_progress(as_user, people, media_root):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["water"])
     response = client.post(
         reverse("ledger:report_add", args=[problem.pk]),
@@ -127,8 +126,8 @@ def test_a_report_with_a_photo_becomes_the_problems_progress(desk, as_user, peop
     assert "管网接驳完成 60%" in reports and "达到时序进度" in reports and "施工现场.png" in reports
 
 
-def test_a_report_whose_file_is_refused_is_not_saved_either(desk, as_user, people, media_root):
-    problem = desk.to(S.RECTIFYING)
+def test_a_report_whose_file_is_refused_is_not_saved_either(as_user, people, media_root):
+    problem = ProblemFactory(status=S.RECTIFYING)
     response = as_user(people["water"]).post(
         reverse("ledger:report_add", args=[problem.pk]),
         {
@@ -146,8 +145,8 @@ def test_a_report_whose_file_is_refused_is_not_saved_either(desk, as_user, peopl
     assert stored_files(media_root) == []
 
 
-def test_a_report_in_the_future_is_refused_on_its_date(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_a_report_in_the_future_is_refused_on_its_date(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     response = as_user(people["water"]).post(
         reverse("ledger:report_add", args=[problem.pk]),
         {
@@ -163,8 +162,8 @@ def test_a_report_in_the_future_is_refused_on_its_date(desk, as_user, people):
 # ---- evidence files -----------------------------------------------------------------------------------
 
 
-def test_uploading_a_photo_shows_its_thumbnail_hash_and_size(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_uploading_a_photo_shows_its_thumbnail_hash_and_size(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     content = png_bytes((120, 90))
     client = as_user(people["water"])
     response = client.post(
@@ -183,8 +182,8 @@ def test_uploading_a_photo_shows_its_thumbnail_hash_and_size(desk, as_user, peop
     assert "排水口已封堵" in gallery and (" B<" in gallery or " KB<" in gallery)
 
 
-def test_a_file_that_is_not_what_its_name_says_gets_the_services_message(desk, as_user, people, media_root):
-    problem = desk.to(S.RECTIFYING)
+def test_a_file_that_is_not_what_its_name_says_gets_the_services_message(as_user, people, media_root):
+    problem = ProblemFactory(status=S.RECTIFYING)
     response = as_user(people["water"]).post(
         reverse("ledger:evidence_add", args=[problem.pk]),
         {"file": upload("监测报告.jpg", pdf_bytes()), "kind": "monitoring", "description": "第三方监测"},
@@ -197,9 +196,9 @@ def test_a_file_that_is_not_what_its_name_says_gets_the_services_message(desk, a
     assert not Evidence.objects.exists() and stored_files(media_root) == []
 
 
-def test_an_oversized_upload_is_refused_before_it_is_read(desk, as_user, people, settings, media_root):
+def test_an_oversized_upload_is_refused_before_it_is_read(as_user, people, settings, media_root):
     settings.ECOINSPECT_MAX_UPLOAD_BYTES = 1024 * 1024
-    problem = desk.to(S.RECTIFYING)
+    problem = ProblemFactory(status=S.RECTIFYING)
     big = png_bytes() + b"\0" * (2 * 1024 * 1024)
     response = as_user(people["water"]).post(
         reverse("ledger:evidence_add", args=[problem.pk]),
@@ -215,10 +214,10 @@ def test_an_oversized_upload_is_refused_before_it_is_read(desk, as_user, people,
 
 
 @pytest.mark.parametrize("url_name", ["ledger:evidence_add", "ledger:report_add"])
-def test_a_200_mb_upload_gets_413_without_the_body_being_read(url_name, desk, as_user, people, media_root):
+def test_a_200_mb_upload_gets_413_without_the_body_being_read(url_name, as_user, people, media_root):
     """The declared length alone decides: had anything read the body (the CSRF check reads request.POST),
     the test client's payload — far shorter than declared — would have raised."""
-    problem = desk.to(S.RECTIFYING)
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["water"])
     client.handler.enforce_csrf_checks = True
     response = client.post(
@@ -235,8 +234,8 @@ def test_a_200_mb_upload_gets_413_without_the_body_being_read(url_name, desk, as
     assert stored_files(media_root) == []
 
 
-def test_an_oversized_upload_to_someone_elses_problem_is_still_not_found(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_an_oversized_upload_to_someone_elses_problem_is_still_not_found(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     response = as_user(people["housing"]).post(
         reverse("ledger:evidence_add", args=[problem.pk]),
         {"kind": "photo"},
@@ -245,8 +244,8 @@ def test_an_oversized_upload_to_someone_elses_problem_is_still_not_found(desk, a
     assert response.status_code == 404
 
 
-def test_a_normal_upload_is_still_csrf_checked(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_a_normal_upload_is_still_csrf_checked(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["water"])
     client.handler.enforce_csrf_checks = True
     response = client.post(
@@ -257,8 +256,8 @@ def test_a_normal_upload_is_still_csrf_checked(desk, as_user, people):
     assert not Evidence.objects.exists()
 
 
-def test_the_file_is_served_with_its_type_name_and_hash(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_the_file_is_served_with_its_type_name_and_hash(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     content = pdf_bytes("SO2 24h 0.02 mg/m3")
     client = as_user(people["water"])
     client.post(
@@ -281,8 +280,8 @@ def test_the_file_is_served_with_its_type_name_and_hash(desk, as_user, people):
     assert download["Content-Disposition"].startswith("attachment;")
 
 
-def test_a_photo_has_a_jpeg_thumbnail(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_a_photo_has_a_jpeg_thumbnail(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     client = as_user(people["water"])
     client.post(
         reverse("ledger:evidence_add", args=[problem.pk]),
@@ -295,11 +294,11 @@ def test_a_photo_has_a_jpeg_thumbnail(desk, as_user, people):
     assert len(thumb.content) < evidence.size or evidence.size < 4000
 
 
-def test_a_big_file_is_streamed(desk, as_user, people, settings, monkeypatch):
+def test_a_big_file_is_streamed(as_user, people, settings, monkeypatch):
     from ecoinspect.ledger.views import evidence as view
 
     monkeypatch.setattr(view, "WHOLE_RESPONSE_BYTES", 100)
-    problem = desk.to(S.RECTIFYING)
+    problem = ProblemFactory(status=S.RECTIFYING)
     content = pdf_bytes("x" * 500)
     client = as_user(people["water"])
     client.post(
@@ -311,8 +310,8 @@ def test_a_big_file_is_streamed(desk, as_user, people, settings, monkeypatch):
     assert b"".join(response.streaming_content) == content
 
 
-def test_outsiders_cannot_fetch_the_file(desk, as_user, people):
-    problem = desk.to(S.RECTIFYING)
+def test_outsiders_cannot_fetch_the_file(as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING)
     desk_evidence = as_user(people["water"]).post(
         reverse("ledger:evidence_add", args=[problem.pk]),
         {"file": upload("照片.png", png_bytes()), "kind": "photo"},
@@ -347,8 +346,8 @@ def plan_data(**extra) -> dict:
     return data
 
 
-def test_submitting_a_special_plan_with_milestone_rows(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED, is_key=True)
+def test_submitting_a_special_plan_with_milestone_rows(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED, is_key=True)
     client = as_user(people["water"])
     form = client.get(reverse("ledger:plan_submit", args=[problem.pk])).content.decode()
     assert 'data-testid="add-milestone"' in form and "milestones-TOTAL_FORMS" in form
@@ -361,8 +360,8 @@ def test_submitting_a_special_plan_with_milestone_rows(desk, as_user, people):
     assert "完成封堵接驳" in page.split('id="plans"', 1)[1] and "已提交" in page
 
 
-def test_a_milestone_without_a_date_keeps_every_row(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED, is_key=True)
+def test_a_milestone_without_a_date_keeps_every_row(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED, is_key=True)
     response = as_user(people["water"]).post(
         reverse("ledger:plan_submit", args=[problem.pk]), plan_data(**{"milestones-1-date": ""})
     )
@@ -373,8 +372,8 @@ def test_a_milestone_without_a_date_keeps_every_row(desk, as_user, people):
     assert not SpecialPlan.objects.exists()
 
 
-def test_approving_the_plan_lets_a_key_problem_start(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED, is_key=True)
+def test_approving_the_plan_lets_a_key_problem_start(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED, is_key=True)
     as_user(people["water"]).post(reverse("ledger:plan_submit", args=[problem.pk]), plan_data())
     plan = SpecialPlan.objects.get()
 
@@ -395,8 +394,8 @@ def test_approving_the_plan_lets_a_key_problem_start(desk, as_user, people):
     assert Problem.objects.get(pk=problem.pk).status == S.RECTIFYING
 
 
-def test_returning_a_plan_needs_a_note(desk, as_user, people):
-    problem = desk.to(S.ASSIGNED, is_key=True)
+def test_returning_a_plan_needs_a_note(as_user, people):
+    problem = ProblemFactory(status=S.ASSIGNED, is_key=True)
     as_user(people["water"]).post(reverse("ledger:plan_submit", args=[problem.pk]), plan_data())
     plan = SpecialPlan.objects.get()
     client = as_user(people["coordinator"])
@@ -405,8 +404,10 @@ def test_returning_a_plan_needs_a_note(desk, as_user, people):
     assert "退回修改须填写意见" in client.get(problem.get_absolute_url()).content.decode()
 
 
-def test_recording_joint_enforcement(desk, structure, as_user, people):
-    problem = desk.to(S.RECTIFYING, is_complex=True, lead_unit=structure["zjj"], override_reason="测试")
+def test_recording_joint_enforcement(structure, as_user, people):
+    problem = ProblemFactory(
+        status=S.RECTIFYING, is_complex=True, lead_unit=structure["zjj"], override_reason="测试"
+    )
     client = as_user(people["coordinator"])
     units = [structure["zjj"].pk, structure["swj"].pk, structure["gaj"].pk]
     response = client.post(
@@ -424,8 +425,8 @@ def test_recording_joint_enforcement(desk, structure, as_user, people):
     assert "查封设备，立案调查" in page.split('id="joint-actions"', 1)[1]
 
 
-def test_joint_enforcement_needs_two_units(desk, structure, as_user, people):
-    problem = desk.to(S.RECTIFYING, is_complex=True)
+def test_joint_enforcement_needs_two_units(structure, as_user, people):
+    problem = ProblemFactory(status=S.RECTIFYING, is_complex=True)
     response = as_user(people["water"]).post(
         reverse("ledger:joint_action_add", args=[problem.pk]),
         {

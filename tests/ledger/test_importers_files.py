@@ -13,19 +13,23 @@ from ecoinspect.common.models import ImportJob, ImportStatus
 from ecoinspect.core.imports import import_job_create, import_job_validate
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Problem
+from tests.factories import IMPORT_HEADERS, docx_bytes, import_row, import_workbook, xlsx_upload
 
-from .helpers import HEADERS, docx_bytes, row, upload, workbook
+# the import/export tests run on a pinned clock with their own media root (tests/ledger/conftest.py)
+pytestmark = pytest.mark.usefixtures("clock", "media_root")
 
 
 def refused(people, data: bytes, name: str = "台账.xlsx") -> str:
     with pytest.raises(ImportRefused) as info:
-        import_job_create(actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=upload(data, name))
+        import_job_create(
+            actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=xlsx_upload(data, name)
+        )
     assert ImportJob.objects.count() == 0
     return " ".join(info.value.messages)
 
 
 def validated(people, data: bytes):
-    job = import_job_create(actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=upload(data))
+    job = import_job_create(actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=xlsx_upload(data))
     import_job_validate(job)
     job.refresh_from_db()
     assert job.status == ImportStatus.INVALID
@@ -52,7 +56,7 @@ def test_an_empty_file(people, structure):
 
 
 def test_a_damaged_zip(people, structure):
-    data = workbook([row()])
+    data = import_workbook([import_row()])
     assert "已损坏" in refused(people, data[: len(data) // 2])
 
 
@@ -103,8 +107,8 @@ def test_a_foreign_workbook(people, structure):
 
 
 def test_the_data_on_another_sheet_is_found_by_its_header(people, structure):
-    data = workbook([row()], sheet="Sheet1", extra_sheets=["说明"])
-    job = import_job_create(actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=upload(data))
+    data = import_workbook([import_row()], sheet="Sheet1", extra_sheets=["说明"])
+    job = import_job_create(actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=xlsx_upload(data))
     import_job_validate(job)
     job.refresh_from_db()
     assert job.status == ImportStatus.VALID and job.result["sheet"] == "Sheet1"
@@ -124,33 +128,33 @@ def test_wrong_sheets_only(people, structure):
 
 
 def test_missing_required_columns_are_listed_in_one_message(people, structure):
-    headers = [h for h in HEADERS if h not in ("问题来源", "整改时限", "牵头单位")]
-    job = validated(people, workbook([row()], headers=headers))
+    headers = [h for h in IMPORT_HEADERS if h not in ("问题来源", "整改时限", "牵头单位")]
+    job = validated(people, import_workbook([import_row()], headers=headers))
     assert len(job.errors) == 1
     reason = job.errors[0]["reason"]
     assert "问题来源、牵头单位、整改时限" in reason and "lacks required columns" in reason
 
 
 def test_a_column_twice(people, structure):
-    job = validated(people, workbook([row()], headers=[*HEADERS, "责任单位"]))
+    job = validated(people, import_workbook([import_row()], headers=[*IMPORT_HEADERS, "责任单位"]))
     assert "出现了两次" in job.errors[0]["reason"]
 
 
 def test_too_many_rows(people, structure, settings):
     settings.ECOINSPECT_IMPORT_MAX_ROWS = 3
-    job = validated(people, workbook([row(f"BY-{i}") for i in range(4)]))
+    job = validated(people, import_workbook([import_row(f"BY-{i}") for i in range(4)]))
     assert "超过单次导入 3 行的上限" in job.errors[0]["reason"]
 
 
 def test_oversized_upload(people, structure, settings):
     settings.ECOINSPECT_MAX_UPLOAD_BYTES = 1000
-    message = refused(people, workbook([row()]))
+    message = refused(people, import_workbook([import_row()]))
     assert "超过" in message and "over the" in message
 
 
 def test_blank_rows_and_empty_workbook(people, structure):
     job = import_job_create(
-        actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=upload(workbook([]))
+        actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=xlsx_upload(import_workbook([]))
     )
     import_job_validate(job)
     job.refresh_from_db()
@@ -159,7 +163,9 @@ def test_blank_rows_and_empty_workbook(people, structure):
 
 def test_the_stored_file_is_checked_against_its_hash(people, structure):
     job = import_job_create(
-        actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=upload(workbook([row()]))
+        actor=people["coordinator"],
+        kind=LedgerImporter.kind,
+        uploaded=xlsx_upload(import_workbook([import_row()])),
     )
     with open(job.file.path, "ab") as handle:
         handle.write(b"tampered")
@@ -194,14 +200,14 @@ def test_template_round_trip(people, structure):
     guide = [r[0] for r in book["填写说明"].iter_rows(values_only=True) if r[0]]
     assert "问题编号" in guide and any("再次导入" in str(line) for line in guide)
 
-    values = row("T-1")
+    values = import_row("T-1")
     for column, header in enumerate(headers, start=1):
         if header in values:
             sheet.cell(row=2, column=column, value=values[header])
     out = io.BytesIO()
     book.save(out)
     job = import_job_create(
-        actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=upload(out.getvalue())
+        actor=people["coordinator"], kind=LedgerImporter.kind, uploaded=xlsx_upload(out.getvalue())
     )
     import_job_validate(job)
     job.refresh_from_db()

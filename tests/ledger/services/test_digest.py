@@ -10,11 +10,10 @@ from django.core.management import call_command
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.ledger import deadlines
-from ecoinspect.ledger import services as svc
+from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.tasks import ledger_digest
 from ecoinspect.notifications.models import Notification
-
-from .helpers import register
+from tests.factories import ProblemFactory
 
 #: A Monday, then a Wednesday a month later: no public holiday in between.
 ASSIGNED = dt.date(2026, 11, 2)
@@ -27,10 +26,8 @@ def scene(people, units, clock):
     and, as a cooperating unit, one overdue problem led by 三元里街道."""
     clock.set(ASSIGNED)
 
-    def assigned(number, deadline, lead="swj", **extra):
-        problem = register(people, units, number=number, lead=lead, deadline=deadline, **extra)
-        svc.problem_assign(actor=people["coordinator"], problem=problem)
-        return problem
+    def assigned(number, deadline, **extra):
+        return ProblemFactory(minimal=True, status=S.ASSIGNED, number=number, deadline=deadline, **extra)
 
     problems = {
         "red": assigned("DG-RED", dt.date(2026, 11, 12)),
@@ -38,7 +35,7 @@ def scene(people, units, clock):
         "blue": assigned("DG-BLUE", TODAY + dt.timedelta(days=21)),
         "fine": assigned("DG-FINE", dt.date(2027, 6, 30)),
         "cooperating": assigned(
-            "DG-COOP", dt.date(2026, 11, 20), lead="sanyuanli", cooperating_units=[units["swj"]]
+            "DG-COOP", dt.date(2026, 11, 20), lead_unit=units["sanyuanli"], cooperating_units=[units["swj"]]
         ),
     }
     clock.set(TODAY, hour=8)

@@ -1,4 +1,4 @@
-"""factory_boy factories for the test-only Ticket (the foundation's workflow, queue and scoping tests)."""
+"""Factories of the test-only app: the Ticket used by the foundation's workflow, queue and scoping tests."""
 
 from __future__ import annotations
 

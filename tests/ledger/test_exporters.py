@@ -12,11 +12,21 @@ from openpyxl import load_workbook
 
 from ecoinspect.ledger import exporters, selectors
 from ecoinspect.ledger import services as svc
+from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.choices import ProgressStatus
 from ecoinspect.ledger.filters import ProblemFilter
 from ecoinspect.ledger.models import Publicity
+from tests.clock import START
+from tests.factories import (
+    EvidenceFactory,
+    MeasureFactory,
+    ProblemFactory,
+    ProgressReportFactory,
+    advance,
+)
 
-from .helpers import START, in_publicity, rectifying, register
+# the import/export tests run on a pinned clock with their own media root (tests/ledger/conftest.py)
+pytestmark = pytest.mark.usefixtures("clock", "media_root")
 
 PROGRESS_HEADERS = ["序号", "整改任务", "整改时限", "整改措施", "目前进展情况及存在问题", "完成进度", "备注"]
 CLOSING_HEADERS = ["序号", "整改任务", "整改目标", "整改措施", "整改完成情况"]
@@ -30,9 +40,9 @@ def cn(day: dt.date) -> str:
 def ledger(people, units, clock):
     """Four problems of every deadline kind, measures done and open, two reports, one overdue."""
     water, housing = people["water"], people["housing"]
-    first = rectifying(
-        people,
-        units,
+    first = ProblemFactory(
+        minimal=True,
+        status=S.RECTIFYING,
         number="EX-1",
         title="石井河排水口整改",
         deadline=dt.date(2026, 12, 31),
@@ -52,19 +62,23 @@ def ledger(people, units, clock):
     svc.progress_report_add(
         actor=water, problem=first, text="已封堵 3 个排水口", progress_status=ProgressStatus.ON_SCHEDULE
     )
-    long_term = register(
-        people, units, number="EX-2", title="工地扬尘长效管控", lead="zjj", deadline_kind="long_term"
+    long_term = ProblemFactory(
+        minimal=True,
+        number="EX-2",
+        title="工地扬尘长效管控",
+        lead_unit=units["zjj"],
+        deadline_kind="long_term",
     )
-    immediate = register(
-        people, units, number="EX-3", title="立即清理垃圾堆", lead="zjj", deadline_kind="immediate"
+    immediate = ProblemFactory(
+        minimal=True, number="EX-3", title="立即清理垃圾堆", lead_unit=units["zjj"], deadline_kind="immediate"
     )
-    overdue = rectifying(
-        people,
-        units,
+    overdue = ProblemFactory(
+        minimal=True,
+        status=S.RECTIFYING,
         number="EX-4",
         title="逾期未改的排污口",
-        staff="housing",
-        lead="zjj",
+        staff=people["housing"],
+        lead_unit=units["zjj"],
         registered_on=START - dt.timedelta(days=30),
         deadline=START - dt.timedelta(days=1),
     )
@@ -163,16 +177,34 @@ def test_the_export_follows_the_filter_and_the_scope(people, ledger):
     ] == ["逾期未改的排污口"]
 
 
+def _in_publicity(*, measures, report, period, phone, **fields):
+    """Measures done, a final report and a photo, accepted on site, then in publicity."""
+    problem = ProblemFactory(minimal=True, status=S.RECTIFYING, **fields)
+    for content in measures:
+        MeasureFactory(problem=problem, content=content, done=True)
+    ProgressReportFactory(problem=problem, text=report, progress_status=ProgressStatus.COMPLETED)
+    EvidenceFactory(problem=problem)
+    return advance(
+        problem, S.PUBLICITY, opinion="现场核查，整改到位", publicity_period=period, objection_phone=phone
+    )
+
+
 @pytest.fixture
 def published(people, units, ledger):
-    first = in_publicity(people, units, number="CL-1", title="排水口污水直排", target="排水口晴天无污水排出")
-    second = in_publicity(
-        people,
-        units,
+    first = _in_publicity(
+        number="CL-1",
+        title="排水口污水直排",
+        target="排水口晴天无污水排出",
+        measures=("封堵排水口", "截污纳管"),
+        report="已完成截污纳管，排水口晴天无污水。",
+        period="10_workdays",
+        phone="020-36000000",
+    )
+    second = _in_publicity(
         number="CL-2",
         title="工地扬尘",
-        lead="zjj",
-        staff="housing",
+        lead_unit=units["zjj"],
+        staff=people["housing"],
         target="工地围挡、喷淋到位",
         measures=("设置围挡",),
         report="围挡和喷淋已到位。",

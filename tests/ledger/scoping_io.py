@@ -12,15 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ecoinspect.core.imports import import_job_create, import_job_validate
-from ecoinspect.ledger import services as svc
-from ecoinspect.ledger.importers import LedgerImporter
+from ecoinspect.ledger.choices import ProblemStatus as S
+from tests.factories import (
+    EvidenceFactory,
+    ImportJobFactory,
+    MeasureFactory,
+    ProblemFactory,
+    SpecialPlanFactory,
+    SupervisionNoticeFactory,
+    import_row,
+    import_workbook,
+    photo,
+    upload,
+)
 from tests.scoping import Case
-
-from .helpers import in_publicity, png_upload, rectifying, register, row, upload, workbook
 
 _n = itertools.count(1)
 
@@ -37,13 +44,20 @@ def import_job(owner: str, marker: str, lead: str = "swj"):
 
     def build(ctx):
         unit = ctx["structure"][lead]
-        data = workbook(
-            [row(_number("SCOPE"), 牵头单位=unit.short_name, 整改时限=dt.date(2027, 12, 31), 登记日期=None)]
+        job = ImportJobFactory(
+            created_by=ctx["people"][owner],
+            content=import_workbook(
+                [
+                    import_row(
+                        _number("SCOPE"),
+                        牵头单位=unit.short_name,
+                        整改时限=dt.date(2027, 12, 31),
+                        登记日期=None,
+                    )
+                ]
+            ),
+            name=f"{marker}.xlsx",
         )
-        job = import_job_create(
-            actor=ctx["people"][owner], kind=LedgerImporter.kind, uploaded=upload(data, f"{marker}.xlsx")
-        )
-        import_job_validate(job)
         return {"pk": job.pk}, marker
 
     return build
@@ -60,8 +74,16 @@ def import_jobs(owner: str, marker: str, lead: str = "swj"):
 # --- problems ----------------------------------------------------------------------------------------
 
 
-def _register(ctx, marker: str, lead: str, **extra):
-    return register(ctx["people"], ctx["structure"], number=_number("SC"), title=marker, lead=lead, **extra)
+def _register(ctx, marker: str, lead: str, state: str = S.REGISTERED, **extra):
+    """A problem with the fewest fields, led by ``lead`` and walked to ``state``; its title is the marker."""
+    return ProblemFactory(
+        minimal=True,
+        status=state,
+        number=_number("SC"),
+        title=marker,
+        lead_unit=ctx["structure"][lead],
+        **extra,
+    )
 
 
 def listed(marker: str, lead: str = "swj", **extra):
@@ -72,10 +94,17 @@ def listed(marker: str, lead: str = "swj", **extra):
     return build
 
 
-def published(marker: str, lead: str = "swj", staff: str = "water"):
+def published(marker: str, lead: str = "swj"):
     def build(ctx):
-        in_publicity(
-            ctx["people"], ctx["structure"], number=_number("PUB"), title=marker, lead=lead, staff=staff
+        ProblemFactory(
+            minimal=True,
+            status=S.PUBLICITY,
+            number=_number("PUB"),
+            title=marker,
+            lead_unit=ctx["structure"][lead],
+            opinion="现场核查，整改到位",
+            publicity_period="10_workdays",
+            objection_phone="020-36000000",
         )
         return {}, marker
 
@@ -86,15 +115,7 @@ def problem(marker: str, lead: str = "swj", state: str = "registered", **extra):
     """A problem (registered, assigned or rectifying); the API URL takes ``problem_id``."""
 
     def build(ctx):
-        if state == "rectifying":
-            p = rectifying(
-                ctx["people"], ctx["structure"], number=_number("SC"), title=marker, lead=lead, **extra
-            )
-        else:
-            p = _register(ctx, marker, lead, **extra)
-            if state == "assigned":
-                svc.problem_assign(actor=ctx["people"]["coordinator"], problem=p)
-        return {"problem_id": p.pk}, marker
+        return {"problem_id": _register(ctx, marker, lead, state, **extra).pk}, marker
 
     return build
 
@@ -125,7 +146,7 @@ def _owner_unit(ctx, kwargs, data):
 
 
 def _fresh_upload(ctx, kwargs, data):
-    data.update({"file": png_upload(), "kind": "photo"})
+    data.update({"file": photo(), "kind": "photo"})
 
 
 def _joint(ctx, kwargs, data):
@@ -147,8 +168,8 @@ joint_build, joint_data = with_data(problem("API-JOINT-1", state="rectifying"), 
 
 def measure(marker: str):
     def build(ctx):
-        p = rectifying(ctx["people"], ctx["structure"], number=_number("SC"), title=marker)
-        m = svc.measure_add(actor=ctx["people"]["water"], problem=p, content=marker, owner_unit=p.lead_unit)
+        p = _register(ctx, marker, "swj", S.RECTIFYING)
+        m = MeasureFactory(problem=p, content=marker)
         return {"measure_id": m.pk}, marker
 
     return build
@@ -158,13 +179,10 @@ def evidence(marker: str):
     """A PDF in plain ASCII (the harness reads the body as text) that carries the marker."""
 
     def build(ctx):
-        p = rectifying(ctx["people"], ctx["structure"], number=_number("SC"), title="scope evidence")
+        p = _register(ctx, "scope evidence", "swj", S.RECTIFYING)
         pdf = f"%PDF-1.4\n1 0 obj\n<< /Title ({marker}) >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".encode()
-        e = svc.evidence_add(
-            actor=ctx["people"]["water"],
-            problem=p,
-            uploaded=SimpleUploadedFile(f"{marker}.pdf", pdf, content_type="application/pdf"),
-            kind="document",
+        e = EvidenceFactory(
+            problem=p, uploaded=upload(f"{marker}.pdf", pdf, "application/pdf"), kind="document"
         )
         return {"evidence_id": e.pk}, marker
 
@@ -173,13 +191,9 @@ def evidence(marker: str):
 
 def plan(marker: str):
     def build(ctx):
-        p = rectifying(ctx["people"], ctx["structure"], number=_number("SC"), title="scope plan")
-        sp = svc.special_plan_submit(
-            actor=ctx["people"]["water"],
-            problem=p,
-            goals=marker,
-            measures="m",
-            milestones=[{"date": "2027-01-31", "content": "c"}],
+        p = _register(ctx, "scope plan", "swj", S.RECTIFYING)
+        sp = SpecialPlanFactory(
+            problem=p, goals=marker, measures="m", milestones=[{"date": "2027-01-31", "content": "c"}]
         )
         return {"plan_id": sp.pk}, marker
 
@@ -188,17 +202,8 @@ def plan(marker: str):
 
 def notice(marker: str, unit: str = "swj", listed_only: bool = False):
     def build(ctx):
-        staff = {"swj": "water", "taihe": "taihe"}[unit]
-        p = rectifying(
-            ctx["people"],
-            ctx["structure"],
-            number=_number("SC"),
-            title="scope notice",
-            lead=unit,
-            staff=staff,
-        )
-        n = svc.notice_issue(
-            actor=ctx["people"]["coordinator"],
+        p = _register(ctx, "scope notice", unit, S.RECTIFYING)
+        n = SupervisionNoticeFactory(
             unit=ctx["structure"][unit],
             problems=[p],
             requirements=marker,
@@ -394,7 +399,7 @@ CASES = [
 OPEN = {
     "ledger:import_template": "the blank template, the same for everyone; its unit names are the public unit directory",
     "api:problem_create": "registering reads no unit's record; the service lets unit staff register only problems "
-    "their unit leads and refuses everyone else (tests/ledger_io/test_api.py::test_create_registers_through_the_service)",
+    "their unit leads and refuses everyone else (tests/ledger/test_api.py::test_create_registers_through_the_service)",
     "api:notice_create": "issuing a notice needs the office's district-wide permission; unit staff get 403 and "
-    "problems outside one's scope are unknown ids (tests/ledger_io/test_api.py::test_notices)",
+    "problems outside one's scope are unknown ids (tests/ledger/test_api.py::test_notices)",
 }

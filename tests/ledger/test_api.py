@@ -11,9 +11,13 @@ from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.ledger.choices import ProblemStatus
+from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem, SupervisionNotice
+from tests.clock import START
+from tests.factories import EvidenceFactory, ProblemFactory, docx_bytes, photo, upload
 
-from .helpers import START, docx_bytes, png_upload, rectifying, register
+# the import/export tests run on a pinned clock with their own media root (tests/ledger/conftest.py)
+pytestmark = pytest.mark.usefixtures("clock", "media_root")
 
 
 @pytest.fixture
@@ -44,8 +48,12 @@ def api(db):
 
 @pytest.fixture
 def problem(people, units):
-    return rectifying(
-        people, units, number="API-1", title="API-MARK-1 river outfall", cooperating_units=[units["shijing"]]
+    return ProblemFactory(
+        minimal=True,
+        status=S.RECTIFYING,
+        number="API-1",
+        title="API-MARK-1 river outfall",
+        cooperating_units=[units["shijing"]],
     )
 
 
@@ -53,7 +61,7 @@ def problem(people, units):
 
 
 def test_list_is_scoped_filtered_paginated_and_carries_the_warning(api, people, units, problem):
-    register(people, units, number="API-2", lead="sanyuanli", title="API-MARK-2")
+    ProblemFactory(minimal=True, number="API-2", lead_unit=units["sanyuanli"], title="API-MARK-2")
     status, body = api(people["water"])("get", "problem_list")
     assert status == 200 and [p["number"] for p in body["items"]] == ["API-1"]
     assert body["items"][0]["warning"]["value"] == "none" and body["count"] == 1
@@ -150,7 +158,7 @@ def test_the_whole_workflow_through_the_api(api, people, units, clock):
     office, water, reviewer, publisher = (
         api(people[w]) for w in ("coordinator", "water", "reviewer", "publisher")
     )
-    p = register(people, units, number="API-W", title="API-MARK-W")
+    p = ProblemFactory(minimal=True, number="API-W", title="API-MARK-W")
     assert (
         office("post", "problem_action", {"version": p.version}, problem_id=p.pk, action="assign")[1][
             "status"
@@ -172,7 +180,7 @@ def test_the_whole_workflow_through_the_api(api, people, units, clock):
         "post", "report_create", {"text": "已封堵", "progress_status": "completed"}, problem_id=p.pk
     )
     assert status == 200 and body["reports"][0]["text"] == "已封堵"
-    upload = png_upload()
+    upload = photo()
     from django.test import Client
 
     raw = Client()
@@ -301,7 +309,9 @@ def test_work_endpoints_refuse_another_unit(api, people, units, problem):
 
 
 def test_plans_and_joint_actions(api, people, units):
-    problem = rectifying(people, units, number="API-K", title="API-MARK-K", is_key=False, is_complex=True)
+    problem = ProblemFactory(
+        minimal=True, status=S.RECTIFYING, number="API-K", title="API-MARK-K", is_key=False, is_complex=True
+    )
     water, office = api(people["water"]), api(people["coordinator"])
     milestones = [{"date": "2026-10-31", "content": "完成截污"}]
     status, body = water(
@@ -331,29 +341,26 @@ def test_plans_and_joint_actions(api, people, units):
 
 
 def test_evidence_checks_content_and_size(api, people, problem, settings):
-    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
     raw = Client()
     raw.force_login(people["water"])
     url = reverse("api:evidence_upload", kwargs={"problem_id": problem.pk})
-    fake = SimpleUploadedFile("照片.png", docx_bytes(), content_type="image/png")
+    fake = upload("照片.png", docx_bytes(), "image/png")
     response = raw.post(url, {"file": fake, "kind": "photo"})
     assert response.status_code == 400 and "file" in response.json()["errors"]
     settings.ECOINSPECT_MAX_UPLOAD_BYTES = 100
-    response = raw.post(url, {"file": png_upload(), "kind": "photo"})
+    response = raw.post(url, {"file": photo(), "kind": "photo"})
     assert response.status_code == 413 and response.json()["code"] == "too_large"
     settings.ECOINSPECT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
     outsider = Client()
     outsider.force_login(people["sanyuanli"])
-    assert outsider.post(url, {"file": png_upload(), "kind": "photo"}).status_code == 404
+    assert outsider.post(url, {"file": photo(), "kind": "photo"}).status_code == 404
     assert problem.evidence.count() == 0
 
 
 def test_evidence_download_is_scoped(api, people, problem):
-    from ecoinspect.ledger import services as svc
-
-    evidence = svc.evidence_add(actor=people["water"], problem=problem, uploaded=png_upload(), kind="photo")
+    evidence = EvidenceFactory(problem=problem, actor=people["water"])
     assert api(people["water"])("get", "evidence_download", evidence_id=evidence.pk)[0] == 200
     assert api(people["sanyuanli"])("get", "evidence_download", evidence_id=evidence.pk)[0] == 404
 
@@ -398,7 +405,7 @@ def test_notices(api, people, units, problem):
 
 
 def test_district_picture_follows_the_scope(api, people, units, problem):
-    register(people, units, number="API-S", lead="sanyuanli")
+    ProblemFactory(minimal=True, number="API-S", lead_unit=units["sanyuanli"])
     _s, everything = api(people["leader"])("get", "district_picture")
     assert everything["totals"]["total"] == 2
     assert {row["unit"]["code"] for row in everything["by_unit"]} == {"swj", "sanyuanli"}

@@ -1,4 +1,4 @@
-"""Reading single cells: dates in every form people type them, units, choices, yes/no."""
+"""Reading single cells: dates in every form people type them, choices, yes/no, text (units: tests/orgs/test_cells.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from ecoinspect.common import import_cells as cells
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.ledger.choices import ProblemSource
-from ecoinspect.orgs import cells as unit_cells
 
 
 @given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)))
@@ -78,27 +77,6 @@ def test_several_choices_in_one_cell():
 )
 def test_yes_no(value, expected):
     assert cells.boolean()(value, {}) is expected
-
-
-def test_units(structure):
-    parse = unit_cells.unit()
-    cache: dict = {}
-    water = structure["swj"]
-    for name in ("白云区水务局", "区水务局", "swj", " 区水务局 "):
-        assert parse(name, cache) == water
-    assert parse("三元里", cache) == structure["sanyuanli"]
-    assert parse("广州市白云区太和镇", cache) == structure["taihe"]
-    with pytest.raises(cells.CellProblem) as info:
-        parse("区水利局", cache)
-    assert "区水务局" in info.value.reason
-
-
-def test_town_columns_accept_only_towns(structure):
-    from ecoinspect.orgs.choices import TOWN_KINDS
-
-    with pytest.raises(cells.CellProblem) as info:
-        unit_cells.unit(TOWN_KINDS)("区水务局", {})
-    assert "镇街" in info.value.reason
 
 
 def test_text_length_limit():

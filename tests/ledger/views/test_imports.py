@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from ecoinspect.common.models import ImportJob, ImportStatus
 from ecoinspect.ledger.models import Problem
+from tests.factories import docx_bytes, import_row, import_workbook, xlsx_upload
 
-from .helpers import docx_bytes, row, upload, workbook
+# the import pages run on a pinned clock (tests/ledger/conftest.py)
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
@@ -19,7 +21,7 @@ def post_file(django_capture_on_commit_callbacks):
 
     def post(client, data: bytes, name="台账.xlsx", **extra):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(reverse("ledger:import_upload"), {"file": upload(data, name), **extra})
+            return client.post(reverse("ledger:import_upload"), {"file": xlsx_upload(data, name), **extra})
 
     return post
 
@@ -39,7 +41,7 @@ def test_upload_preview_commit(login, people, structure, post_file):
     page = client.get(reverse("ledger:import_upload"))
     assert page.status_code == 200 and "导入后直接交办" in page.content.decode()
 
-    response = post_file(client, workbook([row("BY-001"), row("BY-002")]))
+    response = post_file(client, import_workbook([import_row("BY-001"), import_row("BY-002")]))
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "ledger:import_preview", args=[job.pk]
@@ -63,7 +65,12 @@ def test_errors_are_shown_in_a_table_and_downloadable(login, people, structure, 
     from openpyxl import load_workbook
 
     client = login(people["coordinator"])
-    post_file(client, workbook([row("BY-001", 整改时限="2026/13/1"), row("BY-002", 牵头单位="区水利局")]))
+    post_file(
+        client,
+        import_workbook(
+            [import_row("BY-001", 整改时限="2026/13/1"), import_row("BY-002", 牵头单位="区水利局")]
+        ),
+    )
     job = ImportJob.objects.get()
     page = client.get(reverse("ledger:import_preview", args=[job.pk])).content.decode()
     assert 'data-testid="import-errors"' in page and 'data-testid="commit-form"' not in page
@@ -92,8 +99,9 @@ def test_a_renamed_word_document_is_refused_on_the_form(login, people, structure
 def test_oversized_upload_is_refused_before_it_is_read(login, people, structure, settings, post_file):
     settings.ECOINSPECT_MAX_UPLOAD_BYTES = 2048
     client = login(people["water"])
-    big = workbook(
-        [row(f"BY-{i}", 问题描述="很长的描述" * 50) for i in range(30)], headers=[*row().keys(), "问题描述"]
+    big = import_workbook(
+        [import_row(f"BY-{i}", 问题描述="很长的描述" * 50) for i in range(30)],
+        headers=[*import_row().keys(), "问题描述"],
     )
     response = post_file(client, big)
     assert response.status_code == 413
@@ -107,7 +115,7 @@ def test_people_who_may_not_import(login, people, structure):
 
 
 def test_preview_is_for_the_uploader_and_the_office(login, people, structure, client, post_file):
-    post_file(login(people["water"]), workbook([row("BY-001")]), "水务局台账.xlsx")
+    post_file(login(people["water"]), import_workbook([import_row("BY-001")]), "水务局台账.xlsx")
     job = ImportJob.objects.get()
     url = reverse("ledger:import_preview", args=[job.pk])
     client.logout()
@@ -123,7 +131,7 @@ def test_preview_is_for_the_uploader_and_the_office(login, people, structure, cl
 
 
 def test_recent_imports_list_only_ones_own(login, people, structure, client, post_file):
-    post_file(login(people["water"]), workbook([row("BY-001")]), "水务局台账.xlsx")
+    post_file(login(people["water"]), import_workbook([import_row("BY-001")]), "水务局台账.xlsx")
     client.logout()
     assert (
         "水务局台账.xlsx"

@@ -1,0 +1,103 @@
+"""factory_boy factories for every model of the project, one module per app (mirroring src/ecoinspect/).
+
+``from tests.factories import ProblemFactory`` is the one way to make test data:
+
+* orgs — ``UnitFactory`` (by code: the real unit when ``structure`` is loaded), ``UserFactory`` (with a
+  membership when given ``unit`` and ``role``), ``MembershipFactory``, ``SectorDutyFactory``,
+  ``ApiTokenFactory`` (``.raw`` is the bearer key), ``LoginAttemptFactory``; ``person(role, unit)`` finds
+  (or makes) who does a step.
+* audit — ``ActionLogFactory`` (appended to the hash chain by the service).
+* notifications — ``NotificationFactory``.
+* common — ``WorkdayOverrideFactory``, ``NumberSequenceFactory``, ``ImportJobFactory``.
+* ledger — ``ProblemFactory`` (registered and walked to ``status`` through the services; ``.build()`` is
+  a bare row), ``MeasureFactory``, ``ProgressReportFactory``, ``EvidenceFactory``, ``SpecialPlanFactory``,
+  ``JointActionFactory``, ``AcceptanceFactory``, ``PublicityFactory``, ``SupervisionNoticeFactory``;
+  ``advance``/``step``/``finish_work``/``end_publicity`` for a problem that exists; the import template's rows.
+* testapp — ``TicketFactory``.
+* files — real PNG, PDF, Word and Excel bytes and uploads.
+"""
+
+from .audit import ActionLogFactory
+from .common import ImportJobFactory, NumberSequenceFactory, WorkdayOverrideFactory
+from .files import docx_bytes, exe_bytes, pdf_bytes, photo, png_bytes, upload, xlsx_bytes, xlsx_upload
+from .ledger import (
+    IMPORT_HEADERS,
+    PATH,
+    AcceptanceFactory,
+    EvidenceFactory,
+    JointActionFactory,
+    MeasureFactory,
+    ProblemFactory,
+    ProgressReportFactory,
+    PublicityFactory,
+    SpecialPlanFactory,
+    SupervisionNoticeFactory,
+    advance,
+    end_publicity,
+    finish_work,
+    import_row,
+    import_workbook,
+    reload,
+    staff_of,
+    step,
+    today,
+)
+from .notifications import NotificationFactory
+from .orgs import (
+    PASSWORD,
+    ApiTokenFactory,
+    LoginAttemptFactory,
+    MembershipFactory,
+    SectorDutyFactory,
+    UnitFactory,
+    UserFactory,
+    person,
+    unit,
+)
+from .testapp import TicketFactory
+
+__all__ = [
+    "IMPORT_HEADERS",
+    "PASSWORD",
+    "PATH",
+    "AcceptanceFactory",
+    "ActionLogFactory",
+    "ApiTokenFactory",
+    "EvidenceFactory",
+    "ImportJobFactory",
+    "JointActionFactory",
+    "LoginAttemptFactory",
+    "MeasureFactory",
+    "MembershipFactory",
+    "NotificationFactory",
+    "NumberSequenceFactory",
+    "ProblemFactory",
+    "ProgressReportFactory",
+    "PublicityFactory",
+    "SectorDutyFactory",
+    "SpecialPlanFactory",
+    "SupervisionNoticeFactory",
+    "TicketFactory",
+    "UnitFactory",
+    "UserFactory",
+    "WorkdayOverrideFactory",
+    "advance",
+    "docx_bytes",
+    "end_publicity",
+    "exe_bytes",
+    "finish_work",
+    "import_row",
+    "import_workbook",
+    "pdf_bytes",
+    "person",
+    "photo",
+    "png_bytes",
+    "reload",
+    "staff_of",
+    "step",
+    "today",
+    "unit",
+    "upload",
+    "xlsx_bytes",
+    "xlsx_upload",
+]
