@@ -24,11 +24,11 @@ from ecoinspect.audit.services import action_log_append_many
 from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.core.permissions import has_perm, restrict, user_scope
+from ecoinspect.core.services import require
 from ecoinspect.orgs.models import Unit
 
 from ..choices import DeadlineKind, HandlingMode, ProblemStatus, Severity
 from ..models import Measure, Problem
-from ._base import require
 from .problems import EDITABLE_FIELDS, _validate_choices, validate_schedule, validate_types, validate_units
 
 #: SQLite accepts 32,766 parameters a statement; stay far below it in ``IN`` lists.

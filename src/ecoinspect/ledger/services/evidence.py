@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
+from ecoinspect.core.services import require
 
 from ..choices import OPEN_STATES, EvidenceKind
 from ..models import Evidence, Problem, ProgressReport
-from ._base import actor_unit, require
+from ._base import actor_unit
 
 #: Content types accepted as evidence → the extension the file is stored with and the names it may carry.
 ALLOWED_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -17,6 +17,7 @@ from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.common.numbering import next_number
 from ecoinspect.core.permissions import has_perm, user_scope
+from ecoinspect.core.services import bump_version, require
 from ecoinspect.core.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.choices import TOWN_KINDS
@@ -26,7 +27,6 @@ from ecoinspect.orgs.selectors import sector_duty_match, town_from_address
 from .. import deadlines
 from ..choices import OPEN_STATES, DeadlineKind, HandlingMode, ProblemSource, ProblemStatus, Severity
 from ..models import Problem
-from ._base import bump_version, require
 
 NUMBER_PREFIX = "ZG"
 

@@ -12,12 +12,13 @@ from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
+from ecoinspect.core.services import require
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.models import Unit
 
 from ..choices import OPEN_STATES, REPORTABLE_PROGRESS, PlanStatus, ProblemStatus
 from ..models import JointAction, Measure, Problem, ProgressReport, SpecialPlan
-from ._base import actor_unit, require
+from ._base import actor_unit
 
 
 def _require_open(problem: Problem) -> None:
