@@ -12,6 +12,7 @@ from .problems import (
     problem_start,
     problem_update,
     routing_propose,
+    town_propose,
 )
 from .progress import (
     joint_action_record,
@@ -64,6 +65,7 @@ __all__ = [
     "publicity_objection",
     "publicity_start",
     "routing_propose",
+    "town_propose",
     "special_plan_decide",
     "special_plan_submit",
 ]

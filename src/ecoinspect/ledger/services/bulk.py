@@ -4,13 +4,12 @@
 per row): 10,000 rows would need a minute. This path runs the same validators on every row first, then
 writes with ``bulk_create`` (1,000 rows a statement), records the ChangeLog with ``changelog_bulk`` and
 appends one ActionLog entry per problem. The lead department is the one the file names (an import is a
-manual designation, recorded in ``routing_reason`` with the file and row); the town is proposed from the
-address when the file leaves it blank, as the form does.
+manual designation, recorded in ``routing_reason`` with the file and row); when the file leaves the town
+blank it is proposed as the form proposes it (``town_propose``, orgs' one matcher, the towns loaded once).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from django.db import connection, transaction
@@ -25,17 +24,21 @@ from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.core.permissions import has_perm, restrict, user_scope
 from ecoinspect.core.services import require
-from ecoinspect.orgs.models import Unit
+from ecoinspect.orgs.selectors import TownMatcher
 
 from ..choices import DeadlineKind, HandlingMode, ProblemStatus, Severity
 from ..models import Measure, Problem
-from .problems import EDITABLE_FIELDS, _validate_choices, validate_schedule, validate_types, validate_units
+from .problems import (
+    EDITABLE_FIELDS,
+    _validate_choices,
+    town_propose,
+    validate_schedule,
+    validate_types,
+    validate_units,
+)
 
 #: SQLite accepts 32,766 parameters a statement; stay far below it in ``IN`` lists.
 CHUNK = 900
-
-_TOWN_SUFFIX = re.compile(r"(街道|街|镇)$")
-
 
 def chunks(items: Sequence, size: int = CHUNK):
     for start in range(0, len(items), size):
@@ -47,32 +50,6 @@ def existing_numbers(numbers: Sequence[str]) -> set[str]:
     for part in chunks(list(numbers)):
         found.update(Problem.objects.filter(number__in=part).values_list("number", flat=True))
     return found
-
-
-class TownMatcher:
-    """``orgs.selectors.town_from_address`` with the towns loaded once instead of once per row."""
-
-    def __init__(self):
-        towns = sorted(Unit.objects.active().towns(), key=lambda u: -len(u.short_name))
-        self.names = [
-            (
-                unit,
-                [
-                    n
-                    for n in {unit.name, unit.short_name, _TOWN_SUFFIX.sub("", unit.short_name)}
-                    if len(n) >= 2
-                ],
-            )
-            for unit in towns
-        ]
-
-    def match(self, text: str) -> Unit | None:
-        if not text:
-            return None
-        for unit, names in self.names:
-            if any(name in text for name in names):
-                return unit
-        return None
 
 
 def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
@@ -98,9 +75,10 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
             _("导入指定牵头单位 %(u)s（%(origin)s）") % {"u": lead_unit, "origin": row.get("origin", "")}
         ]
         if town is None:
-            town = towns.match(row.get("address") or "")
+            text = " ".join(filter(None, [title, row.get("description"), row.get("address")]))
+            town, reason = town_propose(address=row.get("address") or "", text=text, matcher=towns)
             if town is not None:
-                reasons.append(_("地址“%(addr)s”位于 %(town)s") % {"addr": row.get("address"), "town": town})
+                reasons.append(reason)
     validate_units(
         town=town,
         lead_unit=lead_unit,

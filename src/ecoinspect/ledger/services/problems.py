@@ -22,7 +22,7 @@ from ecoinspect.core.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit
-from ecoinspect.orgs.selectors import sector_duty_match, town_from_address
+from ecoinspect.orgs.selectors import TownMatcher, sector_duty_match, town_from_address
 
 from .. import deadlines
 from ..choices import OPEN_STATES, DeadlineKind, HandlingMode, ProblemSource, ProblemStatus, Severity
@@ -74,13 +74,23 @@ def routing_propose(
         proposal.alternatives = [
             m.duty.department for m in matches[1:] if m.duty.department != proposal.lead_unit
         ]
-    town = town_from_address(text=address or text)
+    town, reason = town_propose(address=address, text=text)
     if town is not None:
         proposal.town = town
-        proposal.reasons.append(
-            _("地址“%(addr)s”位于 %(town)s") % {"addr": address or _("问题描述"), "town": town}
-        )
+        proposal.reasons.append(reason)
     return proposal
+
+
+def town_propose(
+    *, address: str, text: str = "", matcher: TownMatcher | None = None
+) -> tuple[Unit | None, str]:
+    """The town a new problem is proposed for — the one its address names (``orgs``' one matcher) or,
+    without an address, its text — and the reason recorded with it. The form, the API and the import
+    all propose through here; ``matcher`` lets an import load the towns once."""
+    town = town_from_address(text=address or text, matcher=matcher)
+    if town is None:
+        return None, ""
+    return town, _("地址“%(addr)s”位于 %(town)s") % {"addr": address or _("问题描述"), "town": town}
 
 
 def validate_schedule(
