@@ -1,6 +1,6 @@
 """Writes of the rectification ledger, one module per stage; import them from here."""
 
-from .evidence import evidence_add, evidence_verify, inspect_upload, max_upload_bytes
+from .evidence import EVIDENCE_FILES, evidence_add, evidence_verify, max_upload_bytes
 from .notices import notice_close, notice_issue, notice_reply, notice_return
 from .problems import (
     problem_assign,
@@ -35,10 +35,10 @@ from .review import (
 )
 
 __all__ = [
+    "EVIDENCE_FILES",
     "PUBLICITY_PERIODS",
     "evidence_add",
     "evidence_verify",
-    "inspect_upload",
     "joint_action_record",
     "max_upload_bytes",
     "measure_add",
