@@ -4,7 +4,9 @@ from .evidence import EVIDENCE_FILES, evidence_add, evidence_verify, max_upload_
 from .notices import notice_close, notice_issue, notice_reply, notice_return
 from .problems import (
     problem_assign,
+    problem_check_editable,
     problem_extend_deadline,
+    problem_is_editable,
     problem_pause,
     problem_register,
     problem_reroute,
@@ -50,8 +52,10 @@ __all__ = [
     "problem_accept",
     "problem_assign",
     "problem_begin_review",
+    "problem_check_editable",
     "problem_close",
     "problem_extend_deadline",
+    "problem_is_editable",
     "problem_pause",
     "problem_register",
     "problem_reject",

@@ -26,11 +26,12 @@ from ecoinspect.core.permissions import has_perm, restrict, user_scope
 from ecoinspect.core.services import require
 from ecoinspect.orgs.selectors import TownMatcher
 
-from ..choices import DeadlineKind, HandlingMode, ProblemStatus, Severity
+from ..choices import DeadlineKind, HandlingMode, Severity
 from ..models import Measure, Problem
 from .problems import (
     EDITABLE_FIELDS,
     _validate_choices,
+    problem_check_editable,
     town_propose,
     validate_schedule,
     validate_types,
@@ -245,12 +246,7 @@ def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], 
         if unknown:
             raise TypeError(f"problem_bulk_update got fields it may not change: {sorted(unknown)}")
         try:
-            if problem.status == ProblemStatus.CLOSED:
-                raise ServiceError(
-                    _(
-                        "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
-                    )
-                )
+            problem_check_editable(problem)
             if "problem_types" in changes:
                 changes["problem_types"] = validate_types(changes["problem_types"])
             _validate_choices(

@@ -93,6 +93,23 @@ def town_propose(
     return town, _("地址“%(addr)s”位于 %(town)s") % {"addr": address or _("问题描述"), "town": town}
 
 
+def problem_is_editable(problem: Problem) -> bool:
+    """May the problem's descriptive fields still be edited? Not once it is closed (销号): a problem that
+    comes back is reopened (反弹重启) first. The one rule behind the edit form, the API and the import."""
+    return problem.status != ProblemStatus.CLOSED
+
+
+def problem_check_editable(problem: Problem) -> None:
+    """Raise ServiceError (code "closed") unless :func:`problem_is_editable`."""
+    if not problem_is_editable(problem):
+        raise ServiceError(
+            _(
+                "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
+            ),
+            code="closed",
+        )
+
+
 def validate_schedule(
     *, registered_on: dt.date, deadline_kind: str, deadline: dt.date | None
 ) -> dt.date | None:
@@ -320,12 +337,7 @@ def problem_update(*, actor, problem: Problem, expected_version: int | None = No
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"cooperating_units"}
     if unknown:
         raise TypeError(f"problem_update got fields it may not change: {sorted(unknown)}")
-    if problem.status == ProblemStatus.CLOSED:
-        raise ServiceError(
-            _(
-                "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
-            )
-        )
+    problem_check_editable(problem)
     if "problem_types" in changes:
         changes["problem_types"] = validate_types(changes["problem_types"])
     _validate_choices(**{k: v for k, v in changes.items() if k in ("source", "severity", "handling_mode")})
