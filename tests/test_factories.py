@@ -27,6 +27,7 @@ from tests.factories import (
     LoginAttemptFactory,
     MeasureFactory,
     MembershipFactory,
+    MemoFactory,
     NotificationFactory,
     NumberSequenceFactory,
     ProblemFactory,
@@ -195,3 +196,8 @@ def test_review_publicity_and_notices(people, structure):
 def test_a_ticket(structure):
     ticket = TicketFactory(lead_unit=structure["sanyuanli"], cooperating=[structure["taihe"]])
     assert list(ticket.cooperating_units.all()) == [structure["taihe"]]
+
+
+def test_a_memo(structure):
+    memo = MemoFactory(unit=structure["swj"], linked=[structure["taihe"], structure["sthj"]])
+    assert memo.version == 1 and set(memo.units.all()) == {structure["taihe"], structure["sthj"]}

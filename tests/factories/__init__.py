@@ -13,7 +13,7 @@
   a bare row), ``MeasureFactory``, ``ProgressReportFactory``, ``EvidenceFactory``, ``SpecialPlanFactory``,
   ``JointActionFactory``, ``AcceptanceFactory``, ``PublicityFactory``, ``SupervisionNoticeFactory``;
   ``advance``/``step``/``finish_work``/``end_publicity`` for a problem that exists; the import template's rows.
-* testapp — ``TicketFactory``.
+* testapp — ``TicketFactory``, ``MemoFactory``.
 * files — real PNG, PDF, Word and Excel bytes and uploads.
 """
 
@@ -54,7 +54,7 @@ from .orgs import (
     person,
     unit,
 )
-from .testapp import TicketFactory
+from .testapp import MemoFactory, TicketFactory
 
 __all__ = [
     "IMPORT_HEADERS",
@@ -78,6 +78,7 @@ __all__ = [
     "SpecialPlanFactory",
     "SupervisionNoticeFactory",
     "TicketFactory",
+    "MemoFactory",
     "UnitFactory",
     "UserFactory",
     "WorkdayOverrideFactory",

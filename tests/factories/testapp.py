@@ -5,7 +5,7 @@ from __future__ import annotations
 import factory
 from factory.django import DjangoModelFactory
 
-from tests.testapp.models import Ticket
+from tests.testapp.models import Memo, Ticket
 
 
 class TicketFactory(DjangoModelFactory):
@@ -22,3 +22,18 @@ class TicketFactory(DjangoModelFactory):
     def cooperating(self, create, extracted, **kwargs):
         if create and extracted:
             self.cooperating_units.set(extracted)
+
+
+class MemoFactory(DjangoModelFactory):
+    """A versioned memo (what the core kit's generic write helpers are tested on)."""
+
+    class Meta:
+        model = Memo
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"备忘-{n:04d}")
+
+    @factory.post_generation
+    def linked(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.units.set(extracted)

@@ -54,3 +54,18 @@ class Ticket(ChangeLoggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("testapp:ticket_detail", args=[self.pk])
+
+
+class Memo(ChangeLoggedModel):
+    """A versioned record with an ``auto_now`` stamp, a JSON list and links to units: what the core kit's
+    generic write helpers (``core.services.bump_version``, ``core.bulk``) are tested on, away from any app."""
+
+    title = models.CharField(max_length=100)
+    tags = models.JSONField(default=list, blank=True)
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    units = models.ManyToManyField("orgs.Unit", blank=True, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.title

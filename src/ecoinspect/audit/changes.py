@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -33,10 +32,12 @@ def _actor_fields() -> dict:
     return {"user": actor, "user_name": actor.display_name[:150]}
 
 
-def changelog_write(
+def changelog_entry(
     instance: models.Model, operation: str, before: dict | None, after: dict | None
 ) -> ChangeLog:
-    return ChangeLog.objects.create(
+    """The unsaved ChangeLog row of one change, attributed to the current actor and request — the one
+    shape every writer (the signals, ``changelog_bulk``, ``core.bulk``) records."""
+    return ChangeLog(
         operation=operation,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),
@@ -48,21 +49,9 @@ def changelog_write(
     )
 
 
-def changelog_bulk(instances: Iterable[models.Model], operation: str = ChangeLog.Operation.CREATE) -> int:
-    """Record rows written with ``bulk_create`` (after) in one insert; returns the number recorded."""
-    actor = _actor_fields()
-    rows = [
-        ChangeLog(
-            operation=operation,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            before=None,
-            after=snapshot(obj),
-            request_id=current_request_id(),
-            **actor,
-        )
-        for obj in instances
-    ]
-    ChangeLog.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+def changelog_write(
+    instance: models.Model, operation: str, before: dict | None, after: dict | None
+) -> ChangeLog:
+    entry = changelog_entry(instance, operation, before, after)
+    entry.save(force_insert=True)
+    return entry

@@ -1,7 +1,7 @@
 """ChangeLog writers: before/after snapshots of every ChangeLoggedModel, including many-to-many changes.
 
-Bulk ``QuerySet.update()`` and ``bulk_create()`` bypass signals; services that use them for speed must call
-:func:`ecoinspect.audit.changes.changelog_bulk` themselves.
+Bulk ``QuerySet.update()``, ``bulk_create()`` and ``bulk_update()`` bypass signals; services that write in
+bulk for speed go through :mod:`ecoinspect.core.bulk`, which records the same rows.
 """
 
 from __future__ import annotations

@@ -33,11 +33,17 @@ from ecoinspect.orgs import cells as unit_cells
 from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit
 
-from .choices import DeadlineKind, HandlingMode, ProblemSource, ProblemStatus, Severity
+from .choices import DeadlineKind, HandlingMode, ProblemSource, Severity
 from .models import Problem
 from .services import problem_assign
 from .services.bulk import chunks, problem_bulk_register, problem_bulk_update
-from .services.problems import EDITABLE_FIELDS, validate_schedule, validate_types, validate_units
+from .services.problems import (
+    EDITABLE_FIELDS,
+    problem_check_editable,
+    validate_schedule,
+    validate_types,
+    validate_units,
+)
 
 #: a measures cell holds one measure a line (or separated by ；), optionally numbered 1. / 1、 / （1） / ①
 _MEASURE_BREAK = re.compile(r"[\r\n；;]+")
@@ -339,7 +345,8 @@ class LedgerImporter(Importer):
                 self.progress((len(rows) + index) // 2, len(rows))
 
     def _service_errors(self, row: Row, exc: ServiceError) -> None:
-        for field, messages in exc.message_dict.items():
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"number": exc.messages}
+        for field, messages in errors.items():
             key = FIELD_COLUMNS.get(field, field)
             if key not in {c.key for c in self.columns}:
                 key = "number"
@@ -407,13 +414,9 @@ class LedgerImporter(Importer):
                 )
                 % {"f": "、".join(row.changes)},
             )
-        elif current.status == ProblemStatus.CLOSED:
-            row.error(
-                self.column("number"),
-                _("该问题已销号，不能修改，如有反弹请先反弹重启。 / The problem is closed; reopen it first."),
-            )
         else:
             try:
+                problem_check_editable(current)
                 validate_types(v.get("problem_types") or [])
                 validate_units(
                     town=v.get("town") or current.town,

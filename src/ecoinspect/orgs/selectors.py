@@ -93,24 +93,41 @@ def sector_duty_match(
 _TOWN_SUFFIX = re.compile(r"(街道|街|镇)$")
 
 
-def town_from_address(*, text: str) -> Unit | None:
-    """The town or subdistrict named in an address (longest name first, so 白云湖 beats 白云).
+class TownMatcher:
+    """The district's one rule for "which town or subdistrict does this address name", with the active
+    towns loaded once (an import matches thousands of addresses with one matcher).
 
-    A name written with its 街道/镇 wins over a bare place name, which may be a road's or a village's
-    namesake: 景泰街道三元里大道 is in 景泰, 太和镇大源村 in 太和.
+    Longest name first, so 白云湖 beats 白云. A name written with its 街道/镇 (the unit's full or short
+    name) wins over a bare place name anywhere in the text, which may be a road's or a village's
+    namesake: 景泰街道三元里大道 is in 景泰, not 三元里; 太和镇大源村 is in 太和, not 大源.
     """
+
+    def __init__(self):
+        towns = sorted(Unit.objects.active().towns(), key=lambda u: -len(u.short_name))
+        self._named = [
+            (unit, [n for n in (unit.name, unit.short_name) if n and len(n) >= 2]) for unit in towns
+        ]
+        self._bare = [(unit, _TOWN_SUFFIX.sub("", unit.short_name)) for unit in towns]
+        self._bare = [(unit, name) for unit, name in self._bare if len(name) >= 2]
+
+    def match(self, text: str) -> Unit | None:
+        if not text:
+            return None
+        for unit, names in self._named:
+            if any(name in text for name in names):
+                return unit
+        for unit, name in self._bare:
+            if name in text:
+                return unit
+        return None
+
+
+def town_from_address(*, text: str, matcher: TownMatcher | None = None) -> Unit | None:
+    """The town or subdistrict named in an address (see :class:`TownMatcher`); pass a ``matcher`` to
+    match many addresses without reloading the towns."""
     if not text:
         return None
-    towns = sorted(Unit.objects.active().towns(), key=lambda u: -len(u.short_name))
-    for unit in towns:
-        for name in (unit.name, unit.short_name):
-            if name and len(name) >= 2 and name in text:
-                return unit
-    for unit in towns:
-        bare = _TOWN_SUFFIX.sub("", unit.short_name)
-        if len(bare) >= 2 and bare in text:
-            return unit
-    return None
+    return (matcher or TownMatcher()).match(text)
 
 
 def login_is_throttled(*, username: str, ip_address: str | None) -> bool:

@@ -1,10 +1,12 @@
 """Writes of the rectification ledger, one module per stage; import them from here."""
 
-from .evidence import evidence_add, evidence_verify, inspect_upload, max_upload_bytes
+from .evidence import EVIDENCE_FILES, evidence_add, evidence_verify, max_upload_bytes
 from .notices import notice_close, notice_issue, notice_reply, notice_return
 from .problems import (
     problem_assign,
+    problem_check_editable,
     problem_extend_deadline,
+    problem_is_editable,
     problem_pause,
     problem_register,
     problem_reroute,
@@ -12,6 +14,7 @@ from .problems import (
     problem_start,
     problem_update,
     routing_propose,
+    town_propose,
 )
 from .progress import (
     joint_action_record,
@@ -34,10 +37,10 @@ from .review import (
 )
 
 __all__ = [
+    "EVIDENCE_FILES",
     "PUBLICITY_PERIODS",
     "evidence_add",
     "evidence_verify",
-    "inspect_upload",
     "joint_action_record",
     "max_upload_bytes",
     "measure_add",
@@ -49,8 +52,10 @@ __all__ = [
     "problem_accept",
     "problem_assign",
     "problem_begin_review",
+    "problem_check_editable",
     "problem_close",
     "problem_extend_deadline",
+    "problem_is_editable",
     "problem_pause",
     "problem_register",
     "problem_reject",
@@ -64,6 +69,7 @@ __all__ = [
     "publicity_objection",
     "publicity_start",
     "routing_propose",
+    "town_propose",
     "special_plan_decide",
     "special_plan_submit",
 ]

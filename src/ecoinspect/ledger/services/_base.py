@@ -1,18 +1,11 @@
-"""Helpers shared by the ledger's services."""
+"""Helpers shared by the ledger's services (the generic ones — ``require``, ``bump_version`` — are in
+``ecoinspect.core.services``)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
-from ecoinspect.common.errors import ConcurrentEdit, NotPermitted
-from ecoinspect.core.permissions import active_memberships, has_perm
+from ecoinspect.core.permissions import active_memberships
 
 from ..models import Problem
-
-
-def require(actor, perm: str, obj=None, message: str | None = None) -> None:
-    if not has_perm(actor, perm, obj):
-        raise NotPermitted(message)
 
 
 def actor_unit(actor, problem: Problem | None = None):
@@ -30,23 +23,3 @@ def actor_unit(actor, problem: Problem | None = None):
             if m.unit_id in named:
                 return m.unit
     return memberships[0].unit if memberships else None
-
-
-def bump_version(problem: Problem, expected_version: int | None) -> None:
-    """Optimistic concurrency: claim the next version or fail if someone saved in between."""
-    if expected_version is None:
-        expected_version = problem.version
-    updated = Problem.objects.filter(pk=problem.pk, version=expected_version).update(
-        version=expected_version + 1
-    )
-    if not updated:
-        current = Problem.objects.filter(pk=problem.pk).values_list("version", flat=True).first()
-        raise ConcurrentEdit(
-            _(
-                "该问题已被他人修改（当前版本 %(now)s，您编辑的是版本 %(mine)s）。您填写的内容仍保留在下方，请核对后重新保存。"
-                " / Someone else saved this problem meanwhile; your input is kept below — review it and save again."
-            )
-            % {"now": current, "mine": expected_version},
-            code="conflict",
-        )
-    problem.version = expected_version + 1

@@ -1,40 +1,40 @@
-"""Registering many problems at once (the Excel import) with the checks of ``problem_register``.
+"""Registering and updating many problems at once (the Excel import) with the checks of ``problem_register``
+and ``problem_update``.
 
 ``problem_register`` takes about 6 ms a problem (routing proposal, number check, ChangeLog and ActionLog
 per row): 10,000 rows would need a minute. This path runs the same validators on every row first, then
-writes with ``bulk_create`` (1,000 rows a statement), records the ChangeLog with ``changelog_bulk`` and
-appends one ActionLog entry per problem. The lead department is the one the file names (an import is a
-manual designation, recorded in ``routing_reason`` with the file and row); the town is proposed from the
-address when the file leaves it blank, as the form does.
+writes through ``core.bulk`` — ``bulk_create`` / ``bulk_update`` with the ChangeLog and one ActionLog entry
+per problem that a save would leave. The lead department is the one the file names (an import is a manual
+designation, recorded in ``routing_reason`` with the file and row); the town is proposed as the form
+proposes it (``town_propose``, orgs' one matcher), with the towns loaded once for the whole file.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecoinspect.audit.changes import changelog_bulk, snapshot
-from ecoinspect.audit.context import acting_as, current_request_id
-from ecoinspect.audit.models import ChangeLog
-from ecoinspect.audit.services import action_log_append_many
-from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
+from ecoinspect.common.errors import NotPermitted, ServiceError
 from ecoinspect.common.i18n import district_language
+from ecoinspect.core.bulk import BulkRow, bulk_create_logged, bulk_update_logged
 from ecoinspect.core.permissions import has_perm, restrict, user_scope
-from ecoinspect.orgs.models import Unit
+from ecoinspect.core.services import CHUNK, require
+from ecoinspect.orgs.selectors import TownMatcher
 
-from ..choices import DeadlineKind, HandlingMode, ProblemStatus, Severity
+from ..choices import DeadlineKind, HandlingMode, Severity
 from ..models import Measure, Problem
-from ._base import require
-from .problems import EDITABLE_FIELDS, _validate_choices, validate_schedule, validate_types, validate_units
-
-#: SQLite accepts 32,766 parameters a statement; stay far below it in ``IN`` lists.
-CHUNK = 900
-
-_TOWN_SUFFIX = re.compile(r"(街道|街|镇)$")
+from .problems import (
+    EDITABLE_FIELDS,
+    _validate_choices,
+    problem_check_editable,
+    town_propose,
+    validate_schedule,
+    validate_types,
+    validate_units,
+)
 
 
 def chunks(items: Sequence, size: int = CHUNK):
@@ -49,33 +49,7 @@ def existing_numbers(numbers: Sequence[str]) -> set[str]:
     return found
 
 
-class TownMatcher:
-    """``orgs.selectors.town_from_address`` with the towns loaded once instead of once per row."""
-
-    def __init__(self):
-        towns = sorted(Unit.objects.active().towns(), key=lambda u: -len(u.short_name))
-        self.names = [
-            (
-                unit,
-                [
-                    n
-                    for n in {unit.name, unit.short_name, _TOWN_SUFFIX.sub("", unit.short_name)}
-                    if len(n) >= 2
-                ],
-            )
-            for unit in towns
-        ]
-
-    def match(self, text: str) -> Unit | None:
-        if not text:
-            return None
-        for unit, names in self.names:
-            if any(name in text for name in names):
-                return unit
-        return None
-
-
-def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
+def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> BulkRow:
     """One unsaved Problem from ``row`` after the checks of ``problem_register`` (raises ServiceError)."""
     source = row.get("source")
     severity = row.get("severity") or Severity.GENERAL
@@ -98,9 +72,10 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
             _("导入指定牵头单位 %(u)s（%(origin)s）") % {"u": lead_unit, "origin": row.get("origin", "")}
         ]
         if town is None:
-            town = towns.match(row.get("address") or "")
+            text = " ".join(filter(None, [title, row.get("description"), row.get("address")]))
+            town, reason = town_propose(address=row.get("address") or "", text=text, matcher=towns)
             if town is not None:
-                reasons.append(_("地址“%(addr)s”位于 %(town)s") % {"addr": row.get("address"), "town": town})
+                reasons.append(reason)
     validate_units(
         town=town,
         lead_unit=lead_unit,
@@ -134,9 +109,8 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> Problem:
         registered_on=registered_on,
         registered_by=actor,
     )
-    problem._import_cooperating = cooperating
     problem._import_measures = [m for m in (row.get("measures") or []) if m.strip()]
-    return problem
+    return BulkRow(problem, {"cooperating_units": cooperating} if cooperating else {})
 
 
 @transaction.atomic
@@ -153,7 +127,7 @@ def problem_bulk_register(*, actor, rows: Sequence[dict], job=None) -> list[Prob
     towns = TownMatcher()
     taken = existing_numbers([r["number"] for r in rows])
     seen: set[str] = set()
-    problems: list[Problem] = []
+    planned: list[BulkRow] = []
     refused: list[str] = []
     for row in rows:
         label = row.get("origin") or row["number"]
@@ -177,75 +151,46 @@ def problem_bulk_register(*, actor, rows: Sequence[dict], job=None) -> list[Prob
                         )
                     }
                 )
-            problems.append(_row_problem(actor=actor, row=row, towns=towns, today=today))
+            planned.append(_row_problem(actor=actor, row=row, towns=towns, today=today))
         except ServiceError as exc:
             refused.append(f"{label}：{'；'.join(exc.messages)}")
     if refused:
         raise ServiceError(refused)
 
-    with acting_as(actor):
-        Problem.objects.bulk_create(problems, batch_size=1000)
-        through = Problem.cooperating_units.through
-        links = [through(problem_id=p.pk, unit_id=u.pk) for p in problems for u in p._import_cooperating]
-        through.objects.bulk_create(links, batch_size=1000)
-        changelog_bulk(problems)
-        _changelog_cooperating(problems, actor)
-        measures = [
-            Measure(
-                problem=p, content=text, owner_unit=p.lead_unit, deadline=p.deadline, sort_order=order
-            )
-            for p in problems
-            for order, text in enumerate(p._import_measures, start=1)
-        ]
-        Measure.objects.bulk_create(measures, batch_size=1000)
-        changelog_bulk(measures)
-        _log_imported(problems, actor, job)
+    job_info = _job_info(job)
+    bulk_create_logged(
+        planned,
+        action="ledger.problem.imported",
+        actor=actor,
+        payload=lambda r: {
+            **job_info,
+            "lead_unit": r.obj.lead_unit_id,
+            "routing": r.obj.routing_reason,
+            "measures": len(r.obj._import_measures),
+        },
+    )
+    problems = [r.obj for r in planned]
+    measures = [
+        Measure(problem=p, content=text, owner_unit=p.lead_unit, deadline=p.deadline, sort_order=order)
+        for p in problems
+        for order, text in enumerate(p._import_measures, start=1)
+    ]
+    bulk_create_logged(measures, actor=actor)
     return problems
 
 
-def _changelog_cooperating(problems: list[Problem], actor) -> None:
-    """The many-to-many half of the ChangeLog (what the m2m signal writes one row at a time)."""
-    name = actor.display_name[:150] if actor is not None else "系统"
-    rows = [
-        ChangeLog(
-            operation=ChangeLog.Operation.UPDATE,
-            object_type=p._meta.label_lower,
-            object_id=str(p.pk),
-            object_repr=str(p)[:200],
-            before={"cooperating_units": []},
-            after={"cooperating_units": sorted(u.pk for u in p._import_cooperating)},
-            request_id=current_request_id(),
-            user=actor,
-            user_name=name,
-        )
-        for p in problems
-        if p._import_cooperating
-    ]
-    ChangeLog.objects.bulk_create(rows, batch_size=1000)
-
-
-def _log_each(action: str, problems: list[Problem], actor, job, payloads: dict[int, dict]) -> None:
-    """One ActionLog entry per problem, so that its timeline shows the import, chained in one batch."""
-    job_info = {"job": job.pk if job is not None else None, "sha256": job.sha256 if job is not None else ""}
-    action_log_append_many(
-        action=action, actor=actor, items=[(p, {**job_info, **payloads[p.pk]}) for p in problems]
-    )
-
-
-def _log_imported(problems: list[Problem], actor, job) -> None:
-    payloads = {
-        p.pk: {"lead_unit": p.lead_unit_id, "routing": p.routing_reason, "measures": len(p._import_measures)}
-        for p in problems
-    }
-    _log_each("ledger.problem.imported", problems, actor, job, payloads)
+def _job_info(job) -> dict:
+    """What each problem's ActionLog entry says of the import it came from."""
+    return {"job": job.pk if job is not None else None, "sha256": job.sha256 if job is not None else ""}
 
 
 @transaction.atomic
 def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], job=None) -> list[Problem]:
     """Many ``problem_update`` calls at once (the import's changed rows): the same permission and checks
     on every row first (every refused row named), then each problem's version claimed under a row lock —
-    one stale version refuses everything — then ``bulk_update``, the ChangeLog before/after and the
-    ActionLog ``ledger.problem.updated``. ``updates`` are (problem, the version read, changes)."""
+    one stale version refuses everything — then the rows, the ChangeLog before/after and the ActionLog
+    ``ledger.problem.updated`` (``core.bulk.bulk_update_logged``). ``updates`` are (problem, the version
+    read, changes)."""
     if not updates:
         return []
     scope = user_scope(actor, "ledger.assign")
@@ -260,25 +205,20 @@ def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], 
             )
         if set(ids) - allowed:
             raise NotPermitted()
-    refused, plans = [], []
+    refused, planned = [], []
     for problem, version, changes in updates:
         changes = dict(changes)
         unknown = set(changes) - set(EDITABLE_FIELDS) - {"cooperating_units"}
         if unknown:
             raise TypeError(f"problem_bulk_update got fields it may not change: {sorted(unknown)}")
         try:
-            if problem.status == ProblemStatus.CLOSED:
-                raise ServiceError(
-                    _(
-                        "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
-                    )
-                )
+            problem_check_editable(problem)
             if "problem_types" in changes:
                 changes["problem_types"] = validate_types(changes["problem_types"])
             _validate_choices(
                 **{k: v for k, v in changes.items() if k in ("source", "severity", "handling_mode")}
             )
-            cooperating = changes.pop("cooperating_units", None)
+            cooperating = changes.get("cooperating_units")
             validate_units(
                 town=changes.get("town", problem.town),
                 lead_unit=problem.lead_unit,
@@ -289,92 +229,19 @@ def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], 
         except ServiceError as exc:
             refused.append(f"{problem.number}：{'；'.join(exc.messages)}")
             continue
-        plans.append((problem, version, changes, cooperating))
+        planned.append(BulkRow(problem, changes, version=version))
     if refused:
         raise ServiceError(refused)
 
-    current: dict[int, int] = {}
-    for part in chunks([p.pk for p, *_rest in plans]):
-        current.update(Problem.objects.select_for_update().filter(pk__in=part).values_list("pk", "version"))
-    stale = [p.number for p, version, *_rest in plans if current.get(p.pk) != version]
-    if stale:
-        raise ConcurrentEdit(
-            _("以下问题已被他人修改，请重新校验后再导入：%(n)s / Changed by someone else meanwhile: %(n)s")
-            % {"n": "、".join(stale)},
-            code="conflict",
-        )
-    now = timezone.now()
-    logs, payloads, through_add, through_remove = [], {}, [], []
-    name = actor.display_name[:150] if actor is not None else "系统"
-    with acting_as(actor):
-        for problem, version, changes, cooperating in plans:
-            before = snapshot(problem)
-            changed = sorted(k for k, v in changes.items() if getattr(problem, k) != v)
-            for key, value in changes.items():
-                setattr(problem, key, value)
-            problem._bulk_fields = sorted(changes)
-            problem.version, problem.updated_at = version + 1, now
-            after = snapshot(problem)
-            logs.append(_changelog_row(problem, before, after, actor, name))
-            if cooperating is not None:
-                old = {u.pk for u in problem.cooperating_units.all()}
-                new = {u.pk for u in cooperating}
-                if old != new:
-                    through_remove.append((problem.pk, old - new))
-                    through_add += [(problem.pk, pk) for pk in new - old]
-                    logs.append(
-                        _changelog_row(
-                            problem,
-                            {"cooperating_units": sorted(old)},
-                            {"cooperating_units": sorted(new)},
-                            actor,
-                            name,
-                        )
-                    )
-                    changed.append("cooperating_units")
-            payloads[problem.pk] = {"fields": changed}
-        problems = [p for p, *_rest in plans]
-        _update_rows(problems)
-        through = Problem.cooperating_units.through
-        for problem_id, removed in through_remove:
-            if removed:
-                through.objects.filter(problem_id=problem_id, unit_id__in=removed).delete()
-        through.objects.bulk_create(
-            [through(problem_id=p, unit_id=u) for p, u in through_add], batch_size=1000
-        )
-        ChangeLog.objects.bulk_create(logs, batch_size=1000)
-        _log_each("ledger.problem.updated", problems, actor, job, payloads)
-    return problems
-
-
-def _update_rows(problems: list[Problem]) -> None:
-    """UPDATE … WHERE id = … with ``executemany``, one statement per set of changed fields. Django's
-    ``bulk_update`` builds CASE expressions of 200 rows each and takes ~25 s for 10,000 problems."""
-    by_fields: dict[tuple[str, ...], list[Problem]] = {}
-    for problem in problems:
-        by_fields.setdefault((*problem._bulk_fields, "version", "updated_at"), []).append(problem)
-    meta, ops = Problem._meta, connection.ops
-    for names, group in by_fields.items():
-        fields = [meta.get_field(name) for name in names]
-        assignments = ", ".join(f"{ops.quote_name(f.column)} = %s" for f in fields)
-        sql = f"UPDATE {ops.quote_name(meta.db_table)} SET {assignments} WHERE {ops.quote_name(meta.pk.column)} = %s"
-        params = [
-            [f.get_db_prep_save(getattr(p, f.attname), connection=connection) for f in fields] + [p.pk]
-            for p in group
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
-
-
-def _changelog_row(problem: Problem, before: dict, after: dict, actor, name: str) -> ChangeLog:
-    return ChangeLog(
-        operation=ChangeLog.Operation.UPDATE,
-        object_type=problem._meta.label_lower,
-        object_id=str(problem.pk),
-        object_repr=str(problem)[:200],
-        before=before,
-        after=after,
-        request_id=current_request_id(),
-        user=actor,
-        user_name=name,
+    job_info = _job_info(job)
+    bulk_update_logged(
+        planned,
+        action="ledger.problem.updated",
+        actor=actor,
+        payload=lambda r: {**job_info, "fields": r.changed},
+        conflict_message=_(
+            "以下问题已被他人修改，请重新校验后再导入：%(n)s / Changed by someone else meanwhile: %(n)s"
+        ),
+        describe=lambda p: p.number,
     )
+    return [r.obj for r in planned]

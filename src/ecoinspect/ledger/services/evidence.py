@@ -6,142 +6,42 @@ The ActionLog records each file's SHA-256, so a file swapped on disk is detected
 
 from __future__ import annotations
 
-import hashlib
-import io
 from pathlib import PurePath
 
-import filetype
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
+from ecoinspect.core.attachments import (
+    DOCUMENT_TYPES,
+    IMAGE_TYPES,
+    VIDEO_TYPES,
+    AttachmentPolicy,
+    inspect_upload,
+    max_upload_bytes,
+    sha256_of,
+    thumbnail,
+)
+from ecoinspect.core.services import require
 
 from ..choices import OPEN_STATES, EvidenceKind
 from ..models import Evidence, Problem, ProgressReport
-from ._base import actor_unit, require
+from ._base import actor_unit
 
-#: Content types accepted as evidence → the extension the file is stored with and the names it may carry.
-ALLOWED_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "image/jpeg": (".jpg", (".jpg", ".jpeg")),
-    "image/png": (".png", (".png",)),
-    "image/webp": (".webp", (".webp",)),
-    "image/gif": (".gif", (".gif",)),
-    "application/pdf": (".pdf", (".pdf",)),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx", (".docx",)),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx", (".xlsx",)),
-    "video/mp4": (".mp4", (".mp4",)),
-}
-KIND_NAMES = "照片（JPG/PNG/WebP/GIF）、PDF、Word（.docx）、Excel（.xlsx）、MP4 视频"
-THUMBNAIL_SIZE = (320, 320)
+__all__ = ["EVIDENCE_FILES", "evidence_add", "evidence_verify", "max_upload_bytes"]
 
-
-def max_upload_bytes() -> int:
-    return settings.ECOINSPECT_MAX_UPLOAD_BYTES
-
-
-def _human(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
-def inspect_upload(uploaded) -> tuple[str, str, str, int]:
-    """(content type, stored extension, sha256, size) of an upload, or a ServiceError saying what is wrong."""
-    limit = max_upload_bytes()
-    size = uploaded.size
-    if size > limit:
-        raise ServiceError(
-            {
-                "file": _(
-                    "文件 %(name)s 大小 %(size)s，超过 %(limit)s 上限。 / %(name)s is %(size)s, over the %(limit)s limit."
-                )
-                % {"name": uploaded.name, "size": _human(size), "limit": _human(limit)}
-            }
-        )
-    if size == 0:
-        raise ServiceError(
-            {"file": _("文件 %(name)s 是空文件。 / %(name)s is empty.") % {"name": uploaded.name}}
-        )
-    uploaded.seek(0)
-    head = uploaded.read(8192)
-    kind = filetype.guess(head if len(head) >= 262 else head + b"\0" * (262 - len(head)))
-    if kind is not None and kind.mime == "application/zip":
-        kind = _office_kind(uploaded) or kind
-    detected = kind.mime if kind is not None else None
-    if detected not in ALLOWED_TYPES:
-        shown = detected or _("无法识别的内容")
-        raise ServiceError(
-            {
-                "file": _(
-                    "%(name)s 的内容是 %(kind)s，不是允许的佐证材料类型（%(allowed)s）。 / %(name)s contains %(kind)s, which is not an accepted evidence type."
-                )
-                % {"name": uploaded.name, "kind": shown, "allowed": KIND_NAMES}
-            }
-        )
-    stored_ext, names = ALLOWED_TYPES[detected]
-    suffix = PurePath(uploaded.name).suffix.lower()
-    if suffix not in names:
-        raise ServiceError(
-            {
-                "file": _(
-                    "%(name)s 的文件名后缀是 %(suffix)s，但内容是 %(kind)s，文件名与内容不符。 / %(name)s is named %(suffix)s but contains %(kind)s."
-                )
-                % {"name": uploaded.name, "suffix": suffix or _("（无）"), "kind": detected}
-            }
-        )
-    digest = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    return detected, stored_ext, digest.hexdigest(), size
-
-
-def _office_kind(uploaded):
-    """Tell .docx from .xlsx inside a zip by the parts it contains."""
-    import zipfile
-
-    uploaded.seek(0)
-    try:
-        names = set(zipfile.ZipFile(uploaded).namelist())
-    except zipfile.BadZipFile:
-        return None
-    finally:
-        uploaded.seek(0)
-    if "word/document.xml" in names:
-        return _Mime("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    if "xl/workbook.xml" in names:
-        return _Mime("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return None
-
-
-class _Mime:
-    def __init__(self, mime: str):
-        self.mime = mime
-
-
-def _thumbnail(uploaded) -> bytes:
-    from PIL import Image, UnidentifiedImageError
-
-    uploaded.seek(0)
-    try:
-        with Image.open(uploaded) as image:
-            image.load()
-            image.thumbnail(THUMBNAIL_SIZE)
-            out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=80)
-    except (UnidentifiedImageError, OSError) as exc:
-        raise ServiceError(
-            {
-                "file": _("%(name)s 不是完整的图片文件。 / %(name)s is not a complete image.")
-                % {"name": uploaded.name}
-            }
-        ) from exc
-    finally:
-        uploaded.seek(0)
-    return out.getvalue()
+#: What may be uploaded as evidence (checked by ``core.attachments``).
+EVIDENCE_FILES = AttachmentPolicy(
+    types=(*IMAGE_TYPES, *DOCUMENT_TYPES, *VIDEO_TYPES),
+    allowed_label=gettext_lazy("照片（JPG/PNG/WebP/GIF）、PDF、Word（.docx）、Excel（.xlsx）、MP4 视频"),
+    type_message=gettext_lazy(
+        "%(name)s 的内容是 %(kind)s，不是允许的佐证材料类型（%(allowed)s）。 / %(name)s contains %(kind)s, which is not an accepted evidence type."
+    ),
+)
 
 
 @transaction.atomic
@@ -167,7 +67,8 @@ def evidence_add(
         raise ServiceError(
             {"report": _("该进展报送不属于此问题。 / That report belongs to another problem.")}
         )
-    content_type, extension, sha256, size = inspect_upload(uploaded)
+    checked = inspect_upload(uploaded, EVIDENCE_FILES)
+    sha256 = checked.sha256
     if problem.evidence.filter(sha256=sha256, cycle=problem.cycle).exists():
         raise ServiceError(
             {
@@ -175,7 +76,7 @@ def evidence_add(
                 % {"h": sha256[:12]}
             }
         )
-    thumb = _thumbnail(uploaded) if content_type.startswith("image/") else None
+    thumb = thumbnail(uploaded) if checked.is_image else None
     evidence = Evidence(
         problem=problem,
         report=report,
@@ -183,9 +84,9 @@ def evidence_add(
         kind=kind,
         description=description,
         original_name=PurePath(uploaded.name).name[:200],
-        content_type=content_type,
-        extension=extension,
-        size=size,
+        content_type=checked.content_type,
+        extension=checked.extension,
+        size=checked.size,
         sha256=sha256,
         uploaded_by=actor,
         unit=actor_unit(actor, problem),
@@ -207,7 +108,7 @@ def evidence_add(
                     "evidence": evidence.pk,
                     "name": evidence.original_name,
                     "sha256": sha256,
-                    "size": size,
+                    "size": checked.size,
                     "kind": kind,
                     "cycle": evidence.cycle,
                 },
@@ -221,8 +122,5 @@ def evidence_add(
 
 def evidence_verify(evidence: Evidence) -> bool:
     """Does the stored file still hash to what was recorded when it was uploaded?"""
-    digest = hashlib.sha256()
     with evidence.file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest() == evidence.sha256
+        return sha256_of(handle) == evidence.sha256

@@ -13,13 +13,13 @@ from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.common.numbering import next_number
+from ecoinspect.core.services import require
 from ecoinspect.core.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.models import Unit
 
 from ..models import SupervisionNotice
 from ..workflow import NOTICE_WORKFLOW
-from ._base import require
 
 NUMBER_PREFIX = "DB"
 

@@ -17,17 +17,17 @@ from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.common.numbering import next_number
 from ecoinspect.core.permissions import has_perm, user_scope
+from ecoinspect.core.services import bump_version, require
 from ecoinspect.core.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit
-from ecoinspect.orgs.selectors import sector_duty_match, town_from_address
+from ecoinspect.orgs.selectors import TownMatcher, sector_duty_match, town_from_address
 
 from .. import deadlines
 from ..choices import OPEN_STATES, DeadlineKind, HandlingMode, ProblemSource, ProblemStatus, Severity
 from ..models import Problem
 from ..workflow import PROBLEM_WORKFLOW
-from ._base import bump_version, require
 
 NUMBER_PREFIX = "ZG"
 
@@ -75,13 +75,40 @@ def routing_propose(
         proposal.alternatives = [
             m.duty.department for m in matches[1:] if m.duty.department != proposal.lead_unit
         ]
-    town = town_from_address(text=address or text)
+    town, reason = town_propose(address=address, text=text)
     if town is not None:
         proposal.town = town
-        proposal.reasons.append(
-            _("地址“%(addr)s”位于 %(town)s") % {"addr": address or _("问题描述"), "town": town}
-        )
+        proposal.reasons.append(reason)
     return proposal
+
+
+def town_propose(
+    *, address: str, text: str = "", matcher: TownMatcher | None = None
+) -> tuple[Unit | None, str]:
+    """The town a new problem is proposed for — the one its address names (``orgs``' one matcher) or,
+    without an address, its text — and the reason recorded with it. The form, the API and the import
+    all propose through here; ``matcher`` lets an import load the towns once."""
+    town = town_from_address(text=address or text, matcher=matcher)
+    if town is None:
+        return None, ""
+    return town, _("地址“%(addr)s”位于 %(town)s") % {"addr": address or _("问题描述"), "town": town}
+
+
+def problem_is_editable(problem: Problem) -> bool:
+    """May the problem's descriptive fields still be edited? Not once it is closed (销号): a problem that
+    comes back is reopened (反弹重启) first. The one rule behind the edit form, the API and the import."""
+    return problem.status != ProblemStatus.CLOSED
+
+
+def problem_check_editable(problem: Problem) -> None:
+    """Raise ServiceError (code "closed") unless :func:`problem_is_editable`."""
+    if not problem_is_editable(problem):
+        raise ServiceError(
+            _(
+                "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
+            ),
+            code="closed",
+        )
 
 
 def validate_schedule(
@@ -311,12 +338,7 @@ def problem_update(*, actor, problem: Problem, expected_version: int | None = No
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"cooperating_units"}
     if unknown:
         raise TypeError(f"problem_update got fields it may not change: {sorted(unknown)}")
-    if problem.status == ProblemStatus.CLOSED:
-        raise ServiceError(
-            _(
-                "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
-            )
-        )
+    problem_check_editable(problem)
     if "problem_types" in changes:
         changes["problem_types"] = validate_types(changes["problem_types"])
     _validate_choices(**{k: v for k, v in changes.items() if k in ("source", "severity", "handling_mode")})

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
+from ecoinspect.core.services import require
 from ecoinspect.core.workflow import check, transition
 from ecoinspect.orgs.models import Unit
 
 from ..choices import OPEN_STATES, REPORTABLE_PROGRESS, ProblemStatus
 from ..models import JointAction, Measure, Problem, ProgressReport, SpecialPlan
 from ..workflow import PLAN_WORKFLOW, PROGRESS_WORKFLOW
-from ._base import actor_unit, require
+from ._base import actor_unit
 
 
 def _require_open(problem: Problem) -> None:

@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy
 from ecoinspect.audit.context import acting_as
 from ecoinspect.common.calendar import default_calendar
 from ecoinspect.common.errors import ServiceError
+from ecoinspect.core.services import bump_version, require
 from ecoinspect.core.workflow import check, transition
 
 from .. import deadlines
 from ..choices import AcceptanceMethod, DeadlineKind, ProblemStatus
 from ..models import Acceptance, Problem, Publicity
 from ..workflow import PROBLEM_WORKFLOW
-from ._base import actor_unit, bump_version, require
+from ._base import actor_unit
 
 #: 公示期: "10 个工作日" or "2 周" (14 calendar days), per the closing-notice practice.
 PUBLICITY_PERIODS = {"10_workdays": gettext_lazy("10 个工作日"), "2_weeks": gettext_lazy("2 周")}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from ecoinspect.common.errors import ConcurrentEdit, NotPermitted
+from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
 from ecoinspect.common.views import ServiceFormView
 from ecoinspect.core.moves import move_view, refused
 from ecoinspect.core.permissions import active_memberships, has_perm
@@ -156,7 +156,7 @@ def problem_detail(request, pk: int):
         "buttons": PROBLEM_WORKFLOW.buttons(problem, user),
         "can_assign": can_assign,
         "can_work": can_work,
-        "can_edit": can_assign and problem.status != ProblemStatus.CLOSED,
+        "can_edit": can_assign and services.problem_is_editable(problem),
         "can_reroute": can_assign and problem.status in (ProblemStatus.REGISTERED, *OPEN_STATES),
         "can_extend": can_assign
         and problem.status in (ProblemStatus.REGISTERED, *OPEN_STATES)
@@ -224,12 +224,10 @@ class ProblemEditView(ProblemFormView):
 
     def check_permission(self, obj) -> None:
         super().check_permission(obj)
-        if obj.status == ProblemStatus.CLOSED:
-            raise PermissionDenied(
-                _(
-                    "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
-                )
-            )
+        try:
+            services.problem_check_editable(obj)
+        except ServiceError as exc:
+            raise PermissionDenied(exc.messages[0]) from exc
 
     def get_form(self, data=None):
         return self.form_class(data, initial=ProblemEditForm.initial_for(self.object))

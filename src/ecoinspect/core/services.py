@@ -1,0 +1,83 @@
+"""Helpers every app's services share: the permission check and optimistic concurrency.
+
+``require`` asks the one permission question (``core.permissions.has_perm``) and refuses with a reason;
+``bump_version`` and ``claim_versions`` implement "save only if nobody saved since you read it" for any model
+with an integer ``version`` field. A model may word its own conflict message by declaring
+``version_conflict_message`` (with ``%(now)s``, the stored version, and ``%(mine)s``, the version edited).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from ecoinspect.common.errors import ConcurrentEdit, NotPermitted
+
+from .permissions import has_perm
+
+__all__ = ["bump_version", "claim_versions", "require"]
+
+#: Rows per ``IN (…)`` list: SQLite accepts 32,766 parameters a statement, stay far below.
+CHUNK = 900
+
+
+def require(actor, perm: str, obj: models.Model | None = None, message: str | None = None) -> None:
+    """Refuse (NotPermitted, with ``message`` as the reason, or the generic one) unless ``actor`` holds
+    ``perm`` ("app.verb") — on ``obj`` when given, i.e. within the record's units."""
+    if not has_perm(actor, perm, obj):
+        raise NotPermitted(message)
+
+
+def _conflict_message(obj: models.Model, now, mine) -> str:
+    template = getattr(type(obj), "version_conflict_message", None) or _(
+        "该记录已被他人修改（当前版本 %(now)s，您编辑的是版本 %(mine)s）。您填写的内容仍保留在下方，请核对后重新保存。"
+        " / Someone else saved this record meanwhile; your input is kept below — review it and save again."
+    )
+    return str(template) % {"now": now, "mine": mine}
+
+
+def bump_version(obj: models.Model, expected_version: int | None = None) -> None:
+    """Claim the next version of ``obj`` in the database, or raise ConcurrentEdit (code "conflict") if
+    someone saved it after ``expected_version`` was read (None: the version ``obj`` holds). One UPDATE …
+    WHERE version = expected: two concurrent claims cannot both succeed. Sets ``obj.version``."""
+    if expected_version is None:
+        expected_version = obj.version
+    manager = type(obj)._base_manager
+    if not manager.filter(pk=obj.pk, version=expected_version).update(version=expected_version + 1):
+        current = manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+        raise ConcurrentEdit(_conflict_message(obj, current, expected_version), code="conflict")
+    obj.version = expected_version + 1
+
+
+def claim_versions(
+    items: Sequence[tuple[models.Model, int]],
+    *,
+    message: str | None = None,
+    describe: Callable[[models.Model], str] = str,
+) -> None:
+    """``bump_version`` for many records of one model at once (a bulk write): lock the rows, compare each
+    stored version with the one read, and refuse everything if any differs — ConcurrentEdit naming every
+    stale record (``describe``), in ``message`` (with ``%(n)s``) or the generic wording. Otherwise set each
+    object's ``version`` to the next one in memory: the caller's write (``core.bulk.bulk_update_logged``)
+    stores it, in the same transaction, under the lock taken here."""
+    if not items:
+        return
+    model = type(items[0][0])
+    stored: dict = {}
+    pks = [obj.pk for obj, _version in items]
+    for start in range(0, len(pks), CHUNK):
+        stored.update(
+            model._base_manager.select_for_update()
+            .filter(pk__in=pks[start : start + CHUNK])
+            .values_list("pk", "version")
+        )
+    stale = [describe(obj) for obj, version in items if stored.get(obj.pk) != version]
+    if stale:
+        template = message or _(
+            "以下记录已被他人修改，请重新核对后再保存：%(n)s / Changed by someone else meanwhile: %(n)s"
+        )
+        raise ConcurrentEdit(str(template) % {"n": "、".join(stale)}, code="conflict")
+    for obj, version in items:
+        obj.version = version + 1
