@@ -39,11 +39,11 @@ from .services import problem_assign
 from .services.bulk import chunks, problem_bulk_register, problem_bulk_update
 from .services.problems import (
     EDITABLE_FIELDS,
-    problem_check_editable,
     validate_schedule,
     validate_types,
     validate_units,
 )
+from .services.rules import problem_check_editable
 
 #: a measures cell holds one measure a line (or separated by ；), optionally numbered 1. / 1、 / （1） / ①
 _MEASURE_BREAK = re.compile(r"[\r\n；;]+")

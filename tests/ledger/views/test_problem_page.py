@@ -7,9 +7,11 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog
+from ecoinspect.ledger import services
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem
@@ -253,3 +255,35 @@ def test_closing_before_the_publicity_ends_is_refused_with_the_date(as_user, peo
     end_publicity(problem)
     move(client, problem, "close")
     assert Problem.objects.get(pk=problem.pk).status == S.CLOSED
+
+
+MENU = {
+    "reroute": ("ledger:problem_reroute", lambda p, who: services.problem_reroute(
+        actor=who, problem=p, lead_unit=p.acceptance_unit, reason="改由分局牵头")),
+    "extend": ("ledger:problem_extend", lambda p, who: services.problem_extend_deadline(
+        actor=who, problem=p, new_deadline=(p.deadline or p.registered_on) + dt.timedelta(days=30), reason="汛期")),
+    "pause": ("ledger:problem_pause", lambda p, who: services.problem_pause(actor=who, problem=p, reason="待法院裁定")),
+    "resume": ("ledger:problem_resume", lambda p, who: services.problem_resume(actor=who, problem=p)),
+}
+
+
+@pytest.mark.parametrize("state", [S.REGISTERED, S.RECTIFYING, S.COMPLETED, S.CLOSED, "paused"])
+@pytest.mark.parametrize("entry", sorted(MENU))
+def test_the_manage_menu_offers_exactly_what_the_service_accepts(as_user, people, state, entry):
+    """The page asks the services' own rules: an entry is shown if and only if the write would go through."""
+    from django.db import transaction
+
+    problem = ProblemFactory(status=S.RECTIFYING if state == "paused" else state)
+    if state == "paused":
+        services.problem_pause(actor=people["coordinator"], problem=problem, reason="待法院裁定")
+    problem = Problem.objects.get(pk=problem.pk)
+    url_name, write = MENU[entry]
+    shown = reverse(url_name, args=[problem.pk]) in as_user(people["coordinator"]).get(problem.get_absolute_url()).content.decode()
+    try:
+        with transaction.atomic():
+            write(problem, people["coordinator"])
+            transaction.set_rollback(True)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert shown == accepted, (state, entry, shown, accepted)

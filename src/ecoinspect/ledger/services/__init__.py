@@ -4,9 +4,7 @@ from .evidence import EVIDENCE_FILES, evidence_add, evidence_verify, max_upload_
 from .notices import notice_close, notice_issue, notice_reply, notice_return
 from .problems import (
     problem_assign,
-    problem_check_editable,
     problem_extend_deadline,
-    problem_is_editable,
     problem_pause,
     problem_register,
     problem_reroute,
@@ -35,6 +33,7 @@ from .review import (
     publicity_objection,
     publicity_start,
 )
+from .rules import problem_check_editable, problem_is_editable, problem_options, supervise_refusal
 
 __all__ = [
     "EVIDENCE_FILES",
@@ -56,6 +55,8 @@ __all__ = [
     "problem_close",
     "problem_extend_deadline",
     "problem_is_editable",
+    "problem_options",
+    "supervise_refusal",
     "problem_pause",
     "problem_register",
     "problem_reject",

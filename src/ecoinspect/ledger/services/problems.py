@@ -25,9 +25,11 @@ from ecoinspect.orgs.models import Unit
 from ecoinspect.orgs.selectors import TownMatcher, sector_duty_match, town_from_address
 
 from .. import deadlines
-from ..choices import OPEN_STATES, DeadlineKind, HandlingMode, ProblemSource, ProblemStatus, Severity
+from ..choices import DeadlineKind, HandlingMode, ProblemSource, Severity
 from ..models import Problem
 from ..workflow import PROBLEM_WORKFLOW
+from . import rules
+from .rules import problem_check_editable, refuse_unless_allowed
 
 NUMBER_PREFIX = "ZG"
 
@@ -92,23 +94,6 @@ def town_propose(
     if town is None:
         return None, ""
     return town, _("地址“%(addr)s”位于 %(town)s") % {"addr": address or _("问题描述"), "town": town}
-
-
-def problem_is_editable(problem: Problem) -> bool:
-    """May the problem's descriptive fields still be edited? Not once it is closed (销号): a problem that
-    comes back is reopened (反弹重启) first. The one rule behind the edit form, the API and the import."""
-    return problem.status != ProblemStatus.CLOSED
-
-
-def problem_check_editable(problem: Problem) -> None:
-    """Raise ServiceError (code "closed") unless :func:`problem_is_editable`."""
-    if not problem_is_editable(problem):
-        raise ServiceError(
-            _(
-                "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
-            ),
-            code="closed",
-        )
 
 
 def validate_schedule(
@@ -398,10 +383,7 @@ def problem_reroute(
 ) -> Problem:
     """改派: another lead unit (and optionally other cooperating units). The old routing stays in the log."""
     require(actor, "ledger.assign", problem)
-    if problem.status not in (ProblemStatus.REGISTERED, *OPEN_STATES):
-        raise ServiceError(
-            _("只有尚在整改的问题可以改派。 / Only problems still being rectified can be re-routed.")
-        )
+    refuse_unless_allowed(rules.reroute_refusal(problem))
     if not reason.strip():
         raise ServiceError({"reason": _("改派须填写理由。 / Re-routing needs a reason.")})
     cooperating = (
@@ -467,12 +449,7 @@ def problem_extend_deadline(
 ) -> Problem:
     """Approve a later deadline (延期). The warning milestones are recomputed from the assignment date."""
     require(actor, "ledger.assign", problem)
-    if problem.status not in (ProblemStatus.REGISTERED, *OPEN_STATES):
-        raise ServiceError(
-            _("该问题已完成整改，不能调整时限。 / The rectification is finished; the deadline is fixed.")
-        )
-    if problem.deadline_kind == DeadlineKind.LONG_TERM:
-        raise ServiceError(_("长期坚持类问题没有整改时限。 / Long-term items have no deadline."))
+    refuse_unless_allowed(rules.extend_refusal(problem))
     if not reason.strip():
         raise ServiceError({"reason": _("调整时限须填写理由。 / A new deadline needs a reason.")})
     if new_deadline < problem.registered_on or (problem.deadline and new_deadline <= problem.deadline):
@@ -503,10 +480,7 @@ def problem_extend_deadline(
 def problem_pause(*, actor, problem: Problem, reason: str) -> Problem:
     """暂停计时: e.g. waiting for a court ruling. No warnings while paused."""
     require(actor, "ledger.assign", problem)
-    if problem.status not in OPEN_STATES or problem.paused_at is not None:
-        raise ServiceError(
-            _("只有正在整改且未暂停的问题可以暂停计时。 / Only running problems can be paused.")
-        )
+    refuse_unless_allowed(rules.pause_refusal(problem))
     if not reason.strip():
         raise ServiceError({"reason": _("暂停计时须填写理由。 / Pausing needs a reason.")})
     with acting_as(actor):
@@ -523,8 +497,7 @@ def problem_pause(*, actor, problem: Problem, reason: str) -> Problem:
 def problem_resume(*, actor, problem: Problem) -> Problem:
     """Restart the clock; the deadline and milestones move by the working days spent paused."""
     require(actor, "ledger.assign", problem)
-    if problem.paused_at is None:
-        raise ServiceError(_("该问题未暂停计时。 / The clock is not paused."))
+    refuse_unless_allowed(rules.resume_refusal(problem))
     cal = default_calendar()
     today = timezone.localdate()
     lost = cal.workdays_between(problem.paused_at, today)
@@ -543,3 +516,4 @@ def problem_resume(*, actor, problem: Problem) -> Problem:
             payload={"paused_from": paused_from, "workdays_added": lost, "deadline": problem.deadline},
         )
     return problem
+

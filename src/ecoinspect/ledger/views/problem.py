@@ -21,7 +21,7 @@ from ecoinspect.core.moves import move_view, refused
 from ecoinspect.core.permissions import active_memberships, has_perm
 
 from .. import selectors, services
-from ..choices import OPEN_STATES, DeadlineKind, PlanStatus, ProblemStatus
+from ..choices import PlanStatus
 from ..forms import (
     EvidenceForm,
     ExtendDeadlineForm,
@@ -146,30 +146,19 @@ def problem_detail(request, pk: int):
         raise Http404 from exc
     problem = detail["problem"]
     user = request.user
-    is_open = problem.status in OPEN_STATES
-    can_assign = has_perm(user, "ledger.assign", problem)
-    can_work = is_open and has_perm(user, "ledger.work", problem)
+    options = services.problem_options(user, problem)
     context = {
         **detail,
+        **options,
         "title": str(problem),
         "cycles": _cycles(problem, detail),
         "buttons": PROBLEM_WORKFLOW.buttons(problem, user),
-        "can_assign": can_assign,
-        "can_work": can_work,
-        "can_edit": can_assign and services.problem_is_editable(problem),
-        "can_reroute": can_assign and problem.status in (ProblemStatus.REGISTERED, *OPEN_STATES),
-        "can_extend": can_assign
-        and problem.status in (ProblemStatus.REGISTERED, *OPEN_STATES)
-        and problem.deadline_kind != DeadlineKind.LONG_TERM,
-        "can_pause": can_assign and is_open and problem.paused_at is None,
-        "can_resume": can_assign and problem.paused_at is not None,
-        "can_supervise": can_assign and is_open and problem.lead_unit_id is not None,
         "needs_plan": problem.is_key and not any(p.status == PlanStatus.APPROVED for p in detail["plans"]),
         "needs_joint_action": problem.is_complex and not detail["joint_actions"],
         "routing_history": [r for r in problem.routing_reason.split("；") if r.strip()],
         "today": timezone.localdate(),
     }
-    if can_work:
+    if options["can_work"]:
         context.update(
             {
                 # distinct ids: the three forms share field names (file, kind) on one page
@@ -180,7 +169,7 @@ def problem_detail(request, pk: int):
                 "evidence_form": EvidenceForm(problem=problem, auto_id="evidence_%s"),
             }
         )
-    if can_assign:
+    if options["can_assign"]:
         context["decision_form"] = PlanDecisionForm()
     return render(request, "ledger/problem_detail.html", context)
 
