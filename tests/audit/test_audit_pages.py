@@ -37,17 +37,19 @@ def entries(people, structure):
 
 def test_the_auditor_reads_the_action_log_newest_first(login, people, entries):
     page = login(people["auditor"]).get(ACTIONS).content.decode()
-    assert "testapp.ticket.assigned" in page and "testapp.ticket.refused" in page
-    assert page.index("testapp.ticket.refused") < page.index("testapp.ticket.assigned")
-    assert entries[-1].hash[:12] in page
+    # actions by name (交办, 操作被拒绝), never their codes; newest first
+    assert "交办" in page and "操作被拒绝" in page and "testapp.ticket." not in page
+    assert page.index(entries[-1].hash[:12]) < page.index(entries[0].hash[:12])
+    assert "理由：无权" in page and "状态：— → assigned" not in page
 
 
 def test_the_action_log_filters_by_action_prefix_and_person(login, people, entries):
     client = login(people["auditor"])
+    refused, assigned = entries[-1].hash[:12], entries[0].hash[:12]
     page = client.get(ACTIONS, {"action": "testapp.ticket.ref"}).content.decode()
-    assert "testapp.ticket.refused" in page and "testapp.ticket.assigned" not in page
+    assert refused in page and assigned not in page
     page = client.get(ACTIONS, {"actor_name": "jingtai"}).content.decode()
-    assert "testapp.ticket.refused" in page and "testapp.ticket.assigned" not in page
+    assert refused in page and assigned not in page
 
 
 def test_the_csv_export_has_exactly_the_filtered_rows_and_defuses_formulas(login, people, entries):
@@ -58,7 +60,7 @@ def test_the_csv_export_has_exactly_the_filtered_rows_and_defuses_formulas(login
     assert text.startswith("\ufeff")  # Excel opens UTF-8 Chinese correctly
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == ["序号", "时间", "操作人", "动作", "对象", "内容", "哈希"]
-    assert [r[3] for r in rows[1:]] == ["testapp.ticket.refused", "testapp.ticket.assigned"]
+    assert [r[3] for r in rows[1:]] == ["操作被拒绝", "交办"]
     assert rows[1][4] == '\'=HYPERLINK("http://x")'  # a formula would run when the file is opened
     assert rows[2][2] == "coordinator" and rows[2][4] == "太和镇"
 
@@ -71,7 +73,7 @@ def test_the_excel_export_opens_with_the_same_rows(login, people, entries):
     assert rows[0] == ("序号", "时间", "操作人", "动作", "对象", "内容", "哈希")
     assert len(rows) - 1 == ActionLog.objects.count()
     assert [r[0] for r in rows[1:]] == sorted((e.seq for e in ActionLog.objects.all()), reverse=True)
-    refused = next(r for r in rows if r[3] == "testapp.ticket.refused")
+    refused = next(r for r in rows if r[3] == "操作被拒绝")
     assert refused[4] == '\'=HYPERLINK("http://x")' and refused[2] == "jingtai"
     assert all(not isinstance(cell, str) or not cell.startswith("=") for row in rows for cell in row)
 
@@ -125,16 +127,36 @@ def test_the_change_log_shows_what_changed_and_exports_it(login, people, structu
     UnitFactory(village=True, code="other", name="别的村", short_name="别的村", parent=structure["taihe"])
     auditor = login(people["auditor"])
     page = auditor.get(CHANGES, {"object_type": "orgs.unit", "object_id": unit.pk}).content.decode()
-    assert "景泰街道" in page and "phone" in page and "别的村" not in page
+    assert "景泰街道" in page and "联系电话：" in page and "别的村" not in page
     sheet = openpyxl.load_workbook(
         io.BytesIO(
             auditor.get(CHANGES, {"object_type": "orgs.unit", "object_id": unit.pk, "format": "xlsx"}).content
         )
     ).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("时间", "用户", "操作", "对象类型", "对象", "变更字段", "请求编号")
+    assert rows[0] == ("时间", "用户", "操作", "对象类型", "对象", "变更内容", "请求编号")
     assert [(r[1], r[2], r[4]) for r in rows[1:]] == [
         ("coordinator", "修改", "景泰街道"),
         ("系统", "新增", "景泰街道"),
     ]
-    assert rows[1][5] == "phone"  # newest first; the creation by load-structure lists every field
+    assert rows[1][5].startswith("联系电话：")  # newest first; the creation by load-structure lists every field
+
+
+def test_the_action_log_speaks_in_names_not_codes(login, people, structure):
+    from tests.factories import ProblemFactory
+
+    problem = ProblemFactory(status="assigned", title="名称测试问题")
+    html = login(people["auditor"]).get(reverse("audit:actionlog_list") + f"?q={problem.number}").content.decode()
+    assert "ledger.problem.assigned" not in html and "交办" in html
+    assert "状态：已登记 → 已交办" in html  # the move's states by name, not "registered → assigned"
+    assert '"from"' not in html  # no raw JSON
+
+
+def test_the_change_log_shows_each_field_by_name_with_before_and_after(login, people, structure):
+    from ecoinspect.orgs import services as org_services
+
+    unit = structure["sanyuanli"]
+    org_services.unit_update(actor=people["coordinator"], unit=unit, phone="020-1234-5678")
+    html = login(people["auditor"]).get(reverse("audit:changelog_list")).content.decode()
+    assert "联系电话：" in html and "→ 020-1234-5678" in html
+    assert "orgs.unit" not in html  # the object type by its name (单位)

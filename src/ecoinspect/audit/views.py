@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import json
-
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,13 +11,21 @@ from django.views.decorators.http import require_POST
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import FilteredListView
 
+from .display import action_name, change_lines, payload_text
 from .filters import ActionLogFilter, ChangeLogFilter
 from .selectors import action_log_list, change_log_list, verify_chain
 from .services import action_log_append
 
 
 def _payload(entry) -> str:
-    return json.dumps(entry.payload, ensure_ascii=False, sort_keys=True)[:300] if entry.payload else ""
+    return payload_text(entry.action, entry.payload)[:500]
+
+
+def _model_name(entry) -> str:
+    try:
+        return str(apps.get_model(entry.object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return entry.object_type
 
 
 class ActionLogListView(FilteredListView):
@@ -32,7 +39,7 @@ class ActionLogListView(FilteredListView):
         Column("seq", _lazy("序号"), sort="seq"),
         Column("created_at", _lazy("时间")),
         Column("actor_name", _lazy("操作人"), sort="actor"),
-        Column("action", _lazy("动作"), sort="action", css="font-monospace small"),
+        Column("action", _lazy("动作"), sort="action", accessor=lambda e: action_name(e.action)),
         Column("object_repr", _lazy("对象")),
         Column("payload", _lazy("内容"), accessor=_payload, css="small text-break"),
         Column("hash", _lazy("哈希"), accessor=lambda e: e.hash[:12], css="font-monospace small"),
@@ -51,9 +58,9 @@ class ChangeLogListView(FilteredListView):
         Column("time", _lazy("时间"), sort="time"),
         Column("user_name", _lazy("用户")),
         Column("operation", _lazy("操作"), accessor=lambda c: c.get_operation_display()),
-        Column("object_type", _lazy("对象类型"), css="font-monospace small"),
+        Column("object_type", _lazy("对象类型"), accessor=_model_name),
         Column("object_repr", _lazy("对象")),
-        Column("changed", _lazy("变更字段"), accessor=lambda c: "、".join(c.changed_fields)),
+        Column("changed", _lazy("变更内容"), accessor=lambda c: "；".join(change_lines(c)), css="small text-break"),
         Column(
             "request_id", _lazy("请求编号"), accessor=lambda c: c.request_id[:8], css="font-monospace small"
         ),

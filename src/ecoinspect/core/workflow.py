@@ -261,6 +261,17 @@ def register(model: type[models.Model], workflow: Workflow) -> None:
             f"cannot register {workflow.namespace!r} as well"
         )
     _WORKFLOWS[model] = workflow
+    name_states(model, workflow)
+
+
+def name_states(model: type[models.Model], workflow: Workflow) -> None:
+    """Give the audit trail the names of ``workflow``'s states (from ``model``'s field choices), so an
+    entry reads "已交办 → 整改中" rather than "assigned → rectifying". ``register`` does it for a model's
+    own workflow; call it for a second table on the same model (the ledger's 完成进度)."""
+    from ecoinspect.audit.display import register_states
+
+    choices = model._meta.get_field(workflow.state_field).flatchoices
+    register_states(workflow.namespace, {str(value): label for value, label in choices})
 
 
 def workflow_for(model: type[models.Model]) -> Workflow:

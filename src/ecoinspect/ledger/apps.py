@@ -23,11 +23,12 @@ class LedgerConfig(AppConfig):
 
         from . import labels  # noqa: F401  (timeline words)
         from .models import Problem, SpecialPlan, SupervisionNotice
-        from .workflow import NOTICE_WORKFLOW, PLAN_WORKFLOW, PROBLEM_WORKFLOW
+        from .workflow import NOTICE_WORKFLOW, PLAN_WORKFLOW, PROBLEM_WORKFLOW, PROGRESS_WORKFLOW
 
         workflow.register(Problem, PROBLEM_WORKFLOW)
         workflow.register(SupervisionNotice, NOTICE_WORKFLOW)
         workflow.register(SpecialPlan, PLAN_WORKFLOW)
+        workflow.name_states(Problem, PROGRESS_WORKFLOW)
 
         register_app(
             "ledger",
