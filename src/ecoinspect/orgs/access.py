@@ -73,7 +73,12 @@ def user_scope(user, perm: str, *, expected: bool = False) -> Scope:
         return NOTHING
     if user.is_superuser and not expected:
         return EVERYTHING
-    cache = user.__dict__.setdefault("_ecoinspect_scopes", {})
+    # cached on the user object itself (getattr/setattr reach through request.user's lazy proxy, so the
+    # proxy and the object Django's has_perm() is given share one cache)
+    cache = getattr(user, "_ecoinspect_scopes", None)
+    if cache is None:
+        cache = {}
+        user._ecoinspect_scopes = cache
     key = (perm, expected)
     if key in cache:
         return cache[key]
@@ -91,9 +96,9 @@ def user_scope(user, perm: str, *, expected: bool = False) -> Scope:
         scope = NOTHING
     if scope is None:
         # the unit tree is read once per user object (i.e. per request), whatever the permissions asked about
-        tree = user.__dict__.get("_ecoinspect_unit_tree")
+        tree = getattr(user, "_ecoinspect_unit_tree", None)
         if tree is None:
-            tree = user.__dict__["_ecoinspect_unit_tree"] = _unit_tree()
+            tree = user._ecoinspect_unit_tree = _unit_tree()
         scope = Scope(False, _with_descendants(unit_ids, tree))
     cache[key] = scope
     return scope
