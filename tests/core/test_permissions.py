@@ -220,3 +220,19 @@ def test_a_grant_of_an_undeclared_verb_or_unknown_role_fails_at_start_up():
         register_app("x", label="x", verbs={"view": "v"}, grants={"staff": grant({"view", "work"})})
     with pytest.raises(ValueError, match="unknown role"):
         register_app("x", label="x", verbs={"view": "v"}, grants={"janitor": grant({"view"})})
+
+
+def test_the_unit_tree_is_read_once_a_request_whoever_asks(login, people, structure):
+    """Views ask restrict()/has_perm() with request.user (a lazy proxy); Django's user.has_perm() hands the
+    backend the object behind it. Both must share the per-request cache: one read of the unit tree."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = login(people["water"])
+    url = reverse("ledger:unit_problems", args=[structure["swj"].pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    tree_reads = [q for q in queries.captured_queries if '"parent_id" FROM "orgs_unit"' in q["sql"]]
+    assert len(tree_reads) == 1, [q["sql"][:120] for q in queries.captured_queries]
