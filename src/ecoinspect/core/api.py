@@ -14,25 +14,11 @@ import typing
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Field, Schema
+from ninja import Schema
 from pydantic import ValidationError as PydanticError
 
+from ecoinspect.common.api import ErrorOut, error_responses  # noqa: F401  (the typed API base, re-exported)
 from ecoinspect.common.errors import Refusal
-
-
-class ErrorOut(Schema):
-    """A refusal. The field errors come with invalid input (400) and may be absent otherwise."""
-
-    detail: str = Field(description="the reason, for people (Chinese / English)")
-    code: str = Field(
-        description="for programs: invalid, forbidden, not_found, conflict, too_large or the workflow's code"
-    )
-    errors: dict[str, list[str]] | None = Field(None, description="field name (or __all__) → messages")
-
-
-def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """``{status: ErrorOut}`` for the refusals an operation can answer with."""
-    return dict.fromkeys(statuses, ErrorOut)
 
 
 def _is_list(annotation) -> bool:

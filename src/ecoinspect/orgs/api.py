@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from ecoinspect.common import calendar
+from ecoinspect.common.api import error_responses
 from ecoinspect.common.filters import bound_filters
 
 from . import selectors
@@ -103,7 +104,7 @@ def _unit_dict(unit: Unit) -> dict:
     }
 
 
-@router.get("/units/{unit_id}", response=UnitDetailOut, summary="单位详情（仅本单位及全区性角色）")
+@router.get("/units/{unit_id}", response={200: UnitDetailOut, **error_responses(404)}, summary="单位详情（凡有角色者可见）")
 def unit_detail(request, unit_id: int):
     try:
         unit = selectors.unit_get(user=request.user, pk=unit_id)
@@ -153,7 +154,9 @@ class MatchOut(Schema):
     reason: str
 
 
-@router.post("/sector-duties/match", response=list[MatchOut], summary="按三管三必须推荐牵头部门")
+@router.post(
+    "/sector-duties/match", response={200: list[MatchOut], **error_responses(400)}, summary="按三管三必须推荐牵头部门"
+)
 def sector_duty_match(request, body: MatchIn):
     return [
         {
@@ -176,7 +179,7 @@ class WorkdaysOut(Schema):
     )
 
 
-@router.get("/workdays/add", response=WorkdaysOut, summary="按工作日推算期限")
+@router.get("/workdays/add", response={200: WorkdaysOut, **error_responses(400)}, summary="按工作日推算期限")
 def workdays_add(request, start: dt.date, days: int = Query(..., ge=-365, le=365)):
     cal = calendar.default_calendar()
     due = cal.add_workdays(start, days)
