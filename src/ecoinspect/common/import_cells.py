@@ -76,6 +76,17 @@ def text(max_length: int | None = None) -> Parser:
     return parse
 
 
+def code(max_length: int | None = None) -> Parser:
+    """A number as published (受理编号 Ｄ３ＧＤ２０２３ ０００１): full-width letters and digits made half-width,
+    spaces removed."""
+    check = text(max_length)
+
+    def parse(value, cache):
+        return check(normalise(display(value)).replace(" ", ""), cache)
+
+    return parse
+
+
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _CHINESE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")

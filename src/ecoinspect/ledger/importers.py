@@ -317,7 +317,7 @@ _PROVINCIAL_EXTRAS = (
 def _disclosure_columns(types_header, accountability_header, *, round3: bool) -> tuple[Column, ...]:
     columns = [
         _text_column("seq", _lazy("序号")),
-        Column("source_ref", _lazy("受理编号"), cells.text(40), required=True),
+        Column("source_ref", _lazy("受理编号"), cells.code(40), required=True),
         _text_column("complaint", _lazy("交办问题基本情况"), required=True),
         Column("region", _lazy("行政区域"), unit_cells.region()),
         Column("problem_types", types_header, cells.published_types(ProblemType)),
@@ -370,7 +370,8 @@ LAYOUT_FIELDS["progress"] = {"number": "title", "description": "progress_text"}
 
 _ROUND = re.compile(r"(第[一二三四五六七八九十\d]+轮)\s*(中央|省级?|广东省)?\s*(生态环境保护督察)?")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
-_NUMBER_IN_REMARKS = re.compile(r"编号[:：]\s*([^\s；;，,]+)")
+_NUMBER_IN_REMARKS = re.compile(r"(?<![来源])编号[:：]\s*([^\s；;，,]+)")
+_LEAD_IN_REMARKS = re.compile(r"牵头单位[:：]\s*([^\s；;，,]+)")
 TITLE_LENGTH = 80
 
 
@@ -386,7 +387,8 @@ def round_of(titles: str) -> str:
 
 def title_from(text: str) -> str:
     """A problem's title from a complaint: its first sentence, at most :data:`TITLE_LENGTH` characters."""
-    first = _SENTENCE_END.split(cells.normalise(text), maxsplit=1)[0].strip() or cells.normalise(text)
+    text = " ".join(str(text).split())
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].strip() or text
     return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
 
 
@@ -513,8 +515,26 @@ class LedgerImporter(Importer):
     def _shape(self, row: Row) -> None:
         """An official table's row in the ledger's terms (:func:`disclosure_values`, :func:`progress_values`)."""
         shape = SHAPES.get(self.layout.name)
-        if shape is not None:
-            row.values = shape(row.values, self.written, getattr(self, "round", ""))
+        if shape is None:
+            return
+        published = row.values
+        row.values = shape(published, self.written, getattr(self, "round", ""))
+        if self.layout.name != "progress":
+            return
+        lead = _LEAD_IN_REMARKS.search(published.get("remarks") or "")
+        if lead:
+            try:
+                row.values["lead_unit"] = unit_cells.unit()(lead[1], self.cache)
+            except cells.CellProblem as problem:
+                row.notes.append(CellError(row.number, self.written["remarks"], lead[1], problem.reason))
+        if row.values.get("measures") and row.values.get("lead_unit") is None:
+            # a measure needs its owner: without a lead unit the measures stay text in the description
+            header = self.written["measures"]
+            listed = "\n".join(f"{n}. {m}" for n, m in enumerate(row.values.pop("measures"), start=1))
+            row.values["description"] = "\n".join(filter(None, [row.values["description"], f"【{header}】{listed}"]))
+            row.notes.append(
+                CellError(row.number, header, row.raw.get(header, ""), _("未写牵头单位，整改措施记入问题描述，交办时再分解。"))
+            )
 
     def summary_of(self, row: Row) -> str:
         return str(row.values.get("title") or "")[:60]
@@ -727,8 +747,11 @@ class LedgerImporter(Importer):
 
     def _compare(self, row: Row, current: Problem, deadline_kind, deadline) -> None:
         v = row.values
+        # An official table is taken as published: what differs from a registered problem's lead unit or
+        # deadline (changed on its page) is noted, never blocking the batch.
+        blocking = row.error if self.layout.name == "template" else self._note_only(row)
         if v.get("lead_unit") is not None and v["lead_unit"].pk != current.lead_unit_id:
-            row.error(
+            blocking(
                 self.column("lead_unit"),
                 _(
                     "与系统中的牵头单位（%(u)s）不同。更换牵头单位请在问题页面办理“改派”。 / Differs from the registered lead unit (%(u)s); re-route on the problem page."
@@ -740,7 +763,7 @@ class LedgerImporter(Importer):
             or (deadline_kind == DeadlineKind.DATE and deadline != current.deadline)
         ):
             shown = current.deadline or current.get_deadline_kind_display()
-            row.error(
+            blocking(
                 self.column("deadline"),
                 _(
                     "与系统中的整改时限（%(d)s）不同。调整时限请在问题页面办理。 / Differs from the registered deadline (%(d)s); change it on the problem page."
@@ -752,7 +775,7 @@ class LedgerImporter(Importer):
             and v.get("registered_on") is not None
             and v["registered_on"] != current.registered_on
         ):
-            row.error(
+            blocking(
                 self.column("registered_on"),
                 _("与系统中的登记日期（%(d)s）不同。 / Differs from the registered date (%(d)s).")
                 % {"d": current.registered_on},
@@ -770,12 +793,19 @@ class LedgerImporter(Importer):
             else:
                 same = value == getattr(current, name)
             if not same:
-                row.changes.append(self.column(name))
+                self.cache.setdefault("changed", {}).setdefault(row.number, []).append(name)
+                if self.column(name) not in row.changes:
+                    row.changes.append(self.column(name))
+
+    def _note_only(self, row: Row):
+        def note(column: str, reason: str) -> None:
+            row.notes.append(CellError(row.number, column, row.raw.get(column, ""), reason))
+
+        return note
 
     # --- writing ---------------------------------------------------------------------------------
     def _changes(self, row: Row) -> dict:
-        headers = {self.column(name): name for name in UPDATABLE}
-        return {headers[h]: row.values[headers[h]] for h in row.changes}
+        return {name: row.values[name] for name in self.cache.get("changed", {}).get(row.number, [])}
 
     def write(self, preview, job) -> dict:
         origin_file = job.original_name if job is not None else _("导入文件")
