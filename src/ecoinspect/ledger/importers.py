@@ -642,13 +642,15 @@ class LedgerImporter(Importer):
         for index, row in enumerate(rows, start=1):
             if not row.errors:
                 current = self._identify(row, by_number, by_identity, by_title, taken)
+                if row.conflict and not visible_scope.everything and row.existing.pk not in visible_ids:
+                    # a problem one cannot see is neither shown nor offered: the number is taken
+                    row.conflict = row.decision = row.action = ""
+                    row.error(
+                        self.column("number"),
+                        _("该编号已被其他单位的问题使用，请换一个编号。 / This number is used by another unit's problem."),
+                    )
+                    continue
                 if row.action in ("conflict", "skip"):
-                    if not visible_scope.everything and current.pk not in visible_ids:
-                        row.conflict = row.decision = ""
-                        row.error(
-                            self.column("number"),
-                            _("该编号已被其他单位的问题使用，请换一个编号。 / This number is used by another unit's problem."),
-                        )
                     continue
                 if not row.errors:
                     self._check_row(row, current, office, visible_scope.everything, visible_ids, today)
