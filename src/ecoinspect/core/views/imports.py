@@ -172,6 +172,7 @@ class ImportPages:
             "limit_mb": round(max_upload_bytes() / 1024 / 1024),
             "max_rows": self.importer(actor=request.user).max_rows,
             "columns": self.importer.columns,
+            "layouts": self.importer.layouts,
         }
         return render(request, self.upload_template, context, status=status)
 
