@@ -82,7 +82,8 @@ _DEADLINE_WORDS = {
 
 
 def parse_deadline(value, cache) -> tuple[str, object]:
-    """整改时限: a date (also 2026年6月底), 立行立改 or 长期坚持 → (deadline kind, date or None)."""
+    """整改时限: a date (also 2026年6月底), 立行立改 or 长期坚持 → (deadline kind, date or None); a partial
+    date as :func:`~ecoinspect.common.import_cells.parse_partial_date` reads it (noted)."""
     if isinstance(value, str):
         word = cells.normalise(value).replace(" ", "")
         for sep in "、,，;；":
@@ -91,6 +92,11 @@ def parse_deadline(value, cache) -> tuple[str, object]:
             return _DEADLINE_WORDS[word], None
     try:
         return DeadlineKind.DATE, cells.parse_date(value, month_end=True)
+    except cells.CellProblem:
+        pass
+    try:  # a partial date (2026-06, 2026年, 6月30日) keeps its precision, with the reason noted
+        result = cells.parse_partial_date(value, end=True, default_year=cache.get("default_year"))
+        return cells.Noted((DeadlineKind.DATE, result.value.value), *result.notes)
     except cells.CellProblem as exc:
         raise cells.CellProblem(
             _(
