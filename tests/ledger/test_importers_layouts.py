@@ -209,6 +209,7 @@ def test_the_progress_table_creates_and_updates_problems_with_partial_dates(peop
     unverified = Problem.objects.get(title="镇街污水管网补短板")
     assert "【整改措施】1. 建管网" in unverified.description  # no lead unit: the measures stay text
     assert unverified.deadline == dt.date(2024, 4, 11)  # the table's year, flagged as unverified
+    assert "【整改时限】4月11日(年份未核实)" in unverified.description  # the published text is kept
     assert Problem.objects.get(title="散乱污场所整治").deadline_kind == DeadlineKind.LONG_TERM
 
     again = run(people["coordinator"], data)

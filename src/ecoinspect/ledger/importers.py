@@ -379,6 +379,7 @@ _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _NUMBER_IN_REMARKS = re.compile(r"(?<![来源])编号[:：]\s*([^\s；;，,]+)")
 _LEAD_IN_REMARKS = re.compile(r"牵头单位[:：]\s*([^\s；;，,]+)")
 TITLE_LENGTH = 80
+INSPECTION = "生态环境保护督察"
 
 
 def round_of(titles: str) -> str:
@@ -388,7 +389,7 @@ def round_of(titles: str) -> str:
     if not match:
         return ""
     first, who, what = match[1], match[2] or "", match[3] or ""
-    return f"{first}{who}{what or _('生态环境保护督察')}"
+    return f"{first}{who}{what or INSPECTION}"  # stored data: always the published Chinese, never translated
 
 
 def title_from(text: str) -> str:
@@ -527,6 +528,12 @@ class LedgerImporter(Importer):
         row.values = shape(published, self.written, getattr(self, "round", ""))
         if self.layout.name != "progress":
             return
+        header = self.written.get("deadline")
+        if header and any(n.column == header for n in row.notes):
+            # a partial deadline: the published text stays on the record beside the date it was read as
+            row.values["description"] = "\n".join(
+                filter(None, [row.values["description"], f"【{header}】{row.raw.get(header, '')}"])
+            )
         lead = _LEAD_IN_REMARKS.search(published.get("remarks") or "")
         if lead:
             try:
