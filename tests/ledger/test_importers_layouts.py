@@ -260,7 +260,12 @@ def test_a_conflict_may_be_skipped_or_update_the_existing_problem(people, units)
     updated = run(people["coordinator"], data, decisions={"4": "update"})
     assert rows_of(updated)[4]["action"] == "update"
     import_job_commit(actor=people["coordinator"], job=updated)
-    assert Problem.objects.get(number="1544").title == "第三轮信访件"
+    same = Problem.objects.get(number="1544")
+    assert same.title == "第三轮信访件"
+    assert (same.source, same.source_round) == (ProblemSource.PETITION, ROUND3)  # now it is that petition
+
+    again = run(people["coordinator"], data)  # found by its round and source: no question asked again
+    assert rows_of(again)[4]["action"] == "unchanged"
 
 
 def test_the_template_with_another_source_on_a_known_number_is_a_conflict(people, units):
@@ -285,3 +290,16 @@ def test_the_pages_say_which_layout_and_take_the_decisions(login, people, units,
     done = client.post(reverse("ledger:import_commit", args=[job.pk]), {"decision-4": "new"}, follow=True)
     assert "导入完成：新增 2 条" in done.content.decode()
     assert Problem.objects.filter(number="1544-2", source_round=ROUND3).exists()
+
+
+def test_a_petition_registered_without_its_round_is_a_conflict_not_a_duplicate(people, units):
+    ProblemFactory(
+        number="BY-XF-001", title="登记时未注明轮次", source=ProblemSource.PETITION, source_ref="D3-0001",
+        minimal=True, lead_unit=units["swj"],
+    )
+    data = round3_table([disclosure_row("D3-0001", "第三轮信访件。")])
+    job = run(people["coordinator"], data, decisions={"all": "update"})
+    assert rows_of(job)[4]["action"] == "update" and "未注明轮次" in rows_of(job)[4]["conflict"]
+    import_job_commit(actor=people["coordinator"], job=job)
+    assert Problem.objects.get(number="BY-XF-001").source_round == ROUND3
+    assert Problem.objects.count() == 1

@@ -602,6 +602,9 @@ class LedgerImporter(Importer):
                 current = by_number.get(v.get("number"))
             if current is None:
                 other = by_number.get(v.get("number"))
+            if current is None and other is None and v.get("source_round"):
+                # the same 受理编号 registered without its round: maybe this petition, maybe another round's
+                other = by_identity.get((v.get("source"), "", v.get("source_ref")))
         if other is None:
             return current
         row.existing = other

@@ -39,6 +39,7 @@ EDITABLE_FIELDS = (
     "description",
     "source",
     "source_ref",
+    "source_round",
     "problem_types",
     "severity",
     "is_key",
