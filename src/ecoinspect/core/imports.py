@@ -335,7 +335,12 @@ class Importer(ABC):
                     "在工作簿中没有找到本模板的表头行（应包含 %(cols)s 等列）。工作表：%(sheets)s。请使用系统下载的模板填写。"
                     " / No header row of this template was found (expected columns such as %(cols)s). Sheets: %(sheets)s."
                 )
-                % {"cols": expected or str(key_column.header), "sheets": "、".join(book.sheet_names) or "—"},
+                % {"cols": expected or str(key_column.header), "sheets": "、".join(book.sheet_names) or "—"}
+                + (
+                    _("也可直接导入这些官方表格：%(layouts)s。") % {"layouts": "、".join(str(lay.label) for lay in self.layouts)}
+                    if self.layouts
+                    else ""
+                ),
                 code="refused",
             )
         return name, index, cells, layout
