@@ -83,3 +83,63 @@ def test_text_length_limit():
     with pytest.raises(cells.CellProblem):
         cells.text(5)("一二三四五六", {})
     assert cells.text()(1234567890.0, {}) == "1234567890"  # a phone number typed as a number
+
+
+# --- values as published (official tables) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, end, expected, precision",
+    [
+        ("2023-12", True, dt.date(2023, 12, 31), "month"),
+        ("2023年12月", False, dt.date(2023, 12, 1), "month"),
+        ("２０２３年１２月底", True, dt.date(2023, 12, 31), "month"),  # full-width digits
+        ("2021", True, dt.date(2021, 12, 31), "year"),
+        ("2021年", False, dt.date(2021, 1, 1), "year"),
+        (2021, True, dt.date(2021, 12, 31), "year"),  # a year typed as a number, not a serial date
+        ("4月11日(年份未核实)", True, dt.date(2024, 4, 11), "day_no_year"),
+        ("2024年4月11日（已延期）", True, dt.date(2024, 4, 11), "day"),
+        (dt.date(2024, 5, 6), True, dt.date(2024, 5, 6), "day"),
+    ],
+)
+def test_a_partial_date_keeps_its_precision_and_says_how_it_was_read(value, end, expected, precision):
+    result = cells.parse_partial_date(value, end=end, default_year=2024)
+    assert (result.value.value, result.value.precision) == (expected, precision)
+    assert result.value.raw == cells.display(value)
+    if precision in ("month", "year") and not str(value).endswith("底"):
+        assert result.notes  # the reason is given
+    if precision == "day_no_year":
+        assert "年份未核实" in result.notes[0]
+
+
+@pytest.mark.parametrize("value", ["明年", "2023-13", "十二月", "4月32日"])
+def test_what_cannot_be_understood_is_refused(value):
+    with pytest.raises(cells.CellProblem):
+        cells.parse_partial_date(value, default_year=2024)
+
+
+@pytest.mark.parametrize(
+    "value, expected, noted",
+    [
+        ("大气污染", ["air"], False),
+        ("噪声污染", ["noise"], False),
+        ("噪音", ["noise"], True),
+        ("扬尘污染、油烟", ["air"], True),
+        ("生态破坏", ["ecology"], True),
+        ("畜禽养殖污染", ["agriculture"], True),
+        ("水、大气", ["water", "air"], False),
+    ],
+)
+def test_published_type_labels_map_to_the_normalised_types_with_the_reason(value, expected, noted):
+    result = cells.published_types(ProblemType)(value, {})
+    assert result.value == expected
+    assert bool(result.notes) is noted
+
+
+def test_an_unknown_published_type_is_refused_naming_the_allowed_ones():
+    with pytest.raises(cells.CellProblem, match="大气"):
+        cells.published_types(ProblemType)("火星污染", {})
+
+
+def test_a_published_number_is_made_half_width_without_spaces():
+    assert cells.code(40)("Ｄ３ＧＤ　２０２３ ０００１", {}) == "D3GD20230001"

@@ -214,7 +214,7 @@ def test_a_closed_problem_is_not_changed(people, units):
 
 @pytest.mark.parametrize(
     "value",
-    ["2026-13-01", "2026/02/30", "明年六月", "2026年6月", "12.5", "true"],
+    ["2026-13-01", "2026/02/30", "明年六月", "2026年13月", "12.5", "true"],
 )
 def test_bad_dates_are_reported_with_row_column_value_and_reason(people, units, value):
     job = run(
@@ -224,6 +224,14 @@ def test_bad_dates_are_reported_with_row_column_value_and_reason(people, units, 
     assert errors_of(job) == [(3, "整改时限", value)]
     reason = job.errors[0]["reason"]
     assert "不是有效的整改时限" in reason and "is not a valid deadline" in reason
+
+
+def test_a_deadline_written_as_a_month_is_its_last_day_with_the_reason(people, units):
+    job = run(people["coordinator"], import_workbook([import_row("BY-001", 整改时限="2026年12月")]))
+    assert job.status == ImportStatus.VALID, job.errors
+    assert any("按该月最后一天（2026-12-31）" in n for n in job.result["rows"][0]["notes"])
+    import_job_commit(actor=people["coordinator"], job=job)
+    assert Problem.objects.get(number="BY-001").deadline == dt.date(2026, 12, 31)
 
 
 def test_dates_in_every_common_form(people, units):

@@ -13,9 +13,11 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 #: Excel's day zero for serial dates (the 1900 system, with its leap-year bug already folded in).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -34,7 +36,8 @@ class CellProblem(Exception):
 
 
 def normalise(text: str) -> str:
-    """Full-width to half-width (NFKC), trimmed, inner whitespace collapsed."""
+    """Full-width to half-width (NFKC: digits, letters, brackets and the ideographic space), trimmed,
+    inner whitespace collapsed."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
@@ -69,6 +72,17 @@ def text(max_length: int | None = None) -> Parser:
                 % {"n": max_length, "len": len(result)}
             )
         return result
+
+    return parse
+
+
+def code(max_length: int | None = None) -> Parser:
+    """A number as published (受理编号 Ｄ３ＧＤ２０２３ ０００１): full-width letters and digits made half-width,
+    spaces removed."""
+    check = text(max_length)
+
+    def parse(value, cache):
+        return check(normalise(display(value)).replace(" ", ""), cache)
 
     return parse
 
@@ -230,5 +244,168 @@ def boolean() -> Parser:
         raise CellProblem(
             _("“%(v)s”应填“是”或“否”。 / '%(v)s' should be 是 (yes) or 否 (no).") % {"v": shown}
         )
+
+    return parse
+
+
+# --- values as published (official tables): kept raw, normalised with the reason ---------------------
+
+
+class Noted:
+    """A parsed value with a note saying how a published cell was read (shown in the preview, never an
+    error): ``Noted(ProblemType.AIR, "“扬尘污染”按“大气”计")``. The pipeline unwraps it."""
+
+    __slots__ = ("value", "notes")
+
+    def __init__(self, value, *notes: str):
+        self.value = value
+        self.notes = tuple(n for n in notes if n)
+
+    def __eq__(self, other):
+        return isinstance(other, Noted) and (self.value, self.notes) == (other.value, other.notes)
+
+    def __repr__(self) -> str:
+        return f"Noted({self.value!r}, {self.notes!r})"
+
+
+def unwrap(result) -> tuple[object, tuple[str, ...]]:
+    """(value, notes) of a parser's result, noted or not."""
+    if isinstance(result, Noted):
+        return result.value, result.notes
+    return result, ()
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date as precise as it was published: ``precision`` is "day", "month", "year" or "day_no_year"
+    (a month and day whose year the table does not give). ``value`` is the day stored for it."""
+
+    value: dt.date
+    precision: str
+    raw: str
+
+
+_YEAR_MONTH = re.compile(r"^(\d{4})(?:[-/.年])(\d{1,2})月?(?:份|底|末)?$")
+_YEAR_ONLY = re.compile(r"^(\d{4})年?(?:底|末)?$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})[日号]?$")
+_BRACKETED = re.compile(r"[（(][^()（）]*[)）]")
+
+
+def parse_partial_date(value, *, end: bool = True, default_year: int | None = None) -> Noted:
+    """A full date as :func:`parse_date` reads it, or a published partial one, keeping its precision:
+    "2023-12" / "2023年12月" → that month (its last day when ``end``, else its first), "2021" / "2021年" →
+    that year (31 December or 1 January), "4月11日" → that day in ``default_year`` (the table's year, else
+    this year), flagged as a year not verified. Bracketed remarks ("(年份未核实)") are dropped. Returns a
+    :class:`Noted` :class:`PartialDate` (the note says how it was read); raises CellProblem only for what
+    cannot be understood."""
+    shown = display(value)
+    try:
+        day = parse_date(value, month_end=end)
+    except CellProblem:
+        pass
+    else:
+        precise = not isinstance(value, str) or not re.search(r"[底末]", shown)
+        return Noted(PartialDate(day, "day" if precise else "month", shown))
+    cleaned = _BRACKETED.sub("", normalise(shown)).replace(" ", "").removesuffix("前").removesuffix("之")
+    if cleaned != normalise(shown).replace(" ", ""):
+        try:
+            day = parse_date(cleaned, month_end=end)
+            return Noted(PartialDate(day, "day", shown), _("括号内的说明已略去，按 %(d)s 计。") % {"d": day})
+        except CellProblem:
+            pass
+    match = _YEAR_MONTH.match(cleaned)
+    if match and 1 <= int(match[2]) <= 12:
+        year, month = int(match[1]), int(match[2])
+        day_of_month = pycalendar.monthrange(year, month)[1] if end else 1
+        day = _checked(year, month, day_of_month, shown)
+        note = _("只写到月份，按该月最后一天（%(d)s）计。") if end else _("只写到月份，按该月第一天（%(d)s）计。")
+        return Noted(PartialDate(day, "month", shown), note % {"d": day})
+    match = _YEAR_ONLY.match(cleaned)
+    if match:
+        day = _checked(int(match[1]), 12, 31, shown) if end else _checked(int(match[1]), 1, 1, shown)
+        note = _("只写到年份，按该年最后一天（%(d)s）计。") if end else _("只写到年份，按该年第一天（%(d)s）计。")
+        return Noted(PartialDate(day, "year", shown), note % {"d": day})
+    match = _MONTH_DAY.match(cleaned)
+    if match:
+        year = default_year or dt.date.today().year
+        day = _checked(year, int(match[1]), int(match[2]), shown)
+        return Noted(
+            PartialDate(day, "day_no_year", shown),
+            _("未写年份，暂按 %(y)s 年计（%(d)s），年份未核实，请核对。") % {"y": year, "d": day},
+        )
+    raise _bad_date(shown)
+
+
+def partial_date(*, end: bool = True) -> Parser:
+    """:func:`parse_partial_date` as a column parser; the table's year is ``cache["default_year"]``."""
+    return lambda value, cache: parse_partial_date(value, end=end, default_year=cache.get("default_year"))
+
+
+#: Published type labels (the inspectors' and the province's tables) → the normalised type, with why.
+PUBLISHED_TYPES: dict[str, tuple[str, object]] = {
+    "扬尘": ("air", _lazy("扬尘属大气污染")),
+    "扬尘污染": ("air", _lazy("扬尘属大气污染")),
+    "油烟": ("air", _lazy("餐饮油烟属大气污染")),
+    "油烟污染": ("air", _lazy("餐饮油烟属大气污染")),
+    "餐饮油烟": ("air", _lazy("餐饮油烟属大气污染")),
+    "废气": ("air", _lazy("废气属大气污染")),
+    "臭气": ("air", _lazy("恶臭异味属大气污染")),
+    "恶臭": ("air", _lazy("恶臭异味属大气污染")),
+    "异味": ("air", _lazy("恶臭异味属大气污染")),
+    "噪音": ("noise", _lazy("噪音即噪声")),
+    "噪音污染": ("noise", _lazy("噪音即噪声")),
+    "生态破坏": ("ecology", _lazy("生态破坏归入生态")),
+    "生态环境破坏": ("ecology", _lazy("生态破坏归入生态")),
+    "畜禽养殖": ("agriculture", _lazy("畜禽养殖污染属农业农村污染")),
+    "畜禽养殖污染": ("agriculture", _lazy("畜禽养殖污染属农业农村污染")),
+    "农业污染": ("agriculture", _lazy("农业污染属农业农村")),
+    "农村污染": ("agriculture", _lazy("农村污染属农业农村")),
+    "固体废物": ("solid_waste", _lazy("固体废物即固废")),
+    "固体废物污染": ("solid_waste", _lazy("固体废物即固废")),
+    "固废污染": ("solid_waste", _lazy("固体废物即固废")),
+    "垃圾": ("solid_waste", _lazy("垃圾属固废")),
+    "废水": ("water", _lazy("废水属水污染")),
+    "污水": ("water", _lazy("污水属水污染")),
+}
+_POLLUTION_SUFFIX = "污染"
+
+
+def published_types(choiceset) -> Parser:
+    """问题类型 / 污染类型 as published: the choice set's labels, and the published labels (大气污染, 噪音,
+    扬尘污染 …, :data:`PUBLISHED_TYPES`, or a label followed by 污染) mapped to the normalised types, each
+    mapping noted with its reason. Unknown labels are refused, naming the allowed ones."""
+    single = choice(choiceset)
+
+    def one(part: str, cache) -> tuple[str, str]:
+        key = normalise(part).replace(" ", "")
+        try:
+            return single(key, cache), ""
+        except CellProblem:
+            pass
+        if key in PUBLISHED_TYPES:
+            value, why = PUBLISHED_TYPES[key]
+            if value in choiceset:
+                return value, _("“%(v)s”按“%(t)s”计（%(why)s）。") % {
+                    "v": part, "t": choiceset.label(value), "why": why
+                }
+        if key.endswith(_POLLUTION_SUFFIX) and len(key) > len(_POLLUTION_SUFFIX):
+            try:
+                value = single(key.removesuffix(_POLLUTION_SUFFIX), cache)
+            except CellProblem:
+                pass
+            else:
+                return value, ""
+        raise _unknown_choice(part, choiceset)
+
+    def parse(value, cache):
+        values, notes = [], []
+        for part in LIST_SEPARATORS.split(display(value)):
+            if part.strip():
+                found, note = one(part.strip(), cache)
+                if found not in values:
+                    values.append(found)
+                if note:
+                    notes.append(note)
+        return Noted(values, *notes)
 
     return parse

@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from ecoinspect.common.errors import NotPermitted, ServiceError
-from ecoinspect.common.import_cells import CellProblem, Parser, display, is_blank, text
+from ecoinspect.common.import_cells import CellProblem, Parser, display, is_blank, text, unwrap
 from ecoinspect.common.import_files import ImportRefused, Workbook, write_template
 from ecoinspect.common.models import ImportJob, ImportStatus
 
@@ -81,6 +81,24 @@ class Column:
     date: bool = False
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A layout an importer recognises besides its own template: an official table as published (the
+    inspectors' disclosure table, the province's progress table). Found by its header (the row, within
+    the first rows, that matches most of its columns); ``key`` is its natural key column. ``minimum``:
+    how many of its columns a header row must name to be taken for it."""
+
+    name: str
+    label: str
+    columns: tuple[Column, ...]
+    key: str = ""
+    minimum: int = 3
+
+
+#: Decisions a person may take on a row whose key collides with a record of another round or source.
+DECISIONS = ("skip", "update", "new")
+
+
 @dataclass
 class CellError:
     """One problem: Excel row number (None for the file as a whole), column header, value, reason."""
@@ -113,6 +131,12 @@ class Row:
     changes: list[str] = field(default_factory=list)
     existing: object = None
     version: int | None = None
+    #: how published values were read (normalised with a reason): shown, never blocking
+    notes: list[CellError] = field(default_factory=list)
+    #: why the key collides with a record of another round or source ("" when it does not); the
+    #: person decides per row (:data:`DECISIONS`) before committing
+    conflict: str = ""
+    decision: str = ""
 
     def error(self, column: str, reason: str, value=None) -> None:
         shown = display(value) if value is not None else self.raw.get(column, "")
@@ -129,6 +153,10 @@ class Preview:
     ignored: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     file_errors: list[CellError] = field(default_factory=list)
+    layout: str = ""
+    layout_label: str = ""
+    #: the text of the title rows above the header (an official table's 第N轮 … 第N批)
+    titles: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[CellError]:
@@ -140,24 +168,35 @@ class Preview:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {"total": len(self.rows), "create": 0, "update": 0, "unchanged": 0, "error": 0}
+        counts = {
+            "total": len(self.rows), "create": 0, "update": 0, "unchanged": 0, "error": 0, "conflict": 0, "skip": 0
+        }
         for row in self.rows:
             if row.errors:
                 counts["error"] += 1
             elif row.action in counts:
                 counts[row.action] += 1
         counts["errors"] = len(self.errors)
+        counts["notes"] = sum(len(row.notes) for row in self.rows)
+        counts["conflicts"] = sum(1 for row in self.rows if row.conflict)
         return counts
 
     def signature(self) -> str:
         """A fingerprint of the outcome: the commit must produce exactly what the preview showed."""
-        plan = [(r.number, r.action, sorted(r.changes), r.version) for r in self.rows]
+        # A conflict counts as what the preview showed (a conflict), whatever the person then decides.
+        plan = [
+            (r.number, "conflict", [], None) if r.conflict else (r.number, r.action, sorted(r.changes), r.version)
+            for r in self.rows
+        ]
         return hashlib.sha256(json.dumps(plan, ensure_ascii=False).encode()).hexdigest()
 
     def as_result(self, key: str) -> dict:
         return {
             "sheet": self.sheet,
             "header_row": self.header_row,
+            "layout": self.layout,
+            "layout_label": self.layout_label,
+            "titles": self.titles,
             "columns": self.columns,
             "ignored": self.ignored,
             "counts": self.counts,
@@ -169,6 +208,9 @@ class Preview:
                     "action": "error" if r.errors else r.action,
                     "changes": r.changes,
                     "summary": r.raw.get("__summary__", ""),
+                    "notes": [f"「{n.column}」“{n.value}”：{n.reason}" for n in r.notes],
+                    "conflict": r.conflict,
+                    "decision": r.decision,
                 }
                 for r in self.rows[:MAX_STORED_ROWS]
             ],
@@ -200,6 +242,8 @@ class Importer(ABC):
     overseer_perm = ""
     #: The heading of :meth:`summary_of` in the preview's row table ("" shows no such column)
     summary_label = ""
+    #: Official layouts recognised besides the template (:class:`Layout`), detected from the header
+    layouts: tuple[Layout, ...] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -214,6 +258,22 @@ class Importer(ABC):
         self.progress = progress
         self.cache: dict = {}
         self.max_rows = max_import_rows()
+        self.layout: Layout = self.template_layout()
+        #: column key → the header as the file writes it (errors name the user's header, not ours)
+        self.written: dict[str, str] = {}
+
+    def template_layout(self) -> Layout:
+        return Layout("template", str(self.title), tuple(self.columns), self.key, minimum=2)
+
+    def all_layouts(self) -> tuple[Layout, ...]:
+        return (self.template_layout(), *self.layouts)
+
+    def decision(self, row: Row) -> str:
+        """What the person chose for a conflicting row ("" while undecided): the commit form's per-row
+        choice, else its choice for every conflict."""
+        decisions = self.options.get("decisions") or {}
+        chosen = decisions.get(str(row.number)) or decisions.get("all") or ""
+        return chosen if chosen in DECISIONS else ""
 
     # --- hooks -----------------------------------------------------------------------------------
     def check_rows(self, rows: list[Row]) -> None:
@@ -237,9 +297,9 @@ class Importer(ABC):
             return write_template(self)
 
     # --- reading ---------------------------------------------------------------------------------
-    def _header_map(self) -> dict[str, Column]:
+    def _header_map(self, layout: Layout | None = None) -> dict[str, Column]:
         mapping: dict[str, Column] = {}
-        for column in self.columns:
+        for column in (layout or self.layout).columns:
             names = [column.header, *column.aliases]
             for language in ("zh-hans", "en"):
                 with translation.override(language):
@@ -247,40 +307,67 @@ class Importer(ABC):
                         mapping.setdefault(header_key(str(name)), column)
         return mapping
 
-    def _find_header(self, book: Workbook) -> tuple[str, int, list]:
-        mapping = self._header_map()
-        best = ("", -1, [], 0)
+    def _find_header(self, book: Workbook) -> tuple[str, int, list, Layout]:
+        """The sheet, row and layout of the header: the row within the first :data:`HEADER_SCAN_ROWS`
+        of a visible sheet that names most columns of one layout (the template first on a tie; merged
+        title rows above it are skipped)."""
+        layouts = [(layout, self._header_map(layout)) for layout in self.all_layouts()]
+        best = ("", -1, [], 0, layouts[0][0])
         ordered = sorted(book.sheet_names, key=lambda n: n != self.sheet_name)
         for name in ordered:
             rows = book.sheet(name, nrows=HEADER_SCAN_ROWS).rows
             for index, cells in enumerate(rows):
-                score = len({mapping[k].key for k in map(header_key, cells) if k in mapping})
-                if score > best[3]:
-                    best = (name, index, cells, score)
+                keys = [header_key(c) for c in cells if not is_blank(c)]
+                for layout, mapping in layouts:
+                    score = len({mapping[k].key for k in keys if k in mapping})
+                    if score > best[3] and (score >= layout.minimum or layout.name == "template"):
+                        best = (name, index, cells, score, layout)
             if name == self.sheet_name and best[0] == name and best[3] >= 2:
                 break
-        name, index, cells, score = best
+        name, index, cells, score, layout = best
+        mapping = self._header_map(layout)
         key_column = next(c for c in self.columns if c.key == self.key)
         found_keys = {mapping[k].key for k in map(header_key, cells) if k in mapping}
-        if score < 2 and self.key not in found_keys:
+        if score < 2 and (layout.key or self.key) not in found_keys:
             expected = "、".join(str(c.header) for c in self.columns if c.required)
             raise ImportRefused(
                 _(
                     "在工作簿中没有找到本模板的表头行（应包含 %(cols)s 等列）。工作表：%(sheets)s。请使用系统下载的模板填写。"
                     " / No header row of this template was found (expected columns such as %(cols)s). Sheets: %(sheets)s."
                 )
-                % {"cols": expected or str(key_column.header), "sheets": "、".join(book.sheet_names) or "—"},
+                % {"cols": expected or str(key_column.header), "sheets": "、".join(book.sheet_names) or "—"}
+                + (
+                    _("也可直接导入这些官方表格：%(layouts)s。") % {"layouts": "、".join(str(lay.label) for lay in self.layouts)}
+                    if self.layouts
+                    else ""
+                ),
                 code="refused",
             )
-        return name, index, cells
+        return name, index, cells, layout
+
+    def titles_above(self, book: Workbook, sheet_name: str, header_index: int) -> list[str]:
+        """The text of the rows above the header (a merged title such as 第三轮…第5批…办理情况公开表)."""
+        rows = book.sheet(sheet_name, nrows=HEADER_SCAN_ROWS).rows[:header_index]
+        return [" ".join(display(c) for c in cells if not is_blank(c)) for cells in rows if any(not is_blank(c) for c in cells)]
+
+    def prepare(self, preview: Preview) -> None:  # noqa: B027  (optional hook)
+        """After the header is found, before the rows are parsed: read what the title rows say (the
+        round, the table's year into ``self.cache["default_year"]``)."""
 
     def read(self, source) -> Preview:
         """Parse the file: the header, then every non-blank row into values and cell errors."""
         data, name = _source_bytes(source)
         book = Workbook(data, name)
-        sheet_name, header_index, header_cells = self._find_header(book)
-        mapping = self._header_map()
-        preview = Preview(sheet=sheet_name, header_row=header_index + 1)
+        sheet_name, header_index, header_cells, layout = self._find_header(book)
+        self.layout = layout
+        mapping = self._header_map(layout)
+        preview = Preview(
+            sheet=sheet_name,
+            header_row=header_index + 1,
+            layout=layout.name,
+            layout_label=str(layout.label),
+            titles=self.titles_above(book, sheet_name, header_index),
+        )
         positions: dict[str, int] = {}
         seen_at: dict[str, int] = {}
         from openpyxl.utils import get_column_letter
@@ -298,7 +385,7 @@ class Importer(ABC):
                         "“%(h)s”列出现了两次（%(a)s 列和 %(b)s 列），请删除其中一列。 / Column '%(h)s' appears twice (%(a)s and %(b)s)."
                     )
                     % {
-                        "h": column.header,
+                        "h": display(cell),
                         "a": get_column_letter(seen_at[column.key] + 1),
                         "b": get_column_letter(position + 1),
                     },
@@ -307,14 +394,16 @@ class Importer(ABC):
             seen_at[column.key] = position
             positions[column.key] = position
             preview.columns[column.key] = display(cell)
-        missing = [str(c.header) for c in self.columns if c.required and c.key not in positions]
+        self.written = dict(preview.columns)
+        missing = [str(c.header) for c in layout.columns if c.required and c.key not in positions]
         if missing:
             raise ImportRefused(
                 _(
                     "工作表“%(s)s”第 %(r)s 行的表头缺少必填列：%(cols)s。请使用系统下载的模板，或补上这些列。"
                     " / The header (sheet '%(s)s', row %(r)s) lacks required columns: %(cols)s."
                 )
-                % {"s": sheet_name, "r": header_index + 1, "cols": "、".join(missing)},
+                % {"s": sheet_name, "r": header_index + 1, "cols": "、".join(missing)}
+                + (_("（识别为“%(l)s”）") % {"l": layout.label} if layout.name != "template" else ""),
                 code="refused",
             )
         all_rows = book.sheet(sheet_name).rows[header_index + 1 :]
@@ -334,7 +423,8 @@ class Importer(ABC):
             )
         # Header text, the blank-cell error and each column's results are computed once per distinct value:
         # a ledger repeats the same units, sources, types and dates on thousands of rows.
-        columns = [(c, positions[c.key], str(c.header), {}) for c in self.columns if c.key in positions]
+        self.prepare(preview)
+        columns = [(c, positions[c.key], preview.columns[c.key], {}) for c in layout.columns if c.key in positions]
         required = _("必填，不能为空。 / Required; may not be blank.")
         total = len(data_rows)
         for count, (number, cells) in enumerate(data_rows, start=1):
@@ -357,6 +447,8 @@ class Importer(ABC):
                 result, reason = memo[key]
                 if reason is not None:
                     row.errors.append(CellError(number, header, shown, reason))
+                result, notes = unwrap(result)
+                row.notes.extend(CellError(number, header, shown, note) for note in notes)
                 row.values[column.key] = list(result) if isinstance(result, list) else result
             preview.rows.append(row)
             if self.progress and count % PROGRESS_EVERY == 0:
@@ -366,10 +458,11 @@ class Importer(ABC):
     def validate(self, source) -> Preview:
         """Read, find duplicate keys within the file, then compare with the database."""
         preview = self.read(source)
-        key_header = str(next(c.header for c in self.columns if c.key == self.key))
+        key = self.layout.key or self.key
+        key_header = self.written.get(key) or str(next(c.header for c in self.layout.columns if c.key == key))
         first: dict = {}
         for row in preview.rows:
-            value = row.values.get(self.key)
+            value = row.values.get(key)
             if value in (None, ""):
                 continue
             if value in first:
@@ -396,6 +489,9 @@ class Importer(ABC):
             raise ImportChanged(preview)
         if preview.signature() != (job.result or {}).get("signature"):
             raise ImportChanged(preview, changed=True)
+        undecided = [r.number for r in preview.rows if r.conflict and not r.decision]
+        if undecided:
+            raise ImportUndecided(preview, undecided)
         with transaction.atomic():
             summary = self.write(preview, job)
             self.recheck(summary)
@@ -417,6 +513,20 @@ class ImportChanged(ServiceError):
                 "文件现在有 %(n)s 处错误，未导入任何内容。 / The file now has %(n)s errors; nothing was imported."
             ) % {"n": len(preview.errors)}
         super().__init__(message, code="changed")
+
+
+class ImportUndecided(ImportChanged):
+    """Rows whose key collides with a record of another round or source wait for the person's decision."""
+
+    def __init__(self, preview: Preview, rows: list[int]):
+        self.preview = preview
+        shown = "、".join(str(r) for r in rows[:20]) + ("……" if len(rows) > 20 else "")
+        ServiceError.__init__(
+            self,
+            _("第 %(rows)s 行的编号与其他轮次或来源的问题相同，请逐行选择“跳过”“更新已有问题”或“作为新问题导入”后再导入。")
+            % {"rows": shown},
+            code="undecided",
+        )
 
 
 class ImportScopeError(ServiceError):
@@ -584,7 +694,7 @@ def _store_preview(job: ImportJob, importer: Importer, preview: Preview) -> None
     )
     job.error_count = counts["errors"]
     job.errors = [e.as_dict() for e in preview.errors[:MAX_STORED_ERRORS]]
-    job.result = preview.as_result(importer.key)
+    job.result = preview.as_result(importer.layout.key or importer.key)
     job.save()
 
 

@@ -27,7 +27,15 @@ from ecoinspect.audit.services import action_log_append
 from ecoinspect.common import import_cells as cells
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
-from ecoinspect.core.imports import Column, Importer, ImportScopeError, Row, register_importer
+from ecoinspect.core.imports import (
+    CellError,
+    Column,
+    Importer,
+    ImportScopeError,
+    Layout,
+    Row,
+    register_importer,
+)
 from ecoinspect.core.permissions import restrict, user_scope
 from ecoinspect.orgs import cells as unit_cells
 from ecoinspect.orgs.choices import TOWN_KINDS
@@ -74,7 +82,8 @@ _DEADLINE_WORDS = {
 
 
 def parse_deadline(value, cache) -> tuple[str, object]:
-    """整改时限: a date (also 2026年6月底), 立行立改 or 长期坚持 → (deadline kind, date or None)."""
+    """整改时限: a date (also 2026年6月底), 立行立改 or 长期坚持 → (deadline kind, date or None); a partial
+    date as :func:`~ecoinspect.common.import_cells.parse_partial_date` reads it (noted)."""
     if isinstance(value, str):
         word = cells.normalise(value).replace(" ", "")
         for sep in "、,，;；":
@@ -83,6 +92,11 @@ def parse_deadline(value, cache) -> tuple[str, object]:
             return _DEADLINE_WORDS[word], None
     try:
         return DeadlineKind.DATE, cells.parse_date(value, month_end=True)
+    except cells.CellProblem:
+        pass
+    try:  # a partial date (2026-06, 2026年, 6月30日) keeps its precision, with the reason noted
+        result = cells.parse_partial_date(value, end=True, default_year=cache.get("default_year"))
+        return cells.Noted((DeadlineKind.DATE, result.value.value), *result.notes)
     except cells.CellProblem as exc:
         raise cells.CellProblem(
             _(
@@ -184,7 +198,7 @@ COLUMNS = (
     Column(
         "town",
         _lazy("所在镇街"),
-        unit_cells.unit(TOWN_KINDS),
+        unit_cells.town(),
         aliases=("行政区域", "属地镇街"),
         choices=_units(TOWN_KINDS),
         help=_lazy("留空时按问题地点自动识别。"),
@@ -280,6 +294,190 @@ def lead_in_scope(actor, unit, office: bool) -> bool:
     return unit is not None and (scope.everything or unit.pk in scope.unit_ids)
 
 
+# --- the official layouts (DESIGN.md §6), imported as published ------------------------------------------
+
+
+def parse_published_deadline(value, cache) -> cells.Noted:
+    """整改时限 as the province publishes it: 立行立改 / 长期坚持, a date, or a partial one (2023-12 → the
+    month's last day, 2021 → 31 December, 4月11日 → that day in the table's year, flagged unverified)."""
+    if isinstance(value, str):
+        word = re.sub(r"[、,，;；\s]", "", cells.normalise(value))
+        if word in _DEADLINE_WORDS:
+            return cells.Noted((_DEADLINE_WORDS[word], None))
+    result = cells.parse_partial_date(value, end=True, default_year=cache.get("default_year"))
+    return cells.Noted((DeadlineKind.DATE, result.value.value), *result.notes)
+
+
+def _text_column(key, header, aliases=(), **kw):
+    return Column(key, header, cells.text(), aliases=aliases, **kw)
+
+
+_PROVINCIAL_EXTRAS = (
+    Column("lead_unit", _lazy("责任单位"), unit_cells.unit(), aliases=("牵头单位", "责任部门")),
+    Column("responsible_person", _lazy("责任人"), cells.text(50)),
+    _text_column("intake", _lazy("受理方式"), ("来件方式",)),
+    _text_column("remarks", _lazy("备注")),
+)
+
+
+def _disclosure_columns(types_header, accountability_header, *, round3: bool) -> tuple[Column, ...]:
+    columns = [
+        _text_column("seq", _lazy("序号")),
+        Column("source_ref", _lazy("受理编号"), cells.code(40), required=True),
+        _text_column("complaint", _lazy("交办问题基本情况"), required=True),
+        Column("region", _lazy("行政区域"), unit_cells.region()),
+        Column("problem_types", types_header, cells.published_types(ProblemType)),
+        _text_column("investigation", _lazy("调查核实情况")),
+        _text_column("verdict", _lazy("是否属实")),
+        _text_column("handling", _lazy("处理和整改情况")),
+        _text_column("accountability", accountability_header),
+    ]
+    if round3:
+        columns += [_text_column("closure_target", _lazy("办结目标")), _text_column("closure_status", _lazy("是否办结"))]
+    return (*columns, *_PROVINCIAL_EXTRAS)
+
+
+DISCLOSURE = Layout(
+    "disclosure",
+    _lazy("群众信访举报件办理情况公开表（第三轮）"),
+    _disclosure_columns(_lazy("问题类型"), _lazy("责任人被处理情况"), round3=True),
+    key="source_ref",
+    minimum=4,
+)
+DISCLOSURE_ROUND2 = Layout(
+    "disclosure_round2",
+    _lazy("群众信访举报件办理情况公开表（第二轮及各省格式）"),
+    _disclosure_columns(_lazy("污染类型"), _lazy("问责情况"), round3=False),
+    key="source_ref",
+    minimum=4,
+)
+PROGRESS = Layout(
+    "progress",
+    _lazy("整改进展情况表（广东省格式）"),
+    (
+        _text_column("seq", _lazy("序号")),
+        Column("title", _lazy("整改任务"), cells.text(200), required=True, aliases=("整改问题",)),
+        Column("deadline", _lazy("整改时限"), parse_published_deadline, aliases=("完成时限",)),
+        Column("measures", _lazy("整改措施"), parse_measures, aliases=("主要整改措施",)),
+        _text_column("progress_text", _lazy("目前进展情况及存在问题"), ("目前进展情况", "进展情况")),
+        _text_column("progress_label", _lazy("完成进度"), ("完成情况",)),
+        _text_column("remarks", _lazy("备注")),
+    ),
+    key="title",
+    minimum=4,
+)
+
+#: ledger field → the layout column it comes from (errors name the file's header of that column)
+LAYOUT_FIELDS = {
+    name: {"number": "source_ref", "title": "complaint", "description": "complaint", "town": "region", "address": "region"}
+    for name in ("disclosure", "disclosure_round2")
+}
+LAYOUT_FIELDS["progress"] = {"number": "title", "description": "progress_text"}
+
+_ROUND = re.compile(r"(第[一二三四五六七八九十\d]+轮)\s*(中央|省级?|广东省)?\s*(生态环境保护督察)?")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_NUMBER_IN_REMARKS = re.compile(r"(?<![来源])编号[:：]\s*([^\s；;，,]+)")
+_LEAD_IN_REMARKS = re.compile(r"牵头单位[:：]\s*([^\s；;，,]+)")
+TITLE_LENGTH = 80
+INSPECTION = "生态环境保护督察"
+
+
+def round_of(titles: str) -> str:
+    """The inspection round named by a table's title rows (第三轮中央生态环境保护督察…第5批… → 第三轮中央生态
+    环境保护督察), "" when none is named."""
+    match = _ROUND.search(cells.normalise(titles).replace(" ", ""))
+    if not match:
+        return ""
+    first, who, what = match[1], match[2] or "", match[3] or ""
+    return f"{first}{who}{what or INSPECTION}"  # stored data: always the published Chinese, never translated
+
+
+def title_from(text: str) -> str:
+    """A problem's title from a complaint: its first sentence, at most :data:`TITLE_LENGTH` characters."""
+    text = " ".join(str(text).split())
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].strip() or text
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
+
+
+def generated_number(source_round: str, title: str) -> str:
+    """A progress-table task's number when the table gives none: stable for the same round and task."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{source_round}|{title}".encode()).hexdigest()[:10].upper()
+    return f"ZG-{digest}"
+
+
+def free_number(number: str, taken: set) -> str:
+    """``number`` made unique for a problem imported as new beside one of another round: 1544-2, 1544-3 …"""
+    for suffix in range(2, 1000):
+        candidate = f"{number[:34]}-{suffix}"
+        if candidate not in taken and not Problem.objects.filter(number=candidate).exists():
+            taken.add(candidate)
+            return candidate
+    raise ServiceError(_("无法为编号“%(n)s”生成新编号。") % {"n": number})
+
+
+def _labelled(values: dict, written: dict, keys) -> list[str]:
+    return [f"【{written[k]}】{values[k]}" for k in keys if values.get(k) and k in written]
+
+
+def disclosure_values(v: dict, written: dict, source_round: str) -> dict:
+    """A disclosure-table row as a ledger problem: a petition (信访) numbered by its 受理编号 within its
+    round; title and description from 交办问题基本情况, town from 行政区域, types from 问题类型; every other
+    published column is kept, labelled with its header, in the description."""
+    region = v.get("region")
+    complaint = v.get("complaint") or ""
+    parts = [complaint, *_labelled(v, written, DISCLOSURE_EXTRAS)]
+    if region is not None:
+        parts.append(f"【{written['region']}】{region.raw}")
+    return {
+        "number": v.get("source_ref"),
+        "source_ref": v.get("source_ref"),
+        "source": ProblemSource.PETITION,
+        "source_round": source_round,
+        "title": title_from(complaint),
+        "description": "\n".join(p for p in parts if p),
+        "problem_types": v.get("problem_types") or None,
+        "town": region.town if region is not None else None,
+        "address": region.locality if region is not None else None,
+        "lead_unit": v.get("lead_unit"),
+        "responsible_person": v.get("responsible_person"),
+        "deadline": None,
+    }
+
+
+DISCLOSURE_EXTRAS = (
+    "investigation",
+    "verdict",
+    "closure_target",
+    "handling",
+    "closure_status",
+    "accountability",
+    "intake",
+    "remarks",
+)
+
+
+def progress_values(v: dict, written: dict, source_round: str) -> dict:
+    """A progress-table row as a ledger problem (历次督察反馈): 整改任务 the title, 整改时限 the deadline,
+    整改措施 the measures of a new problem; 目前进展情况及存在问题, 完成进度 and 备注 kept, labelled, in the
+    description (完成进度 itself moves only by the units' reports). A number written in 备注 (编号：…, as
+    the ledger's own export writes it) names the problem; otherwise the task's title does."""
+    number = _NUMBER_IN_REMARKS.search(v.get("remarks") or "")
+    return {
+        "number": number[1] if number else None,
+        "title": v.get("title"),
+        "source": ProblemSource.FEEDBACK,
+        "source_round": source_round,
+        "description": "\n".join(_labelled(v, written, ("progress_text", "progress_label", "remarks"))),
+        "measures": v.get("measures") or None,
+        "deadline": v.get("deadline"),
+    }
+
+
+SHAPES = {"disclosure": disclosure_values, "disclosure_round2": disclosure_values, "progress": progress_values}
+
+
 @register_importer
 class LedgerImporter(Importer):
     kind = "ledger.problem"
@@ -289,6 +487,7 @@ class LedgerImporter(Importer):
     sheet_name = "整改问题"
     key = "number"
     columns = COLUMNS
+    layouts = (DISCLOSURE, DISCLOSURE_ROUND2, PROGRESS)
     instructions = (
         _lazy("1. 在“整改问题”工作表中每行填写一个问题，红色表头为必填列；请勿修改表头文字。"),
         _lazy("2. 问题编号在全区唯一。再次导入同一文件不会重复新增：编号相同、内容相同的行视为无变化。"),
@@ -300,47 +499,177 @@ class LedgerImporter(Importer):
         ),
     )
 
+    # --- official layouts: the round, then each row in the ledger's terms ----------------------------
+    def prepare(self, preview) -> None:
+        titles = " ".join(preview.titles)
+        self.round = round_of(titles)
+        year = re.search(r"(20\d{2})\s*年", titles)
+        if year:
+            self.cache["default_year"] = int(year[1])
+
     def column(self, key: str) -> str:
-        headers = self.cache.get("headers")
-        if headers is None:
-            headers = self.cache["headers"] = {c.key: str(c.header) for c in self.columns}
-        return headers[key]
+        """The header, as the file writes it, of the column a ledger field came from."""
+        source = LAYOUT_FIELDS.get(self.layout.name, {}).get(key, key)
+        if source in self.written:
+            return self.written[source]
+        if self.layout.name == "template":
+            headers = self.cache.get("headers")
+            if headers is None:
+                headers = self.cache["headers"] = {c.key: str(c.header) for c in self.columns}
+            return headers.get(key) or headers["number"]
+        return self.written.get(self.layout.key) or key
+
+    def _shape(self, row: Row) -> None:
+        """An official table's row in the ledger's terms (:func:`disclosure_values`, :func:`progress_values`)."""
+        shape = SHAPES.get(self.layout.name)
+        if shape is None:
+            return
+        published = row.values
+        row.values = shape(published, self.written, getattr(self, "round", ""))
+        if self.layout.name != "progress":
+            return
+        header = self.written.get("deadline")
+        if header and any(n.column == header for n in row.notes):
+            # a partial deadline: the published text stays on the record beside the date it was read as
+            row.values["description"] = "\n".join(
+                filter(None, [row.values["description"], f"【{header}】{row.raw.get(header, '')}"])
+            )
+        lead = _LEAD_IN_REMARKS.search(published.get("remarks") or "")
+        if lead:
+            try:
+                row.values["lead_unit"] = unit_cells.unit()(lead[1], self.cache)
+            except cells.CellProblem as problem:
+                row.notes.append(CellError(row.number, self.written["remarks"], lead[1], problem.reason))
+        if row.values.get("measures") and row.values.get("lead_unit") is None:
+            # a measure needs its owner: without a lead unit the measures stay text in the description
+            header = self.written["measures"]
+            listed = "\n".join(f"{n}. {m}" for n, m in enumerate(row.values.pop("measures"), start=1))
+            row.values["description"] = "\n".join(filter(None, [row.values["description"], f"【{header}】{listed}"]))
+            row.notes.append(
+                CellError(row.number, header, row.raw.get(header, ""), _("未写牵头单位，整改措施记入问题描述，交办时再分解。"))
+            )
 
     def summary_of(self, row: Row) -> str:
         return str(row.values.get("title") or "")[:60]
 
     # --- compare with the database ---------------------------------------------------------------
+    def _candidates(self, rows: list[Row]) -> tuple[dict, dict, dict]:
+        """Registered problems a row may be: by number, by (source, round, source number), by title."""
+        numbers = [r.values["number"] for r in rows if r.values.get("number")]
+        refs = [r.values["source_ref"] for r in rows if r.values.get("source_ref") and self.layout.name != "template"]
+        titles = [r.values["title"] for r in rows if r.values.get("title") and self.layout.name == "progress"]
+        by_number: dict[str, Problem] = {}
+        by_identity: dict[tuple, Problem] = {}
+        by_title: dict[str, list[Problem]] = {}
+        for part in chunks(numbers):
+            for problem in Problem.objects.filter(number__in=part):
+                by_number[problem.number] = problem
+        for part in chunks(refs):
+            for problem in Problem.objects.filter(source_ref__in=part).order_by("pk"):
+                by_identity.setdefault((problem.source, problem.source_round, problem.source_ref), problem)
+        for part in chunks(titles):
+            for problem in Problem.objects.filter(title__in=part).order_by("pk"):
+                by_title.setdefault(problem.title, []).append(problem)
+        return by_number, by_identity, by_title
+
+    def _identify(self, row: Row, by_number, by_identity, by_title, taken: set) -> Problem | None:
+        """The registered problem this row is (None: a new one), or a conflict for the person to decide:
+        a number is an identity only within its round and source (DESIGN.md §4.5)."""
+        v = row.values
+        current = other = None
+        if self.layout.name == "template":
+            found = by_number.get(v.get("number"))
+            if found is not None and v.get("source") and found.source != v["source"]:
+                other = found
+            else:
+                current = found
+        elif self.layout.name == "progress" and not v.get("number"):
+            same = by_title.get(v.get("title"), [])
+            if len(same) > 1:
+                row.error(
+                    self.column("title"),
+                    _("系统中有 %(n)s 个同名问题（%(nums)s），请在备注中写明“编号：…”以指明是哪一个。")
+                    % {"n": len(same), "nums": "、".join(p.number for p in same)},
+                )
+                return None
+            current = same[0] if same else None
+            if current is None:
+                v["number"] = generated_number(v.get("source_round", ""), v["title"])
+                other = by_number.get(v["number"])
+        else:
+            current = by_identity.get((v.get("source"), v.get("source_round", ""), v.get("source_ref")))
+            if current is None and self.layout.name == "progress":
+                current = by_number.get(v.get("number"))
+            if current is None:
+                other = by_number.get(v.get("number"))
+            if current is None and other is None and v.get("source_round"):
+                # the same 受理编号 registered without its round: maybe this petition, maybe another round's
+                other = by_identity.get((v.get("source"), "", v.get("source_ref")))
+        if other is None:
+            return current
+        row.existing = other
+        row.conflict = _("编号“%(n)s”已被%(round)s“%(source)s”的问题“%(t)s”使用") % {
+            "n": other.number,
+            "round": f"“{other.source_round}”" if other.source_round else _("未注明轮次的"),
+            "source": other.get_source_display(),
+            "t": other.title[:40],
+        }
+        row.decision = self.decision(row)
+        if row.decision == "update":
+            return other
+        if row.decision == "new":
+            v["number"] = free_number(v["number"], taken)
+            return None
+        row.action = "skip" if row.decision == "skip" else "conflict"
+        return other
+
     def check_rows(self, rows: list[Row]) -> None:
         actor = self.actor
         office = user_scope(actor, "ledger.assign").everything
         visible_scope = user_scope(actor, "ledger.view")
         today = timezone.localdate()
-        numbers = [r.values["number"] for r in rows if r.values.get("number")]
-        existing: dict[str, Problem] = {}
+        for row in rows:
+            if not row.errors:
+                self._shape(row)
+        by_number, by_identity, by_title = self._candidates(rows)
+        every = {p.pk: p for p in [*by_number.values(), *by_identity.values()] + [p for ps in by_title.values() for p in ps]}
         cooperating: dict[int, set[int]] = self.cache.setdefault("cooperating", {})
         through = Problem.cooperating_units.through
         units = {u.pk: u for u in Unit.objects.all()}  # ~40 rows, shared by every problem below
-        for part in chunks(numbers):
-            for problem in Problem.objects.filter(number__in=part):
-                for name in ("lead_unit", "town", "supervising_unit", "acceptance_unit"):
-                    unit_id = getattr(problem, f"{name}_id")
-                    if unit_id is not None:
-                        setattr(problem, name, units[unit_id])
-                existing[problem.number] = problem
-            for problem_id, unit_id in through.objects.filter(problem__number__in=part).values_list(
+        for problem in every.values():
+            for name in ("lead_unit", "town", "supervising_unit", "acceptance_unit"):
+                unit_id = getattr(problem, f"{name}_id")
+                if unit_id is not None:
+                    setattr(problem, name, units[unit_id])
+        for part in chunks(list(every)):
+            for problem_id, unit_id in through.objects.filter(problem_id__in=part).values_list(
                 "problem_id", "unit_id"
             ):
                 cooperating.setdefault(problem_id, set()).add(unit_id)
         visible_ids = set()
-        if not visible_scope.everything and existing:
-            for part in chunks([p.pk for p in existing.values()]):
+        if not visible_scope.everything and every:
+            for part in chunks(list(every)):
                 visible_ids |= set(
                     restrict(Problem.objects.filter(pk__in=part), actor, "ledger.view").values_list(
                         "pk", flat=True
                     )
                 )
+        taken = set(by_number) | {r.values["number"] for r in rows if r.values.get("number")}
         for index, row in enumerate(rows, start=1):
-            self._check_row(row, existing, office, visible_scope.everything, visible_ids, today)
+            if not row.errors:
+                current = self._identify(row, by_number, by_identity, by_title, taken)
+                if row.conflict and not visible_scope.everything and row.existing.pk not in visible_ids:
+                    # a problem one cannot see is neither shown nor offered: the number is taken
+                    row.conflict = row.decision = row.action = ""
+                    row.error(
+                        self.column("number"),
+                        _("该编号已被其他单位的问题使用，请换一个编号。 / This number is used by another unit's problem."),
+                    )
+                    continue
+                if row.action in ("conflict", "skip"):
+                    continue
+                if not row.errors:
+                    self._check_row(row, current, office, visible_scope.everything, visible_ids, today)
             if self.progress and index % 500 == 0:
                 self.progress((len(rows) + index) // 2, len(rows))
 
@@ -353,16 +682,21 @@ class LedgerImporter(Importer):
             for message in messages:
                 row.error(self.column(key), message)
 
-    def _check_row(self, row: Row, existing, office, sees_all, visible_ids, today) -> None:
+    def _check_row(self, row: Row, current, office, sees_all, visible_ids, today) -> None:
         v = row.values
         deadline_kind, deadline = v.get("deadline") or (None, None)
+        if current is None and self.layout.name != "template" and deadline is not None and deadline < today:
+            # an official table registered after its deadline: registered on the deadline, not later
+            v["registered_on"] = deadline
+            row.notes.append(
+                CellError(row.number, self.column("deadline"), str(deadline), _("整改时限早于今天，登记日期按整改时限计。"))
+            )
         registered_on = v.get("registered_on") or today
-        if v.get("registered_on") and v["registered_on"] > today:
+        if v.get("registered_on") and v["registered_on"] > today and self.layout.name == "template":
             row.error(
                 self.column("registered_on"),
                 _("登记日期不能晚于今天。 / The registration date cannot be in the future."),
             )
-        current = existing.get(v.get("number"))
         if current is None:
             if deadline_kind is not None:
                 try:
@@ -431,8 +765,11 @@ class LedgerImporter(Importer):
 
     def _compare(self, row: Row, current: Problem, deadline_kind, deadline) -> None:
         v = row.values
+        # An official table is taken as published: what differs from a registered problem's lead unit or
+        # deadline (changed on its page) is noted, never blocking the batch.
+        blocking = row.error if self.layout.name == "template" else self._note_only(row)
         if v.get("lead_unit") is not None and v["lead_unit"].pk != current.lead_unit_id:
-            row.error(
+            blocking(
                 self.column("lead_unit"),
                 _(
                     "与系统中的牵头单位（%(u)s）不同。更换牵头单位请在问题页面办理“改派”。 / Differs from the registered lead unit (%(u)s); re-route on the problem page."
@@ -444,15 +781,19 @@ class LedgerImporter(Importer):
             or (deadline_kind == DeadlineKind.DATE and deadline != current.deadline)
         ):
             shown = current.deadline or current.get_deadline_kind_display()
-            row.error(
+            blocking(
                 self.column("deadline"),
                 _(
                     "与系统中的整改时限（%(d)s）不同。调整时限请在问题页面办理。 / Differs from the registered deadline (%(d)s); change it on the problem page."
                 )
                 % {"d": shown},
             )
-        if v.get("registered_on") is not None and v["registered_on"] != current.registered_on:
-            row.error(
+        if (
+            self.layout.name == "template"
+            and v.get("registered_on") is not None
+            and v["registered_on"] != current.registered_on
+        ):
+            blocking(
                 self.column("registered_on"),
                 _("与系统中的登记日期（%(d)s）不同。 / Differs from the registered date (%(d)s).")
                 % {"d": current.registered_on},
@@ -470,12 +811,19 @@ class LedgerImporter(Importer):
             else:
                 same = value == getattr(current, name)
             if not same:
-                row.changes.append(self.column(name))
+                self.cache.setdefault("changed", {}).setdefault(row.number, []).append(name)
+                if self.column(name) not in row.changes:
+                    row.changes.append(self.column(name))
+
+    def _note_only(self, row: Row):
+        def note(column: str, reason: str) -> None:
+            row.notes.append(CellError(row.number, column, row.raw.get(column, ""), reason))
+
+        return note
 
     # --- writing ---------------------------------------------------------------------------------
     def _changes(self, row: Row) -> dict:
-        headers = {self.column(name): name for name in UPDATABLE}
-        return {headers[h]: row.values[headers[h]] for h in row.changes}
+        return {name: row.values[name] for name in self.cache.get("changed", {}).get(row.number, [])}
 
     def write(self, preview, job) -> dict:
         origin_file = job.original_name if job is not None else _("导入文件")
@@ -484,7 +832,7 @@ class LedgerImporter(Importer):
         specs = []
         for row in creates:
             v = dict(row.values)
-            v["deadline_kind"], v["deadline"] = v.pop("deadline")
+            v["deadline_kind"], v["deadline"] = v.pop("deadline", None) or (DeadlineKind.DATE, None)
             v["origin"] = _("%(f)s 第 %(r)s 行") % {"f": origin_file, "r": row.number}
             specs.append(v)
         created = problem_bulk_register(actor=self.actor, rows=specs, job=job) if specs else []
@@ -502,11 +850,13 @@ class LedgerImporter(Importer):
                     problem_assign(actor=self.actor, problem=problem)
                     assigned += 1
         rows_by_number = {r.values["number"]: r.number for r in creates + updates}
+        skipped = sum(1 for r in preview.rows if r.action == "skip")
         summary = {
             "created": [p.number for p in created],
             "updated": [p.number for p in updated],
             "unchanged": sum(1 for r in preview.rows if r.action == "unchanged"),
             "assigned": assigned,
+            "skipped": skipped,
             "rows": rows_by_number,
             "_ids": [p.pk for p in created] + [p.pk for p in updated],
         }
@@ -523,6 +873,8 @@ class LedgerImporter(Importer):
                 "updated": len(updated),
                 "unchanged": summary["unchanged"],
                 "assigned": assigned,
+                "skipped": skipped,
+                "layout": self.layout.name,
             },
         )
         return summary

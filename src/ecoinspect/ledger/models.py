@@ -57,6 +57,13 @@ class Problem(ChangeLoggedModel):
     source_ref = models.CharField(
         _("来源编号"), max_length=100, blank=True, help_text=_("如信访件受理编号、反馈意见条目")
     )
+    source_round = models.CharField(
+        _("督察轮次"),
+        max_length=80,
+        blank=True,
+        default="",
+        help_text=_("来源编号所属的督察轮次或批次（如“第三轮中央生态环境保护督察”）：编号只在同一轮次、同一来源内唯一"),
+    )
     problem_types = MultiChoiceField(_("问题类型"), choiceset=ProblemType)
     severity = ChoiceField(_("严重程度"), choiceset=Severity, default=Severity.GENERAL)
     is_key = models.BooleanField(_("重点问题"), default=False)

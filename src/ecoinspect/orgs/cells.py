@@ -7,13 +7,14 @@ its city's (广州市白云区 …) are read from the district unit, never writt
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from ecoinspect.common.import_cells import LIST_SEPARATORS, CellProblem, Parser, display, normalise
+from ecoinspect.common.import_cells import LIST_SEPARATORS, CellProblem, Noted, Parser, display, normalise
 
-from .choices import UnitKind
+from .choices import TOWN_KINDS, UnitKind
 from .models import Unit
 
 _UNIT_SUFFIXES = ("街道办事处", "街道", "镇人民政府", "镇")
@@ -111,5 +112,92 @@ def units(kinds=None) -> Parser:
                 if u not in found:
                     found.append(u)
         return found
+
+    return parse
+
+
+# --- 行政区域 as published ----------------------------------------------------------------------------
+
+_BRACKETED = re.compile(r"[（(]([^()（）]*)[)）]")
+
+
+@dataclass(frozen=True)
+class Region:
+    """行政区域 as published: the raw text, the town it names (None when it names the district itself or
+    no town) and the place given in brackets (广州市白云区(和龙水库上游) → locality 和龙水库上游)."""
+
+    raw: str
+    town: object = None
+    locality: str = ""
+
+    def __str__(self) -> str:
+        return self.raw
+
+
+def _strip_district(name: str, prefixes) -> str:
+    changed = True
+    while changed and name:
+        changed = False
+        for prefix in prefixes:
+            if prefix and name.startswith(prefix):
+                name, changed = name.removeprefix(prefix), True
+    return name
+
+
+def parse_region(value, cache) -> Noted:
+    """A published 行政区域 → :class:`Region` (noted). The district itself (广州市白云区, 白云区) means
+    "no town given": the town stays empty (the import may propose one from the text, by the one matcher).
+    Bracketed places are kept as the locality; 三元里街 is 三元里街道; a name that is no town is looked up
+    in the text by :func:`~ecoinspect.orgs.selectors.town_from_address`. Refuses only a place outside
+    the district that names no town."""
+    from .selectors import TownMatcher, town_from_address
+
+    lookup = cache.get("unit:town-region")
+    if lookup is None:
+        lookup = cache["unit:town-region"] = _unit_lookup(TOWN_KINDS)
+    shown = display(value)
+    text = normalise(shown).replace(" ", "")
+    locality = "、".join(part.strip() for part in _BRACKETED.findall(text) if part.strip())
+    base = _BRACKETED.sub("", text)
+    notes = []
+    if locality:
+        notes.append(_("括号内的“%(p)s”记为具体地点。") % {"p": locality})
+    name = _strip_district(base.lower(), lookup.prefixes)
+    if not name:
+        notes.append(_("“%(v)s”是全区，不是某个镇街：所在镇街留空（可按问题内容识别）。") % {"v": base or shown})
+        return Noted(Region(shown, None, locality), *notes)
+    found = lookup.by_name.get(name)
+    if found is None and name.endswith("街"):  # 三元里街 → 三元里街道
+        found = lookup.by_name.get(name + "道") or lookup.by_name.get(name.removesuffix("街"))
+        if found is not None:
+            notes.append(_("“%(v)s”按“%(u)s”计。") % {"v": base, "u": found})
+    if found is None:
+        matcher = cache.get("town-matcher")
+        if matcher is None:
+            matcher = cache["town-matcher"] = TownMatcher()
+        found = town_from_address(text=base, matcher=matcher)
+        if found is not None:
+            notes.append(_("按地名识别为“%(u)s”。") % {"u": found})
+    if found is None:
+        raise CellProblem(
+            _("“%(v)s”不是本区的镇街，也没有写明镇街。") % {"v": shown}
+        )
+    return Noted(Region(shown, found, locality), *notes)
+
+
+def region() -> Parser:
+    return parse_region
+
+
+def town() -> Parser:
+    """A town or subdistrict as :func:`parse_region` reads it (the district itself → blank, with a note;
+    a bracketed place is noted and left out): the ledger template's 所在镇街 / 行政区域."""
+
+    def parse(value, cache):
+        result = parse_region(value, cache)
+        notes = list(result.notes)
+        if result.value.locality:
+            notes[0] = _("括号内的“%(p)s”未导入，请写在问题地点列。") % {"p": result.value.locality}
+        return Noted(result.value.town, *notes)
 
     return parse

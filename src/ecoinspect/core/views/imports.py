@@ -30,6 +30,7 @@ from ecoinspect.common.export import download, xlsx_bytes
 from ecoinspect.common.models import ImportJob, ImportStatus
 
 from ..imports import (
+    DECISIONS,
     Importer,
     import_job_commit,
     import_job_create,
@@ -46,7 +47,15 @@ ACTIONS = {
     "create": _lazy("新增"),
     "update": _lazy("修改"),
     "unchanged": _lazy("无变化"),
+    "conflict": _lazy("编号冲突"),
+    "skip": _lazy("跳过"),
     "error": _lazy("有错误"),
+}
+#: What a person may decide for a row whose number collides with a record of another round or source.
+DECISION_LABELS = {
+    "skip": _lazy("跳过"),
+    "update": _lazy("更新已有问题"),
+    "new": _lazy("作为新问题导入"),
 }
 PAGES = ("template", "upload", "preview", "commit")
 
@@ -133,8 +142,18 @@ class ImportPages:
             parent = {"label": label, "url": reverse(url_name)}
         return {"title": title, "upload_title": self.title, "parent": parent, "urls": self.url_names(request)}
 
-    def key_label(self) -> str:
-        return next((c.header for c in self.importer.columns if c.key == self.importer.key), "")
+    def key_label(self, layout_name: str | None = None) -> str:
+        layout = next((lay for lay in self.importer.layouts if lay.name == layout_name), None)
+        columns, key = (layout.columns, layout.key) if layout else (self.importer.columns, self.importer.key)
+        return next((c.header for c in columns if c.key == key), "")
+
+    def decisions_from(self, request) -> dict[str, str]:
+        """The commit form's choices for conflicting rows: ``decision-<row>`` and ``decision-all``."""
+        decisions = {}
+        for name, value in request.POST.items():
+            if name.startswith("decision-") and value in DECISIONS:
+                decisions[name.removeprefix("decision-")] = value
+        return decisions
 
     # --- pages -------------------------------------------------------------------------------------
     def template_view(self, request):
@@ -153,6 +172,7 @@ class ImportPages:
             "limit_mb": round(max_upload_bytes() / 1024 / 1024),
             "max_rows": self.importer(actor=request.user).max_rows,
             "columns": self.importer.columns,
+            "layouts": self.importer.layouts,
         }
         return render(request, self.upload_template, context, status=status)
 
@@ -195,6 +215,8 @@ class ImportPages:
         rows = result.get("rows", [])
         if show in ACTIONS:
             rows = [r for r in rows if r["action"] == show]
+        elif show == "notes":
+            rows = [r for r in rows if r.get("notes")]
         context = {
             **self.page_context(request, _("导入预览")),
             "job": job,
@@ -209,8 +231,12 @@ class ImportPages:
             "ignored": result.get("ignored", []),
             "running": job.status in (ImportStatus.PENDING, ImportStatus.VALIDATING),
             "can_commit": job.status == ImportStatus.VALID and job.created_by_id == request.user.pk,
-            "key_label": self.key_label(),
+            "key_label": self.key_label(result.get("layout")),
             "summary_label": self.importer.summary_label,
+            "layout_label": result.get("layout_label", "") if result.get("layout") not in (None, "template") else "",
+            "titles": result.get("titles", []),
+            "decision_labels": DECISION_LABELS,
+            "decisions": (job.options or {}).get("decisions", {}),
         }
         return render(request, self.preview_template, context)
 
@@ -225,6 +251,10 @@ class ImportPages:
     def commit_view(self, request, pk: int):
         """Import a checked file in one transaction; any refusal leaves the database untouched."""
         job = self.job_or_404(request, pk)
+        decisions = self.decisions_from(request)
+        if decisions and job.created_by_id == request.user.pk:
+            job.options = {**(job.options or {}), "decisions": {**job.options.get("decisions", {}), **decisions}}
+            job.save(update_fields=["options"])
         try:
             summary = import_job_commit(actor=request.user, job=job)
         except NotPermitted as exc:
@@ -242,4 +272,6 @@ class ImportPages:
                 )
                 % {"c": len(summary["created"]), "u": len(summary["updated"]), "n": summary["unchanged"]},
             )
+            if summary.get("skipped"):
+                messages.info(request, _("按您的选择跳过 %(n)s 行。") % {"n": summary["skipped"]})
         return redirect(self.url_names(request)["preview"], pk=job.pk)

@@ -89,6 +89,7 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> BulkRow:
         description=row.get("description") or "",
         source=source,
         source_ref=row.get("source_ref") or "",
+        source_round=row.get("source_round") or "",
         problem_types=problem_types,
         severity=severity,
         is_key=bool(row.get("is_key")),
