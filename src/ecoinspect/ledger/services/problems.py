@@ -432,6 +432,7 @@ def problem_reroute(
             obj=problem,
             event="ledger.problem.rerouted",
             body=reason,
+            exclude=[actor],
         )
     return problem
 
