@@ -222,12 +222,16 @@ def problem_register(
     override_reason: str = "",
 ) -> Problem:
     """Register a problem. The lead department and the town are proposed when not given; choosing another
-    lead department than the proposal needs ``override_reason``. Unit staff may register only problems
-    their own unit leads (自查自纠); anything else needs the inspection office."""
+    lead department than the proposal needs ``override_reason``. Unit staff may register only self-inspection
+    (自查自纠) problems their own unit leads; anything else needs the inspection office. A registered
+    problem waits in the office's 我的待办 to be assigned."""
     if not (has_perm(actor, "ledger.assign") or has_perm(actor, "ledger.work")):
         require(actor, "ledger.assign")
     if source not in ProblemSource:
         raise ServiceError({"source": _("未知问题来源“%(s)s”。 / Unknown source '%(s)s'.") % {"s": source}})
+    if source != ProblemSource.SELF_INSPECTION and not has_perm(actor, "ledger.assign"):
+        # a unit registers what it found itself; every other source is entered by the inspection office
+        raise ServiceError({"source": _("单位只能登记自查自纠问题，其他来源的问题由区督察迎检办登记。")})
     _validate_choices(severity=severity, handling_mode=handling_mode)
     if not title.strip():
         raise ServiceError({"title": _("请填写整改任务。 / The task is required.")})
