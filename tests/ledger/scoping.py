@@ -127,6 +127,16 @@ def measure_of(marker: str, data: dict | None = None, **where):
     return build
 
 
+def selected(marker: str, data: dict, state: str = S.REGISTERED, **where):
+    """A problem ticked on the list (the Case's POST data gets its id) for the actions bar."""
+
+    def build(ctx):
+        data["problems"] = [str(_walk(ctx, marker, state, **where).pk)]
+        return {}, marker
+
+    return build
+
+
 def evidence_of(marker: str, **where):
     """An ASCII PDF whose bytes carry the marker (the harness reads the body as text)."""
 
@@ -202,6 +212,7 @@ def instruction(text: str):
 
 
 _measure_done: dict = {}
+_selection: dict = {"action": "assign"}
 _report = {"reported_on": "", "progress_status": "on_schedule", "text": "按计划推进", "kind": "photo"}
 
 CASES = [
@@ -243,6 +254,15 @@ CASES = [
         owner="taihe",
         outsider="sanyuanli",
         query="format=csv",
+    ),
+    # the actions bar on the list is the office's: unit staff are refused even for their own problems
+    Case(
+        "ledger:problem_selection",
+        selected("SELECTION-1", _selection),
+        owner="coordinator",
+        outsider="water",
+        method="post",
+        data=_selection,
     ),
     Case(
         "ledger:district_dashboard",
