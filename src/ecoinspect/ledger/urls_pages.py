@@ -43,6 +43,7 @@ urlpatterns = [
     path("notices/new/", notices.NoticeCreateView.as_view(), name="notice_create"),
     path("notices/new/problems/", notices.notice_problems, name="notice_problems"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/docx/", notices.notice_docx, name="notice_docx"),
     path("notices/<int:pk>/reply/", notices.NoticeReplyView.as_view(), name="notice_reply"),
     path("notices/<int:pk>/return/", notices.NoticeReturnView.as_view(), name="notice_return"),
     path("notices/<int:pk>/<slug:action>/", notices.notice_move, name="notice_move"),  # 办结 (close)
