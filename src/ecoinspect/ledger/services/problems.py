@@ -193,6 +193,13 @@ def _routing_reasons(*, title, description, address, problem_types, lead_unit, t
 
 
 @transaction.atomic
+def validate_source_for(actor, source: str, *, office: bool) -> None:
+    """A unit registers (and imports) only what it found itself (自查自纠); every other source is entered by
+    the inspection office (``office``: the actor holds ledger.assign)."""
+    if not office and source != ProblemSource.SELF_INSPECTION:
+        raise ServiceError({"source": _("单位只能登记自查自纠问题，其他来源的问题由区督察迎检办登记。")})
+
+
 def problem_register(
     *,
     actor,
@@ -229,9 +236,7 @@ def problem_register(
         require(actor, "ledger.assign")
     if source not in ProblemSource:
         raise ServiceError({"source": _("未知问题来源“%(s)s”。 / Unknown source '%(s)s'.") % {"s": source}})
-    if source != ProblemSource.SELF_INSPECTION and not has_perm(actor, "ledger.assign"):
-        # a unit registers what it found itself; every other source is entered by the inspection office
-        raise ServiceError({"source": _("单位只能登记自查自纠问题，其他来源的问题由区督察迎检办登记。")})
+    validate_source_for(actor, source, office=has_perm(actor, "ledger.assign"))
     _validate_choices(severity=severity, handling_mode=handling_mode)
     if not title.strip():
         raise ServiceError({"title": _("请填写整改任务。 / The task is required.")})
