@@ -54,13 +54,22 @@ def test_the_queue_lists_what_the_unit_must_act_on_with_its_state(login, people,
     assert "三元里待验收" in reviewer_block and "三元里大道油烟扰民" not in reviewer_block
 
 
-@pytest.mark.parametrize("person", ["leader", "auditor", "taihe"])
 def test_people_with_nothing_to_act_on_see_the_empty_state_even_when_others_are_busy(
+    login, people, structure, ticket_queue
+):
+    TicketFactory(title="三元里大道油烟扰民", status=Ticket.ASSIGNED, lead_unit=structure["sanyuanli"])
+    block = queue_block(login(people["taihe"]).get(HOME).content.decode())
+    assert "暂无待办事项" in block and "三元里大道油烟扰民" not in block
+
+
+@pytest.mark.parametrize("person", ["leader", "auditor"])
+def test_district_watchers_get_the_red_and_overdue_panel_instead_of_a_queue(
     login, people, structure, ticket_queue, person
 ):
     TicketFactory(title="三元里大道油烟扰民", status=Ticket.ASSIGNED, lead_unit=structure["sanyuanli"])
-    block = queue_block(login(people[person]).get(HOME).content.decode())
-    assert "暂无待办事项" in block and "三元里大道油烟扰民" not in block
+    page = login(people[person]).get(HOME).content.decode()
+    assert 'data-testid="my-queue"' not in page and "三元里大道油烟扰民" not in page
+    assert "全区红灯与逾期" in page and 'data-testid="alerts-empty"' in page
 
 
 def test_district_wide_roles_see_the_districts_unit_counts(login, people):

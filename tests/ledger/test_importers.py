@@ -413,6 +413,14 @@ def test_rows_outside_the_staffs_scope_refuse_the_whole_file(people, units):
     assert Problem.objects.count() == 0
 
 
+def test_unit_staff_import_only_self_inspection_problems(people, units):
+    job = run(people["water"], import_workbook([import_row("BY-001"), import_row("BY-002", 问题来源="历次督察反馈")]))
+    assert job.status == ImportStatus.INVALID
+    assert errors_of(job) == [(3, "问题来源", "历次督察反馈")]
+    assert "单位只能登记自查自纠问题" in job.errors[0]["reason"]
+    assert Problem.objects.count() == 0
+
+
 def test_scope_lost_between_preview_and_commit_refuses_the_commit(people, units):
     from ecoinspect.orgs.models import Membership
 

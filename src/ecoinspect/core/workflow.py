@@ -404,7 +404,7 @@ def _lock_unchanged(obj: models.Model, wf: Workflow, actor, action: str, state: 
 
 def _record_move(obj: models.Model, wf: Workflow, t: T, actor, payload: dict) -> None:
     """The ActionLog entry of a move (on the record whose timeline it belongs to) and, after the commit,
-    the notifications of the units that must act next."""
+    the notifications of the people and units that must act next — never the actor, who knows already."""
     from ecoinspect.audit.services import action_log_append
     from ecoinspect.notifications.services import notification_queue
 
@@ -418,4 +418,10 @@ def _record_move(obj: models.Model, wf: Workflow, t: T, actor, payload: dict) ->
     if recipients:
         with district_language():
             title = f"{t.label or t.action}：{subject}"
-        notification_queue(recipients=recipients, title=title, obj=subject, event=f"{wf.namespace}.{t.log_event}")
+        notification_queue(
+            recipients=recipients,
+            title=title,
+            obj=subject,
+            event=f"{wf.namespace}.{t.log_event}",
+            exclude=[actor],
+        )

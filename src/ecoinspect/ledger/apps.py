@@ -21,7 +21,7 @@ class LedgerConfig(AppConfig):
         from ecoinspect.core import queues, workflow
         from ecoinspect.orgs.roles import Role, grant, register_app
 
-        from . import labels  # noqa: F401  (timeline words)
+        from . import labels, selectors  # noqa: F401  (labels: the timeline words)
         from .models import Problem, SpecialPlan, SupervisionNotice
         from .workflow import NOTICE_WORKFLOW, PLAN_WORKFLOW, PROBLEM_WORKFLOW, PROGRESS_WORKFLOW
 
@@ -52,7 +52,12 @@ class LedgerConfig(AppConfig):
         queues.register(
             Problem,
             label=_("整改问题"),
-            refine=lambda qs: qs.select_related("lead_unit").order_by("deadline", "pk"),
+            refine=selectors.queue_problems,
+            describe=selectors.describe_queued_problem,
+            list_url="ledger:problem_list",
+            list_query="todo=on&sort=deadline",
+            urgent=selectors.overdue_problems,
+            urgent_query="due=overdue&sort=deadline",
         )
         queues.register(
             SpecialPlan,
@@ -63,4 +68,6 @@ class LedgerConfig(AppConfig):
             SupervisionNotice,
             label=_("督办单"),
             refine=lambda qs: qs.select_related("unit").order_by("reply_due", "pk"),
+            describe=selectors.describe_queued_notice,
+            list_url="ledger:notice_list",
         )

@@ -27,7 +27,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from ecoinspect.common.official_tables import OfficialTable, TableGroup, to_docx, to_xlsx
+from ecoinspect.common.official_tables import (
+    BODY_FONT,
+    HEADER_FONT,
+    LATIN_FONT,
+    TITLE_FONT,
+    OfficialTable,
+    TableGroup,
+    to_docx,
+    to_xlsx,
+)
 
 from .choices import AcceptanceMethod, DeadlineKind, ProgressStatus, WarningLevel
 from .models import Acceptance, Measure, Problem, ProgressReport, Publicity
@@ -354,3 +363,90 @@ def closing_notice_xlsx(
 ) -> bytes:
     with translation.override("zh-hans"):
         return to_xlsx(closing_notice(qs, title=title, today=today))
+
+
+# --- 督办单 (a supervision notice as a Word document) ----------------------------------------------------
+
+
+def _fonts(run, font: str, size_pt: float, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = LATIN_FONT
+    run.font.size = Pt(size_pt)
+    run.font.bold = bold
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+
+
+def supervision_notice_docx(notice, problems: Iterable[Problem]) -> bytes:
+    """The notice as it is sent on paper: number, the unit supervised, the problems (number, task, lead
+    unit, deadline, status, warning), the requirements, the reply due date, who issued it and when."""
+    import io
+
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    with translation.override("zh-hans"):
+        document = docx.Document()
+        section = document.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(26)
+        section.top_margin = section.bottom_margin = Mm(25)
+
+        def paragraph(text: str, *, size=14, font=BODY_FONT, bold=False, align=None, indent=False):
+            p = document.add_paragraph()
+            if align is not None:
+                p.alignment = align
+            if indent:
+                p.paragraph_format.first_line_indent = Pt(size * 2)
+            _fonts(p.add_run(text), font, size, bold)
+            return p
+
+        paragraph(
+            _("%(district)s生态环境保护督察整改督办单") % {"district": _district()},
+            size=20,
+            font=TITLE_FONT,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+        )
+        paragraph(_("编号：%(n)s") % {"n": notice.number}, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        paragraph(_("%(unit)s：") % {"unit": notice.unit.name}, bold=True)
+        paragraph(_("经核查，你单位牵头或配合的下列整改问题逾期或进展滞后，现予督办。"), indent=True)
+        rows = list(problems)
+        headers = [_("序号"), _("问题编号"), _("整改任务"), _("牵头单位"), _("整改时限"), _("状态"), _("预警")]
+        table = document.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, headers):
+            cell.text = ""
+            _fonts(cell.paragraphs[0].add_run(str(text)), HEADER_FONT, 10.5, bold=True)
+        for index, problem in enumerate(rows, start=1):
+            warning = getattr(problem, "warning", None)
+            values = [
+                str(index),
+                problem.number,
+                problem.title,
+                str(problem.lead_unit or "—"),
+                deadline_text(problem),
+                str(problem.get_status_display()),
+                str(WarningLevel.label(warning)) if warning and warning != WarningLevel.NONE else "—",
+            ]
+            for cell, text in zip(table.add_row().cells, values):
+                cell.text = ""
+                _fonts(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
+        paragraph(_("督办要求："), bold=True)
+        for line in (notice.requirements or "").splitlines() or [""]:
+            if line.strip():
+                paragraph(line.strip(), indent=True)
+        paragraph(
+            _("请于 %(date)s 前将整改落实情况书面回复区督察迎检办。") % {"date": chinese_date(notice.reply_due)},
+            indent=True,
+        )
+        issuer = getattr(notice.issued_by, "full_name", "") or str(notice.issued_by)
+        paragraph(_("签发人：%(who)s") % {"who": issuer}, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        paragraph(
+            _("签发时间：%(when)s") % {"when": chinese_date(timezone.localdate(notice.issued_at))},
+            align=WD_ALIGN_PARAGRAPH.RIGHT,
+        )
+        out = io.BytesIO()
+        document.save(out)
+    return out.getvalue()

@@ -24,7 +24,7 @@ from .choices import (
     Severity,
     WarningLevel,
 )
-from .models import INVOLVING_PATHS
+from .models import INVOLVING_PATHS, Problem
 
 
 def _choices(choiceset, empty):
@@ -71,6 +71,7 @@ class ProblemFilter(FilterSet):
             ("long_term", _("长期坚持")),
         ],
     )
+    todo = forms.BooleanField(label=_("待我办理"), required=False)
     is_key = forms.NullBooleanField(label=_("重点问题"), required=False)
     is_complex = forms.NullBooleanField(label=_("复杂问题"), required=False)
     registered_from = forms.DateField(
@@ -154,6 +155,17 @@ class ProblemFilter(FilterSet):
 
     def filter_involvement(self, qs, value):
         return qs  # applied together with ``unit``
+
+    def filter_todo(self, qs, value):
+        """What waits for this person (我的待办's problems): the queue's own rule, not a copy of it."""
+        from ecoinspect.core.queues import queue_for, source_for
+
+        if not value:
+            return qs
+        source = source_for(Problem)
+        if source is None or self.user is None:
+            return qs.none()
+        return qs.filter(pk__in=queue_for(self.user, source, refined=False).values("pk"))
 
 
 def today() -> dt.date:

@@ -406,3 +406,37 @@ class NoticeFilter(FilterSet):
     search_fields = ("number", "requirements", "reply")
     sort_fields = {"number": "number", "issued": "issued_at", "due": "reply_due", "status": "status"}
     default_sort = ("-issued_at",)
+
+
+class _Ids(forms.TypedMultipleChoiceField):
+    """Record ids ticked on a list: any number; which of them the person may touch is the selector's say."""
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+
+class ProblemSelectionForm(forms.Form):
+    """The list's actions bar: what to do with the ticked problems (交办, 调整时限 with a reason, 导出)."""
+
+    ASSIGN, EXTEND, EXPORT = "assign", "extend", "export"
+
+    problems = _Ids(label=_("选中的问题"), coerce=int)
+    action = forms.ChoiceField(
+        label=_("操作"),
+        choices=[(ASSIGN, _("交办")), (EXTEND, _("调整时限")), (EXPORT, _("导出所选"))],
+    )
+    new_deadline = forms.DateField(label=_("新整改时限"), required=False, widget=_date())
+    reason = forms.CharField(label=_("调整理由"), max_length=300, required=False)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["problems"].error_messages["required"] = gettext("请先勾选问题。")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.EXTEND:
+            if not data.get("new_deadline"):
+                self.add_error("new_deadline", gettext("调整时限须填写新整改时限。"))
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", gettext("调整时限须填写理由。"))
+        return data

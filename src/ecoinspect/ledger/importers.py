@@ -48,6 +48,7 @@ from .services.bulk import chunks, problem_bulk_register, problem_bulk_update
 from .services.problems import (
     EDITABLE_FIELDS,
     validate_schedule,
+    validate_source_for,
     validate_types,
     validate_units,
 )
@@ -716,6 +717,11 @@ class LedgerImporter(Importer):
                 )
             except ServiceError as exc:
                 self._service_errors(row, exc)
+            if v.get("source"):
+                try:
+                    validate_source_for(self.actor, v["source"], office=office)
+                except ServiceError as exc:
+                    self._service_errors(row, exc)
             if v.get("lead_unit") is not None and not lead_in_scope(self.actor, v["lead_unit"], office):
                 row.error(
                     self.column("lead_unit"),

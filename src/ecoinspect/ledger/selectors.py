@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.audit.selectors import action_log_for
 from ecoinspect.common.expressions import AnyOf
@@ -13,7 +14,7 @@ from ecoinspect.core.permissions import Reach, restrict
 from ecoinspect.orgs.models import Unit
 
 from . import deadlines
-from .choices import OPEN_STATES, ProblemStatus
+from .choices import OPEN_STATES, DeadlineKind, NoticeStatus, ProblemStatus, WarningLevel
 from .models import INVOLVING_PATHS, Evidence, Problem, ProgressReport, SupervisionNotice
 from .workflow import PROBLEM_WORKFLOW
 
@@ -157,3 +158,63 @@ def unit_get(*, user, pk: int) -> Unit:
     """A unit whose ledger the person may read (their own unit or one below it; every unit for a
     district-wide role). Raises Unit.DoesNotExist otherwise."""
     return restrict(Unit.objects.filter(is_active=True), user, "ledger.view").get(pk=pk)
+
+
+# --- 我的待办 and the district's red and overdue items (registered with core.queues in apps.py) ---------------
+
+
+def _urgency(today: dt.date) -> Case:
+    """0 red or overdue, 1 yellow, 2 blue, 3 the rest: the order in which waiting problems are shown."""
+    return Case(
+        When(Q(warning=WarningLevel.RED) | Q(deadline__lt=today), then=Value(0)),
+        When(warning=WarningLevel.YELLOW, then=Value(1)),
+        When(warning=WarningLevel.BLUE, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
+def queue_problems(qs: QuerySet[Problem]) -> QuerySet[Problem]:
+    """Problems waiting for someone, most urgent first: red or overdue, yellow, blue, then by deadline."""
+    today = timezone.localdate()
+    return (
+        qs.annotate(warning=deadlines.warning_expression(today))
+        .annotate(urgency=_urgency(today))
+        .select_related("lead_unit")
+        .order_by("urgency", F("deadline").asc(nulls_last=True), "pk")
+    )
+
+
+def overdue_problems(qs: QuerySet[Problem]) -> QuerySet[Problem]:
+    """The red and overdue problems of ``qs`` (open, past a dated deadline), the longest overdue first —
+    the same rows as the list's 已逾期 filter (``?due=overdue``)."""
+    return queue_problems(
+        qs.filter(status__in=OPEN_STATES, deadline__lt=timezone.localdate()).exclude(
+            deadline_kind=DeadlineKind.LONG_TERM
+        )
+    )
+
+
+def describe_queued_problem(problem: Problem) -> dict:
+    """A waiting problem's deadline and warning colour, as 我的待办 shows them."""
+    today = timezone.localdate()
+    warning = getattr(problem, "warning", None) or deadlines.warning_for(problem, today)
+    overdue = problem.deadline is not None and problem.deadline < today and problem.deadline_kind != DeadlineKind.LONG_TERM
+    return {
+        "due": _("长期坚持") if problem.deadline_kind == DeadlineKind.LONG_TERM else problem.deadline,
+        "overdue": overdue,
+        "warning": warning,
+        "warning_label": WarningLevel.label(warning) if warning != WarningLevel.NONE else "",
+        "warning_colour": WarningLevel.colour(warning),
+    }
+
+
+def describe_queued_notice(notice: SupervisionNotice) -> dict:
+    overdue = notice.status == NoticeStatus.ISSUED and notice.reply_due < timezone.localdate()
+    return {
+        "due": notice.reply_due,
+        "overdue": overdue,
+        "warning": WarningLevel.RED if overdue else WarningLevel.NONE,
+        "warning_label": _("逾期未回复") if overdue else "",
+        "warning_colour": "danger" if overdue else "light",
+    }

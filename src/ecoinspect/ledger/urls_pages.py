@@ -4,7 +4,7 @@ from django.urls import path
 
 from ecoinspect.core.uploads import upload_limited
 
-from .views import dashboard, evidence, lists, notices, problem, review, work
+from .views import dashboard, evidence, lists, notices, problem, review, selection, work
 
 urlpatterns = [
     # lists
@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/", lists.my_list, name="my_list"),
     path("units/<int:unit_id>/", lists.UnitProblemListView.as_view(), name="unit_problems"),
     path("dashboard/", dashboard.district_dashboard, name="district_dashboard"),
+    path("selection/", selection.problem_selection, name="problem_selection"),
     # registering and the problem page
     path("new/", problem.ProblemCreateView.as_view(), name="problem_create"),
     path("new/proposal/", problem.routing_proposal, name="routing_proposal"),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("notices/new/", notices.NoticeCreateView.as_view(), name="notice_create"),
     path("notices/new/problems/", notices.notice_problems, name="notice_problems"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/docx/", notices.notice_docx, name="notice_docx"),
     path("notices/<int:pk>/reply/", notices.NoticeReplyView.as_view(), name="notice_reply"),
     path("notices/<int:pk>/return/", notices.NoticeReturnView.as_view(), name="notice_return"),
     path("notices/<int:pk>/<slug:action>/", notices.notice_move, name="notice_move"),  # 办结 (close)

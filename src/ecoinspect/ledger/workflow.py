@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.core.permissions import user_scope
 from ecoinspect.core.workflow import T, Workflow
+from ecoinspect.orgs.access import district_people
 
 from .choices import REPORTABLE_PROGRESS, DeadlineKind, NoticeStatus, PlanStatus, ProgressStatus
 from .choices import ProblemStatus as S
@@ -240,14 +241,20 @@ PROBLEM_WORKFLOW = Workflow(
 
 
 def _problem_recipients(problem, t):
-    """Who hears of a move: the units that must act next."""
+    """Who hears of a move: whoever must act next — the units working it, the acceptance unit, the
+    district's publishers once it is accepted, the inspection office once it is closed — and the lead unit,
+    whose problem it is. The engine leaves out the person who made the move."""
     if t.target in (S.ASSIGNED, S.RECTIFYING):
-        units = [problem.lead_unit, *problem.cooperating_units.all()]
-    elif t.target in (S.COMPLETED,):
-        units = [problem.acceptance_unit]
+        recipients = [problem.lead_unit, *problem.cooperating_units.all()]
+    elif t.target == S.COMPLETED:
+        recipients = [problem.acceptance_unit]
+    elif t.target == S.ACCEPTED:
+        recipients = [*district_people("ledger.publish"), problem.lead_unit]
+    elif t.target == S.CLOSED:
+        recipients = [*district_people("ledger.assign"), problem.lead_unit]
     else:
-        units = [problem.lead_unit]
-    return [u for u in units if u is not None]
+        recipients = [problem.lead_unit]
+    return [r for r in recipients if r is not None]
 
 
 NOTICE_WORKFLOW = Workflow(

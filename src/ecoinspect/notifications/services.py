@@ -10,10 +10,12 @@ from django.utils import timezone
 from .models import Notification
 
 
-def _recipients(recipients: Iterable) -> list[tuple[int, int | None]]:
-    """(user id, unit id) pairs from a mix of users and units (a unit means its active members)."""
+def _recipients(recipients: Iterable, exclude: Iterable = ()) -> list[tuple[int, int | None]]:
+    """(user id, unit id) pairs from a mix of users and units (a unit means its active members), leaving out
+    the people in ``exclude`` (users or user ids: whoever made the move is not told of it)."""
     from ecoinspect.orgs.models import Membership, Unit
 
+    excluded = {getattr(e, "pk", e) for e in exclude if e is not None}
     pairs: dict[int, int | None] = {}
     unit_ids = []
     for r in recipients:
@@ -26,7 +28,7 @@ def _recipients(recipients: Iterable) -> list[tuple[int, int | None]]:
             Membership.objects.active().filter(unit_id__in=unit_ids).values_list("user_id", "unit_id")
         ):
             pairs.setdefault(user_id, unit_id)
-    return list(pairs.items())
+    return [(user_id, unit_id) for user_id, unit_id in pairs.items() if user_id not in excluded]
 
 
 def notification_send(
@@ -37,8 +39,10 @@ def notification_send(
     url: str = "",
     obj: models.Model | None = None,
     event: str = "",
+    exclude: Iterable = (),
 ) -> int:
-    """Create one notification per person now; returns how many were created."""
+    """Create one notification per person now; returns how many were created. ``exclude`` names people
+    left out even when they are among the recipients or members of a recipient unit (the actor)."""
     object_type = obj._meta.label_lower if obj is not None else ""
     object_id = str(obj.pk) if obj is not None else ""
     if not url and obj is not None and hasattr(obj, "get_absolute_url"):
@@ -54,7 +58,7 @@ def notification_send(
             object_type=object_type,
             object_id=object_id,
         )
-        for user_id, unit_id in _recipients(recipients)
+        for user_id, unit_id in _recipients(recipients, exclude)
     ]
     Notification.objects.bulk_create(rows)
     return len(rows)
@@ -62,7 +66,10 @@ def notification_send(
 
 def notification_queue(**kwargs) -> None:
     """Send after the current transaction commits (immediately when there is none). A failure to notify
-    is logged and never undoes or interrupts the committed work."""
+    is logged and never undoes or interrupts the committed work. Pass ``exclude=[actor]`` so that nobody is
+    told of their own action."""
+    if "exclude" in kwargs:
+        kwargs["exclude"] = [getattr(e, "pk", e) for e in kwargs["exclude"] if e is not None]
     transaction.on_commit(lambda: notification_send(**kwargs), robust=True)
 
 

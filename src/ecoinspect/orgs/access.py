@@ -107,3 +107,17 @@ def user_scope(user, perm: str, *, expected: bool = False) -> Scope:
 def holds(user, perm: str) -> bool:
     """Does ``user`` hold ``perm`` anywhere (for at least one unit's records)?"""
     return not user_scope(user, perm).nothing
+
+
+def district_people(perm: str) -> list:
+    """The people whose district-wide roles are *expected* to do ``perm`` (the publishers for
+    "ledger.publish", the inspection office's coordinators for "ledger.assign"): whom a workflow tells when
+    a record now waits for that verb anywhere in the district."""
+    from .models import Membership, User
+
+    split_perm(perm)
+    roles = [
+        role for role, spec in ROLE_SPECS.items() if spec.district_wide and role_holds(role, perm, expected=True)
+    ]
+    user_ids = Membership.objects.active().filter(role__in=roles).values("user_id")
+    return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))

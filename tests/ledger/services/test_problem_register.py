@@ -326,3 +326,11 @@ def test_registration_date_defaults_to_today(people, structure, clock):
     problem = _register(people["coordinator"], lead_unit=structure["sthj"])
     assert problem.registered_on == clock.today
     assert problem.number.startswith(f"ZG-{clock.today.year}-")
+
+
+def test_unit_staff_may_register_only_self_inspection_problems(people, structure):
+    with pytest.raises(ServiceError) as refused:
+        _register(people["water"], lead_unit=structure["swj"], source=ProblemSource.FEEDBACK)
+    assert "单位只能登记自查自纠问题" in str(refused.value.message_dict["source"])
+    assert _register(people["water"], lead_unit=structure["swj"]).source == ProblemSource.SELF_INSPECTION
+    assert _register(people["coordinator"], lead_unit=structure["swj"], source=ProblemSource.FEEDBACK).pk

@@ -140,7 +140,9 @@ def test_unit_staff_register_their_own_self_inspection_problems(structure, as_us
 
 
 def test_unit_staff_cannot_register_for_another_unit(structure, as_user, people):
-    data = register_data(structure, lead_unit=structure["zjj"].pk, override_reason="想让住建办")
+    data = register_data(
+        structure, source="self_inspection", lead_unit=structure["zjj"].pk, override_reason="想让住建办"
+    )
     response = as_user(people["water"]).post(reverse("ledger:problem_create"), data)
     assert response.status_code == 400
     assert "单位只能登记本单位牵头的问题" in response.content.decode()
@@ -159,3 +161,26 @@ def test_read_only_roles_may_not_register(role, structure, as_user, people):
     assert "只有区督察迎检办可以执行此操作" in form.content.decode()
     assert Problem.objects.count() == 0
     assert ActionLog.objects.filter(action__startswith="ledger.").count() == before
+
+
+def test_unit_staff_are_offered_only_self_inspection_and_other_sources_are_refused(structure, as_user, people):
+    client = as_user(people["water"])
+    form = client.get(reverse("ledger:problem_create")).content.decode()
+    select = form[form.index('name="source"') : form.index("</select>", form.index('name="source"'))]
+    assert 'value="self_inspection"' in select and 'value="feedback"' not in select
+    response = client.post(reverse("ledger:problem_create"), register_data(structure, lead_unit=structure["swj"].pk))
+    assert response.status_code == 400 and 'data-field="source"' in response.content.decode()
+    assert Problem.objects.count() == 0
+    # the office still chooses any source
+    office = as_user(people["coordinator"]).get(reverse("ledger:problem_create")).content.decode()
+    assert 'value="feedback"' in office
+
+
+def test_a_units_registration_waits_for_the_office_to_assign_it(structure, as_user, people):
+    data = register_data(structure, source="self_inspection", lead_unit=structure["swj"].pk)
+    response = as_user(people["water"]).post(reverse("ledger:problem_create"), data, follow=True)
+    assert "已登记，等待区督察迎检办交办" in response.content.decode()
+    problem = Problem.objects.get()
+    home = as_user(people["coordinator"]).get(reverse("dashboard:home")).content.decode()
+    queue = home[home.index('data-testid="my-queue"') :]
+    assert problem.number in queue and "已登记" in queue

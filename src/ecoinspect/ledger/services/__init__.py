@@ -34,8 +34,12 @@ from .review import (
     publicity_start,
 )
 from .rules import problem_check_editable, problem_is_editable, problem_options, supervise_refusal
+from .selection import SelectionOutcome, problems_assign, problems_extend_deadline
 
 __all__ = [
+    "SelectionOutcome",
+    "problems_assign",
+    "problems_extend_deadline",
     "EVIDENCE_FILES",
     "PUBLICITY_PERIODS",
     "evidence_add",

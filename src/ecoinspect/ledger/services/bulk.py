@@ -32,6 +32,7 @@ from .problems import (
     problem_check_editable,
     town_propose,
     validate_schedule,
+    validate_source_for,
     validate_types,
     validate_units,
 )
@@ -143,6 +144,7 @@ def problem_bulk_register(*, actor, rows: Sequence[dict], job=None) -> list[Prob
                     }
                 )
             seen.add(row["number"])
+            validate_source_for(actor, row.get("source"), office=office)
             lead = row.get("lead_unit")
             if not office and (lead is None or lead.pk not in work_units):
                 raise ServiceError(

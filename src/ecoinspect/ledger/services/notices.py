@@ -81,6 +81,7 @@ def notice_issue(*, actor, unit: Unit, problems, requirements: str, reply_due: d
             obj=notice,
             event="ledger.notice.issued",
             body=requirements,
+            exclude=[actor],
         )
     return notice
 

@@ -194,6 +194,13 @@ def _routing_reasons(*, title, description, address, problem_types, lead_unit, t
 
 
 @transaction.atomic
+def validate_source_for(actor, source: str, *, office: bool) -> None:
+    """A unit registers (and imports) only what it found itself (自查自纠); every other source is entered by
+    the inspection office (``office``: the actor holds ledger.assign)."""
+    if not office and source != ProblemSource.SELF_INSPECTION:
+        raise ServiceError({"source": _("单位只能登记自查自纠问题，其他来源的问题由区督察迎检办登记。")})
+
+
 def problem_register(
     *,
     actor,
@@ -224,12 +231,14 @@ def problem_register(
     override_reason: str = "",
 ) -> Problem:
     """Register a problem. The lead department and the town are proposed when not given; choosing another
-    lead department than the proposal needs ``override_reason``. Unit staff may register only problems
-    their own unit leads (自查自纠); anything else needs the inspection office."""
+    lead department than the proposal needs ``override_reason``. Unit staff may register only self-inspection
+    (自查自纠) problems their own unit leads; anything else needs the inspection office. A registered
+    problem waits in the office's 我的待办 to be assigned."""
     if not (has_perm(actor, "ledger.assign") or has_perm(actor, "ledger.work")):
         require(actor, "ledger.assign")
     if source not in ProblemSource:
         raise ServiceError({"source": _("未知问题来源“%(s)s”。 / Unknown source '%(s)s'.") % {"s": source}})
+    validate_source_for(actor, source, office=has_perm(actor, "ledger.assign"))
     _validate_choices(severity=severity, handling_mode=handling_mode)
     if not title.strip():
         raise ServiceError({"title": _("请填写整改任务。 / The task is required.")})
@@ -435,6 +444,7 @@ def problem_reroute(
             obj=problem,
             event="ledger.problem.rerouted",
             body=reason,
+            exclude=[actor],
         )
     return problem
 

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ecoinspect.audit.selectors import action_log_for
+from ecoinspect.common.export import download
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import FilteredListView, ServiceFormView
 from ecoinspect.core.moves import move_view
 from ecoinspect.orgs.models import Unit
 
-from .. import selectors, services
+from .. import exporters, selectors, services
 from ..choices import OPEN_STATES, NoticeStatus
 from ..filters import ProblemFilter
 from ..forms import NoticeFilter, NoticeForm, NoticeReplyForm, NoticeReturnForm, working_units
@@ -160,6 +161,20 @@ def notice_detail(request, pk: int):
         "buttons": buttons,
     }
     return render(request, "ledger/notice_detail.html", context)
+
+
+@login_required
+def notice_docx(request, pk: int):
+    """The notice as a Word document (督办单), for sending and filing: the problems one may see on it."""
+    notice = notice_or_404(request, pk)
+    problems = (
+        selectors.problem_queryset(user=request.user)
+        .filter(notices=notice)
+        .select_related("lead_unit")
+        .order_by("deadline", "pk")
+    )
+    content = exporters.supervision_notice_docx(notice, problems)
+    return download(content, f"督办单-{notice.number}.docx", "docx")
 
 
 class NoticeFormView(ServiceFormView):

@@ -21,7 +21,7 @@ from ecoinspect.core.moves import move_view, refused
 from ecoinspect.core.permissions import active_memberships, has_perm
 
 from .. import selectors, services
-from ..choices import PlanStatus
+from ..choices import PlanStatus, ProblemSource
 from ..forms import (
     EvidenceForm,
     ExtendDeadlineForm,
@@ -59,11 +59,19 @@ class ProblemCreateView(ServiceFormView):
 
     def get_form(self, data=None):
         initial = {}
-        if not has_perm(self.request.user, "ledger.assign"):
+        office = has_perm(self.request.user, "ledger.assign")
+        if not office:
             memberships = active_memberships(self.request.user)
             if memberships:
                 initial["lead_unit"] = memberships[0].unit_id
-        return self.form_class(data, initial=initial)
+            initial["source"] = ProblemSource.SELF_INSPECTION
+        form = self.form_class(data, initial=initial)
+        if not office:
+            # a unit registers only what it found itself (自查自纠); the service refuses anything else too
+            source = form.fields["source"]
+            source.choices = [(ProblemSource.SELF_INSPECTION, ProblemSource.label(ProblemSource.SELF_INSPECTION))]
+            source.help_text = _("本单位只能登记自查自纠问题，其他来源的问题由区督察迎检办登记。")
+        return form
 
     def render_form(self, form, status=200):
         context = {
@@ -81,7 +89,9 @@ class ProblemCreateView(ServiceFormView):
         return services.problem_register(actor=self.request.user, **data)
 
     def success_message(self, result) -> str:
-        return _("已登记 %(n)s。请核对分派依据后交办。 / Registered %(n)s.") % {"n": result.number}
+        if has_perm(self.request.user, "ledger.assign"):
+            return _("已登记 %(n)s。请核对分派依据后交办。 / Registered %(n)s.") % {"n": result.number}
+        return _("%(n)s 已登记，等待区督察迎检办交办。") % {"n": result.number}
 
 
 @login_required

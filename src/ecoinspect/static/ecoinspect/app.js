@@ -11,6 +11,10 @@
     var el = event.target.closest("[data-confirm]");
     if (el && !window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
+  // A page opened for printing (?print=1, the 打印 links) opens the browser's print dialogue.
+  window.addEventListener("load", function () {
+    if (document.body.hasAttribute("data-print-auto")) { window.print(); }
+  });
   // Forms with data-progress show a spinner and disable their submit button while the server works.
   document.addEventListener("submit", function (event) {
     var form = event.target;
