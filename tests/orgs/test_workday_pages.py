@@ -30,7 +30,7 @@ def test_the_calculator_counts_over_the_spring_festival(login, people):
 def test_the_calculator_warns_when_a_day_was_estimated(login, people):
     page = login(people["sanyuanli"]).get(URL, {"start": "2026-12-30", "days": 3}).content.decode()
     result = result_of(page)
-    assert "2027年1月4日" in result  # 31 Dec, then Friday 1 and Monday 4 Jan assumed Mon–Fri
+    assert "2027年1月5日" in result  # 31 Dec, then 元旦 (by law) and Monday 4, Tuesday 5 Jan (estimated)
     assert "含按周末推算的日期" in result
 
 
