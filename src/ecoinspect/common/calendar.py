@@ -48,7 +48,7 @@ def first_unknown_day() -> dt.date:
 STATUTORY_FROM, STATUTORY_UNTIL = 2025, 2099
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def statutory_holidays(year: int) -> dict[dt.date, str]:
     """The days off fixed by 国务院《全国年节及纪念日放假办法》 (as amended 2024) in ``year``, with the
     festival's name — computed, not typed in:
