@@ -148,6 +148,22 @@ class WorkCalendar:
             count += self.is_workday(day)
         return count
 
+    def rest_day_reason(self, day: dt.date) -> str:
+        """Why ``day`` is a day off: the holiday's name, else the weekday (in the active language)."""
+        from django.utils.formats import date_format
+
+        if day not in self.overrides:
+            try:
+                on_holiday, holiday = chinese_calendar.get_holiday_detail(day)
+            except NotImplementedError:
+                name = statutory_holidays(day.year).get(day)
+                if name:
+                    return name
+            else:
+                if on_holiday and holiday is not None:
+                    return chinese_calendar.Holiday(holiday).chinese
+        return date_format(day, "l")
+
     def next_workday(self, day: dt.date) -> dt.date:
         """``day`` itself when it is a working day, otherwise the first working day after it."""
         while not self.is_workday(day):

@@ -110,6 +110,10 @@ class PublicityIn(Schema):
     period: str
     channel: str
     objection_phone: str
+    published_at: dt.datetime | None = Field(
+        None, description="when the notice was really published (needed for a start before today)"
+    )
+    published_where: str = Field("", description="where it was published: the page, the link")
 
 
 class ObjectionIn(Schema):
@@ -383,6 +387,8 @@ class PublicityOut(Schema):
     period_rule: str
     channel: str
     objection_phone: str
+    published_at: dt.datetime | None
+    published_where: str
     objection_received: bool
     objection_note: str
 
