@@ -206,11 +206,7 @@ def publicity_start(
                 "p": published_on.isoformat(),
                 "a": earliest.isoformat(),
             }
-        elif starts_on < published_on:
-            errors["starts_on"] = _("公示开始日期不能早于实际发布日期 %(p)s。") % {
-                "p": published_on.isoformat()
-            }
-    if "starts_on" not in errors and not earliest <= starts_on <= latest:
+    if not earliest <= starts_on <= latest:
         message = _("公示开始日期须在 %(lo)s（%(what)s）至 %(hi)s 之间。") % {
             "lo": earliest.isoformat(),
             "what": label,
@@ -219,6 +215,8 @@ def publicity_start(
         if not published and publicity_start_range(problem, published=True)[0] <= starts_on < earliest:
             message += _("公示如已在此前实际发布，请填写实际发布时间和发布位置（链接）。")
         errors["starts_on"] = message
+    elif published and "published_at" not in errors and starts_on < published_on:
+        errors["starts_on"] = _("公示开始日期不能早于实际发布日期 %(p)s。") % {"p": published_on.isoformat()}
     if errors:
         raise ServiceError(errors)
     with acting_as(actor):
