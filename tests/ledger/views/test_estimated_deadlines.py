@@ -22,7 +22,9 @@ IN_2027 = dt.date(2027, 2, 26)  # chinesecalendar knows 2026; the 2027 schedule 
 def problems(clock):
     return {
         "estimated": ProblemFactory(status=S.RECTIFYING, title="跨年整改的排水口", deadline=IN_2027),
-        "known": ProblemFactory(status=S.RECTIFYING, title="年内整改的排水口", deadline=dt.date(2026, 12, 31)),
+        "known": ProblemFactory(
+            status=S.RECTIFYING, title="年内整改的排水口", deadline=dt.date(2026, 12, 31)
+        ),
         "long_term": ProblemFactory(status=S.RECTIFYING, title="长效管控", deadline_kind="long_term"),
     }
 
