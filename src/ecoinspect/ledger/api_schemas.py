@@ -254,6 +254,10 @@ class ProblemOut(Schema):
     target: str
     deadline_kind: Labelled[DeadlineKind]
     deadline: dt.date | None
+    deadline_estimated: bool = Field(
+        description="true when the deadline is counted into a year whose holiday schedule is not published"
+        " yet (statutory holidays and Monday–Friday assumed): an estimate"
+    )
     paused_at: dt.date | None
     status: Labelled[ProblemStatus]
     progress_status: Labelled[ProgressStatus]
@@ -271,6 +275,12 @@ class ProblemOut(Schema):
     @staticmethod
     def resolve_warning(problem) -> str | None:
         return getattr(problem, "warning", None)
+
+    @staticmethod
+    def resolve_deadline_estimated(problem) -> bool:
+        from .deadlines import deadline_estimated
+
+        return deadline_estimated(problem)
 
     @staticmethod
     def resolve_url(problem) -> str:
