@@ -52,7 +52,7 @@ class DeadlineColumn(Column):
     def export_value(self, obj):
         value = super().export_value(obj)
         if deadlines.deadline_estimated(obj):
-            return f"{value.isoformat()}{_('（预估）')}"
+            return value.isoformat() + _("（预估）")
         return value
 
 
