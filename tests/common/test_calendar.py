@@ -133,8 +133,9 @@ def test_a_year_the_package_does_not_know_falls_back_to_monday_to_friday_and_say
     assert cal.is_workday(monday) and not cal.is_workday(saturday)
     assert cal.is_estimated(monday) and cal.is_estimated(saturday)
     assert not cal.is_estimated(D(2026, 12, 31))
-    # Thursday 31 Dec 2026 + 1 → Friday 1 Jan 2027 (an estimate: the 2027 holidays are not known yet)
-    assert cal.add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 1)
+    # Thursday 31 Dec 2026 + 1 → Monday 4 Jan 2027: 元旦 is fixed by law even before the 2027 schedule
+    # is published (an estimate all the same)
+    assert cal.add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 4)
     assert cal.add_workdays(D(2027, 1, 8), 1) == D(2027, 1, 11)
 
 
@@ -150,15 +151,15 @@ def test_an_override_wins_over_the_package_and_over_the_estimate():
 
 def test_saved_overrides_reach_the_default_calendar_at_once(db):
     new_year = D(2027, 1, 1)
-    assert calendar.is_workday(new_year)  # loads and caches the (empty) overrides
-    override = WorkdayOverride.objects.create(date=new_year, is_workday=False, note="元旦")
-    assert not calendar.is_workday(new_year)
-    assert calendar.add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 4)
-    override.is_workday = True
-    override.save()
+    assert not calendar.is_workday(new_year)  # loads and caches the (empty) overrides; 元旦 by law
+    override = WorkdayOverride.objects.create(date=new_year, is_workday=True, note="调整")
     assert calendar.is_workday(new_year)
+    assert calendar.add_workdays(D(2026, 12, 31), 1) == D(2027, 1, 1)
+    override.is_workday = False
+    override.save()
+    assert not calendar.is_workday(new_year) and not calendar.is_estimated(new_year)
     override.delete()
-    assert calendar.is_workday(new_year) and calendar.is_estimated(new_year)
+    assert not calendar.is_workday(new_year) and calendar.is_estimated(new_year)  # 元旦 by law, estimated
 
 
 def test_overrides_are_read_from_the_database_once_while_cached(db, django_assert_num_queries):
@@ -166,3 +167,94 @@ def test_overrides_are_read_from_the_database_once_while_cached(db, django_asser
     with django_assert_num_queries(1):
         for _ in range(5):
             assert calendar.is_workday(D(2026, 2, 16))
+
+
+# --- years without a published schedule: the statutory holidays fixed by law ------------------------------
+
+
+def _festivals(year: int) -> dict[str, list[dt.date]]:
+    by_name: dict[str, list[dt.date]] = {}
+    for day, name in calendar.statutory_holidays(year).items():
+        by_name.setdefault(name, []).append(day)
+    return by_name
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_every_computed_statutory_day_is_a_holiday_in_the_published_schedule(year):
+    """The computation against 国务院办公厅's published schedules (2025, 2026) as the package has them."""
+    days = calendar.statutory_holidays(year)
+    assert len([n for n in days.values() if "补假" not in n]) == 13  # 1 + 4 + 1 + 2 + 1 + 1 + 3 days by law
+    for day, name in days.items():
+        assert chinese_calendar.is_holiday(day), (day, name)
+        detail = chinese_calendar.get_holiday_detail(day)[1]
+        assert detail is not None, (day, name)
+
+
+def test_the_2026_statutory_days_are_the_ones_of_the_published_notice():
+    # 国办发明电〔2025〕7号: 春节 除夕 2月16日 to 初三 2月19日 inside 2月15日–23日; 清明 4月5日 (Sunday, 补 6日);
+    # 端午 6月19日; 中秋 9月25日; 国庆 10月1日–3日 (3日 a Saturday, 补 5日)
+    f = _festivals(2026)
+    assert f["元旦"] == [D(2026, 1, 1)]
+    assert f["春节"] == [D(2026, 2, 16), D(2026, 2, 17), D(2026, 2, 18), D(2026, 2, 19)]
+    assert f["清明节"] == [D(2026, 4, 5)] and f["清明节（补假）"] == [D(2026, 4, 6)]
+    assert f["劳动节"] == [D(2026, 5, 1), D(2026, 5, 2)]
+    assert f["端午节"] == [D(2026, 6, 19)]
+    assert f["中秋节"] == [D(2026, 9, 25)]
+    assert f["国庆节"] == [D(2026, 10, 1), D(2026, 10, 2), D(2026, 10, 3)]
+
+
+def test_the_2025_lunar_festivals_and_qingming_are_computed():
+    f = _festivals(2025)
+    assert f["春节"] == [D(2025, 1, 28), D(2025, 1, 29), D(2025, 1, 30), D(2025, 1, 31)]  # 除夕 to 初三
+    assert f["清明节"] == [D(2025, 4, 4)]
+    assert f["端午节"] == [D(2025, 5, 31)] and f["端午节（补假）"] == [D(2025, 6, 2)]  # a Saturday
+    assert f["中秋节"] == [D(2025, 10, 6)]
+
+
+def test_2027_gets_the_statutory_holidays_but_no_invented_makeup_days():
+    f = _festivals(2027)
+    assert f["元旦"] == [D(2027, 1, 1)]
+    # 除夕 is Friday 5 February 2027 (正月初一 Saturday 6 February): 初一 and 初二 fall on the weekend
+    assert f["春节"] == [D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7), D(2027, 2, 8)]
+    assert f["春节（补假）"] == [D(2027, 2, 9), D(2027, 2, 10)]
+    assert f["清明节"] == [D(2027, 4, 5)]
+    assert f["端午节"] == [D(2027, 6, 9)]
+    assert f["中秋节"] == [D(2027, 9, 15)]
+    assert f["国庆节"] == [D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3)]
+    cal = WorkCalendar()
+    for day in calendar.statutory_holidays(2027):
+        assert not cal.is_workday(day) and cal.is_estimated(day), day
+    # no 调休: every Saturday and Sunday of 2027 stays a day off
+    day = D(2027, 1, 1)
+    while day.year == 2027:
+        if day.weekday() >= 5:
+            assert not cal.is_workday(day), day
+        day += dt.timedelta(days=1)
+    # 立行立改 (5 working days) given on 4 February 2027 skips the Spring Festival
+    assert cal.add_workdays(D(2027, 2, 4), 5) == D(2027, 2, 17)
+
+
+def test_a_festival_on_another_festivals_day_gives_a_day_in_lieu():
+    days = calendar.statutory_holidays(2028)  # 中秋 is 3 October 2028, a 国庆 day
+    assert D(2028, 10, 3) in days
+    assert [d for d, n in days.items() if n.startswith(("国庆节", "中秋节"))] == [
+        D(2028, 10, d) for d in (1, 2, 3, 4, 5)
+    ]
+
+
+def test_an_override_still_wins_over_the_statutory_estimate():
+    cal = WorkCalendar({D(2027, 2, 10): True})
+    assert cal.is_workday(D(2027, 2, 10)) and not cal.is_estimated(D(2027, 2, 10))
+
+
+def test_years_outside_the_amended_law_get_no_statutory_estimate():
+    assert calendar.statutory_holidays(2024) == {} and calendar.statutory_holidays(2100) == {}
+
+
+def test_a_deadline_counted_into_an_unknown_year_is_estimated_unless_every_day_is_entered():
+    cal = WorkCalendar()
+    assert calendar.first_unknown_day() == D(2027, 1, 1)
+    assert not cal.estimated_until(D(2026, 12, 31)) and not cal.estimated_until(None)
+    assert cal.estimated_until(D(2027, 1, 1))
+    entered = WorkCalendar({D(2027, 1, 1): False, D(2027, 1, 2): False})
+    assert not entered.estimated_until(D(2027, 1, 2)) and entered.estimated_until(D(2027, 1, 3))

@@ -167,18 +167,17 @@ def step(
             opinion=opinion,
         )
     if state == S.ACCEPTED:
-        if publicity_over:
-            starts_on, publicity_period = today() - dt.timedelta(days=14), "2_weeks"
-        else:
-            starts_on = today()
-        return svc.publicity_start(
+        problem = svc.publicity_start(
             actor=person(Role.PUBLISHER),
             problem=problem,
-            starts_on=starts_on,
+            starts_on=today(),  # a publicity never starts before the day it is entered (nor the acceptance)
             period=publicity_period,
             channel=CHANNEL,
             objection_phone=objection_phone,
         )
+        if publicity_over:
+            end_publicity(problem)
+        return problem
     if state == S.PUBLICITY:
         return svc.problem_close(actor=person(Role.PUBLISHER), problem=problem)
     raise AssertionError(f"no step from {state}")

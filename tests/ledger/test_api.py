@@ -435,3 +435,39 @@ def test_form_encoded_bodies_are_accepted(client, people, units, problem):
     url = reverse("api:report_create", kwargs={"problem_id": problem.pk})
     response = client.post(url, {"text": "表单提交", "progress_status": "on_schedule"})
     assert response.status_code == 200 and response.json()["reports"][0]["text"] == "表单提交"
+
+
+def test_the_api_takes_and_returns_the_real_publication_and_refuses_a_past_start_without_it(
+    api, people, clock
+):
+    p = ProblemFactory(status=S.ACCEPTED)  # accepted on START
+    clock.set(START + dt.timedelta(days=7))
+    publisher = api(people["publisher"])
+    publicity = {
+        "starts_on": "2026-09-08",
+        "period": "2_weeks",
+        "channel": "区政府网站",
+        "objection_phone": "020-36000000",
+    }
+    status, body = publisher("post", "problem_action", publicity, problem_id=p.pk, action="start_publicity")
+    assert status == 400
+    assert body["errors"]["starts_on"][0].startswith(
+        "公示开始日期须在 2026-09-14（今天）至 2026-10-14 之间。"
+    )
+    publicity |= {
+        "published_at": "2026-09-08T09:30:00+08:00",
+        "published_where": "https://www.by.gov.cn/x.html",
+    }
+    status, body = publisher("post", "problem_action", publicity, problem_id=p.pk, action="start_publicity")
+    assert status == 200, body
+    (out,) = body["publicities"]
+    assert out["published_where"] == "https://www.by.gov.cn/x.html"
+    assert out["published_at"].startswith("2026-09-08T")
+
+
+def test_the_api_says_when_a_deadline_is_an_estimate(api, people):
+    estimated = ProblemFactory(status=S.RECTIFYING, deadline=dt.date(2027, 2, 26))
+    known = ProblemFactory(status=S.RECTIFYING, deadline=dt.date(2026, 12, 31))
+    coordinator = api(people["coordinator"])
+    assert coordinator("get", "problem_detail", problem_id=estimated.pk)[1]["deadline_estimated"] is True
+    assert coordinator("get", "problem_detail", problem_id=known.pk)[1]["deadline_estimated"] is False

@@ -318,3 +318,124 @@ def test_the_list_pages_export_matches_the_screen(login, people, ledger):
     ]
     assert len(on_screen) == 4
     assert on_screen == exported == numbers
+
+
+# --- the closing notice over time (issue #8): dated the day it is issued, 现予公示 only while it runs -------
+
+
+def _notice_docx(people, **params) -> list[str]:
+    document = docx.Document(
+        io.BytesIO(exporters.closing_notice_docx(selection(people["coordinator"], **params)))
+    )
+    return [p.text for p in document.paragraphs if p.text]
+
+
+def test_a_running_publicity_is_announced_and_the_notice_is_dated_the_day_it_is_issued(
+    people, published, clock
+):
+    clock.set(START + dt.timedelta(days=3))
+    texts = _notice_docx(people)
+    assert texts[1] == cn(START + dt.timedelta(days=3))  # the day of issue, not the start date
+    assert "现予公示" in texts[2]
+    assert all(note.startswith("公示期：") for note in texts[3:5])
+
+
+def test_a_notice_issued_after_the_periods_says_they_were_held_and_never_现予公示(people, published, clock):
+    first, second = published
+    issued = START + dt.timedelta(days=30)
+    clock.set(issued)
+    p1, p2 = (Publicity.objects.get(problem=p) for p in (first, second))
+    assert p1.ends_on < issued and p2.ends_on < issued
+    texts = _notice_docx(people)
+    assert texts[1] == cn(issued)
+    assert "现予公示" not in "\n".join(texts)
+    assert "以下 2 项整改任务已完成整改并经验收合格，已于所列公示期内公示，公示期已结束" in texts[2]
+    assert texts[3] == (
+        f"已于{cn(p1.starts_on)}至{cn(p1.ends_on)}公示（10 个工作日，公示期已结束）；公示渠道：白云区人民政府网站；"
+        "异议受理电话：020-36000000"
+    )
+    assert texts[4].startswith(f"已于{cn(p2.starts_on)}至{cn(p2.ends_on)}公示（2 周，公示期已结束）")
+
+    sheet = load_workbook(io.BytesIO(exporters.closing_notice_xlsx(selection(people["coordinator"])))).active
+    cells = [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert cn(issued) in cells
+    assert not any("现予公示" in c for c in cells)
+    assert texts[3] in cells
+
+
+def test_one_period_over_is_named_by_its_dates(people, published, clock):
+    first, _second = published
+    p1 = Publicity.objects.get(problem=first)
+    clock.set(START + dt.timedelta(days=30))
+    texts = _notice_docx(people, q="CL-1")
+    assert f"已于{cn(p1.starts_on)}至{cn(p1.ends_on)}公示，公示期已结束" in texts[2]
+
+
+def test_a_notice_with_one_period_over_and_one_running_says_which_is_which(people, published, clock):
+    first, second = published
+    p1, p2 = (Publicity.objects.get(problem=p) for p in (first, second))
+    clock.set(p1.ends_on + dt.timedelta(days=1))
+    assert p2.ends_on >= clock.today
+    texts = _notice_docx(people)
+    assert "以下 2 项整改任务已完成整改并经验收合格，拟予以销号。" in texts[2]
+    assert (
+        texts[3].startswith("其中 1 项现予公示。")
+        and "020-86000000" in texts[3]
+        and "020-36000000" not in texts[3]
+    )
+    assert texts[4] == "其余 1 项已于所列公示期内公示，公示期已结束。"
+    assert texts[5].startswith("已于") and texts[6].startswith("公示期：")
+
+
+def test_the_real_publication_is_written_in_the_notice(people, units, clock):
+    problem = ProblemFactory(minimal=True, status=S.ACCEPTED, number="CL-9", title="河涌垃圾")
+    clock.set(START + dt.timedelta(days=7))
+    svc.publicity_start(
+        actor=people["publisher"],
+        problem=problem,
+        starts_on=START + dt.timedelta(days=1),
+        period="2_weeks",
+        channel="白云区人民政府网站",
+        objection_phone="020-36000000",
+        published_at=dt.datetime(2026, 9, 8, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        published_where="https://www.by.gov.cn/gkmlpt/content/1/1000001.html",
+    )
+    note = "；实际发布：2026年9月8日 09:30，https://www.by.gov.cn/gkmlpt/content/1/1000001.html"
+    texts = _notice_docx(people, q="CL-9")
+    assert texts[3].startswith("公示期：2026年9月8日至2026年9月21日") and texts[3].endswith(note)
+    sheet = load_workbook(
+        io.BytesIO(exporters.closing_notice_xlsx(selection(people["coordinator"], q="CL-9")))
+    ).active
+    assert sheet.cell(row=4, column=1).value.endswith(note)
+
+
+# --- deadlines in a year without a published schedule are marked as estimates ------------------------------
+
+
+def test_the_progress_table_marks_a_deadline_in_an_unpublished_year(people, ledger):
+    ProblemFactory(minimal=True, number="EX-5", title="跨年整改", deadline=dt.date(2027, 2, 26))
+    for build in (exporters.progress_table_xlsx,):
+        sheet = load_workbook(io.BytesIO(build(selection(people["coordinator"])))).active
+        deadlines = {r[6].split("\n")[0]: r[2] for r in sheet.iter_rows(min_row=4, values_only=True)}
+        assert deadlines["编号：EX-5"] == "2027年2月26日（预估）"
+        assert deadlines["编号：EX-1"] == "2026年12月31日"  # the 2026 schedule is published
+    (table,) = docx.Document(
+        io.BytesIO(exporters.progress_table_docx(selection(people["coordinator"])))
+    ).tables
+    assert "2027年2月26日（预估）" in [row.cells[2].text for row in table.rows]
+
+
+def test_the_list_export_marks_a_deadline_in_an_unpublished_year(login, people, ledger):
+    ProblemFactory(minimal=True, number="EX-5", title="跨年整改", deadline=dt.date(2027, 2, 26))
+    client = login(people["coordinator"])
+    query = {"q": "EX-", "sort": "number"}
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("ledger:problem_list"), {**query, "format": "xlsx"}).content)
+    )
+    header, *rows = book.active.iter_rows(values_only=True)
+    column = header.index("整改时限")
+    by_number = {r[0]: r[column] for r in rows}
+    assert by_number["EX-5"] == "2027-02-26（预估）"
+    assert "预估" not in str(by_number["EX-1"])
+    csv = client.get(reverse("ledger:problem_list"), {**query, "format": "csv"}).content.decode("utf-8-sig")
+    assert "2027-02-26（预估）" in csv and "2026-12-31（预估）" not in csv

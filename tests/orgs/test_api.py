@@ -155,7 +155,7 @@ def test_the_matcher_proposes_departments_with_reasons(session):
         ("2026-02-12", 5, "2026-02-26", False),
         ("2026-09-30", 1, "2026-10-08", False),
         ("2026-02-24", -1, "2026-02-14", False),
-        ("2026-12-30", 3, "2027-01-04", True),
+        ("2026-12-30", 3, "2027-01-05", True),  # 元旦 2027 by law (estimated)
     ],
 )
 def test_workdays_add_counts_on_the_chinese_calendar(session, start, days, due, estimated):

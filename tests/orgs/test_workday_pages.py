@@ -30,7 +30,7 @@ def test_the_calculator_counts_over_the_spring_festival(login, people):
 def test_the_calculator_warns_when_a_day_was_estimated(login, people):
     page = login(people["sanyuanli"]).get(URL, {"start": "2026-12-30", "days": 3}).content.decode()
     result = result_of(page)
-    assert "2027年1月4日" in result  # 31 Dec, then Friday 1 and Monday 4 Jan assumed Mon–Fri
+    assert "2027年1月5日" in result  # 31 Dec, then 元旦 (by law) and Monday 4, Tuesday 5 Jan (estimated)
     assert "含按周末推算的日期" in result
 
 
@@ -108,3 +108,12 @@ def test_others_may_calculate_but_not_change_the_calendar(login, people, person)
     assert "只有区督察迎检办" in refused.content.decode()
     assert list(WorkdayOverride.objects.values_list("date", flat=True)) == [dt.date(2026, 2, 14)]
     assert ActionLog.objects.count() == logs
+
+
+def test_the_page_lists_the_statutory_holidays_prefilled_for_the_unknown_year(login, people):
+    page = login(people["taihe"]).get(URL).content.decode()
+    estimated = page.split('data-testid="calendar-estimated"', 1)[1].split("</div>\n", 1)[0]
+    assert "调休上班日未计入" in estimated
+    if "2027 年起" in estimated:  # chinesecalendar 1.11 knows up to 2026
+        statutory = estimated.split('data-testid="calendar-statutory"', 1)[1]
+        assert "1月1日元旦" in statutory and "2月5日春节" in statutory and "9月15日中秋节" in statutory

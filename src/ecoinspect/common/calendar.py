@@ -13,11 +13,13 @@ is a working day).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
 from collections.abc import Mapping
 
 import chinese_calendar
+from lunardate import LunarDate
 
 _CACHE_SECONDS = 60
 _lock = threading.Lock()
@@ -32,6 +34,65 @@ def _package_knows(day: dt.date) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1)
+def first_unknown_day() -> dt.date:
+    """1 January of the first year after 2004 that the installed ``chinesecalendar`` does not know."""
+    year = 2004
+    while _package_knows(dt.date(year, 12, 31)):
+        year += 1
+    return dt.date(year, 1, 1)
+
+
+#: The years under the 2024 amendment of 《全国年节及纪念日放假办法》 (in force 1 January 2025) that the
+#: computation can reach: ``lunardate`` knows the lunar calendar up to 2099.
+STATUTORY_FROM, STATUTORY_UNTIL = 2025, 2099
+
+
+@functools.cache
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The days off fixed by 国务院《全国年节及纪念日放假办法》 (as amended 2024) in ``year``, with the
+    festival's name — computed, not typed in:
+
+    * 元旦 1 January; 劳动节 1–2 May; 国庆节 1–3 October;
+    * 春节 4 days, 除夕 (the day before 正月初一) to 正月初三; 端午节 五月初五; 中秋节 八月十五 — from the
+      lunar calendar (``lunardate``);
+    * 清明节 — the day of the Qingming solar term (``chinesecalendar``'s solar terms);
+    * 补假 (第六条): a festival day on a Saturday or Sunday, or on another festival's day, gives the next
+      Monday–Friday that is not already a day off. This is the law's own rule; the yearly 调休 (weekend
+      days worked to join holidays together) is not — it is announced each year and not guessed here.
+    """
+    if not STATUTORY_FROM <= year <= STATUTORY_UNTIL:
+        return {}
+    new_year = LunarDate(year, 1, 1).to_solar_date()
+    (qingming,) = [
+        d
+        for d, name in chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 30))
+        if name == "清明"
+    ]
+    festivals = [
+        (dt.date(year, 1, 1), "元旦"),
+        *((new_year + dt.timedelta(days=n), "春节") for n in range(-1, 3)),
+        (qingming, "清明节"),
+        (dt.date(year, 5, 1), "劳动节"),
+        (dt.date(year, 5, 2), "劳动节"),
+        (LunarDate(year, 5, 5).to_solar_date(), "端午节"),
+        (LunarDate(year, 8, 15).to_solar_date(), "中秋节"),
+        *((dt.date(year, 10, d), "国庆节") for d in (1, 2, 3)),
+    ]
+    days: dict[dt.date, str] = {}
+    in_lieu: list[tuple[dt.date, str]] = []
+    for day, name in sorted(festivals):
+        if day in days or day.weekday() >= 5:
+            in_lieu.append((day, name))
+        if day not in days:
+            days[day] = name
+    for day, name in in_lieu:
+        while day in days or day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        days[day] = f"{name}（补假）"
+    return dict(sorted(days.items()))
+
+
 class WorkCalendar:
     """A working-day calendar with explicit overrides; pure and cheap to copy into a loop."""
 
@@ -44,11 +105,24 @@ class WorkCalendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
-            return day.weekday() < 5
+            return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
     def is_estimated(self, day: dt.date) -> bool:
-        """True when neither the package nor an override knows the day: Monday–Friday was assumed."""
+        """True when neither the package nor an override knows the day: the statutory holidays and
+        Monday–Friday were assumed."""
         return day not in self.overrides and not _package_knows(day)
+
+    def estimated_until(self, end: dt.date | None) -> bool:
+        """True when a day up to ``end`` is an estimate — a deadline counted up to ``end`` from a known day
+        (any day before the first year the package does not know) depends on an unpublished schedule."""
+        if end is None:
+            return False
+        day = first_unknown_day()
+        while day <= end:
+            if day not in self.overrides:
+                return True
+            day += dt.timedelta(days=1)
+        return False
 
     def add_workdays(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (n > 0), or before it (n < 0); n == 0 returns ``start``."""
@@ -73,6 +147,22 @@ class WorkCalendar:
             day += dt.timedelta(days=1)
             count += self.is_workday(day)
         return count
+
+    def rest_day_reason(self, day: dt.date) -> str:
+        """Why ``day`` is a day off: the holiday's name, else the weekday (in the active language)."""
+        from django.utils.formats import date_format
+
+        if day not in self.overrides:
+            try:
+                on_holiday, holiday = chinese_calendar.get_holiday_detail(day)
+            except NotImplementedError:
+                name = statutory_holidays(day.year).get(day)
+                if name:
+                    return name
+            else:
+                if on_holiday and holiday is not None:
+                    return chinese_calendar.Holiday(holiday).chinese
+        return date_format(day, "l")
 
     def next_workday(self, day: dt.date) -> dt.date:
         """``day`` itself when it is a working day, otherwise the first working day after it."""

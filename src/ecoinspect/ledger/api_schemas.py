@@ -110,6 +110,10 @@ class PublicityIn(Schema):
     period: str
     channel: str
     objection_phone: str
+    published_at: dt.datetime | None = Field(
+        None, description="when the notice was really published (needed for a start before today)"
+    )
+    published_where: str = Field("", description="where it was published: the page, the link")
 
 
 class ObjectionIn(Schema):
@@ -250,6 +254,10 @@ class ProblemOut(Schema):
     target: str
     deadline_kind: Labelled[DeadlineKind]
     deadline: dt.date | None
+    deadline_estimated: bool = Field(
+        description="true when the deadline is counted into a year whose holiday schedule is not published"
+        " yet (statutory holidays and Monday–Friday assumed): an estimate"
+    )
     paused_at: dt.date | None
     status: Labelled[ProblemStatus]
     progress_status: Labelled[ProgressStatus]
@@ -267,6 +275,12 @@ class ProblemOut(Schema):
     @staticmethod
     def resolve_warning(problem) -> str | None:
         return getattr(problem, "warning", None)
+
+    @staticmethod
+    def resolve_deadline_estimated(problem) -> bool:
+        from .deadlines import deadline_estimated
+
+        return deadline_estimated(problem)
 
     @staticmethod
     def resolve_url(problem) -> str:
@@ -383,6 +397,8 @@ class PublicityOut(Schema):
     period_rule: str
     channel: str
     objection_phone: str
+    published_at: dt.datetime | None
+    published_where: str
     objection_received: bool
     objection_note: str
 

@@ -54,6 +54,23 @@ def immediate_deadline(start: dt.date, calendar: WorkCalendar | None = None) -> 
     return (calendar or default_calendar()).add_workdays(start, rule()["immediate_workdays"])
 
 
+def deadline_estimated(problem, calendar: WorkCalendar | None = None) -> bool:
+    """True when the problem's deadline is counted into days whose holiday schedule is not published yet
+    (the calendar estimates them: statutory holidays and Monday–Friday) — the deadline, its blue and
+    yellow days and the working days left are then an estimate. Works on a Problem or any row with
+    ``deadline_kind`` and ``deadline``."""
+    if problem.deadline_kind == DeadlineKind.LONG_TERM or problem.deadline is None:
+        return False
+    return (calendar or default_calendar()).estimated_until(problem.deadline)
+
+
+def estimate_note() -> str:
+    """The explanation that goes with the 预估 marker."""
+    from django.utils.translation import gettext as _
+
+    return _("所涉年份的放假安排尚未公布，按法定节假日和周一至周五推算，公布后可能调整")
+
+
 def warning_expression(today: dt.date) -> Case:
     """The warning colour as an SQL expression, for ``annotate(warning=...)``, filters and counts."""
     running = Q(status__in=OPEN_STATES, paused_at__isnull=True)

@@ -38,6 +38,7 @@ from ecoinspect.common.official_tables import (
     to_xlsx,
 )
 
+from . import deadlines
 from .choices import AcceptanceMethod, DeadlineKind, ProgressStatus, WarningLevel
 from .models import Acceptance, Measure, Problem, ProgressReport, Publicity
 from .services.review import PUBLICITY_PERIODS
@@ -193,9 +194,12 @@ def deadline_text(problem: Record | Problem) -> str:
     """整改时限 as the official tables write it: a date, 立行立改 (with its date) or 长期坚持."""
     if problem.deadline_kind == DeadlineKind.LONG_TERM:
         return _("长期坚持")
+    estimate = _("（预估）") if deadlines.deadline_estimated(problem) else ""
     if problem.deadline_kind == DeadlineKind.IMMEDIATE:
-        return _("立行立改") + (f"（{chinese_date(problem.deadline)}前）" if problem.deadline else "")
-    return chinese_date(problem.deadline)
+        return (
+            _("立行立改") + (f"（{chinese_date(problem.deadline)}前）" if problem.deadline else "") + estimate
+        )
+    return chinese_date(problem.deadline) + estimate
 
 
 def measures_text(record: Record, *, with_done: bool = True) -> str:
@@ -295,15 +299,35 @@ def completion_text(record: Record) -> str:
     return "\n".join(lines)
 
 
-def period_note(publicity: dict) -> str:
+def period_over(publicity: dict, today: dt.date) -> bool:
+    return publicity["ends_on"] < today
+
+
+def period_note(publicity: dict, today: dt.date | None = None) -> str:
+    """The group's line: the period (written 已于…公示 once it is over), channel, phone, and the real
+    publication when the publisher recorded it."""
+    today = today or timezone.localdate()
     rule = PUBLICITY_PERIODS.get(publicity["period_rule"], publicity["period_rule"])
-    return _("公示期：%(s)s至%(e)s（%(rule)s）；公示渠道：%(c)s；异议受理电话：%(p)s") % {
+    values = {
         "s": chinese_date(publicity["starts_on"]),
         "e": chinese_date(publicity["ends_on"]),
         "rule": rule,
         "c": publicity["channel"],
         "p": publicity["objection_phone"],
     }
+    if period_over(publicity, today):
+        note = (
+            _("已于%(s)s至%(e)s公示（%(rule)s，公示期已结束）；公示渠道：%(c)s；异议受理电话：%(p)s") % values
+        )
+    else:
+        note = _("公示期：%(s)s至%(e)s（%(rule)s）；公示渠道：%(c)s；异议受理电话：%(p)s") % values
+    if publicity.get("published_at"):
+        at = timezone.localtime(publicity["published_at"])
+        note += _("；实际发布：%(t)s，%(w)s") % {
+            "t": f"{chinese_date(at.date())} {at:%H:%M}",
+            "w": publicity["published_where"],
+        }
+    return note
 
 
 def closing_groups(qs: QuerySet[Problem]) -> list[tuple[dict, list[list[str]]]]:
@@ -311,7 +335,15 @@ def closing_groups(qs: QuerySet[Problem]) -> list[tuple[dict, list[list[str]]]]:
     groups: dict[tuple, tuple[dict, list[list[str]]]] = {}
     for record in records(closing_notice_queryset(qs), closing=True):
         p = record.publicity
-        key = (p["starts_on"], p["ends_on"], p["period_rule"], p["channel"], p["objection_phone"])
+        key = (
+            p["starts_on"],
+            p["ends_on"],
+            p["period_rule"],
+            p["channel"],
+            p["objection_phone"],
+            p["published_at"],
+            p["published_where"],
+        )
         rows = groups.setdefault(key, (p, []))[1]
         rows.append(
             [
@@ -322,29 +354,63 @@ def closing_groups(qs: QuerySet[Problem]) -> list[tuple[dict, list[list[str]]]]:
                 completion_text(record),
             ]
         )
-    return [groups[key] for key in sorted(groups, key=lambda k: (k[0], k[1], k[3], k[4]))]
+    return [groups[key] for key in sorted(groups, key=lambda k: (k[0], k[1], k[3], k[4], str(k[5] or ""), k[6]))]
+
+
+def closing_intro(groups: list[tuple[dict, list[list[str]]]], today: dt.date) -> list[str]:
+    """现予公示 only for periods not over yet; a period that is over is written 已于…公示."""
+    current = [(p, rows) for p, rows in groups if not period_over(p, today)]
+    over = [(p, rows) for p, rows in groups if period_over(p, today)]
+    n_current = sum(len(rows) for _p, rows in current)
+    n_over = sum(len(rows) for _p, rows in over)
+    phones = "、".join(dict.fromkeys(p["objection_phone"] for p, _rows in current)) or "—"
+    invitation = _(
+        "根据生态环境保护督察整改工作要求，以下 %(n)s 项整改任务已完成整改并经验收合格，拟予以销号，现予公示。"
+        "公示期间，任何单位和个人对整改情况有异议的，可通过异议受理电话 %(p)s 反映。"
+    )
+    if not over:
+        return [invitation % {"n": n_current, "p": phones}]
+    if not current:
+        if len(over) == 1:
+            p = over[0][0]
+            return [
+                _(
+                    "根据生态环境保护督察整改工作要求，以下 %(n)s 项整改任务已完成整改并经验收合格，"
+                    "已于%(s)s至%(e)s公示，公示期已结束，拟予以销号。"
+                )
+                % {"n": n_over, "s": chinese_date(p["starts_on"]), "e": chinese_date(p["ends_on"])}
+            ]
+        return [
+            _(
+                "根据生态环境保护督察整改工作要求，以下 %(n)s 项整改任务已完成整改并经验收合格，"
+                "已于所列公示期内公示，公示期已结束，拟予以销号。"
+            )
+            % {"n": n_over}
+        ]
+    return [
+        _("根据生态环境保护督察整改工作要求，以下 %(n)s 项整改任务已完成整改并经验收合格，拟予以销号。")
+        % {"n": n_current + n_over},
+        _(
+            "其中 %(n)s 项现予公示。公示期间，任何单位和个人对整改情况有异议的，可通过异议受理电话 %(p)s 反映。"
+        )
+        % {"n": n_current, "p": phones},
+        _("其余 %(n)s 项已于所列公示期内公示，公示期已结束。") % {"n": n_over},
+    ]
 
 
 def closing_notice(
     qs: QuerySet[Problem], *, title: str | None = None, today: dt.date | None = None
 ) -> OfficialTable:
+    """The notice is dated the day it is issued (``today``), whatever the periods it lists."""
     today = today or timezone.localdate()
     groups = closing_groups(qs)
-    count = sum(len(rows) for _p, rows in groups)
-    phones = "、".join(dict.fromkeys(p["objection_phone"] for p, _rows in groups)) or "—"
     return OfficialTable(
         title=title or _("%(d)s生态环境保护督察整改任务验收销号公示") % {"d": _district()},
         headers=[str(h) for h in CLOSING_HEADERS],
         widths_mm=list(CLOSING_WIDTHS),
-        groups=[TableGroup(rows=rows, note=period_note(p)) for p, rows in groups],
+        groups=[TableGroup(rows=rows, note=period_note(p, today)) for p, rows in groups],
         date_line=chinese_date(today),
-        intro=[
-            _(
-                "根据生态环境保护督察整改工作要求，以下 %(n)s 项整改任务已完成整改并经验收合格，拟予以销号，现予公示。"
-                "公示期间，任何单位和个人对整改情况有异议的，可通过异议受理电话 %(p)s 反映。"
-            )
-            % {"n": count, "p": phones}
-        ],
+        intro=closing_intro(groups, today),
         outro=[_("%(d)s生态环境保护督察迎检工作领导小组办公室") % {"d": _district()}],
         sheet_name=_("验收销号公示"),
         centred_columns=(0,),

@@ -352,6 +352,19 @@ class PublicityForm(forms.Form):
     )
     channel = forms.CharField(label=_("公示渠道"), max_length=200, initial=district_website)
     objection_phone = forms.CharField(label=_("异议受理电话"), max_length=30)
+    published_at = forms.DateTimeField(
+        label=_("实际发布时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
+        help_text=_("公示已在此前实际发布的，填写发布时间和位置，公示开始日期方可早于今天（不早于验收日期）"),
+    )
+    published_where = forms.CharField(
+        label=_("实际发布位置或链接"),
+        required=False,
+        max_length=500,
+        help_text=_("如区政府网站栏目及网址、公告栏所在地点"),
+    )
 
 
 class ObjectionForm(forms.Form):

@@ -369,6 +369,9 @@ class Publicity(ChangeLoggedModel):
     period_rule = models.CharField(_("公示期"), max_length=20)
     channel = models.CharField(_("公示渠道"), max_length=200)
     objection_phone = models.CharField(_("异议受理电话"), max_length=30)
+    # Recorded when the notice was really published before it was entered here (a start in the past).
+    published_at = models.DateTimeField(_("实际发布时间"), null=True, blank=True)
+    published_where = models.CharField(_("实际发布位置或链接"), max_length=500, blank=True)
     objection_received = models.BooleanField(_("收到异议"), default=False)
     objection_note = models.TextField(_("异议情况"), blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

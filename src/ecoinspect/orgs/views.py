@@ -418,6 +418,8 @@ def workday_list(request):
             None,
         ),
     }
+    if context["estimated_from"] is not None:
+        context["statutory"] = list(calendar.statutory_holidays(context["estimated_from"].year).items())
     return render(
         request, "orgs/workday_list.html", context, status=400 if form is not None and form.errors else 200
     )

@@ -301,3 +301,118 @@ def test_only_the_office_reopens(closed, people, clock, who):
             actor=people[who], problem=closed, reason="反弹", new_deadline=clock.today + dt.timedelta(days=30)
         )
     assert reload(closed).status == ProblemStatus.CLOSED
+
+
+# --- when a publicity may start (issue #8: closing that withstands checking) ------------------------------
+
+# The ``accepted`` problem was accepted on START (7 Sep 2026); the publisher enters it on 28 Sep.
+ACCEPTED_ON = dt.date(2026, 9, 7)
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def test_a_publicity_accepted_and_entered_today_cannot_start_in_the_past(people, clock):
+    """The old bug: accepted today, a 2-week "publicity" started 14 days ago, closable at once."""
+    problem = ProblemFactory(status=ProblemStatus.ACCEPTED)
+    with pytest.raises(ServiceError) as refused:
+        _publish(people, problem, clock.today - dt.timedelta(days=14), period="2_weeks")
+    assert refused.value.message_dict["starts_on"] == [
+        "公示开始日期须在 2026-09-07（验收日期）至 2026-10-07 之间。"
+    ]
+    assert not Publicity.objects.exists()
+
+
+def test_a_start_before_the_day_of_entry_names_the_range_and_asks_for_the_real_publication(accepted, people):
+    with pytest.raises(ServiceError) as refused:
+        _publish(people, accepted, dt.date(2026, 9, 21))
+    (message,) = refused.value.message_dict["starts_on"]
+    assert message.startswith("公示开始日期须在 2026-09-28（今天）至 2026-10-28 之间。")
+    assert "实际发布时间和发布位置" in message
+    assert reload(accepted).status == ProblemStatus.ACCEPTED
+
+
+def test_a_start_more_than_thirty_days_ahead_is_refused(accepted, people):
+    with pytest.raises(ServiceError) as refused:
+        _publish(people, accepted, dt.date(2026, 10, 29))
+    assert "至 2026-10-28 之间" in refused.value.message_dict["starts_on"][0]
+    _publish(people, accepted, dt.date(2026, 10, 28))
+
+
+def test_a_recorded_real_publication_allows_a_start_since_the_acceptance(accepted, people):
+    published_at = dt.datetime(2026, 9, 21, 9, 30, tzinfo=SHANGHAI)
+    _publish(
+        people,
+        accepted,
+        dt.date(2026, 9, 21),
+        published_at=published_at,
+        published_where="https://www.by.gov.cn/gkmlpt/content/1/1000001.html",
+    )
+    publicity = Publicity.objects.get(problem=accepted)
+    assert publicity.published_at == published_at
+    assert publicity.published_where == "https://www.by.gov.cn/gkmlpt/content/1/1000001.html"
+    # 21–24, 28–30 Sep (25 Sep is 中秋), 8, 9 Oct and Saturday 10 Oct (a make-up day): ten working days
+    assert publicity.ends_on == dt.date(2026, 10, 10)
+    entry = ActionLog.objects.for_object(accepted).get(action="ledger.problem.publicity_started")
+    assert entry.payload["published_where"].startswith("https://www.by.gov.cn/")
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "published_at", "where", "field", "text"),
+    [
+        # even a real publication cannot start before the acceptance
+        (
+            ACCEPTED_ON - dt.timedelta(days=1),
+            dt.datetime(2026, 9, 7, 9, tzinfo=SHANGHAI),
+            "区政府网站",
+            "starts_on",
+            "公示开始日期须在 2026-09-07（验收日期）至 2026-10-28 之间。",
+        ),
+        (
+            ACCEPTED_ON,
+            dt.datetime(2026, 9, 6, 9, tzinfo=SHANGHAI),
+            "区政府网站",
+            "published_at",
+            "实际发布时间 2026-09-06 早于验收日期 2026-09-07。",
+        ),
+        (
+            dt.date(2026, 9, 20),
+            dt.datetime(2026, 9, 21, 9, tzinfo=SHANGHAI),
+            "区政府网站",
+            "starts_on",
+            "公示开始日期不能早于实际发布日期 2026-09-21。",
+        ),
+        (
+            dt.date(2026, 9, 29),
+            dt.datetime(2026, 9, 29, 9, tzinfo=SHANGHAI),
+            "区政府网站",
+            "published_at",
+            "实际发布时间不能晚于现在。",
+        ),
+        (
+            dt.date(2026, 9, 21),
+            dt.datetime(2026, 9, 21, 9, tzinfo=SHANGHAI),
+            " ",
+            "published_where",
+            "请填写公示实际发布的位置或链接。",
+        ),
+        (dt.date(2026, 9, 21), None, "区政府网站", "published_at", "请填写公示实际发布的时间。"),
+    ],
+)
+def test_a_real_publication_must_be_complete_and_consistent(
+    accepted, people, starts_on, published_at, where, field, text
+):
+    with pytest.raises(ServiceError) as refused:
+        _publish(people, accepted, starts_on, published_at=published_at, published_where=where)
+    assert text in refused.value.message_dict[field]
+    assert not Publicity.objects.exists()
+
+
+def test_a_start_on_a_rest_day_is_named_not_refused(accepted, people):
+    from ecoinspect.ledger.services.review import rest_day_warning
+
+    assert rest_day_warning(MONDAY_BEFORE_NATIONAL_DAY) is None
+    warning = rest_day_warning(dt.date(2026, 10, 3))
+    assert warning.startswith("公示开始日期 2026-10-03 为休息日（国庆节）。")
+    assert "星期六" in rest_day_warning(dt.date(2026, 10, 10 + 7))  # an ordinary Saturday
+    assert "春节" in rest_day_warning(dt.date(2027, 2, 8))  # a statutory day of an unpublished year
+    _publish(people, accepted, dt.date(2026, 10, 3))
+    assert reload(accepted).status == ProblemStatus.PUBLICITY

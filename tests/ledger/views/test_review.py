@@ -191,3 +191,67 @@ def test_reopening_needs_a_new_deadline(as_user, people):
         in response.content.decode().split('data-field="new_deadline"', 1)[1]
     )
     assert Problem.objects.get(pk=problem.pk).status == S.CLOSED
+
+
+# --- publicity dates (issue #8) ---------------------------------------------------------------------------
+
+
+def _publicity_post(client, problem, **fields):
+    data = {
+        "starts_on": today().isoformat(),
+        "period": "10_workdays",
+        "channel": "白云区人民政府网站",
+        "objection_phone": "020-86000000",
+    } | fields
+    return client.post(reverse("ledger:publicity_start", args=[problem.pk]), data, follow=True)
+
+
+def test_the_publicity_form_names_the_allowed_range_and_refuses_a_past_start(as_user, people, clock):
+    problem = ProblemFactory(status=S.ACCEPTED)  # accepted on START, Monday 7 Sep 2026
+    clock.set(dt.date(2026, 9, 14))
+    client = as_user(people["publisher"])
+    form = client.get(reverse("ledger:publicity_start", args=[problem.pk])).content.decode()
+    assert "可选 2026-09-14（今天）至 2026-10-14" in form
+    assert "实际发布时间" in form and "实际发布位置或链接" in form
+
+    response = _publicity_post(client, problem, starts_on="2026-09-08")
+    assert response.status_code == 400
+    field = response.content.decode().split('data-field="starts_on"', 1)[1]
+    assert "公示开始日期须在 2026-09-14（今天）至 2026-10-14 之间。" in field
+    assert not Publicity.objects.exists()
+
+
+def test_a_real_publication_is_kept_and_shown_on_the_problem_page(as_user, people, clock):
+    problem = ProblemFactory(status=S.ACCEPTED)
+    clock.set(dt.date(2026, 9, 14))
+    client = as_user(people["publisher"])
+    response = _publicity_post(
+        client,
+        problem,
+        starts_on="2026-09-08",
+        published_at="2026-09-08T09:30",
+        published_where="https://www.by.gov.cn/gkmlpt/content/1/1000001.html",
+    )
+    assert response.status_code == 200
+    publicity = Publicity.objects.get()
+    assert publicity.starts_on == dt.date(2026, 9, 8)
+    section = response.content.decode().split('data-testid="publicities"', 1)[1]
+    published = section.split('data-testid="publicity-published"', 1)[1].split("</div>", 1)[0]
+    assert "2026-09-08 09:30" in published
+    assert 'href="https://www.by.gov.cn/gkmlpt/content/1/1000001.html"' in published
+
+
+def test_a_start_on_a_rest_day_is_accepted_with_a_warning_that_names_it(as_user, people, clock):
+    problem = ProblemFactory(status=S.ACCEPTED)
+    response = _publicity_post(as_user(people["publisher"]), problem, starts_on="2026-10-03")
+    page = response.content.decode()
+    assert Problem.objects.get(pk=problem.pk).status == S.PUBLICITY
+    assert "公示开始日期 2026-10-03 为休息日（国庆节）" in page
+    section = page.split('data-testid="publicities"', 1)[1]
+    assert "休息日开始（国庆节）" in section.split('data-testid="publicity-rest-day"', 1)[1]
+
+
+def test_a_start_on_a_working_day_shows_no_rest_day_warning(as_user, people, clock):
+    problem = ProblemFactory(status=S.ACCEPTED)
+    page = _publicity_post(as_user(people["publisher"]), problem).content.decode()
+    assert "为休息日" not in page and 'data-testid="publicity-rest-day"' not in page

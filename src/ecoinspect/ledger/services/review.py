@@ -116,11 +116,62 @@ def problem_reject(*, actor, problem: Problem, accepted_on: dt.date, method: str
         )
 
 
+#: How far ahead a publicity may be scheduled (the notice is usually published within days of entry).
+PUBLICITY_MAX_DAYS_AHEAD = 30
+
+
+def current_acceptance(problem: Problem) -> Acceptance | None:
+    """The passing acceptance of the problem's current cycle (the one the publicity is about)."""
+    return problem.acceptances.filter(cycle=problem.cycle, passed=True).order_by("-pk").first()
+
+
+def publicity_start_range(problem: Problem, *, published: bool = False) -> tuple[dt.date, dt.date, str]:
+    """(earliest, latest, what the earliest is) for a publicity's start date.
+
+    A publicity never starts before the acceptance, nor before the day it is entered — unless the
+    publisher records when and where it was really published (``published``); then it may start on any
+    day from the acceptance on. It may be scheduled up to ``PUBLICITY_MAX_DAYS_AHEAD`` days ahead.
+    """
+    today = timezone.localdate()
+    acceptance = current_acceptance(problem)
+    accepted_on = acceptance.accepted_on if acceptance is not None else today
+    if published or accepted_on >= today:
+        earliest, label = accepted_on, _("验收日期")
+    else:
+        earliest, label = today, _("今天")
+    return earliest, today + dt.timedelta(days=PUBLICITY_MAX_DAYS_AHEAD), label
+
+
+def rest_day_warning(starts_on: dt.date) -> str | None:
+    """The publicity starts on a rest day (a weekend or a holiday on the working calendar): said, not
+    refused — the district website publishes on any day, and the period is counted correctly from it
+    (10 working days begin with the next working day; 2 weeks are calendar days)."""
+    cal = default_calendar()
+    if cal.is_workday(starts_on):
+        return None
+    return _(
+        "公示开始日期 %(d)s 为休息日（%(why)s）。公示期照常计算：10 个工作日从下一个工作日起算，2 周按日历日计算；"
+        "请确认公示确于当日在公示渠道发布。"
+    ) % {"d": starts_on.isoformat(), "why": cal.rest_day_reason(starts_on)}
+
+
 @transaction.atomic
 def publicity_start(
-    *, actor, problem: Problem, starts_on: dt.date, period: str, channel: str, objection_phone: str
+    *,
+    actor,
+    problem: Problem,
+    starts_on: dt.date,
+    period: str,
+    channel: str,
+    objection_phone: str,
+    published_at: dt.datetime | None = None,
+    published_where: str = "",
 ) -> Problem:
-    """发布销号公示: the period (10 working days or 2 weeks) and the phone for objections."""
+    """发布销号公示: the period (10 working days or 2 weeks) and the phone for objections.
+
+    The start lies between the acceptance date (or today, when that is later) and 30 days ahead; a start
+    before today needs the real publication — when (``published_at``) and where (``published_where``, the
+    page or the link) the notice was published."""
     require(actor, "ledger.publish", problem)
     check(problem, action="start_publicity", actor=actor, needs=False)  # the publicity record is made below
     errors = {}
@@ -137,8 +188,35 @@ def publicity_start(
         errors["objection_phone"] = _(
             "请填写有效的异议受理电话。 / Give a valid phone number for objections."
         )
-    if starts_on < timezone.localdate() - dt.timedelta(days=30):
-        errors["starts_on"] = _("公示开始日期过早。 / The start date is too far in the past.")
+    published_where = (published_where or "").strip()
+    if published_at is not None and not published_where:
+        errors["published_where"] = _("请填写公示实际发布的位置或链接。")
+    elif published_where and published_at is None:
+        errors["published_at"] = _("请填写公示实际发布的时间。")
+    published = published_at is not None and bool(published_where)
+    earliest, latest, label = publicity_start_range(problem, published=published)
+    if published:
+        if timezone.is_naive(published_at):
+            published_at = timezone.make_aware(published_at)
+        published_on = timezone.localdate(published_at)
+        if published_at > timezone.now():
+            errors["published_at"] = _("实际发布时间不能晚于现在。")
+        elif published_on < earliest:
+            errors["published_at"] = _("实际发布时间 %(p)s 早于验收日期 %(a)s。") % {
+                "p": published_on.isoformat(),
+                "a": earliest.isoformat(),
+            }
+    if not earliest <= starts_on <= latest:
+        message = _("公示开始日期须在 %(lo)s（%(what)s）至 %(hi)s 之间。") % {
+            "lo": earliest.isoformat(),
+            "what": label,
+            "hi": latest.isoformat(),
+        }
+        if not published and publicity_start_range(problem, published=True)[0] <= starts_on < earliest:
+            message += _("公示如已在此前实际发布，请填写实际发布时间和发布位置（链接）。")
+        errors["starts_on"] = message
+    elif published and "published_at" not in errors and starts_on < published_on:
+        errors["starts_on"] = _("公示开始日期不能早于实际发布日期 %(p)s。") % {"p": published_on.isoformat()}
     if errors:
         raise ServiceError(errors)
     with acting_as(actor):
@@ -150,11 +228,14 @@ def publicity_start(
             period_rule=period,
             channel=channel.strip(),
             objection_phone=objection_phone.strip(),
+            published_at=published_at if published else None,
+            published_where=published_where if published else "",
             published_by=actor,
         )
-        return transition(
-            problem, action="start_publicity", actor=actor, payload={"starts_on": starts_on, "period": period}
-        )
+        payload = {"starts_on": starts_on, "period": period}
+        if published:
+            payload |= {"published_at": published_at, "published_where": published_where}
+        return transition(problem, action="start_publicity", actor=actor, payload=payload)
 
 
 @transaction.atomic

@@ -8,6 +8,9 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from ecoinspect.common.calendar import default_calendar
+
+from .. import deadlines
 from ..choices import WarningLevel
 
 register = template.Library()
@@ -62,3 +65,25 @@ def period_label(value) -> str:
     from ..services import PUBLICITY_PERIODS
 
     return str(PUBLICITY_PERIODS.get(value, value))
+
+
+@register.simple_tag
+def estimate_mark(problem):
+    """A small 预估 badge after a deadline counted into a year whose holiday schedule is not published."""
+    if problem is None or not deadlines.deadline_estimated(problem):
+        return ""
+    return format_html(
+        '<span class="badge text-bg-light border text-body-secondary fw-normal" data-testid="deadline-estimated"'
+        ' title="{}">{}</span>',
+        deadlines.estimate_note(),
+        _("预估"),
+    )
+
+
+@register.filter
+def rest_day(value) -> str:
+    """Why a date is a day off on the working calendar (a holiday's name or the weekday), else ""."""
+    if not value:
+        return ""
+    cal = default_calendar()
+    return "" if cal.is_workday(value) else cal.rest_day_reason(value)

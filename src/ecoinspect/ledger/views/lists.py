@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -21,11 +22,12 @@ from ecoinspect.core.permissions import active_memberships, has_perm, restrict, 
 from ecoinspect.orgs.models import Unit
 from ecoinspect.orgs.roles import ROLE_SPECS
 
-from .. import selectors, stats
+from .. import deadlines, selectors, stats
 from ..choices import ProblemSource, ProblemStatus, ProgressStatus, WarningLevel
 from ..filters import ProblemFilter
 from ..forms import WORKING_KINDS, GroupedUnits
 from ..models import Problem
+from ..templatetags.ledger import estimate_mark
 
 
 def _types(problem: Problem) -> str:
@@ -38,6 +40,22 @@ def _deadline(problem: Problem):
     return problem.deadline
 
 
+class DeadlineColumn(Column):
+    """整改时限 with a small 预估 marker on the page, and a （预估） suffix in the export, when the deadline is
+    counted into a year whose holiday schedule is not published yet."""
+
+    def html(self, obj):
+        cell = super().html(obj)
+        mark = estimate_mark(obj)
+        return format_html("{} {}", cell, mark) if mark else cell
+
+    def export_value(self, obj):
+        value = super().export_value(obj)
+        if deadlines.deadline_estimated(obj):
+            return value.isoformat() + _("（预估）")
+        return value
+
+
 PROBLEM_COLUMNS = (
     Column("number", _lazy("问题编号"), sort="number", link=True),
     Column("title", _lazy("整改任务")),
@@ -46,7 +64,7 @@ PROBLEM_COLUMNS = (
     Column("lead_unit", _lazy("牵头单位"), sort="lead"),
     Column("cooperating_units", _lazy("配合单位")),
     Column("town", _lazy("所在镇街")),
-    Column("deadline", _lazy("整改时限"), accessor=_deadline, sort="deadline"),
+    DeadlineColumn("deadline", _lazy("整改时限"), accessor=_deadline, sort="deadline"),
     Column("status", _lazy("状态"), choiceset=ProblemStatus, sort="status"),
     Column("progress_status", _lazy("完成进度"), choiceset=ProgressStatus, sort="progress"),
     Column("warning", _lazy("预警"), choiceset=WarningLevel, sort="warning"),
@@ -206,7 +224,9 @@ def my_list(request):
     units = list(dict.fromkeys(m.unit for m in unit_roles))
     if len(units) == 1 and not user_scope(request.user, "ledger.view").everything:
         return redirect("ledger:unit_problems", unit_id=units[0].pk)
-    visible = restrict(Unit.objects.filter(is_active=True, kind__in=WORKING_KINDS), request.user, "ledger.view")
+    visible = restrict(
+        Unit.objects.filter(is_active=True, kind__in=WORKING_KINDS), request.user, "ledger.view"
+    )
     qs = selectors.problem_queryset(user=request.user)
     by_lead = {row["unit"].pk: row for row in stats.by_unit(stats.groups(qs)) if row["unit"]}
     cooperating = dict(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from .. import services
 from ..forms import AcceptForm, ObjectionForm, PublicityForm, RejectForm, ReopenForm
+from ..services.review import publicity_start_range, rest_day_warning
 from .base import ProblemFormView
 
 
@@ -48,8 +50,22 @@ class PublicityStartView(ProblemFormView):
     intro = _lazy("公示期为 10 个工作日或 2 周；公示期满且无异议方可销号。")
     submit_label = _lazy("发布公示")
 
+    def get_form(self, data=None):
+        form = super().get_form(data)
+        earliest, latest, label = publicity_start_range(self.object)
+        form.fields["starts_on"].help_text = _("可选 %(lo)s（%(what)s）至 %(hi)s；遇休息日将提示。") % {
+            "lo": earliest.isoformat(),
+            "what": label,
+            "hi": latest.isoformat(),
+        }
+        return form
+
     def perform(self, form):
-        return services.publicity_start(actor=self.request.user, problem=self.object, **form.cleaned_data)
+        result = services.publicity_start(actor=self.request.user, problem=self.object, **form.cleaned_data)
+        warning = rest_day_warning(form.cleaned_data["starts_on"])
+        if warning:
+            messages.warning(self.request, warning)
+        return result
 
     def success_message(self, result) -> str:
         publicity = result.publicities.filter(cycle=result.cycle).order_by("-pk").first()
