@@ -11,7 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .access import active_memberships, holds
-from .models import LoginAttempt, Membership, SectorDuty, Unit, User
+from .gazetteer import PlaceMatch, PlaceMatcher, place_match  # noqa: F401 (re-exported)
+from .models import LoginAttempt, Membership, Place, SectorDuty, Unit, User
 from .roles import ROLE_SPECS, Role, registered_apps
 
 
@@ -93,13 +94,10 @@ def sector_duty_match(
 _TOWN_SUFFIX = re.compile(r"(街道|街|镇)$")
 
 
-class TownMatcher:
-    """The district's one rule for "which town or subdistrict does this address name", with the active
-    towns loaded once (an import matches thousands of addresses with one matcher).
+class LegacyTownMatcher:
+    """The matcher before the gazetteer (towns' names only), kept for the places benchmark's comparison.
 
-    Longest name first, so 白云湖 beats 白云. A name written with its 街道/镇 (the unit's full or short
-    name) wins over a bare place name anywhere in the text, which may be a road's or a village's
-    namesake: 景泰街道三元里大道 is in 景泰, not 三元里; 太和镇大源村 is in 太和, not 大源.
+    Longest name first; a name written with its 街道/镇 wins over a bare place name anywhere in the text.
     """
 
     def __init__(self):
@@ -122,12 +120,18 @@ class TownMatcher:
         return None
 
 
-def town_from_address(*, text: str, matcher: TownMatcher | None = None) -> Unit | None:
-    """The town or subdistrict named in an address (see :class:`TownMatcher`); pass a ``matcher`` to
-    match many addresses without reloading the towns."""
+#: The district's one rule for "which town or subdistrict is this" — the gazetteer's matcher (villages,
+#: communities, former towns, rivers, neighbours' names; see :mod:`ecoinspect.orgs.gazetteer`).
+TownMatcher = PlaceMatcher
+
+
+def town_from_address(*, text: str, matcher: PlaceMatcher | None = None) -> Unit | None:
+    """The town or subdistrict an address places a problem in, or None — also when the place is outside the
+    district or two towns tie (ask :func:`place_match` for the reasons). Pass a ``matcher`` to match many
+    addresses without reloading the gazetteer."""
     if not text:
         return None
-    return (matcher or TownMatcher()).match(text)
+    return (matcher or PlaceMatcher()).match(text)
 
 
 def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
