@@ -280,7 +280,9 @@ class PlaceMatcher:
     def _explain(self, hit: Hit) -> str:
         e = hit.entry
         towns = "、".join(str(self.units[c]) for c in sorted(e.towns) if c in self.units)
-        if not e.home:
+        if e.kind == UnitKind.TOWN or (e.kind == PlaceKind.TOWN and e.home):
+            belongs = _("白云区镇街")
+        elif not e.home:
             belongs = _("属%(d)s，不在白云区") % {"d": e.district}
         elif towns:
             belongs = _("属%(t)s") % {"t": towns}

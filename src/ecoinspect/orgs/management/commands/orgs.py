@@ -75,7 +75,7 @@ class Command(BaseCommand):
         places, _updated = load_gazetteer()
         self.stdout.write(
             self.style.SUCCESS(
-                f"单位新增 {units} 个，职责新增 {duties} 条，地名新增 {places} 条。 / "
-                f"{units} units, {duties} duties and {places} places created."
+                f"单位新增 {units} 个，职责新增 {duties} 条。 / {units} units and {duties} duties created."
             )
         )
+        self.stdout.write(self.style.SUCCESS(f"地名新增 {places} 条。 / {places} places created."))
