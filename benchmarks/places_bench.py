@@ -102,14 +102,28 @@ def main():
             dept_ok += 1
         else:
             got = duties[0].duty.department.code if duties else None
-            misses.append((row["id"], row["expected_department"], f"dept {got}", None, duties[0].reason if duties else ""))
+            misses.append(
+                (
+                    row["id"],
+                    row["expected_department"],
+                    f"dept {got}",
+                    None,
+                    duties[0].reason if duties else "",
+                )
+            )
 
     print(f"places holdout: {len(rows)} complaints ({HOLDOUT.relative_to(REPO)})")
-    print(f"town top-1, rows with an expected town         new {pct(new_ok, town_rows)}   old {pct(old_ok, town_rows)}")
+    print(
+        f"town top-1, rows with an expected town         new {pct(new_ok, town_rows)}   old {pct(old_ok, town_rows)}"
+    )
     print(f"town top-1, rows naming a gazetteer place      new {pct(named_ok, named_rows)}")
-    print(f"outside the district: precision {pct(out_tp, out_tp + out_fp)}  recall {pct(out_tp, out_tp + out_fn)}")
+    print(
+        f"outside the district: precision {pct(out_tp, out_tp + out_fp)}  recall {pct(out_tp, out_tp + out_fn)}"
+    )
     print(f"ambiguous: expected {amb_expected}, answered {amb_answered}, both {amb_both}")
-    print(f"lead department top-1                          {pct(dept_ok, len(rows))}  (ties shown as ties: {dept_tied})")
+    print(
+        f"lead department top-1                          {pct(dept_ok, len(rows))}  (ties shown as ties: {dept_tied})"
+    )
     old_outside = sum(
         1
         for row in rows

@@ -18,12 +18,22 @@ TUNING = [
     # (address, text, status, town code or district)
     ("", "钟落潭镇长沙埗村一工厂夜间排放废气", "matched", "zhongluotan"),
     ("广州市白云区", "竹料一带有人偷倒建筑垃圾", "matched", "zhongluotan"),  # a former town's name
-    ("广州市白云区", "蚌湖社区附近河涌发黑发臭", "matched", "renhe"),  # the text is read, not only the address
+    (
+        "广州市白云区",
+        "蚌湖社区附近河涌发黑发臭",
+        "matched",
+        "renhe",
+    ),  # the text is read, not only the address
     ("白云区鸦岗", "", "matched", "shimen"),
     ("白云区", "新市涌有污水直排", "none", ""),  # a river without one town — not 新市街道
     ("佛山市南海区九江镇", "", "outside", "南海区"),
     ("", "花都区新华街道某厂废气扰民", "outside", "花都区"),
-    ("", "九佛镇一养猪场", "outside", "黄埔区"),  # merged into 钟落潭 in 2004, moved to 萝岗 (now 黄埔) in 2005
+    (
+        "",
+        "九佛镇一养猪场",
+        "outside",
+        "黄埔区",
+    ),  # merged into 钟落潭 in 2004, moved to 萝岗 (now 黄埔) in 2005
     ("荔湾区、白云区交界处", "", "ambiguous", ""),  # two district names tie
     ("", "江高镇与人和镇交界的河涌", "ambiguous", ""),  # two towns tie
     ("白云区江高镇", "流溪河边有采砂船", "matched", "jianggao"),

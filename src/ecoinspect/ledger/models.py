@@ -13,9 +13,9 @@ from ecoinspect.common.fields import ChoiceField, MultiChoiceField
 from ecoinspect.core.permissions import RestrictedQuerySet
 
 from .choices import (
-    DistrictDecision,
     AcceptanceMethod,
     DeadlineKind,
+    DistrictDecision,
     EvidenceKind,
     HandlingMode,
     NoticeStatus,

@@ -133,7 +133,9 @@ def load_gazetteer(path: str | Path | None = None, *, update: bool = False) -> t
             values = {f: (row.get(f) or "").strip() for f in FIELDS}
             values["district"] = values["district"] or HOME_DISTRICT
             if values["kind"] not in PlaceKind:
-                raise ValueError(_("地名“%(n)s”的类别“%(k)s”无效。") % {"n": values["name"], "k": values["kind"]})
+                raise ValueError(
+                    _("地名“%(n)s”的类别“%(k)s”无效。") % {"n": values["name"], "k": values["kind"]}
+                )
             place = existing.get(row["code"].strip())
             if place is None:
                 place = Place.objects.create(code=row["code"].strip(), **values)
@@ -145,7 +147,9 @@ def load_gazetteer(path: str | Path | None = None, *, update: bool = False) -> t
                 place.save()
                 updated += 1
         if created or updated:
-            action_log_append(action="orgs.gazetteer.loaded", payload={"created": created, "updated": updated})
+            action_log_append(
+                action="orgs.gazetteer.loaded", payload={"created": created, "updated": updated}
+            )
     return created, updated
 
 
@@ -245,10 +249,15 @@ class PlaceMatcher:
                 for suffix in _SUFFIXES:
                     if place.name.endswith(suffix):
                         bare = place.name[: -len(suffix)]
-                        put(bare, _Entry(place.name, place.kind, RANK_BARE, towns, place.district, place.source))
+                        put(
+                            bare,
+                            _Entry(place.name, place.kind, RANK_BARE, towns, place.district, place.source),
+                        )
         source = _("白云区镇街（单位表）")
         for unit in self.units.values():
-            named = _Entry(unit.short_name, UnitKind.TOWN, RANK_TOWN, frozenset([unit.code]), HOME_DISTRICT, source)
+            named = _Entry(
+                unit.short_name, UnitKind.TOWN, RANK_TOWN, frozenset([unit.code]), HOME_DISTRICT, source
+            )
             for word in (unit.name, unit.short_name):
                 if word not in terms:
                     put(word, named)
@@ -256,7 +265,12 @@ class PlaceMatcher:
                 if unit.short_name.endswith(suffix):
                     bare = unit.short_name[: -len(suffix)]
                     if bare not in terms:
-                        put(bare, _Entry(unit.short_name, UnitKind.TOWN, RANK_BARE, named.towns, HOME_DISTRICT, source))
+                        put(
+                            bare,
+                            _Entry(
+                                unit.short_name, UnitKind.TOWN, RANK_BARE, named.towns, HOME_DISTRICT, source
+                            ),
+                        )
         # Longest first: 白云湖 before 白云, 新市涌 before 新市, 钟落潭村 before 钟落潭.
         self._terms = sorted(terms.items(), key=lambda kv: -len(kv[0]))
 
@@ -347,7 +361,8 @@ class PlaceMatcher:
         else:
             result.status = Status.AMBIGUOUS
             result.reasons.append(
-                _("判断：%(towns)s 并列，请人工确定") % {"towns": "、".join(str(u) for u in result.candidates)}
+                _("判断：%(towns)s 并列，请人工确定")
+                % {"towns": "、".join(str(u) for u in result.candidates)}
             )
         return result
 
@@ -356,7 +371,11 @@ class PlaceMatcher:
         if first.status in (Status.MATCHED, Status.OUTSIDE):
             return first
         both = self._decide(first.hits + self.hits(text or "", "text"))
-        if first.status == Status.AMBIGUOUS and both.status == Status.MATCHED and both.town not in first.candidates:
+        if (
+            first.status == Status.AMBIGUOUS
+            and both.status == Status.MATCHED
+            and both.town not in first.candidates
+        ):
             return first
         if first.status == Status.AMBIGUOUS and both.status in (Status.NONE, Status.OUTSIDE):
             return first

@@ -57,6 +57,12 @@ def sector_duty_list(*, filters=None) -> QuerySet[SectorDuty]:
     return filters.filter_queryset(qs) if filters is not None else qs.filter(is_active=True)
 
 
+def place_list(*, filters=None) -> QuerySet[Place]:
+    """The gazetteer is public knowledge with its sources, open to every logged-in person."""
+    qs = Place.objects.all()
+    return filters.filter_queryset(qs) if filters is not None else qs.filter(is_active=True)
+
+
 @dataclass(frozen=True)
 class DutyMatch:
     duty: SectorDuty
