@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog
-from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.errors import NotPermitted, ServiceError
 from ecoinspect.core.workflow import TransitionIncomplete
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import ProblemStatus
@@ -82,7 +82,7 @@ def test_only_the_office_decides_and_the_page_shows_the_flag(people, client):
 
     problem = ProblemFactory(status=ProblemStatus.RECTIFYING)
     Problem.objects.filter(pk=problem.pk).update(outside_district=True)
-    with pytest.raises(Exception):
+    with pytest.raises(NotPermitted):
         svc.problem_decide_district(actor=people["water"], problem=reload(problem), keep=True, reason="x")
     page = as_user(people["coordinator"]).get(problem.get_absolute_url()).content.decode()
     assert "疑似不在本区" in page and reverse("ledger:problem_district", args=[problem.pk]) in page
