@@ -251,5 +251,6 @@ OPEN = {
     "api:unit_list": "the unit directory, open to everyone logged in like orgs:unit_list",
     "api:sector_duty_list": "the published 三管三必须 matrix, like orgs:sectorduty_list",
     "api:sector_duty_match": "the matcher over the published matrix; reads no unit-owned record",
+    "api:place_match": "the place matcher over the public gazetteer; reads no unit-owned record",
     "api:workdays_add": "working-day arithmetic, the same for everyone",
 }

@@ -168,3 +168,18 @@ def test_workdays_add_refuses_bad_input(session):
     client = session("taihe")
     assert client.get(f"{API}/workdays/add", {"start": "2026-02-30", "days": 1}).status_code == 422
     assert client.get(f"{API}/workdays/add", {"start": "2026-02-12", "days": 1000}).status_code == 422
+
+
+def test_the_place_matcher_answers_with_its_reasons(session):
+    client = session("taihe")
+    body = client.post(
+        f"{API}/places/match",
+        json.dumps({"address": "广州市白云区", "text": "竹料一带有人偷倒建筑垃圾"}),
+        content_type="application/json",
+    ).json()
+    assert body["status"] == "matched" and body["town"]["code"] == "zhongluotan"
+    assert any("竹料" in r for r in body["reasons"])
+    outside = client.post(
+        f"{API}/places/match", json.dumps({"address": "佛山市南海区九江镇"}), content_type="application/json"
+    ).json()
+    assert outside["status"] == "outside" and outside["district"] == "南海区" and outside["town"] is None
