@@ -8,8 +8,15 @@ the auditor and the leader, who read but change nothing.
 
 from __future__ import annotations
 
-from ecoinspect.orgs.models import Place, Unit
-from tests.factories import ApiTokenFactory, MembershipFactory, SectorDutyFactory, UnitFactory, UserFactory
+from ecoinspect.orgs.models import Unit
+from tests.factories import (
+    ApiTokenFactory,
+    MembershipFactory,
+    PlaceFactory,
+    SectorDutyFactory,
+    UnitFactory,
+    UserFactory,
+)
 from tests.scoping import Case
 
 
@@ -104,9 +111,7 @@ def _duty_of(code: str, marker: str):
 
 def _place_named(marker: str):
     def build(ctx):
-        place = Place.objects.create(
-            code=f"t-{marker.lower()}", name=marker, kind="landmark", source="scoping harness", note=marker
-        )
+        place = PlaceFactory(code=f"t-{marker.lower()}", name=marker, note=marker)
         return {"pk": place.pk}, marker
 
     return build
