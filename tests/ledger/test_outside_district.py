@@ -93,3 +93,10 @@ def test_only_the_office_decides_and_the_page_shows_the_flag(people, client):
     assert reload(problem).district_decision == "keep"
     listing = as_user(people["coordinator"]).get(reverse("ledger:problem_list")).content.decode()
     assert problem.number in listing
+
+
+def test_a_tie_in_the_matrix_is_proposed_as_a_tie(structure):
+    proposal = svc.routing_propose(title="工地旁边有人烧烤")  # 工地 (住建) and 烧烤 (城管) score alike
+    assert proposal.lead_unit is None
+    assert {u.code for u in proposal.alternatives} == {"zjj", "cgzf"}
+    assert "三管三必须并列" in proposal.reasons[0] and "问题描述中含关键词" in proposal.reasons[0]

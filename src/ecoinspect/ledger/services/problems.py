@@ -223,6 +223,8 @@ def _routing_reasons(*, title, description, address, problem_types, lead_unit, t
             _("人工指定牵头单位 %(c)s") % {"c": lead_unit}
             + (f"：{override_reason}" if override_reason else "")
         )
+    if proposal.lead_unit is None and proposal.alternatives and proposal.reasons:
+        reasons.append(proposal.reasons[0])  # the matrix's tie, shown as a tie
     if proposal.town is not None and town in (None, proposal.town):
         town = proposal.town
         reasons.append(proposal.town_reason)
