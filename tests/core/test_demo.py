@@ -51,7 +51,7 @@ def printed_logins(output: str) -> tuple[str, list[tuple[str, str]]]:
 @pytest.mark.django_db
 def test_demo_load_gives_one_working_log_in_per_role_and_loading_again_changes_nothing(foundation_only):
     first = load()
-    assert "38 units and 13 duties created" in first and "8 demo users created" in first
+    assert "38 units and 14 duties created" in first and "8 demo users created" in first
     password, logins = printed_logins(first)
     assert len(logins) == 8
     seen = set()

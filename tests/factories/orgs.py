@@ -11,7 +11,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from ecoinspect.orgs.choices import UnitKind
-from ecoinspect.orgs.models import ApiToken, LoginAttempt, Membership, SectorDuty, Unit, User
+from ecoinspect.orgs.models import ApiToken, LoginAttempt, Membership, Place, SectorDuty, Unit, User
 from ecoinspect.orgs.roles import ROLE_SPECS, Role
 
 PASSWORD = "pw-Baiyun-2026"
@@ -93,6 +93,18 @@ class SectorDutyFactory(DjangoModelFactory):
     sector = factory.Sequence(lambda n: f"测试行业{n}")
     department = factory.SubFactory(UnitFactory)
     keywords = "测试关键词"
+
+
+class PlaceFactory(DjangoModelFactory):
+    """One gazetteer entry (a landmark of Baiyun by default), with a source as every entry must have."""
+
+    class Meta:
+        model = Place
+
+    code = factory.Sequence(lambda n: f"test-place-{n}")
+    name = factory.Sequence(lambda n: f"测试地名{n}")
+    kind = "landmark"
+    source = "测试数据（tests/factories）"
 
 
 class ApiTokenFactory(factory.Factory):

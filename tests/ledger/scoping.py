@@ -294,6 +294,7 @@ CASES = [
     Case("ledger:problem_reroute", problem("REROUTE-2"), owner="coordinator", outsider="sanyuanli"),
     Case("ledger:problem_extend", problem("EXTEND-1"), owner="coordinator", outsider="water"),
     Case("ledger:problem_pause", problem("PAUSE-1", S.RECTIFYING), owner="coordinator", outsider="housing"),
+    Case("ledger:problem_district", problem("DISTRICT-1", S.RECTIFYING), owner="coordinator", outsider="water"),
     Case("ledger:problem_resume", paused("RESUME-1"), owner="coordinator", outsider="water", method="post"),
     Case("ledger:problem_reopen", closed("REOPEN-1"), owner="coordinator", outsider="jingtai"),
     Case(

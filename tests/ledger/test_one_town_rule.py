@@ -96,10 +96,10 @@ PATHS = (through_the_form, through_the_api, through_the_service, through_the_imp
 @pytest.mark.parametrize(
     ("address", "title", "town", "reason"),
     [
-        ("广州市白云区景泰街道三元里大道1108号", TITLE, "jingtai", "位于 景泰街道"),
-        ("白云区太和镇大源村", TITLE, "taihe", "位于 太和镇"),
-        # no address: the problem's text places it, the same way on every path
-        ("", "太和镇大源村" + TITLE, "taihe", "地址“问题描述”位于 太和镇"),
+        ("广州市白云区景泰街道三元里大道1108号", TITLE, "jingtai", "所在镇街 景泰街道：地址中“白云区景泰街道”"),
+        ("白云区太和镇大源村", TITLE, "taihe", "所在镇街 太和镇：地址中“白云区太和镇”"),
+        # no address: the problem's text places it, the same way on every path (and says where it was found)
+        ("", "太和镇大源村" + TITLE, "taihe", "所在镇街 太和镇：问题描述中“太和镇”"),
     ],
 )
 def test_every_way_in_proposes_the_same_town(people, units, address, title, town, reason):

@@ -9,7 +9,14 @@ the auditor and the leader, who read but change nothing.
 from __future__ import annotations
 
 from ecoinspect.orgs.models import Unit
-from tests.factories import ApiTokenFactory, MembershipFactory, SectorDutyFactory, UnitFactory, UserFactory
+from tests.factories import (
+    ApiTokenFactory,
+    MembershipFactory,
+    PlaceFactory,
+    SectorDutyFactory,
+    UnitFactory,
+    UserFactory,
+)
 from tests.scoping import Case
 
 
@@ -98,6 +105,14 @@ def _duty_of(code: str, marker: str):
     def build(ctx):
         duty = SectorDutyFactory(sector=marker, department=ctx["structure"][code], keywords="marker-keyword")
         return {"pk": duty.pk}, marker
+
+    return build
+
+
+def _place_named(marker: str):
+    def build(ctx):
+        place = PlaceFactory(code=f"t-{marker.lower()}", name=marker, note=marker)
+        return {"pk": place.pk}, marker
 
     return build
 
@@ -203,6 +218,9 @@ CASES = [
     Case("orgs:sectorduty_create", _nothing('name="keywords"'), owner="coordinator", outsider="water"),
     Case("orgs:sectorduty_edit", _duty_of("swj", "MARKER-SECTOR-1"), owner="coordinator", outsider="water"),
     Case("orgs:sectorduty_edit", _duty_of("swj", "MARKER-SECTOR-2"), owner="coordinator", outsider="auditor"),
+    Case("orgs:place_create", _nothing('name="source"'), owner="coordinator", outsider="water"),
+    Case("orgs:place_edit", _place_named("MARKER-PLACE-1"), owner="coordinator", outsider="taihe"),
+    Case("orgs:place_edit", _place_named("MARKER-PLACE-2"), owner="coordinator", outsider="auditor"),
     # A person's own API token: nobody else revokes it through the profile page.
     Case(
         "orgs:apitoken_revoke",
@@ -223,6 +241,8 @@ CASES = [
 OPEN = {
     "orgs:unit_list": "the unit directory (names, kinds, phones) is deliberately open to everyone logged in",
     "orgs:sectorduty_list": "the 三管三必须 matrix and its 试一试 matcher are a published rule, open to everyone logged in",
+    "orgs:place_list": "the gazetteer (places with their public sources) and its 试一试 matcher are public "
+    "knowledge, open to everyone logged in; only the inspection office adds or edits (tests/orgs/test_place_pages.py)",
     "orgs:sectorduty_delete": "POST button, no data shown; non-managers are refused with a message and nothing is deleted "
     "(tests/orgs/test_sector_duty_pages.py)",
     "orgs:workday_list": "the working-day calendar is the same for everyone; only managers may post overrides "
@@ -236,5 +256,6 @@ OPEN = {
     "api:unit_list": "the unit directory, open to everyone logged in like orgs:unit_list",
     "api:sector_duty_list": "the published 三管三必须 matrix, like orgs:sectorduty_list",
     "api:sector_duty_match": "the matcher over the published matrix; reads no unit-owned record",
+    "api:place_match": "the place matcher over the public gazetteer; reads no unit-owned record",
     "api:workdays_add": "working-day arithmetic, the same for everyone",
 }

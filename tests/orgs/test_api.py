@@ -131,9 +131,9 @@ def test_another_unit_is_open_to_every_role_and_an_unknown_unit_is_not_found(ses
 
 def test_the_matrix_lists_and_filters_by_department(session, structure):
     client = session("taihe")
-    assert client.get(f"{API}/sector-duties").json()["count"] == 13
+    assert client.get(f"{API}/sector-duties").json()["count"] == 14
     water = client.get(f"{API}/sector-duties", {"department": structure["swj"].pk}).json()
-    assert [d["sector"] for d in water["items"]] == ["城镇污水、河涌与排水"]
+    assert [d["sector"] for d in water["items"]] == ["城镇污水、河涌与排水", "河道采砂与河道管理"]
     assert client.get(f"{API}/sector-duties", {"department": structure["sanyuanli"].pk}).status_code == 400
 
 
@@ -145,8 +145,9 @@ def test_the_matcher_proposes_departments_with_reasons(session):
     )
     best = response.json()[0]
     assert best["department"]["code"] == "zjj"
-    assert set(best["matched_keywords"]) == {"工地", "施工", "扬尘", "夜间施工"}
-    assert best["score"] == 13 and "建筑工地扬尘与施工噪声" in best["reason"]
+    # 施工 inside 夜间施工 does not count twice
+    assert set(best["matched_keywords"]) == {"工地", "扬尘", "夜间施工"}
+    assert best["score"] == 10 and "建筑工地扬尘与施工噪声" in best["reason"]
 
 
 @pytest.mark.parametrize(
@@ -167,3 +168,18 @@ def test_workdays_add_refuses_bad_input(session):
     client = session("taihe")
     assert client.get(f"{API}/workdays/add", {"start": "2026-02-30", "days": 1}).status_code == 422
     assert client.get(f"{API}/workdays/add", {"start": "2026-02-12", "days": 1000}).status_code == 422
+
+
+def test_the_place_matcher_answers_with_its_reasons(session):
+    client = session("taihe")
+    body = client.post(
+        f"{API}/places/match",
+        json.dumps({"address": "广州市白云区", "text": "竹料一带有人偷倒建筑垃圾"}),
+        content_type="application/json",
+    ).json()
+    assert body["status"] == "matched" and body["town"]["code"] == "zhongluotan"
+    assert any("竹料" in r for r in body["reasons"])
+    outside = client.post(
+        f"{API}/places/match", json.dumps({"address": "佛山市南海区九江镇"}), content_type="application/json"
+    ).json()
+    assert outside["status"] == "outside" and outside["district"] == "南海区" and outside["town"] is None

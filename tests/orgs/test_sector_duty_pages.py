@@ -75,7 +75,7 @@ def test_coordinator_edits_a_duty(login, people, structure):
 
 
 def test_a_deactivated_duty_no_longer_proposes_its_department(login, people, structure):
-    duty = SectorDuty.objects.get(department__code="swj")
+    duty = SectorDuty.objects.get(department__code="swj", sector="城镇污水、河涌与排水")
     assert sector_duty_match(text="河涌水体发黑发臭")[0].duty == duty
     data = duty_form(
         structure, sector=duty.sector, department=duty.department_id, keywords=duty.keywords
@@ -95,7 +95,7 @@ def test_coordinator_deletes_a_duty(login, people):
 
 @pytest.mark.parametrize("person", ["water", "auditor", "leader"])
 def test_others_cannot_add_edit_or_delete_duties(login, people, structure, person):
-    duty = SectorDuty.objects.get(department__code="swj")
+    duty = SectorDuty.objects.get(department__code="swj", sector="城镇污水、河涌与排水")
     client = login(people[person])
     logs = ActionLog.objects.count()
     assert client.post(reverse("orgs:sectorduty_create"), duty_form(structure)).status_code == 403
@@ -146,7 +146,7 @@ def test_matches_are_scored_by_keywords_then_problem_type_and_explain_themselves
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
     assert len(sector_duty_match(text="垃圾 油烟 施工 工地 污水 河涌 养殖 工厂", limit=2)) == 2
     only_type = sector_duty_match(text="无关键词", problem_types=["ecology"])
-    assert {m.duty.department.code for m in only_type} == {"ghzy", "lyyl"} and all(
+    assert {m.duty.department.code for m in only_type} == {"ghzy", "lyyl", "swj"} and all(
         m.score == 1 for m in only_type
     )
     assert sector_duty_match(text="") == []

@@ -61,7 +61,7 @@ def test_loading_creates_the_district_its_20_subdistricts_4_towns_and_12_departm
     office = Unit.objects.get(kind=UnitKind.OFFICE)
     assert office.parent == district and "督察迎检" in office.name
     assert all(u.parent == district for u in Unit.objects.exclude(kind__in=[UnitKind.DISTRICT]))
-    assert "38 units" in output and "13 duties" in output
+    assert "38 units" in output and "14 duties" in output
     assert ActionLog.objects.filter(action="orgs.structure.loaded").count() == 1
 
 
@@ -69,11 +69,11 @@ def test_loading_creates_the_district_its_20_subdistricts_4_towns_and_12_departm
 def test_every_seeded_duty_names_a_department_and_keywords():
     load()
     duties = SectorDuty.objects.select_related("department")
-    assert duties.count() == 13
+    assert duties.count() == 14
     for duty in duties:
         assert duty.department.kind == UnitKind.DEPARTMENT
         assert duty.keyword_list(), duty
-    water = SectorDuty.objects.get(department__code="swj")
+    water = SectorDuty.objects.get(department__code="swj", sector="城镇污水、河涌与排水")
     assert {"河涌", "污水", "黑臭"} <= set(water.keyword_list())
 
 

@@ -106,3 +106,11 @@ class NoticeStatus(ChoiceSet):
     ISSUED = Choice("issued", _("已督办"), "danger")
     REPLIED = Choice("replied", _("已回复"), "warning")
     CLOSED = Choice("closed", _("已办结"), "success")
+
+
+class DistrictDecision(ChoiceSet):
+    """The coordinator's decision on a problem whose place the matcher found outside the district."""
+
+    UNDECIDED = Choice("", _("待确认"), "warning")
+    KEEP = Choice("keep", _("确认由本区办理"), "success")
+    NOT_OURS = Choice("not_ours", _("确认不属本区"), "danger")

@@ -232,6 +232,16 @@ class ExtendDeadlineForm(VersionMixin):
     reason = forms.CharField(label=_("调整理由"), widget=_text(3))
 
 
+class DistrictDecisionForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        label=_("属地确认"),
+        choices=[("1", _("确认由本区办理")), ("0", _("确认不属本区"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("属地确认理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class PauseForm(forms.Form):
     reason = forms.CharField(
         label=_("暂停计时理由"), max_length=200, help_text=_("如等待司法裁决、汛期停工等")

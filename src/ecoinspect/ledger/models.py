@@ -15,6 +15,7 @@ from ecoinspect.core.permissions import RestrictedQuerySet
 from .choices import (
     AcceptanceMethod,
     DeadlineKind,
+    DistrictDecision,
     EvidenceKind,
     HandlingMode,
     NoticeStatus,
@@ -97,6 +98,22 @@ class Problem(ChangeLoggedModel):
         related_name="+",
     )
     routing_reason = models.TextField(_("分派依据"), blank=True)
+    # 属地核查: the place matcher found the address outside Baiyun when it was registered or imported; such a
+    # problem is neither closed nor published as Baiyun's until the office records a decision.
+    outside_district = models.BooleanField(_("疑似不在本区"), default=False)
+    district_decision = ChoiceField(
+        _("属地确认"), choiceset=DistrictDecision, default=DistrictDecision.UNDECIDED, blank=True
+    )
+    district_decision_reason = models.TextField(_("属地确认理由"), blank=True)
+    district_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("属地确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    district_decided_at = models.DateTimeField(_("属地确认时间"), null=True, blank=True)
     responsible_leader = models.CharField(_("责任领导"), max_length=50, blank=True)
     responsible_person = models.CharField(_("责任人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/reroute/", problem.ProblemRerouteView.as_view(), name="problem_reroute"),
     path("<int:pk>/deadline/", problem.ProblemExtendView.as_view(), name="problem_extend"),
     path("<int:pk>/pause/", problem.ProblemPauseView.as_view(), name="problem_pause"),
+    path("<int:pk>/district/", problem.ProblemDistrictView.as_view(), name="problem_district"),
     path("<int:pk>/resume/", problem.problem_resume, name="problem_resume"),
     path("<int:pk>/move/<slug:action>/", problem.problem_move, name="problem_move"),
     # the units' work

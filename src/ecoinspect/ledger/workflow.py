@@ -16,7 +16,14 @@ from ecoinspect.core.permissions import user_scope
 from ecoinspect.core.workflow import T, Workflow
 from ecoinspect.orgs.access import district_people
 
-from .choices import REPORTABLE_PROGRESS, DeadlineKind, NoticeStatus, PlanStatus, ProgressStatus
+from .choices import (
+    REPORTABLE_PROGRESS,
+    DeadlineKind,
+    DistrictDecision,
+    NoticeStatus,
+    PlanStatus,
+    ProgressStatus,
+)
 from .choices import ProblemStatus as S
 
 
@@ -69,6 +76,16 @@ def _publicity_over_without_objection(problem, payload, actor):
             "d": publicity.ends_on
         }
     return None
+
+
+def _district_decided(problem, payload, actor):
+    """A problem whose place was found outside the district is not closed or published as Baiyun's until the
+    inspection office has decided, with a reason, that Baiyun handles it (problem_decide_district)."""
+    if not problem.outside_district or problem.district_decision == DistrictDecision.KEEP:
+        return None
+    if problem.district_decision == DistrictDecision.NOT_OURS:
+        return _("已确认该问题不属本区，不能作为白云区问题销号或公示。")
+    return _("该问题地点疑似不在白云区，须先由督察迎检办确认属地并填写理由。")
 
 
 def _has_evidence(problem, payload) -> bool:
@@ -164,6 +181,7 @@ PROBLEM_WORKFLOW = Workflow(
             S.PUBLICITY,
             perm="ledger.publish",
             needs=("publicity",),
+            guards=(_district_decided,),
             label=_("发布销号公示"),
             event="publicity_started",
             form="ledger:publicity_start",
@@ -186,7 +204,7 @@ PROBLEM_WORKFLOW = Workflow(
             S.PUBLICITY,
             S.CLOSED,
             perm="ledger.publish",
-            guards=(_publicity_over_without_objection,),
+            guards=(_district_decided, _publicity_over_without_objection),
             label=_("销号"),
             event="closed",
             style="dark",

@@ -143,6 +143,7 @@ def sector_duty_list(
 
 class MatchIn(Schema):
     text: str
+    address: str = ""
     problem_types: list[str] = []
 
 
@@ -152,6 +153,7 @@ class MatchOut(Schema):
     score: int
     matched_keywords: list[str]
     reason: str
+    tied: bool = Field(False, description="another department has the same top score: a tie, not a proposal")
 
 
 @router.post(
@@ -165,9 +167,37 @@ def sector_duty_match(request, body: MatchIn):
             "score": m.score,
             "matched_keywords": list(m.matched_keywords),
             "reason": m.reason,
+            "tied": m.tied,
         }
-        for m in selectors.sector_duty_match(text=body.text, problem_types=body.problem_types)
+        for m in selectors.sector_duty_match(
+            text=body.text, address=body.address, problem_types=body.problem_types
+        )
     ]
+
+
+class PlaceMatchIn(Schema):
+    address: str = ""
+    text: str = ""
+
+
+class PlaceMatchOut(Schema):
+    status: str = Field(description="matched | outside | ambiguous | none")
+    town: UnitOut | None = None
+    candidates: list[UnitOut]
+    district: str = Field(description="the neighbouring district, for outside / ambiguous")
+    reasons: list[str]
+
+
+@router.post("/places/match", response=PlaceMatchOut, summary="判断地址和问题描述所在镇街（地名库）")
+def place_match(request, body: PlaceMatchIn):
+    match = selectors.place_match(address=body.address, text=body.text)
+    return {
+        "status": match.status,
+        "town": match.town,
+        "candidates": match.candidates,
+        "district": match.district,
+        "reasons": match.reasons,
+    }
 
 
 class WorkdaysOut(Schema):

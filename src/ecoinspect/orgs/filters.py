@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterSet
 
-from .choices import UnitKind
-from .models import Unit
+from .choices import PlaceKind, UnitKind
+from .models import Place, Unit
 from .roles import Role
 
 
@@ -69,3 +69,22 @@ class SectorDutyFilter(FilterSet):
     search_fields = ("sector", "keywords", "basis")
     sort_fields = {"sector": "sector", "department": "department__sort_order", "order": "sort_order"}
     default_sort = ("sort_order", "sector")
+
+
+class PlaceFilter(FilterSet):
+    kind = forms.ChoiceField(
+        label=_("类别"), choices=[("", _("全部类别")), *PlaceKind.choices()], required=False
+    )
+    district = forms.ChoiceField(label=_("所在区"), required=False)
+    town = forms.ChoiceField(label=_("所属镇街"), required=False)
+    lookups = {"kind": "kind", "district": "district", "town": "town_codes__contains"}
+    search_fields = ("name", "aliases", "source", "note", "code")
+    sort_fields = {"name": "name", "kind": "kind", "district": "district", "code": "code"}
+    default_sort = ("district", "kind", "code")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = Place.objects.order_by("district").values_list("district", flat=True).distinct()
+        self.fields["district"].choices = [("", _("全部"))] + [(d, d) for d in districts]
+        towns = Unit.objects.active().towns()
+        self.fields["town"].choices = [("", _("全部镇街"))] + [(u.code, str(u)) for u in towns]

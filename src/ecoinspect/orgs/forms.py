@@ -10,7 +10,7 @@ from ecoinspect.common.models import WorkdayOverride
 
 from .auth import client_ip
 from .choices import UnitKind
-from .models import SectorDuty, Unit, User
+from .models import Place, SectorDuty, Unit, User
 from .roles import Role
 
 
@@ -150,3 +150,20 @@ class WorkdayCalculatorForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("用途"), max_length=60)
     days = forms.IntegerField(label=_("有效天数"), min_value=1, max_value=365, initial=90)
+
+
+class PlaceForm(forms.ModelForm):
+    class Meta:
+        model = Place
+        fields = ["code", "name", "kind", "town_codes", "district", "aliases", "source", "note", "is_active"]
+        widgets = {"source": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields.pop("is_active")
+        else:
+            self.fields["code"].disabled = True
+
+    def validate_unique(self):
+        """The service reports duplicates."""

@@ -12,7 +12,7 @@ from ecoinspect.audit.models import ChangeLoggedModel
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.fields import ChoiceField
 
-from .choices import TOWN_KINDS, UnitKind
+from .choices import TOWN_KINDS, PlaceKind, UnitKind
 from .roles import Role
 
 
@@ -209,6 +209,58 @@ class SectorDuty(ChangeLoggedModel):
         return [
             k for k in self.keywords.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if k
         ]
+
+
+HOME_DISTRICT = "白云区"
+
+
+class PlaceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Place(ChangeLoggedModel):
+    """One entry of the gazetteer: a place of the district (a village, a community, a former town's name,
+    a park, a road, a river, a landmark) with the town(s) it lies in — or a neighbouring district's name or
+    place, so that an address outside the district is recognised as such. Every entry names its source."""
+
+    code = models.SlugField(_("地名代码"), max_length=40, unique=True)
+    name = models.CharField(_("地名"), max_length=60)
+    kind = ChoiceField(_("类别"), choiceset=PlaceKind)
+    town_codes = models.CharField(
+        _("所属镇街"),
+        max_length=200,
+        blank=True,
+        help_text=_("镇街的单位代码，以空格分隔；跨镇街的河流可填多个，不能确定的留空"),
+    )
+    district = models.CharField(_("所在区"), max_length=20, default=HOME_DISTRICT)
+    aliases = models.CharField(_("别名"), max_length=300, blank=True, help_text=_("以逗号或空格分隔"))
+    source = models.CharField(_("来源"), max_length=400)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["district", "kind", "code"]
+        verbose_name = _("地名")
+        verbose_name_plural = _("地名")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:place_edit", args=[self.pk])
+
+    @property
+    def in_district(self) -> bool:
+        return self.district == HOME_DISTRICT
+
+    def town_code_list(self) -> list[str]:
+        return [c for c in self.town_codes.replace(",", " ").split() if c]
+
+    def alias_list(self) -> list[str]:
+        return [a for a in self.aliases.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if a]
 
 
 class LoginAttempt(models.Model):

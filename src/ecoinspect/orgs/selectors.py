@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .access import active_memberships, holds
-from .models import LoginAttempt, Membership, SectorDuty, Unit, User
+from .gazetteer import PlaceMatch, PlaceMatcher, place_match  # noqa: F401 (re-exported)
+from .models import LoginAttempt, Membership, Place, SectorDuty, Unit, User
 from .roles import ROLE_SPECS, Role, registered_apps
 
 
@@ -55,51 +57,95 @@ def sector_duty_list(*, filters=None) -> QuerySet[SectorDuty]:
     return filters.filter_queryset(qs) if filters is not None else qs.filter(is_active=True)
 
 
+def place_list(*, filters=None) -> QuerySet[Place]:
+    """The gazetteer is public knowledge with its sources, open to every logged-in person."""
+    qs = Place.objects.all()
+    return filters.filter_queryset(qs) if filters is not None else qs.filter(is_active=True)
+
+
 @dataclass(frozen=True)
 class DutyMatch:
     duty: SectorDuty
     score: int
     matched_keywords: tuple[str, ...]
+    #: Where each keyword was found: "text" (the title and description) or "address".
+    found_in: tuple[tuple[str, str], ...] = ()
+    #: Another row with the same score and another department: shown side by side, never broken by order.
+    tied: bool = False
 
     @property
     def reason(self) -> str:
         parts = []
-        if self.matched_keywords:
-            parts.append("关键词：" + "、".join(self.matched_keywords))
+        where = dict(self.found_in)
+        for place in ("text", "address"):
+            words = [k for k in self.matched_keywords if where.get(k, "text") == place]
+            if words:
+                label = _("问题描述") if place == "text" else _("地址")
+                parts.append(_("%(where)s中含关键词：%(words)s") % {"where": label, "words": "、".join(words)})
         if self.duty.problem_type:
-            parts.append("问题类型：" + self.duty.get_problem_type_display())
+            parts.append(_("问题类型：%(t)s") % {"t": self.duty.get_problem_type_display()})
         return f"三管三必须「{self.duty.sector}」→ {self.duty.department}（{'；'.join(parts)}）"
 
 
+def _keyword_hits(duties, fields: list[tuple[str, str]]) -> dict[int, list[tuple[str, str]]]:
+    """For each duty, the keywords found and where — a keyword inside a longer keyword found at the same
+    place (噪音 in 工厂噪音, 采砂 in 河道采砂, 垃圾 in 建筑垃圾) does not count on its own."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for where, text in fields:
+        if not text:
+            continue
+        spans = []  # (start, end, duty index, keyword)
+        for i, duty in enumerate(duties):
+            for k in duty.keyword_list():
+                start = text.find(k)
+                while start >= 0:
+                    spans.append((start, start + len(k), i, k))
+                    start = text.find(k, start + 1)
+        for s, e, i, k in spans:
+            if any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _i, _k in spans):
+                continue
+            hits = found.setdefault(i, [])
+            if k not in [h for h, _w in hits]:
+                hits.append((k, where))
+    return found
+
+
 def sector_duty_match(
-    *, text: str, problem_types: list[str] | None = None, limit: int = 3
+    *, text: str, address: str = "", problem_types: list[str] | None = None, limit: int = 3
 ) -> list[DutyMatch]:
     """Departments proposed for a problem by the 三管三必须 matrix, best first, each with its reason.
 
-    A keyword found in the text scores 3, the same problem type scores 1; rows with no hit are left out.
+    A keyword found in the text (or the address) scores 3, the same problem type scores 1; rows with no hit
+    are left out. Rows of different departments with the same top score are marked ``tied``.
     """
-    text = text or ""
     types = set(problem_types or [])
+    duties = list(SectorDuty.objects.active().select_related("department").filter(department__is_active=True))
+    found = _keyword_hits(duties, [("text", text or ""), ("address", address or "")])
     matches = []
-    for duty in SectorDuty.objects.active().select_related("department").filter(department__is_active=True):
-        hits = tuple(k for k in duty.keyword_list() if k in text)
+    for i, duty in enumerate(duties):
+        hits = found.get(i, [])
         score = 3 * len(hits) + (1 if duty.problem_type and duty.problem_type in types else 0)
         if score:
-            matches.append(DutyMatch(duty, score, hits))
+            matches.append(DutyMatch(duty, score, tuple(k for k, _w in hits), tuple(hits)))
     matches.sort(key=lambda m: (-m.score, m.duty.sort_order))
+    if len(matches) > 1 and matches[0].score == matches[1].score:
+        top = matches[0].score
+        departments = {m.duty.department_id for m in matches if m.score == top}
+        if len(departments) > 1:
+            matches = [
+                DutyMatch(m.duty, m.score, m.matched_keywords, m.found_in, tied=True) if m.score == top else m
+                for m in matches
+            ]
     return matches[:limit]
 
 
 _TOWN_SUFFIX = re.compile(r"(街道|街|镇)$")
 
 
-class TownMatcher:
-    """The district's one rule for "which town or subdistrict does this address name", with the active
-    towns loaded once (an import matches thousands of addresses with one matcher).
+class LegacyTownMatcher:
+    """The matcher before the gazetteer (towns' names only), kept for the places benchmark's comparison.
 
-    Longest name first, so 白云湖 beats 白云. A name written with its 街道/镇 (the unit's full or short
-    name) wins over a bare place name anywhere in the text, which may be a road's or a village's
-    namesake: 景泰街道三元里大道 is in 景泰, not 三元里; 太和镇大源村 is in 太和, not 大源.
+    Longest name first; a name written with its 街道/镇 wins over a bare place name anywhere in the text.
     """
 
     def __init__(self):
@@ -122,12 +168,18 @@ class TownMatcher:
         return None
 
 
-def town_from_address(*, text: str, matcher: TownMatcher | None = None) -> Unit | None:
-    """The town or subdistrict named in an address (see :class:`TownMatcher`); pass a ``matcher`` to
-    match many addresses without reloading the towns."""
+#: The district's one rule for "which town or subdistrict is this" — the gazetteer's matcher (villages,
+#: communities, former towns, rivers, neighbours' names; see :mod:`ecoinspect.orgs.gazetteer`).
+TownMatcher = PlaceMatcher
+
+
+def town_from_address(*, text: str, matcher: PlaceMatcher | None = None) -> Unit | None:
+    """The town or subdistrict an address places a problem in, or None — also when the place is outside the
+    district or two towns tie (ask :func:`place_match` for the reasons). Pass a ``matcher`` to match many
+    addresses without reloading the gazetteer."""
     if not text:
         return None
-    return (matcher or TownMatcher()).match(text)
+    return (matcher or PlaceMatcher()).match(text)
 
 
 def login_is_throttled(*, username: str, ip_address: str | None) -> bool:

@@ -23,7 +23,7 @@ from ecoinspect.common.models import WorkdayOverride
 
 from .access import holds
 from .choices import UnitKind
-from .models import ApiToken, LoginAttempt, Membership, SectorDuty, Unit, User
+from .models import HOME_DISTRICT, ApiToken, LoginAttempt, Membership, Place, SectorDuty, Unit, User
 from .roles import ROLE_SPECS, Role
 
 #: Which kinds of unit may sit under which (None: top level).
@@ -361,6 +361,59 @@ def sector_duty_delete(*, actor, duty: SectorDuty) -> None:
             payload={"sector": duty.sector, "department": duty.department_id},
         )
         duty.delete()
+
+
+PLACE_FIELDS = ("name", "kind", "town_codes", "district", "aliases", "source", "note", "is_active")
+
+
+def _validate_place(*, kind: str, town_codes: str, source: str, district: str) -> None:
+    errors = {}
+    if not (source or "").strip():
+        errors["source"] = _("每个地名都须注明来源（网址或文件名）。")
+    codes = [c for c in (town_codes or "").replace(",", " ").split() if c]
+    known = set(Unit.objects.towns().filter(code__in=codes).values_list("code", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        errors["town_codes"] = _("未知的镇街代码：%(c)s") % {"c": "、".join(unknown)}
+    if codes and district != HOME_DISTRICT:
+        errors["town_codes"] = _("区外地名不能属于白云区的镇街。")
+    if errors:
+        raise ServiceError(errors)
+
+
+@transaction.atomic
+def place_create(*, actor, code: str, name: str, kind: str, source: str, town_codes: str = "",
+                 district: str = HOME_DISTRICT, aliases: str = "", note: str = "") -> Place:
+    """A new gazetteer entry (the inspection office), with its source."""
+    require_manage(actor)
+    district = (district or HOME_DISTRICT).strip()
+    _validate_place(kind=kind, town_codes=town_codes, source=source, district=district)
+    if Place.objects.filter(code=code).exists():
+        raise ServiceError({"code": _("地名代码“%(c)s”已存在。") % {"c": code}})
+    with acting_as(actor):
+        place = Place.objects.create(
+            code=code, name=name.strip(), kind=kind, town_codes=town_codes.strip(), district=district,
+            aliases=aliases.strip(), source=source.strip(), note=note.strip(),
+        )
+        action_log_append(action="orgs.place.created", actor=actor, obj=place)
+    return place
+
+
+@transaction.atomic
+def place_update(*, actor, place: Place, **changes) -> Place:
+    require_manage(actor)
+    changes.pop("code", None)
+    unknown = set(changes) - set(PLACE_FIELDS)
+    if unknown:
+        raise TypeError(f"place_update got unknown fields: {sorted(unknown)}")
+    merged = {f: changes.get(f, getattr(place, f)) for f in ("kind", "town_codes", "source", "district")}
+    _validate_place(**merged)
+    with acting_as(actor):
+        for key, value in changes.items():
+            setattr(place, key, value.strip() if isinstance(value, str) else value)
+        place.save()
+        action_log_append(action="orgs.place.updated", actor=actor, obj=place, payload={"fields": sorted(changes)})
+    return place
 
 
 @transaction.atomic

@@ -31,14 +31,15 @@ from ecoinspect.common.views import (
 
 from . import selectors, services
 from .access import holds
-from .choices import UnitKind
-from .filters import SectorDutyFilter, UnitFilter, UserFilter
+from .choices import PlaceKind, UnitKind
+from .filters import PlaceFilter, SectorDutyFilter, UnitFilter, UserFilter
 from .forms import (
     ApiTokenForm,
     LoginForm,
     MembershipForm,
     OwnPasswordForm,
     PasswordSetForm,
+    PlaceForm,
     SectorDutyForm,
     UnitForm,
     UserCreateForm,
@@ -46,7 +47,7 @@ from .forms import (
     WorkdayCalculatorForm,
     WorkdayOverrideForm,
 )
-from .models import ApiToken, Membership, SectorDuty, Unit
+from .models import ApiToken, Membership, Place, SectorDuty, Unit
 from .roles import ROLE_SPECS, Role
 
 
@@ -358,6 +359,78 @@ class SectorDutyEditView(ServiceFormView):
 
     def success_url(self, result):
         return reverse("orgs:sectorduty_list")
+
+
+class PlaceListView(FilteredListView):
+    list_perm = "orgs.view"
+    create_perm = "orgs.manage"
+    title = _lazy("地名库")
+    intro = _lazy(
+        "白云区的镇街、村居、原镇名、工业园、道路、河涌和地标，以及邻区地名；每条注明来源。"
+        "登记和导入问题时据此判断所在镇街、是否在本区。"
+    )
+    filterset_class = PlaceFilter
+    export_name = "places"
+    create_url = reverse_lazy("orgs:place_create")
+    paginate_by = 100
+    template_name = "orgs/place_list.html"
+    columns = (
+        Column("name", _lazy("地名"), sort="name"),
+        Column("kind", _lazy("类别"), choiceset=PlaceKind, sort="kind"),
+        Column("town_codes", _lazy("所属镇街")),
+        Column("district", _lazy("所在区"), sort="district"),
+        Column("aliases", _lazy("别名")),
+        Column("source", _lazy("来源")),
+        Column("is_active", _lazy("启用")),
+    )
+
+    def selector(self, *, user, filters):
+        return selectors.place_list(filters=filters)
+
+    def extra_context(self, request):
+        address, text = request.GET.get("try_address", ""), request.GET.get("try_text", "")
+        return {
+            "try_address": address,
+            "try_text": text,
+            "match": selectors.place_match(address=address, text=text) if (address or text) else None,
+            "can_manage": holds(request.user, "orgs.manage"),
+        }
+
+
+class PlaceCreateView(ServiceFormView):
+    perm = "orgs.manage"
+    form_class = PlaceForm
+    title = _lazy("新增地名")
+    cancel_url = reverse_lazy("orgs:place_list")
+
+    def perform(self, form):
+        return services.place_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_url(self, result):
+        return reverse("orgs:place_list")
+
+
+class PlaceEditView(ServiceFormView):
+    perm = "orgs.manage"
+    form_class = PlaceForm
+    title = _lazy("编辑地名")
+    cancel_url = reverse_lazy("orgs:place_list")
+
+    def get_object(self):
+        return get_object_or_404(Place, pk=self.kwargs["pk"])
+
+    def check_permission(self, obj):
+        if not holds(self.request.user, "orgs.manage"):
+            raise PermissionDenied
+
+    def get_form(self, data=None):
+        return PlaceForm(data, instance=Place.objects.get(pk=self.object.pk))
+
+    def perform(self, form):
+        return services.place_update(actor=self.request.user, place=self.object, **form.cleaned_data)
+
+    def success_url(self, result):
+        return reverse("orgs:place_list")
 
 
 @login_required

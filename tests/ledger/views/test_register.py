@@ -49,7 +49,7 @@ def test_the_proposal_names_the_department_and_the_town_with_its_reasons(structu
     assert response.status_code == 200
     assert "区水务局" in html and "三元里街道" in html
     assert "三管三必须「城镇污水、河涌与排水」" in html  # why
-    assert "地址“白云区三元里街道新市涌沿岸”位于 三元里街道" in html
+    assert "所在镇街 三元里街道：地址中“白云区三元里街道”" in html
     # the lead-unit and town selects come back filled, swapped in place (hx-swap-oob)
     assert f'<option value="{structure["swj"].pk}" selected>' in html
     assert f'<option value="{structure["sanyuanli"].pk}" selected>' in html

@@ -3,7 +3,9 @@
 from .evidence import EVIDENCE_FILES, evidence_add, evidence_verify, max_upload_bytes
 from .notices import notice_close, notice_issue, notice_reply, notice_return
 from .problems import (
+    place_propose,
     problem_assign,
+    problem_decide_district,
     problem_extend_deadline,
     problem_pause,
     problem_register,
@@ -75,6 +77,8 @@ __all__ = [
     "publicity_start",
     "routing_propose",
     "town_propose",
+    "place_propose",
+    "problem_decide_district",
     "special_plan_decide",
     "special_plan_submit",
 ]

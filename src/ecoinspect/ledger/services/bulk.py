@@ -6,7 +6,7 @@ per row): 10,000 rows would need a minute. This path runs the same validators on
 writes through ``core.bulk`` — ``bulk_create`` / ``bulk_update`` with the ChangeLog and one ActionLog entry
 per problem that a save would leave. The lead department is the one the file names (an import is a manual
 designation, recorded in ``routing_reason`` with the file and row); the town is proposed as the form
-proposes it (``town_propose``, orgs' one matcher), with the towns loaded once for the whole file.
+proposes it (``place_propose``, orgs' one matcher; a place outside the district is flagged), with the towns loaded once for the whole file.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from ..choices import DeadlineKind, HandlingMode, Severity
 from ..models import Measure, Problem
 from .problems import (
     EDITABLE_FIELDS,
+    _place_reason,
     _validate_choices,
+    place_propose,
     problem_check_editable,
-    town_propose,
     validate_schedule,
     validate_source_for,
     validate_types,
@@ -72,11 +73,14 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> BulkRow:
         reasons = [
             _("导入指定牵头单位 %(u)s（%(origin)s）") % {"u": lead_unit, "origin": row.get("origin", "")}
         ]
-        if town is None:
-            text = " ".join(filter(None, [title, row.get("description"), row.get("address")]))
-            town, reason = town_propose(address=row.get("address") or "", text=text, matcher=towns)
-            if town is not None:
-                reasons.append(reason)
+        # The place is matched on every row: a row outside the district is flagged even when it names a town.
+        text = " ".join(filter(None, [title, row.get("description")]))
+        place = place_propose(address=row.get("address") or "", text=text, matcher=towns)
+        if town is None and place.town is not None:
+            town = place.town
+            reasons.append(_place_reason(place, row.get("address") or ""))
+        elif place.status in ("outside", "ambiguous"):
+            reasons.append(_place_reason(place, row.get("address") or ""))
     validate_units(
         town=town,
         lead_unit=lead_unit,
@@ -102,6 +106,7 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> BulkRow:
         supervising_unit=row.get("supervising_unit"),
         acceptance_unit=row.get("acceptance_unit"),
         routing_reason="；".join(reasons),
+        outside_district=place.is_outside,
         responsible_leader=row.get("responsible_leader") or "",
         responsible_person=row.get("responsible_person") or "",
         contact_phone=row.get("contact_phone") or "",

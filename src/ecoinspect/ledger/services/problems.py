@@ -22,10 +22,10 @@ from ecoinspect.core.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit
-from ecoinspect.orgs.selectors import TownMatcher, sector_duty_match, town_from_address
+from ecoinspect.orgs.selectors import PlaceMatch, PlaceMatcher, place_match, sector_duty_match
 
 from .. import deadlines
-from ..choices import DeadlineKind, HandlingMode, ProblemSource, Severity
+from ..choices import DeadlineKind, DistrictDecision, HandlingMode, ProblemSource, Severity
 from ..models import Problem
 from ..workflow import PROBLEM_WORKFLOW
 from . import rules
@@ -64,37 +64,74 @@ class RoutingProposal:
     town: Unit | None = None
     reasons: list[str] = field(default_factory=list)
     alternatives: list[Unit] = field(default_factory=list)
+    #: The place matcher's whole answer (status matched / outside / ambiguous / none, candidates, reasons).
+    place: PlaceMatch | None = None
+    town_reason: str = ""
+
+    @property
+    def outside_district(self) -> bool:
+        return self.place is not None and self.place.is_outside
+
+    @property
+    def town_ambiguous(self) -> bool:
+        return self.place is not None and self.place.status == "ambiguous"
 
 
 def routing_propose(
     *, title: str, description: str = "", address: str = "", problem_types=()
 ) -> RoutingProposal:
-    text = " ".join(filter(None, [title, description, address]))
+    text = " ".join(filter(None, [title, description]))
     proposal = RoutingProposal()
-    matches = sector_duty_match(text=text, problem_types=list(problem_types))
-    if matches:
+    matches = sector_duty_match(text=text, address=address, problem_types=list(problem_types))
+    if matches and matches[0].tied:
+        # A tie is shown as a tie with every candidate, not broken by the matrix's sort order.
+        tied = [m for m in matches if m.tied]
+        proposal.alternatives = list(dict.fromkeys(m.duty.department for m in tied))
+        proposal.reasons.append(
+            _("三管三必须并列：%(units)s，请人工指定牵头单位（%(why)s）")
+            % {"units": "、".join(str(u) for u in proposal.alternatives), "why": "；".join(m.reason for m in tied)}
+        )
+    elif matches:
         proposal.lead_unit = matches[0].duty.department
         proposal.reasons.append(matches[0].reason)
         proposal.alternatives = [
             m.duty.department for m in matches[1:] if m.duty.department != proposal.lead_unit
         ]
-    town, reason = town_propose(address=address, text=text)
-    if town is not None:
-        proposal.town = town
-        proposal.reasons.append(reason)
+    proposal.place = place_propose(address=address, text=text)
+    proposal.town = proposal.place.town
+    proposal.town_reason = _place_reason(proposal.place, address)
+    if proposal.town_reason:
+        proposal.reasons.append(proposal.town_reason)
     return proposal
 
 
-def town_propose(
-    *, address: str, text: str = "", matcher: TownMatcher | None = None
-) -> tuple[Unit | None, str]:
-    """The town a new problem is proposed for — the one its address names (``orgs``' one matcher) or,
-    without an address, its text — and the reason recorded with it. The form, the API and the import
-    all propose through here; ``matcher`` lets an import load the towns once."""
-    town = town_from_address(text=address or text, matcher=matcher)
-    if town is None:
-        return None, ""
-    return town, _("地址“%(addr)s”位于 %(town)s") % {"addr": address or _("问题描述"), "town": town}
+def place_propose(*, address: str, text: str = "", matcher: PlaceMatcher | None = None) -> PlaceMatch:
+    """Where a new problem is: ``orgs``' one place matcher over its address and its text — the town, or
+    "not in the district", or "ambiguous", with the reasons. ``matcher`` lets an import load the gazetteer
+    once."""
+    return place_match(address=address, text=text, matcher=matcher)
+
+
+def _place_reason(match: PlaceMatch, address: str) -> str:
+    if match.status == "matched":
+        lead = _("所在镇街 %(town)s") % {"town": match.town}
+    elif match.status == "outside":
+        lead = _("不在白云区（%(d)s），请核实属地") % {"d": match.district}
+    elif match.status == "ambiguous":
+        names = "、".join(str(u) for u in match.candidates) or match.district
+        lead = _("镇街不明确（%(c)s），请人工确定") % {"c": names}
+    elif match.reasons:
+        lead = _("未能确定镇街")
+    else:
+        return ""
+    return lead + "：" + match.reason
+
+
+def town_propose(*, address: str, text: str = "", matcher: PlaceMatcher | None = None) -> tuple[Unit | None, str]:
+    """The town a new problem is proposed for and the reason recorded with it (see :func:`place_propose`):
+    the town is None when the place is outside the district or two towns tie, and the reason says so."""
+    match = place_propose(address=address, text=text, matcher=matcher)
+    return match.town, _place_reason(match, address)
 
 
 def validate_schedule(
@@ -187,10 +224,14 @@ def _routing_reasons(*, title, description, address, problem_types, lead_unit, t
             _("人工指定牵头单位 %(c)s") % {"c": lead_unit}
             + (f"：{override_reason}" if override_reason else "")
         )
+    if proposal.lead_unit is None and proposal.alternatives and proposal.reasons:
+        reasons.append(proposal.reasons[0])  # the matrix's tie, shown as a tie
     if proposal.town is not None and town in (None, proposal.town):
         town = proposal.town
-        reasons.append(proposal.reasons[-1])
-    return lead_unit, town, reasons
+        reasons.append(proposal.town_reason)
+    elif proposal.town is None and proposal.town_reason and proposal.place.status != "none":
+        reasons.append(proposal.town_reason)
+    return lead_unit, town, reasons, proposal.outside_district
 
 
 @transaction.atomic
@@ -248,7 +289,7 @@ def problem_register(
     cooperating_units = list(cooperating_units)
 
     with district_language():  # the routing reason is stored with the problem
-        lead_unit, town, reasons = _routing_reasons(
+        lead_unit, town, reasons, outside = _routing_reasons(
             title=title,
             description=description,
             address=address,
@@ -304,6 +345,7 @@ def problem_register(
             supervising_unit=supervising_unit,
             acceptance_unit=acceptance_unit,
             routing_reason="；".join(reasons),
+            outside_district=outside,
             responsible_leader=responsible_leader,
             responsible_person=responsible_person,
             contact_phone=contact_phone,
@@ -323,7 +365,42 @@ def problem_register(
                 "source": source,
                 "lead_unit": lead_unit.pk if lead_unit else None,
                 "routing": problem.routing_reason,
+                "outside_district": outside,
             },
+        )
+    return problem
+
+
+@transaction.atomic
+def problem_decide_district(*, actor, problem: Problem, keep: bool, reason: str) -> Problem:
+    """The inspection office's decision on a problem flagged as outside the district: keep it as Baiyun's
+    (it may then be closed and published) or record that it is not Baiyun's (it is then never closed or
+    published as Baiyun's). The reason is required; the decision is logged."""
+    require(actor, "ledger.assign", problem)
+    if not reason.strip():
+        raise ServiceError({"reason": _("请填写属地确认理由。")})
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    decision = DistrictDecision.KEEP if keep else DistrictDecision.NOT_OURS
+    with acting_as(actor):
+        problem.district_decision = decision
+        problem.district_decision_reason = reason.strip()
+        problem.district_decided_by = actor
+        problem.district_decided_at = timezone.now()
+        problem.save(
+            update_fields=[
+                "district_decision",
+                "district_decision_reason",
+                "district_decided_by",
+                "district_decided_at",
+                "updated_at",
+            ]
+        )
+        action_log_append(
+            action="ledger.problem.district_decided",
+            actor=actor,
+            obj=problem,
+            payload={"decision": decision, "reason": problem.district_decision_reason,
+                     "outside_district": problem.outside_district},
         )
     return problem
 

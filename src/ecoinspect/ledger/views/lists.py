@@ -56,6 +56,13 @@ class DeadlineColumn(Column):
         return value
 
 
+def _town(problem: Problem):
+    """The town, and the out-of-district flag until the office has kept the problem as Baiyun's."""
+    if problem.outside_district and problem.district_decision != "keep":
+        return _("%(town)s（疑似不在本区）") % {"town": problem.town or "—"}
+    return problem.town
+
+
 PROBLEM_COLUMNS = (
     Column("number", _lazy("问题编号"), sort="number", link=True),
     Column("title", _lazy("整改任务")),
@@ -63,7 +70,7 @@ PROBLEM_COLUMNS = (
     Column("problem_types", _lazy("问题类型"), accessor=_types),
     Column("lead_unit", _lazy("牵头单位"), sort="lead"),
     Column("cooperating_units", _lazy("配合单位")),
-    Column("town", _lazy("所在镇街")),
+    Column("town", _lazy("所在镇街"), accessor=_town),
     DeadlineColumn("deadline", _lazy("整改时限"), accessor=_deadline, sort="deadline"),
     Column("status", _lazy("状态"), choiceset=ProblemStatus, sort="status"),
     Column("progress_status", _lazy("完成进度"), choiceset=ProgressStatus, sort="progress"),

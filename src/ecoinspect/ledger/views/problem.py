@@ -23,6 +23,7 @@ from ecoinspect.core.permissions import active_memberships, has_perm
 from .. import selectors, services
 from ..choices import PlanStatus, ProblemSource
 from ..forms import (
+    DistrictDecisionForm,
     EvidenceForm,
     ExtendDeadlineForm,
     MeasureForm,
@@ -167,6 +168,7 @@ def problem_detail(request, pk: int):
         "needs_joint_action": problem.is_complex and not detail["joint_actions"],
         "routing_history": [r for r in problem.routing_reason.split("；") if r.strip()],
         "today": timezone.localdate(),
+        "can_decide_district": problem.outside_district and has_perm(user, "ledger.assign", problem),
     }
     if options["can_work"]:
         context.update(
@@ -345,6 +347,27 @@ class ProblemPauseView(ProblemFormView):
 
     def success_message(self, result) -> str:
         return _("已暂停计时。 / Clock paused.")
+
+
+class ProblemDistrictView(ProblemFormView):
+    """属地确认: the inspection office's decision on a problem flagged as outside the district."""
+
+    form_class = DistrictDecisionForm
+    perm = "ledger.assign"
+    title = _lazy("属地确认")
+    intro = _lazy("系统判断该问题地点疑似不在白云区。确认前不能销号或发布销号公示；请确认并填写理由。")
+    submit_label = _lazy("保存属地确认")
+
+    def perform(self, form):
+        return services.problem_decide_district(
+            actor=self.request.user,
+            problem=self.object,
+            keep=form.cleaned_data["keep"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    def success_message(self, result) -> str:
+        return _("已记录属地确认。")
 
 
 @login_required
