@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import hashing
 from .models import ActionLog, ChangeLog
@@ -21,11 +23,13 @@ class ChainReport:
 
     def message(self) -> str:
         if self.ok:
-            return f"操作日志哈希链完整，共校验 {self.checked} 条。 / Action log chain intact: {self.checked} rows checked."
-        return (
-            f"操作日志哈希链在第 {self.broken_seq} 条（id={self.broken_id}）处断开：{self.reason_zh}"
-            f" / Action log chain broken at seq {self.broken_seq} (id={self.broken_id}): {self.reason_en}"
-        )
+            return _("操作日志哈希链完整，共校验 %(n)s 条。") % {"n": self.checked}
+        reason = self.reason_en if translation.get_language() == "en" else self.reason_zh
+        return _("操作日志哈希链在第 %(seq)s 条（id=%(id)s）处断开：%(reason)s") % {
+            "seq": self.broken_seq,
+            "id": self.broken_id,
+            "reason": reason,
+        }
 
 
 def verify_chain(*, chunk_size: int = 2000) -> ChainReport:

@@ -1,8 +1,9 @@
-"""Errors that services raise for people to read. Messages are bilingual: Chinese first, then English."""
+"""Errors that services raise for people to read. Messages are in the person's language (Chinese msgids, English in the catalogue)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 
 class ServiceError(ValidationError):
@@ -13,7 +14,7 @@ class NotPermitted(PermissionDenied):
     """The actor lacks the permission for this write on this record."""
 
     def __init__(self, message: str | None = None):
-        super().__init__(message or "您没有执行此操作的权限。 / You are not permitted to do this.")
+        super().__init__(message or _("您没有执行此操作的权限。"))
 
 
 class Refusal(Exception):

@@ -1,4 +1,4 @@
-"""Error pages in the system's own layout, with the bilingual reason."""
+"""Error pages in the system's own layout, with the reason, in the person's language."""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ from operator import or_
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -79,23 +78,14 @@ def _messages(filters) -> dict[str, list[str]]:
 
 
 def bound_filters(request, filterset_class):
-    """The page's FilterSet bound to the API's query string; invalid values are a 400, not ignored.
-
-    The reasons are bilingual like every other refusal: Django's own messages in Chinese, then English.
-    """
+    """The page's FilterSet bound to the API's query string; invalid values are a 400, not ignored, each
+    reason in the person's language and naming the parameter."""
     params = request.GET.copy()
     for key in ("limit", "offset"):
         params.pop(key, None)
     filters = filterset_class(params or None, user=request.user)
     if filters.is_bound and not filters.is_valid():
-        with translation.override("zh-hans"):
-            chinese = _messages(filters)
-        with translation.override("en"):
-            english = _messages(filters)
         raise ValidationError(
-            {
-                field: [f"{field}：{zh} / {field}: {en}" for zh, en in zip(messages, english[field])]
-                for field, messages in chinese.items()
-            }
+            {field: [f"{field}：{message}" for message in messages] for field, messages in _messages(filters).items()}
         )
     return filters

@@ -2,7 +2,7 @@
 
 A parser gets a non-blank cell value as python-calamine returns it (``str``, ``float``, ``bool``,
 ``date``, ``datetime``) and a per-run ``cache`` dict (lookup tables are built once per import, never kept
-between imports). It returns the clean value or raises :class:`CellProblem` with a bilingual reason.
+between imports). It returns the clean value or raises :class:`CellProblem` with the reason in the person's language.
 Blank cells never reach a parser: the pipeline applies the column's ``required`` flag and default.
 """
 
@@ -28,7 +28,7 @@ LIST_SEPARATORS = re.compile(r"[、,，;；/／\n\r]+")
 
 
 class CellProblem(Exception):
-    """Why a cell cannot be read; ``reason`` is bilingual ("中文 / English")."""
+    """Why a cell cannot be read; ``reason`` is in the person's language."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -68,7 +68,7 @@ def text(max_length: int | None = None) -> Parser:
         result = display(value)
         if max_length is not None and len(result) > max_length:
             raise CellProblem(
-                _("内容超过 %(n)s 个字（现有 %(len)s 个字）。 / Longer than %(n)s characters (%(len)s).")
+                _("内容超过 %(n)s 个字（现有 %(len)s 个字）。")
                 % {"n": max_length, "len": len(result)}
             )
         return result
@@ -98,7 +98,7 @@ def _bad_date(shown: str) -> CellProblem:
     return CellProblem(
         _(
             "“%(v)s”不是有效日期（可写 2026-03-01、2026/3/1、2026年3月1日 或 Excel 日期）。"
-            " / '%(v)s' is not a valid date (write 2026-03-01, 2026/3/1, 2026年3月1日 or an Excel date)."
+            ""
         )
         % {"v": shown}
     )
@@ -111,7 +111,7 @@ def _checked(year: int, month: int, day: int, shown: str) -> dt.date:
         raise _bad_date(shown) from exc
     if not PLAUSIBLE_YEARS[0] <= result.year <= PLAUSIBLE_YEARS[1]:
         raise CellProblem(
-            _("日期 %(d)s 不在 %(lo)s—%(hi)s 年之间，请检查。 / The date %(d)s is outside %(lo)s–%(hi)s.")
+            _("日期 %(d)s 不在 %(lo)s—%(hi)s 年之间，请检查。")
             % {"d": result.isoformat(), "lo": PLAUSIBLE_YEARS[0], "hi": PLAUSIBLE_YEARS[1]}
         )
     return result
@@ -185,7 +185,7 @@ def _unknown_choice(shown: str, choiceset) -> CellProblem:
     allowed = "、".join(_chinese_labels(choiceset))
     return CellProblem(
         _(
-            "“%(v)s”不是可选的值（可选：%(allowed)s）。 / '%(v)s' is not one of the allowed values: %(allowed)s."
+            "“%(v)s”不是可选的值（可选：%(allowed)s）。"
         )
         % {"v": shown, "allowed": allowed}
     )
@@ -242,7 +242,7 @@ def boolean() -> Parser:
         if key in _FALSE:
             return False
         raise CellProblem(
-            _("“%(v)s”应填“是”或“否”。 / '%(v)s' should be 是 (yes) or 否 (no).") % {"v": shown}
+            _("“%(v)s”应填“是”或“否”。") % {"v": shown}
         )
 
     return parse

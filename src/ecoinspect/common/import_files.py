@@ -32,33 +32,33 @@ def sniff(data: bytes, name: str = "") -> None:
     """Raise ImportRefused unless ``data`` is an Office Open XML workbook (.xlsx / .xlsm)."""
     shown = name or _("上传的文件")
     if not data:
-        raise _refuse(_("%(name)s 是空文件。 / %(name)s is empty.") % {"name": shown})
+        raise _refuse(_("%(name)s 是空文件。") % {"name": shown})
     if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptionInfo" in data:
             raise _refuse(
                 _(
                     "%(name)s 设置了打开密码，系统无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新上传。"
-                    " / %(name)s is password-protected; remove the password in Excel and upload it again."
+                    ""
                 )
                 % {"name": shown}
             )
         raise _refuse(
             _(
                 "%(name)s 是旧版 Office 文件（.xls 或 .doc），请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再导入。"
-                " / %(name)s is a legacy Office file (.xls/.doc); save it as an Excel workbook (.xlsx) first."
+                ""
             )
             % {"name": shown}
         )
     if data.startswith(b"%PDF"):
         raise _refuse(
-            _("%(name)s 是 PDF 文件，不是 Excel 工作簿。 / %(name)s is a PDF, not an Excel workbook.")
+            _("%(name)s 是 PDF 文件，不是 Excel 工作簿。")
             % {"name": shown}
         )
     if not data.startswith(b"PK"):
         raise _refuse(
             _(
                 "%(name)s 不是 Excel 工作簿（.xlsx），无法识别其内容。请使用下载的模板填写。"
-                " / %(name)s is not an Excel workbook (.xlsx); please fill in the downloaded template."
+                ""
             )
             % {"name": shown}
         )
@@ -68,35 +68,35 @@ def sniff(data: bytes, name: str = "") -> None:
         unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _refuse(
-            _("%(name)s 已损坏，无法打开。 / %(name)s is damaged and cannot be opened.") % {"name": shown}
+            _("%(name)s 已损坏，无法打开。") % {"name": shown}
         ) from exc
     if "word/document.xml" in names:
         raise _refuse(
             _(
-                "%(name)s 的内容是 Word 文档，不是 Excel 工作簿（可能是改了文件后缀）。 / %(name)s is a Word document, not an Excel workbook (was it renamed?)."
+                "%(name)s 的内容是 Word 文档，不是 Excel 工作簿（可能是改了文件后缀）。"
             )
             % {"name": shown}
         )
     if any(n.startswith("ppt/") for n in names):
         raise _refuse(
-            _("%(name)s 是 PowerPoint 演示文稿，不是 Excel 工作簿。 / %(name)s is a PowerPoint file.")
+            _("%(name)s 是 PowerPoint 演示文稿，不是 Excel 工作簿。")
             % {"name": shown}
         )
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         raise _refuse(
-            _("%(name)s 是压缩包，不是 Excel 工作簿。 / %(name)s is a ZIP archive, not an Excel workbook.")
+            _("%(name)s 是压缩包，不是 Excel 工作簿。")
             % {"name": shown}
         )
     if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
         raise _refuse(
             _(
-                "%(name)s 是二进制工作簿（.xlsb），请另存为 .xlsx 后再导入。 / %(name)s is an .xlsb workbook; save it as .xlsx."
+                "%(name)s 是二进制工作簿（.xlsb），请另存为 .xlsx 后再导入。"
             )
             % {"name": shown}
         )
     if unzipped > MAX_UNZIPPED_BYTES:
         raise _refuse(
-            _("%(name)s 解压后过大，无法导入。 / %(name)s is too large once unpacked.") % {"name": shown}
+            _("%(name)s 解压后过大，无法导入。") % {"name": shown}
         )
 
 
@@ -120,7 +120,7 @@ class Workbook:
         except Exception as exc:  # calamine raises its own error types for every kind of damage
             raise _refuse(
                 _(
-                    "%(name)s 无法读取（%(err)s）。请用 Excel 打开后重新保存为 .xlsx。 / %(name)s cannot be read (%(err)s)."
+                    "%(name)s 无法读取（%(err)s）。请用 Excel 打开后重新保存为 .xlsx。"
                 )
                 % {"name": name or _("上传的文件"), "err": str(exc)[:200]}
             ) from exc
@@ -137,7 +137,7 @@ class Workbook:
                 rows = self._book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False, nrows=nrows)
             except Exception as exc:
                 raise _refuse(
-                    _("工作表“%(s)s”无法读取（%(err)s）。 / Sheet '%(s)s' cannot be read (%(err)s).")
+                    _("工作表“%(s)s”无法读取（%(err)s）。")
                     % {"s": sheet_name, "err": str(exc)[:200]}
                 ) from exc
             self._cache[key] = Sheet(sheet_name, rows)
@@ -186,7 +186,7 @@ def write_template(importer) -> bytes:
                 allow_blank=True,
                 showErrorMessage=not column.multiple,
                 errorTitle=str(_("不在可选范围内")),
-                error=str(_("请从下拉列表中选择。 / Choose from the list.")),
+                error=str(_("请从下拉列表中选择。")),
                 promptTitle=str(column.header),
                 prompt=str(column.help)[:250] if column.help else None,
                 showInputMessage=bool(column.help),

@@ -205,4 +205,4 @@ class ServiceFormView(LoginRequiredMixin, View):
     def success_message(self, result) -> str:
         from django.utils.translation import gettext as _
 
-        return _("已保存。 / Saved.")
+        return _("已保存。")

@@ -14,6 +14,7 @@ import typing
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ValidationError as PydanticError
 
@@ -44,10 +45,10 @@ def read_body(request, schema: type[Schema]) -> Schema:
             data = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError) as exc:
             raise ValidationError(
-                {"__all__": ["请求体不是有效的 JSON。 / The body is not valid JSON."]}
+                {"__all__": [_("请求体不是有效的 JSON。")]}
             ) from exc
         if not isinstance(data, dict):
-            raise ValidationError({"__all__": ["请求体应为 JSON 对象。 / The body must be a JSON object."]})
+            raise ValidationError({"__all__": [_("请求体应为 JSON 对象。")]})
     else:
         data = {}
         for name, field in schema.model_fields.items():
@@ -83,7 +84,7 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):
-        detail = str(exc) or "您没有执行此操作的权限。 / You are not permitted to do this."
+        detail = str(exc) or _("您没有执行此操作的权限。")
         return api.create_response(request, {"detail": detail, "code": "forbidden"}, status=403)
 
     @api.exception_handler(Refusal)
@@ -94,11 +95,11 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(ObjectDoesNotExist)
     def _missing(request, exc):
         return api.create_response(
-            request, {"detail": "未找到。 / Not found.", "code": "not_found"}, status=404
+            request, {"detail": _("未找到。"), "code": "not_found"}, status=404
         )
 
     @api.exception_handler(Http404)
     def _http404(request, exc):
         return api.create_response(
-            request, {"detail": "未找到。 / Not found.", "code": "not_found"}, status=404
+            request, {"detail": _("未找到。"), "code": "not_found"}, status=404
         )

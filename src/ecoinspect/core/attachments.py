@@ -163,17 +163,17 @@ def inspect_upload(uploaded, policy: AttachmentPolicy) -> InspectedFile:
     if size > limit:
         raise _refuse(
             _(
-                "文件 %(name)s 大小 %(size)s，超过 %(limit)s 上限。 / %(name)s is %(size)s, over the %(limit)s limit."
+                "文件 %(name)s 大小 %(size)s，超过 %(limit)s 上限。"
             )
             % {"name": uploaded.name, "size": _human(size), "limit": _human(limit)}
         )
     if size == 0:
-        raise _refuse(_("文件 %(name)s 是空文件。 / %(name)s is empty.") % {"name": uploaded.name})
+        raise _refuse(_("文件 %(name)s 是空文件。") % {"name": uploaded.name})
     detected = sniff_content_type(uploaded)
     accepted = policy.by_type.get(detected)
     if accepted is None:
         template = policy.type_message or _(
-            "%(name)s 的内容是 %(kind)s，不是允许的文件类型（%(allowed)s）。 / %(name)s contains %(kind)s, which is not an accepted file type."
+            "%(name)s 的内容是 %(kind)s，不是允许的文件类型（%(allowed)s）。"
         )
         raise _refuse(
             str(template)
@@ -187,7 +187,7 @@ def inspect_upload(uploaded, policy: AttachmentPolicy) -> InspectedFile:
     if suffix not in accepted.names:
         raise _refuse(
             _(
-                "%(name)s 的文件名后缀是 %(suffix)s，但内容是 %(kind)s，文件名与内容不符。 / %(name)s is named %(suffix)s but contains %(kind)s."
+                "%(name)s 的文件名后缀是 %(suffix)s，但内容是 %(kind)s，文件名与内容不符。"
             )
             % {"name": uploaded.name, "suffix": suffix or _("（无）"), "kind": detected}
         )
@@ -207,7 +207,7 @@ def thumbnail(uploaded, size: tuple[int, int] = THUMBNAIL_SIZE) -> bytes:
             image.convert("RGB").save(out, "JPEG", quality=80)
     except (UnidentifiedImageError, OSError) as exc:
         raise _refuse(
-            _("%(name)s 不是完整的图片文件。 / %(name)s is not a complete image.") % {"name": uploaded.name}
+            _("%(name)s 不是完整的图片文件。") % {"name": uploaded.name}
         ) from exc
     finally:
         uploaded.seek(0)

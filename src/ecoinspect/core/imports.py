@@ -110,7 +110,7 @@ class CellError:
 
     @property
     def message(self) -> str:
-        where = _("第 %(row)s 行 / row %(row)s") % {"row": self.row} if self.row else _("文件 / file")
+        where = _("第 %(row)s 行") % {"row": self.row} if self.row else _("文件")
         column = f"「{self.column}」" if self.column else ""
         value = f"“{self.value}”" if self.value else ""
         return f"{where} {column}{value}：{self.reason}"
@@ -333,7 +333,7 @@ class Importer(ABC):
             raise ImportRefused(
                 _(
                     "在工作簿中没有找到本模板的表头行（应包含 %(cols)s 等列）。工作表：%(sheets)s。请使用系统下载的模板填写。"
-                    " / No header row of this template was found (expected columns such as %(cols)s). Sheets: %(sheets)s."
+                    ""
                 )
                 % {"cols": expected or str(key_column.header), "sheets": "、".join(book.sheet_names) or "—"}
                 + (
@@ -382,7 +382,7 @@ class Importer(ABC):
             if column.key in seen_at:
                 raise ImportRefused(
                     _(
-                        "“%(h)s”列出现了两次（%(a)s 列和 %(b)s 列），请删除其中一列。 / Column '%(h)s' appears twice (%(a)s and %(b)s)."
+                        "“%(h)s”列出现了两次（%(a)s 列和 %(b)s 列），请删除其中一列。"
                     )
                     % {
                         "h": display(cell),
@@ -400,7 +400,7 @@ class Importer(ABC):
             raise ImportRefused(
                 _(
                     "工作表“%(s)s”第 %(r)s 行的表头缺少必填列：%(cols)s。请使用系统下载的模板，或补上这些列。"
-                    " / The header (sheet '%(s)s', row %(r)s) lacks required columns: %(cols)s."
+                    ""
                 )
                 % {"s": sheet_name, "r": header_index + 1, "cols": "、".join(missing)}
                 + (_("（识别为“%(l)s”）") % {"l": layout.label} if layout.name != "template" else ""),
@@ -416,7 +416,7 @@ class Importer(ABC):
             raise ImportRefused(
                 _(
                     "文件有 %(n)s 行数据，超过单次导入 %(max)s 行的上限，请拆分为多个文件导入。"
-                    " / The file has %(n)s data rows, over the limit of %(max)s per import; split it."
+                    ""
                 )
                 % {"n": len(data_rows), "max": self.max_rows},
                 code="refused",
@@ -425,7 +425,7 @@ class Importer(ABC):
         # a ledger repeats the same units, sources, types and dates on thousands of rows.
         self.prepare(preview)
         columns = [(c, positions[c.key], preview.columns[c.key], {}) for c in layout.columns if c.key in positions]
-        required = _("必填，不能为空。 / Required; may not be blank.")
+        required = _("必填，不能为空。")
         total = len(data_rows)
         for count, (number, cells) in enumerate(data_rows, start=1):
             row = Row(number=number, values={}, raw={})
@@ -468,7 +468,7 @@ class Importer(ABC):
             if value in first:
                 row.error(
                     key_header,
-                    _("与第 %(r)s 行的%(h)s重复。 / Duplicates row %(r)s.")
+                    _("与第 %(r)s 行的%(h)s重复。")
                     % {"r": first[value], "h": key_header},
                     value,
                 )
@@ -506,11 +506,11 @@ class ImportChanged(ServiceError):
         if changed:
             message = _(
                 "预览之后系统中的数据发生了变化，导入结果会与预览不同。请重新校验并核对预览后再导入。"
-                " / The data changed since the preview; validate again and review the new preview."
+                ""
             )
         else:
             message = _(
-                "文件现在有 %(n)s 处错误，未导入任何内容。 / The file now has %(n)s errors; nothing was imported."
+                "文件现在有 %(n)s 处错误，未导入任何内容。"
             ) % {"n": len(preview.errors)}
         super().__init__(message, code="changed")
 
@@ -569,7 +569,7 @@ def job_bytes(job: ImportJob) -> bytes:
     if hashlib.sha256(data).hexdigest() != job.sha256:
         raise ImportRefused(
             _(
-                "服务器上保存的导入文件与上传时不一致（SHA-256 不符），请重新上传。 / The stored file no longer matches its SHA-256; upload it again."
+                "服务器上保存的导入文件与上传时不一致（SHA-256 不符），请重新上传。"
             ),
             code="refused",
         )
@@ -611,7 +611,7 @@ def import_job_create(*, actor, kind: str, uploaded, options: dict | None = None
     if uploaded.size > limit:
         raise ImportRefused(
             _(
-                "文件 %(name)s 大小 %(size)s，超过 %(limit)s 上限。 / %(name)s is %(size)s, over the %(limit)s limit."
+                "文件 %(name)s 大小 %(size)s，超过 %(limit)s 上限。"
             )
             % {"name": name, "size": _human(uploaded.size), "limit": _human(limit)},
             code="too_large",
@@ -663,7 +663,7 @@ def import_job_validate(job: ImportJob) -> ImportJob:
             job,
             ImportRefused(
                 _(
-                    "校验时发生系统错误，已记录，请联系管理员。 / A system error occurred while checking the file."
+                    "校验时发生系统错误，已记录，请联系管理员。"
                 ),
                 code="error",
             ),
@@ -714,11 +714,11 @@ def import_job_commit(*, actor, job: ImportJob) -> dict:
     the job keeps the reason."""
     if actor.pk != job.created_by_id:
         raise NotPermitted(
-            _("只有上传该文件的人可以确认导入。 / Only the person who uploaded the file may import it.")
+            _("只有上传该文件的人可以确认导入。")
         )
     if job.status != ImportStatus.VALID:
         raise ServiceError(
-            _("该文件当前状态为“%(s)s”，不能导入。 / This file is '%(s)s' and cannot be imported.")
+            _("该文件当前状态为“%(s)s”，不能导入。")
             % {"s": job.get_status_display()},
             code="state",
         )

@@ -33,7 +33,7 @@ def require(actor, perm: str, obj: models.Model | None = None, message: str | No
 def _conflict_message(obj: models.Model, now, mine) -> str:
     template = getattr(type(obj), "version_conflict_message", None) or _(
         "该记录已被他人修改（当前版本 %(now)s，您编辑的是版本 %(mine)s）。您填写的内容仍保留在下方，请核对后重新保存。"
-        " / Someone else saved this record meanwhile; your input is kept below — review it and save again."
+        ""
     )
     return str(template) % {"now": now, "mine": mine}
 
@@ -76,7 +76,7 @@ def claim_versions(
     stale = [describe(obj) for obj, version in items if stored.get(obj.pk) != version]
     if stale:
         template = message or _(
-            "以下记录已被他人修改，请重新核对后再保存：%(n)s / Changed by someone else meanwhile: %(n)s"
+            "以下记录已被他人修改，请重新核对后再保存：%(n)s"
         )
         raise ConcurrentEdit(str(template) % {"n": "、".join(stale)}, code="conflict")
     for obj, version in items:

@@ -46,7 +46,7 @@ def too_large_message(request) -> str:
     size = declared_length(request) / 1024 / 1024
     return _(
         "上传内容 %(size).1f MB，超过单个文件 %(limit).0f MB 的上限，未保存任何内容。请压缩或拆分后重新上传。"
-        " / The upload is %(size).1f MB, over the %(limit).0f MB limit; nothing was saved."
+        ""
     ) % {"size": size, "limit": limit}
 
 

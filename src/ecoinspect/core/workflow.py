@@ -310,7 +310,7 @@ def check(
             action,
             TransitionNotDeclared(
                 _(
-                    "当前状态“%(state)s”下不能执行“%(action)s”。 / Action '%(action_en)s' is not allowed in state '%(state_en)s'."
+                    "当前状态“%(state)s”下不能执行“%(action)s”。"
                 )
                 % {
                     "state": _state_label(obj, state_field, state),
@@ -328,7 +328,7 @@ def check(
             actor,
             action,
             TransitionForbidden(
-                _("您没有权限对该事项执行“%(label)s”。 / You may not '%(action)s' this record.")
+                _("您没有权限对该事项执行“%(label)s”。")
                 % {"label": t.label or action, "action": action}
             ),
             state,
@@ -342,7 +342,7 @@ def check(
             actor,
             action,
             TransitionIncomplete(
-                _("执行“%(label)s”前需要：%(labels)s。 / '%(action)s' needs: %(names)s.")
+                _("执行“%(label)s”前需要：%(labels)s。")
                 % {"label": t.label or action, "labels": labels, "action": action, "names": ", ".join(missing)},
                 missing,
             ),
@@ -394,7 +394,7 @@ def _lock_unchanged(obj: models.Model, wf: Workflow, actor, action: str, state: 
             action,
             StaleState(
                 _(
-                    "该事项已被他人处理（当前状态：%(state)s），请刷新后重试。 / The record was changed by someone else (now '%(now)s'); reload and try again."
+                    "该事项已被他人处理（当前状态：%(state)s），请刷新后重试。"
                 )
                 % {"state": _state_label(obj, wf.state_field, current or ""), "now": current}
             ),

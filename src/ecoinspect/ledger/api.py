@@ -3,7 +3,7 @@
 Every handler finds its record through a selector first (404 outside one's scope), then reads the body,
 then calls one service. Refused workflow moves are 409 with the workflow's message (and are logged);
 a stale ``version`` is 409 ``conflict``; other refusals use the common shape
-``{"detail", "code", "errors"}`` with bilingual messages.
+``{"detail", "code", "errors"}`` with messages in the person's language.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from ecoinspect.common.errors import ConcurrentEdit
@@ -118,7 +119,7 @@ def problem_update(request, problem_id: int):
     if not changes:
         return _detail(request, problem.pk)
     if version is None:
-        raise ValidationError({"version": ["修改须带上读取时的 version。 / Send the version you read."]})
+        raise ValidationError({"version": [_("修改须带上读取时的 version。")]})
     for name in ("town", "supervising_unit", "acceptance_unit"):
         if name in changes:
             changes[name] = s.unit_by_id(changes[name], name)
@@ -246,7 +247,7 @@ def evidence_upload(request, problem_id: int):
         return Status(
             413,
             {
-                "detail": f"上传内容超过 {limit // 1024 // 1024} MB 上限，未保存任何内容。 / The upload is over the limit; nothing was saved.",
+                "detail": _("上传内容超过 %(mb)s MB 上限，未保存任何内容。") % {"mb": limit // 1024 // 1024},
                 "code": "too_large",
                 "errors": None,
             },
@@ -254,14 +255,14 @@ def evidence_upload(request, problem_id: int):
     uploaded = request.FILES.get("file")
     if uploaded is None:
         raise ValidationError(
-            {"file": ["请选择文件（multipart 字段 file）。 / Send the file as multipart field 'file'."]}
+            {"file": [_("请选择文件（multipart 字段 file）。")]}
         )
     report = None
     if request.POST.get("report"):
         report = problem.reports.filter(pk=request.POST["report"]).first()
         if report is None:
             raise ValidationError(
-                {"report": ["该进展报送不属于此问题。 / That report belongs to another problem."]}
+                {"report": ["该进展报送不属于此问题。"]}
             )
     evidence = services.evidence_add(
         actor=request.user,

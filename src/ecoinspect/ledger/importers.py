@@ -66,7 +66,7 @@ def parse_measures(value, cache) -> list[str]:
     measures = [part for part in parts if part]
     if len(measures) > MAX_MEASURES:
         raise cells.CellProblem(
-            _("整改措施超过 %(n)s 条（现有 %(m)s 条），请合并后再导入。 / More than %(n)s measures (%(m)s).")
+            _("整改措施超过 %(n)s 条（现有 %(m)s 条），请合并后再导入。")
             % {"n": MAX_MEASURES, "m": len(measures)}
         )
     return measures
@@ -102,7 +102,7 @@ def parse_deadline(value, cache) -> tuple[str, object]:
         raise cells.CellProblem(
             _(
                 "“%(v)s”不是有效的整改时限：请填写日期（如 2026-06-30、2026/6/30、2026年6月30日、2026年6月底），或“立行立改”“长期坚持”。"
-                " / '%(v)s' is not a valid deadline: write a date (2026-06-30, 2026/6/30, 2026年6月30日) or 立行立改 / 长期坚持."
+                ""
             )
             % {"v": cells.display(value)}
         ) from exc
@@ -664,7 +664,7 @@ class LedgerImporter(Importer):
                     row.conflict = row.decision = row.action = ""
                     row.error(
                         self.column("number"),
-                        _("该编号已被其他单位的问题使用，请换一个编号。 / This number is used by another unit's problem."),
+                        _("该编号已被其他单位的问题使用，请换一个编号。"),
                     )
                     continue
                 if row.action in ("conflict", "skip"):
@@ -696,7 +696,7 @@ class LedgerImporter(Importer):
         if v.get("registered_on") and v["registered_on"] > today and self.layout.name == "template":
             row.error(
                 self.column("registered_on"),
-                _("登记日期不能晚于今天。 / The registration date cannot be in the future."),
+                _("登记日期不能晚于今天。"),
             )
         if current is None:
             if deadline_kind is not None:
@@ -726,7 +726,7 @@ class LedgerImporter(Importer):
                 row.error(
                     self.column("lead_unit"),
                     _(
-                        "超出您的导入范围：单位经办人只能导入本单位牵头的问题。 / Outside your scope: unit staff may import only problems their unit leads."
+                        "超出您的导入范围：单位经办人只能导入本单位牵头的问题。"
                     ),
                 )
             row.action = "create"
@@ -736,7 +736,7 @@ class LedgerImporter(Importer):
             row.error(
                 self.column("number"),
                 _(
-                    "该编号已被其他单位的问题使用，请换一个编号。 / This number is used by another unit's problem."
+                    "该编号已被其他单位的问题使用，请换一个编号。"
                 ),
             )
             return
@@ -750,7 +750,7 @@ class LedgerImporter(Importer):
             row.error(
                 self.column("number"),
                 _(
-                    "该问题已登记，内容有变化（%(f)s）。已登记问题只能由区督察迎检办修改。 / The problem is registered and differs (%(f)s); only the inspection office may change it."
+                    "该问题已登记，内容有变化（%(f)s）。已登记问题只能由区督察迎检办修改。"
                 )
                 % {"f": "、".join(row.changes)},
             )
@@ -778,7 +778,7 @@ class LedgerImporter(Importer):
             blocking(
                 self.column("lead_unit"),
                 _(
-                    "与系统中的牵头单位（%(u)s）不同。更换牵头单位请在问题页面办理“改派”。 / Differs from the registered lead unit (%(u)s); re-route on the problem page."
+                    "与系统中的牵头单位（%(u)s）不同。更换牵头单位请在问题页面办理“改派”。"
                 )
                 % {"u": current.lead_unit or "—"},
             )
@@ -790,7 +790,7 @@ class LedgerImporter(Importer):
             blocking(
                 self.column("deadline"),
                 _(
-                    "与系统中的整改时限（%(d)s）不同。调整时限请在问题页面办理。 / Differs from the registered deadline (%(d)s); change it on the problem page."
+                    "与系统中的整改时限（%(d)s）不同。调整时限请在问题页面办理。"
                 )
                 % {"d": shown},
             )
@@ -801,7 +801,7 @@ class LedgerImporter(Importer):
         ):
             blocking(
                 self.column("registered_on"),
-                _("与系统中的登记日期（%(d)s）不同。 / Differs from the registered date (%(d)s).")
+                _("与系统中的登记日期（%(d)s）不同。")
                 % {"d": current.registered_on},
             )
         for name in UPDATABLE:
@@ -912,7 +912,7 @@ class LedgerImporter(Importer):
             raise ImportScopeError(
                 _(
                     "以下行超出您的导入范围（单位经办人只能导入本单位牵头的问题），整个导入已撤销：%(rows)s"
-                    " / Rows outside your scope (unit staff may import only problems their unit leads); the whole import was rolled back: %(rows)s"
+                    ""
                 )
                 % {"rows": named},
                 code="scope",

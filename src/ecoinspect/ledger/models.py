@@ -154,7 +154,7 @@ class Problem(ChangeLoggedModel):
     #: What ``core.services.bump_version`` says when someone else saved the problem meanwhile.
     version_conflict_message = _(
         "该问题已被他人修改（当前版本 %(now)s，您编辑的是版本 %(mine)s）。您填写的内容仍保留在下方，请核对后重新保存。"
-        " / Someone else saved this problem meanwhile; your input is kept below — review it and save again."
+        ""
     )
 
     class Meta:

@@ -30,7 +30,7 @@ from .choices import ProblemStatus as S
 def _key_needs_approved_plan(problem, payload, actor):
     if problem.is_key and not problem.plans.filter(status=PlanStatus.APPROVED).exists():
         return _(
-            "重点问题须先提交并经批准专项整改方案。 / A key problem needs an approved special rectification plan first."
+            "重点问题须先提交并经批准专项整改方案。"
         )
     return None
 
@@ -38,7 +38,7 @@ def _key_needs_approved_plan(problem, payload, actor):
 def _complex_needs_joint_action(problem, payload, actor):
     if problem.is_complex and not problem.joint_actions.exists():
         return _(
-            "复杂问题须先录入联合执法情况。 / A complex problem needs its joint-enforcement actions recorded first."
+            "复杂问题须先录入联合执法情况。"
         )
     return None
 
@@ -46,7 +46,7 @@ def _complex_needs_joint_action(problem, payload, actor):
 def _not_long_term(problem, payload, actor):
     if problem.deadline_kind == DeadlineKind.LONG_TERM:
         return _(
-            "长期坚持类问题保持整改状态并定期报送进展，不申请验收。 / Long-term items stay open with periodic reports."
+            "长期坚持类问题保持整改状态并定期报送进展，不申请验收。"
         )
     return None
 
@@ -55,24 +55,24 @@ def _lead_unit_only(problem, payload, actor):
     scope = user_scope(actor, "ledger.work")
     if scope.everything or problem.lead_unit_id in scope.unit_ids:
         return None
-    return _("只有牵头单位可以申请验收。 / Only the lead unit may request acceptance.")
+    return _("只有牵头单位可以申请验收。")
 
 
 def _measures_done(problem, payload, actor):
     open_measures = problem.measures.filter(done_on__isnull=True).count()
     if open_measures:
-        return _("还有 %(n)s 项整改措施未完成。 / %(n)s measures are not done yet.") % {"n": open_measures}
+        return _("还有 %(n)s 项整改措施未完成。") % {"n": open_measures}
     return None
 
 
 def _publicity_over_without_objection(problem, payload, actor):
     publicity = problem.publicities.filter(cycle=problem.cycle).order_by("-pk").first()
     if publicity is None:
-        return _("尚未公示。 / Not yet published.")
+        return _("尚未公示。")
     if publicity.objection_received:
-        return _("公示期间收到异议，须先处理异议。 / An objection was received during publicity.")
+        return _("公示期间收到异议，须先处理异议。")
     if timezone.localdate() <= publicity.ends_on:
-        return _("公示期至 %(d)s 结束，期满后方可销号。 / Publicity runs until %(d)s.") % {
+        return _("公示期至 %(d)s 结束，期满后方可销号。") % {
             "d": publicity.ends_on
         }
     return None
@@ -111,7 +111,7 @@ PROBLEM_WORKFLOW = Workflow(
             label=_("交办"),
             event="assigned",
             confirm=_("确认交办？交办后开始计算整改时限。"),
-            done=_("已交办，牵头单位已收到通知。 / Assigned."),
+            done=_("已交办，牵头单位已收到通知。"),
         ),
         T(
             "start",
@@ -121,7 +121,7 @@ PROBLEM_WORKFLOW = Workflow(
             guards=(_key_needs_approved_plan,),
             label=_("开始整改"),
             event="started",
-            done=_("已开始整改。 / Rectification started."),
+            done=_("已开始整改。"),
         ),
         T(
             "request_acceptance",
@@ -141,7 +141,7 @@ PROBLEM_WORKFLOW = Workflow(
             style="success",
             sets={"progress_status": ProgressStatus.COMPLETED},
             confirm=_("确认整改已完成并申请验收？"),
-            done=_("已申请验收，验收销号单位已收到通知。 / Acceptance requested."),
+            done=_("已申请验收，验收销号单位已收到通知。"),
         ),
         T(
             "begin_review",
@@ -150,7 +150,7 @@ PROBLEM_WORKFLOW = Workflow(
             perm="ledger.review",
             label=_("开始验收"),
             event="review_started",
-            done=_("已开始验收。 / Review started."),
+            done=_("已开始验收。"),
         ),
         T(
             "accept",
@@ -210,7 +210,7 @@ PROBLEM_WORKFLOW = Workflow(
             style="dark",
             sets={"progress_status": ProgressStatus.ACCEPTED_CLOSED},
             confirm=_("确认销号？"),
-            done=_("已销号。 / Closed."),
+            done=_("已销号。"),
         ),
         T(
             "reopen",
@@ -296,7 +296,7 @@ NOTICE_WORKFLOW = Workflow(
             label=_("督办办结"),
             event="closed",
             style="success",
-            done=_("督办单已办结。 / Notice closed."),
+            done=_("督办单已办结。"),
         ),
         T(
             "return",

@@ -30,7 +30,7 @@ def inbox(request):
 def mark_read(request):
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     count = notification_mark_read(user=request.user, notification_ids=ids)
-    messages.success(request, _("已标记 %(n)s 条为已读。 / %(n)s marked read.") % {"n": count})
+    messages.success(request, _("已标记 %(n)s 条为已读。") % {"n": count})
     return redirect("notifications:inbox")
 
 

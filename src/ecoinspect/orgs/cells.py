@@ -90,12 +90,8 @@ def unit(kinds=None) -> Parser:
             return found
         close = difflib.get_close_matches(normalise(shown), lookup.names, n=1, cutoff=0.5)
         hint = _("，是否是“%(c)s”？") % {"c": close[0]} if close else "。"
-        hint_en = f" Did you mean '{close[0]}'?" if close else ""
-        if kinds:
-            return_message = _("未找到镇街“%(v)s”%(hint)s / No town or subdistrict named '%(v)s'.%(hint_en)s")
-        else:
-            return_message = _("未找到单位“%(v)s”%(hint)s / No unit named '%(v)s'.%(hint_en)s")
-        raise CellProblem(return_message % {"v": shown, "hint": hint, "hint_en": hint_en})
+        message = _("未找到镇街“%(v)s”%(hint)s") if kinds else _("未找到单位“%(v)s”%(hint)s")
+        raise CellProblem(message % {"v": shown, "hint": hint})
 
     return parse
 

@@ -16,10 +16,10 @@ from .roles import Role
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("用户名或密码错误。 / Wrong user name or password."),
-        "inactive": _("该账号已停用，请联系区督察迎检办。 / This account is inactive."),
+        "invalid_login": _("用户名或密码错误。"),
+        "inactive": _("该账号已停用，请联系区督察迎检办。"),
         "throttled": _(
-            "登录失败次数过多，请 %(minutes)s 分钟后再试。 / Too many failed attempts; try again in %(minutes)s minutes."
+            "登录失败次数过多，请 %(minutes)s 分钟后再试。"
         ),
     }
 
@@ -64,7 +64,7 @@ class UnitForm(forms.ModelForm):
             self.fields.pop("is_active")
 
     def validate_unique(self):
-        """Uniqueness is the service's to check, with its own bilingual message."""
+        """Uniqueness is the service's to check, with its own message."""
 
 
 class UserCreateForm(forms.Form):
@@ -84,7 +84,7 @@ class UserCreateForm(forms.Form):
     def clean(self):
         data = super().clean()
         if bool(data.get("unit")) != bool(data.get("role")):
-            raise ValidationError(_("单位和角色需同时填写。 / Give both a unit and a role, or neither."))
+            raise ValidationError(_("单位和角色需同时填写。"))
         return data
 
 
@@ -101,7 +101,7 @@ class PasswordSetForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password") != data.get("password2"):
-            raise ValidationError(_("两次输入的密码不一致。 / The passwords differ."))
+            raise ValidationError(_("两次输入的密码不一致。"))
         return data
 
 

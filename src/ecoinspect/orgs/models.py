@@ -94,7 +94,7 @@ class Unit(ChangeLoggedModel):
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")),
                 name="unit_not_own_parent",
-                violation_error_message=_("上级单位不能是本单位。 / A unit cannot be its own parent."),
+                violation_error_message=_("上级单位不能是本单位。"),
             ),
         ]
 
@@ -149,7 +149,7 @@ class Membership(ChangeLoggedModel):
             models.UniqueConstraint(
                 fields=["user", "unit", "role"],
                 name="membership_unique_role",
-                violation_error_message=_("此人在该单位已有该角色。 / This person already has that role in the unit."),
+                violation_error_message=_("此人在该单位已有该角色。"),
             )
         ]
 
@@ -197,7 +197,7 @@ class SectorDuty(ChangeLoggedModel):
                 fields=["sector", "department"],
                 name="sectorduty_unique_sector_department",
                 violation_error_message=_(
-                    "该行业/领域已分配给此部门。 / This sector is already assigned to that department."
+                    "该行业/领域已分配给此部门。"
                 ),
             )
         ]

@@ -41,7 +41,7 @@ def require_manage(actor) -> None:
     if not holds(actor, "orgs.manage"):
         raise NotPermitted(
             _(
-                "只有区督察迎检办可以管理单位、人员和职责清单。 / Only the inspection office manages units, people and duties."
+                "只有区督察迎检办可以管理单位、人员和职责清单。"
             )
         )
 
@@ -53,7 +53,7 @@ def _validate_unit_tree(*, unit: Unit | None, kind: str, parent: Unit | None) ->
         raise ServiceError(
             {
                 "parent": _(
-                    "“%(kind)s”的上级单位不能是“%(parent)s”。 / A %(kind_en)s cannot sit under %(parent_en)s."
+                    "“%(kind)s”的上级单位不能是“%(parent)s”。"
                 )
                 % {
                     "kind": UnitKind.label(kind),
@@ -68,7 +68,7 @@ def _validate_unit_tree(*, unit: Unit | None, kind: str, parent: Unit | None) ->
         while ancestor is not None:
             if ancestor.pk == unit.pk:
                 raise ServiceError(
-                    {"parent": _("上级单位不能是本单位或其下级单位。 / A unit cannot sit under itself.")}
+                    {"parent": _("上级单位不能是本单位或其下级单位。")}
                 )
             ancestor = ancestor.parent
 
@@ -93,11 +93,11 @@ def unit_create(
     _validate_unit_tree(unit=None, kind=kind, parent=parent)
     if Unit.objects.filter(code=code).exists():
         raise ServiceError(
-            {"code": _("单位代码“%(code)s”已存在。 / Unit code '%(code)s' already exists.") % {"code": code}}
+            {"code": _("单位代码“%(code)s”已存在。") % {"code": code}}
         )
     if Unit.objects.filter(name=name).exists():
         raise ServiceError(
-            {"name": _("单位“%(name)s”已存在。 / Unit '%(name)s' already exists.") % {"name": name}}
+            {"name": _("单位“%(name)s”已存在。") % {"name": name}}
         )
     with acting_as(actor):
         unit = Unit.objects.create(
@@ -130,7 +130,7 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
     _validate_unit_tree(unit=unit, kind=kind, parent=parent)
     if changes.get("is_active") is False and unit.is_active and unit.children.filter(is_active=True).exists():
         raise ServiceError(
-            {"is_active": _("该单位还有启用的下级单位，不能停用。 / Deactivate its sub-units first.")}
+            {"is_active": _("该单位还有启用的下级单位，不能停用。")}
         )
     for dup_field in ("code", "name"):
         if (
@@ -139,7 +139,7 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
         ):
             raise ServiceError(
                 {
-                    dup_field: _("“%(value)s”已被其他单位使用。 / '%(value)s' is used by another unit.")
+                    dup_field: _("“%(value)s”已被其他单位使用。")
                     % {"value": changes[dup_field]}
                 }
             )
@@ -172,7 +172,7 @@ def user_create(
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ServiceError(
-            {"username": _("用户名“%(u)s”已存在。 / User name '%(u)s' is taken.") % {"u": username}}
+            {"username": _("用户名“%(u)s”已存在。") % {"u": username}}
         )
     initial = password or secrets.token_urlsafe(9)
     candidate = User(username=username, full_name=full_name, phone=phone, email=email)
@@ -190,7 +190,7 @@ def user_update(
 ) -> User:
     require_manage(actor)
     if user.pk == actor.pk and not is_active:
-        raise ServiceError({"is_active": _("不能停用自己的账号。 / You cannot deactivate your own account.")})
+        raise ServiceError({"is_active": _("不能停用自己的账号。")})
     with acting_as(actor):
         was_active = user.is_active
         user.full_name, user.phone, user.email, user.is_active = full_name, phone, email, is_active
@@ -212,7 +212,7 @@ def user_set_password(*, actor, user: User, password: str, old_password: str | N
     """The office resets anyone's password; a person changes their own with the old one."""
     if actor.pk == user.pk:
         if old_password is None or not user.check_password(old_password):
-            raise ServiceError({"old_password": _("原密码不正确。 / The current password is wrong.")})
+            raise ServiceError({"old_password": _("原密码不正确。")})
     else:
         require_manage(actor)
     _check_password(password, user)
@@ -229,9 +229,9 @@ def user_set_password(*, actor, user: User, password: str, old_password: str | N
 def membership_create(*, actor, user: User, unit: Unit, role: str) -> Membership:
     require_manage(actor)
     if role not in Role:
-        raise ServiceError({"role": _("未知角色“%(r)s”。 / Unknown role '%(r)s'.") % {"r": role}})
+        raise ServiceError({"role": _("未知角色“%(r)s”。") % {"r": role}})
     if not unit.is_active:
-        raise ServiceError({"unit": _("单位“%(u)s”已停用。 / Unit '%(u)s' is inactive.") % {"u": unit}})
+        raise ServiceError({"unit": _("单位“%(u)s”已停用。") % {"u": unit}})
     if ROLE_SPECS[role].district_wide and unit.kind not in (
         UnitKind.DISTRICT,
         UnitKind.OFFICE,
@@ -240,7 +240,7 @@ def membership_create(*, actor, user: User, unit: Unit, role: str) -> Membership
         raise ServiceError(
             {
                 "role": _(
-                    "全区性角色只能设在区、专责机构或区直部门。 / District-wide roles belong to the district, its office or a department."
+                    "全区性角色只能设在区、专责机构或区直部门。"
                 )
             }
         )
@@ -249,7 +249,7 @@ def membership_create(*, actor, user: User, unit: Unit, role: str) -> Membership
         if not created and membership.is_active:
             raise ServiceError(
                 {
-                    "role": _("%(user)s 已是 %(unit)s 的 %(role)s。 / Already a member with that role.")
+                    "role": _("%(user)s 已是 %(unit)s 的 %(role)s。")
                     % {"user": user, "unit": unit, "role": Role.label(role)}
                 }
             )
@@ -288,7 +288,7 @@ SECTOR_DUTY_FIELDS = ("sector", "problem_type", "keywords", "department", "basis
 def _validate_duty(department: Unit) -> None:
     if department.kind != UnitKind.DEPARTMENT:
         raise ServiceError(
-            {"department": _("责任部门必须是区直部门。 / The responsible unit must be a department.")}
+            {"department": _("责任部门必须是区直部门。")}
         )
 
 
@@ -319,7 +319,7 @@ def sector_duty_create(
         except IntegrityError as exc:
             raise ServiceError(
                 {
-                    "sector": _("“%(s)s”已分配给 %(d)s。 / '%(s)s' is already assigned to %(d)s.")
+                    "sector": _("“%(s)s”已分配给 %(d)s。")
                     % {"s": sector, "d": department}
                 }
             ) from exc
@@ -342,7 +342,7 @@ def sector_duty_update(*, actor, duty: SectorDuty, **changes) -> SectorDuty:
                 duty.save()
         except IntegrityError as exc:
             raise ServiceError(
-                {"sector": _("该行业已分配给此部门。 / This sector is already assigned to that department.")}
+                {"sector": _("该行业已分配给此部门。")}
             ) from exc
         action_log_append(
             action="orgs.sectorduty.updated", actor=actor, obj=duty, payload={"fields": sorted(changes)}

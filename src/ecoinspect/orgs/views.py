@@ -155,11 +155,11 @@ def membership_add(request, pk: int):
             services.membership_create(
                 actor=request.user, user=form.cleaned_data["user"], unit=unit, role=form.cleaned_data["role"]
             )
-            messages.success(request, _("已添加成员。 / Member added."))
+            messages.success(request, _("已添加成员。"))
         except (ValidationError, NotPermitted) as exc:
             service_refused(request, exc)
     else:
-        messages.error(request, _("请选择用户和角色。 / Choose a user and a role."))
+        messages.error(request, _("请选择用户和角色。"))
     return redirect(unit.get_absolute_url())
 
 
@@ -171,7 +171,7 @@ def membership_end(request, pk: int):
     membership = get_object_or_404(Membership, pk=pk)
     try:
         services.membership_end(actor=request.user, membership=membership)
-        messages.success(request, _("已取消该成员身份。 / Membership ended."))
+        messages.success(request, _("已取消该成员身份。"))
     except NotPermitted as exc:
         service_refused(request, exc)
     target = request.POST.get("next")
@@ -231,7 +231,7 @@ class UserCreateView(ServiceFormView):
 
     def success_message(self, result):
         return _(
-            "已创建用户 %(u)s，初始密码：%(p)s（仅显示一次）。 / User created; initial password shown once."
+            "已创建用户 %(u)s，初始密码：%(p)s（仅显示一次）。"
         ) % {
             "u": result.username,
             "p": self.initial_password,
@@ -288,7 +288,7 @@ class UserPasswordView(ServiceFormView):
         )
 
     def success_message(self, result):
-        return _("密码已重置。 / Password reset.")
+        return _("密码已重置。")
 
 
 # ---- the responsibility matrix ---------------------------------------------------------------------------
@@ -439,7 +439,7 @@ def sector_duty_delete(request, pk: int):
     duty = get_object_or_404(SectorDuty, pk=pk)
     try:
         services.sector_duty_delete(actor=request.user, duty=duty)
-        messages.success(request, _("已删除。 / Deleted."))
+        messages.success(request, _("已删除。"))
     except NotPermitted as exc:
         service_refused(request, exc)
     return redirect("orgs:sectorduty_list")
@@ -458,7 +458,7 @@ def workday_list(request):
         if form.is_valid():
             try:
                 services.workday_override_set(actor=request.user, **form.cleaned_data)
-                messages.success(request, _("已保存。 / Saved."))
+                messages.success(request, _("已保存。"))
                 return redirect("orgs:workday_list")
             except ValidationError as exc:
                 form_add_service_errors(form, exc)
@@ -504,7 +504,7 @@ def workday_delete(request, pk: int):
     override = get_object_or_404(WorkdayOverride, pk=pk)
     try:
         services.workday_override_delete(actor=request.user, override=override)
-        messages.success(request, _("已删除。 / Deleted."))
+        messages.success(request, _("已删除。"))
     except NotPermitted as exc:
         service_refused(request, exc)
     return redirect("orgs:workday_list")
@@ -532,7 +532,7 @@ def profile(request):
         if request.POST.get("form") == "token" and token_form.is_valid():
             _token, new_key = services.api_token_create(actor=request.user, **token_form.cleaned_data)
             messages.success(
-                request, _("令牌已创建，请立即复制保存，它不会再次显示。 / Token created; copy it now.")
+                request, _("令牌已创建，请立即复制保存，它不会再次显示。")
             )
         elif request.POST.get("form") == "password" and password_form.is_valid():
             try:
@@ -545,7 +545,7 @@ def profile(request):
                 from django.contrib.auth import update_session_auth_hash
 
                 update_session_auth_hash(request, request.user)
-                messages.success(request, _("密码已修改。 / Password changed."))
+                messages.success(request, _("密码已修改。"))
                 return redirect("orgs:profile")
             except ValidationError as exc:
                 form_add_service_errors(password_form, exc)
@@ -566,5 +566,5 @@ def profile(request):
 def api_token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.api_token_revoke(actor=request.user, token=token)
-    messages.success(request, _("令牌已撤销。 / Token revoked."))
+    messages.success(request, _("令牌已撤销。"))
     return redirect("orgs:profile")

@@ -268,7 +268,7 @@ class ImportPages:
             messages.success(
                 request,
                 _(
-                    "导入完成：新增 %(c)s 条，修改 %(u)s 条，无变化 %(n)s 条。 / Imported: %(c)s created, %(u)s updated, %(n)s unchanged."
+                    "导入完成：新增 %(c)s 条，修改 %(u)s 条，无变化 %(n)s 条。"
                 )
                 % {"c": len(summary["created"]), "u": len(summary["updated"]), "n": summary["unchanged"]},
             )

@@ -59,7 +59,7 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> BulkRow:
     _validate_choices(source=source, severity=severity, handling_mode=handling_mode)
     title = (row.get("title") or "").strip()
     if not title:
-        raise ServiceError({"title": _("请填写整改任务。 / The task is required.")})
+        raise ServiceError({"title": _("请填写整改任务。")})
     registered_on = row.get("registered_on") or today
     deadline_kind = row.get("deadline_kind") or DeadlineKind.DATE
     deadline = validate_schedule(
@@ -140,11 +140,11 @@ def problem_bulk_register(*, actor, rows: Sequence[dict], job=None) -> list[Prob
         label = row.get("origin") or row["number"]
         try:
             if not row.get("number"):
-                raise ServiceError({"number": _("请填写问题编号。 / The number is required.")})
+                raise ServiceError({"number": _("请填写问题编号。")})
             if row["number"] in taken or row["number"] in seen:
                 raise ServiceError(
                     {
-                        "number": _("问题编号“%(n)s”已存在。 / Problem number '%(n)s' already exists.")
+                        "number": _("问题编号“%(n)s”已存在。")
                         % {"n": row["number"]}
                     }
                 )
@@ -155,7 +155,7 @@ def problem_bulk_register(*, actor, rows: Sequence[dict], job=None) -> list[Prob
                 raise ServiceError(
                     {
                         "lead_unit": _(
-                            "单位只能登记本单位牵头的问题。 / A unit may register only problems it leads."
+                            "单位只能登记本单位牵头的问题。"
                         )
                     }
                 )
@@ -248,7 +248,7 @@ def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], 
         actor=actor,
         payload=lambda r: {**job_info, "fields": r.changed},
         conflict_message=_(
-            "以下问题已被他人修改，请重新校验后再导入：%(n)s / Changed by someone else meanwhile: %(n)s"
+            "以下问题已被他人修改，请重新校验后再导入：%(n)s"
         ),
         describe=lambda p: p.number,
     )

@@ -39,7 +39,7 @@ EVIDENCE_FILES = AttachmentPolicy(
     types=(*IMAGE_TYPES, *DOCUMENT_TYPES, *VIDEO_TYPES),
     allowed_label=gettext_lazy("照片（JPG/PNG/WebP/GIF）、PDF、Word（.docx）、Excel（.xlsx）、MP4 视频"),
     type_message=gettext_lazy(
-        "%(name)s 的内容是 %(kind)s，不是允许的佐证材料类型（%(allowed)s）。 / %(name)s contains %(kind)s, which is not an accepted evidence type."
+        "%(name)s 的内容是 %(kind)s，不是允许的佐证材料类型（%(allowed)s）。"
     ),
 )
 
@@ -58,21 +58,21 @@ def evidence_add(
     require(actor, "ledger.work", problem)
     if problem.status not in OPEN_STATES:
         raise ServiceError(
-            _("问题处于“%(s)s”状态，不能再上传佐证材料。 / Evidence can be added only while rectifying.")
+            _("问题处于“%(s)s”状态，不能再上传佐证材料。")
             % {"s": problem.get_status_display()}
         )
     if kind not in EvidenceKind:
-        raise ServiceError({"kind": _("未知材料类型。 / Unknown evidence kind.")})
+        raise ServiceError({"kind": _("未知材料类型。")})
     if report is not None and report.problem_id != problem.pk:
         raise ServiceError(
-            {"report": _("该进展报送不属于此问题。 / That report belongs to another problem.")}
+            {"report": _("该进展报送不属于此问题。")}
         )
     checked = inspect_upload(uploaded, EVIDENCE_FILES)
     sha256 = checked.sha256
     if problem.evidence.filter(sha256=sha256, cycle=problem.cycle).exists():
         raise ServiceError(
             {
-                "file": _("同一文件已上传过（SHA-256 %(h)s…）。 / This file was already uploaded.")
+                "file": _("同一文件已上传过（SHA-256 %(h)s…）。")
                 % {"h": sha256[:12]}
             }
         )

@@ -30,21 +30,21 @@ def notice_issue(*, actor, unit: Unit, problems, requirements: str, reply_due: d
     problems = list(problems)
     errors = {}
     if not problems:
-        errors["problems"] = _("请选择督办的问题。 / Choose the problems concerned.")
+        errors["problems"] = _("请选择督办的问题。")
     foreign = [
         p.number
         for p in problems
         if p.lead_unit_id != unit.pk and unit.pk not in {u.pk for u in p.cooperating_units.all()}
     ]
     if foreign:
-        errors["problems"] = _("以下问题不由 %(u)s 牵头或配合：%(n)s / Not handled by %(u)s: %(n)s") % {
+        errors["problems"] = _("以下问题不由 %(u)s 牵头或配合：%(n)s") % {
             "u": unit,
             "n": "、".join(foreign),
         }
     if not requirements.strip():
-        errors["requirements"] = _("请填写督办要求。 / The requirements are needed.")
+        errors["requirements"] = _("请填写督办要求。")
     if reply_due < timezone.localdate():
-        errors["reply_due"] = _("回复期限不能早于今天。 / The reply date cannot be in the past.")
+        errors["reply_due"] = _("回复期限不能早于今天。")
     if errors:
         raise ServiceError(errors)
     with acting_as(actor):
@@ -89,7 +89,7 @@ def notice_issue(*, actor, unit: Unit, problems, requirements: str, reply_due: d
 @transaction.atomic
 def notice_reply(*, actor, notice: SupervisionNotice, reply: str) -> SupervisionNotice:
     if not reply.strip():
-        raise ServiceError({"reply": _("请填写回复内容。 / The reply is required.")})
+        raise ServiceError({"reply": _("请填写回复内容。")})
     with acting_as(actor):
         notice.reply = reply.strip()
         notice.replied_by = actor

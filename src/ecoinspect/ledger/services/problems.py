@@ -138,7 +138,7 @@ def validate_schedule(
     *, registered_on: dt.date, deadline_kind: str, deadline: dt.date | None
 ) -> dt.date | None:
     if deadline_kind not in DeadlineKind:
-        raise ServiceError({"deadline_kind": _("未知的整改时限类型。 / Unknown deadline kind.")})
+        raise ServiceError({"deadline_kind": _("未知的整改时限类型。")})
     if deadline_kind == DeadlineKind.LONG_TERM:
         return None
     if deadline_kind == DeadlineKind.IMMEDIATE and deadline is None:
@@ -147,7 +147,7 @@ def validate_schedule(
         raise ServiceError(
             {
                 "deadline": _(
-                    "整改时限 %(d)s 早于登记日期 %(r)s。 / The deadline %(d)s is before registration on %(r)s."
+                    "整改时限 %(d)s 早于登记日期 %(r)s。"
                 )
                 % {"d": deadline, "r": registered_on}
             }
@@ -158,16 +158,16 @@ def validate_schedule(
 def validate_units(*, town, lead_unit, acceptance_unit, supervising_unit, cooperating_units) -> None:
     errors = {}
     if town is not None and town.kind not in TOWN_KINDS:
-        errors["town"] = _("“%(u)s”不是镇街。 / '%(u)s' is not a town or subdistrict.") % {"u": town}
+        errors["town"] = _("“%(u)s”不是镇街。") % {"u": town}
     for name, unit in (
         ("lead_unit", lead_unit),
         ("acceptance_unit", acceptance_unit),
         ("supervising_unit", supervising_unit),
     ):
         if unit is not None and not unit.is_active:
-            errors[name] = _("单位“%(u)s”已停用。 / Unit '%(u)s' is inactive.") % {"u": unit}
+            errors[name] = _("单位“%(u)s”已停用。") % {"u": unit}
     if lead_unit is not None and any(u.pk == lead_unit.pk for u in cooperating_units):
-        errors["cooperating_units"] = _("牵头单位不能同时是配合单位。 / The lead unit cannot also cooperate.")
+        errors["cooperating_units"] = _("牵头单位不能同时是配合单位。")
     if errors:
         raise ServiceError(errors)
 
@@ -177,7 +177,7 @@ def validate_types(problem_types) -> list[str]:
     if unknown:
         raise ServiceError(
             {
-                "problem_types": _("未知问题类型：%(t)s / Unknown problem types: %(t)s")
+                "problem_types": _("未知问题类型：%(t)s")
                 % {"t": "、".join(unknown)}
             }
         )
@@ -188,7 +188,7 @@ def _validate_choices(**values) -> None:
     """Source, severity and handling mode must be values of their choice sets."""
     sets = {"source": ProblemSource, "severity": Severity, "handling_mode": HandlingMode}
     errors = {
-        name: _("未知的取值“%(v)s”。 / Unknown value '%(v)s'.") % {"v": value}
+        name: _("未知的取值“%(v)s”。") % {"v": value}
         for name, value in values.items()
         if value not in sets[name]
     }
@@ -210,7 +210,7 @@ def _routing_reasons(*, title, description, address, problem_types, lead_unit, t
             raise ServiceError(
                 {
                     "override_reason": _(
-                        "系统推荐的牵头单位是 %(p)s，改为 %(c)s 需填写理由。 / The proposal is %(p)s; give a reason for choosing %(c)s."
+                        "系统推荐的牵头单位是 %(p)s，改为 %(c)s 需填写理由。"
                     )
                     % {"p": proposal.lead_unit, "c": lead_unit}
                 }
@@ -278,11 +278,11 @@ def problem_register(
     if not (has_perm(actor, "ledger.assign") or has_perm(actor, "ledger.work")):
         require(actor, "ledger.assign")
     if source not in ProblemSource:
-        raise ServiceError({"source": _("未知问题来源“%(s)s”。 / Unknown source '%(s)s'.") % {"s": source}})
+        raise ServiceError({"source": _("未知问题来源“%(s)s”。") % {"s": source}})
     validate_source_for(actor, source, office=has_perm(actor, "ledger.assign"))
     _validate_choices(severity=severity, handling_mode=handling_mode)
     if not title.strip():
-        raise ServiceError({"title": _("请填写整改任务。 / The task is required.")})
+        raise ServiceError({"title": _("请填写整改任务。")})
     registered_on = registered_on or timezone.localdate()
     deadline = validate_schedule(registered_on=registered_on, deadline_kind=deadline_kind, deadline=deadline)
     problem_types = validate_types(problem_types)
@@ -309,7 +309,7 @@ def problem_register(
         if Problem.objects.filter(number=number).exists():
             raise ServiceError(
                 {
-                    "number": _("问题编号“%(n)s”已存在。 / Problem number '%(n)s' already exists.")
+                    "number": _("问题编号“%(n)s”已存在。")
                     % {"n": number}
                 }
             )
@@ -323,7 +323,7 @@ def problem_register(
         lead_unit is None or lead_unit.pk not in user_scope(actor, "ledger.work").unit_ids
     ):
         raise ServiceError(
-            {"lead_unit": _("单位只能登记本单位牵头的问题。 / A unit may register only problems it leads.")}
+            {"lead_unit": _("单位只能登记本单位牵头的问题。")}
         )
 
     with acting_as(actor):
@@ -474,7 +474,7 @@ def problem_reroute(
     require(actor, "ledger.assign", problem)
     refuse_unless_allowed(rules.reroute_refusal(problem))
     if not reason.strip():
-        raise ServiceError({"reason": _("改派须填写理由。 / Re-routing needs a reason.")})
+        raise ServiceError({"reason": _("改派须填写理由。")})
     cooperating = (
         list(cooperating_units)
         if cooperating_units is not None
@@ -541,11 +541,11 @@ def problem_extend_deadline(
     require(actor, "ledger.assign", problem)
     refuse_unless_allowed(rules.extend_refusal(problem))
     if not reason.strip():
-        raise ServiceError({"reason": _("调整时限须填写理由。 / A new deadline needs a reason.")})
+        raise ServiceError({"reason": _("调整时限须填写理由。")})
     if new_deadline < problem.registered_on or (problem.deadline and new_deadline <= problem.deadline):
         raise ServiceError(
             {
-                "new_deadline": _("新时限须晚于原时限 %(d)s。 / The new deadline must be after %(d)s.")
+                "new_deadline": _("新时限须晚于原时限 %(d)s。")
                 % {"d": problem.deadline}
             }
         )
@@ -572,7 +572,7 @@ def problem_pause(*, actor, problem: Problem, reason: str) -> Problem:
     require(actor, "ledger.assign", problem)
     refuse_unless_allowed(rules.pause_refusal(problem))
     if not reason.strip():
-        raise ServiceError({"reason": _("暂停计时须填写理由。 / Pausing needs a reason.")})
+        raise ServiceError({"reason": _("暂停计时须填写理由。")})
     with acting_as(actor):
         problem.paused_at = timezone.localdate()
         problem.pause_reason = reason

@@ -25,7 +25,7 @@ def _require_open(problem: Problem) -> None:
     if problem.status not in OPEN_STATES:
         raise ServiceError(
             _(
-                "问题处于“%(s)s”状态，不能再报送或修改整改内容。 / The problem is '%(s)s'; its rectification is not open."
+                "问题处于“%(s)s”状态，不能再报送或修改整改内容。"
             )
             % {"s": problem.get_status_display()}
         )
@@ -44,12 +44,12 @@ def measure_add(
     require(actor, "ledger.work", problem)
     _require_open(problem)
     if not content.strip():
-        raise ServiceError({"content": _("请填写整改措施。 / The measure is required.")})
+        raise ServiceError({"content": _("请填写整改措施。")})
     if deadline is not None and deadline < problem.registered_on:
         raise ServiceError(
             {
                 "deadline": _(
-                    "措施时限早于问题登记日期。 / The measure's deadline is before the problem was registered."
+                    "措施时限早于问题登记日期。"
                 )
             }
         )
@@ -84,7 +84,7 @@ def measure_complete(*, actor, measure: Measure, done_on: dt.date | None = None)
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         raise ServiceError(
-            {"done_on": _("完成日期不能晚于今天。 / The completion date cannot be in the future.")}
+            {"done_on": _("完成日期不能晚于今天。")}
         )
     with acting_as(actor):
         measure.done_on = done_on
@@ -109,24 +109,24 @@ def progress_report_add(
         raise ServiceError(
             {
                 "progress_status": _(
-                    "完成进度只能是：尚未启动、未达时序进度、达到时序进度、已完成。 / Not a reportable progress status."
+                    "完成进度只能是：尚未启动、未达时序进度、达到时序进度、已完成。"
                 )
             }
         )
     if not text.strip():
-        raise ServiceError({"text": _("请填写进展情况。 / The report text is required.")})
+        raise ServiceError({"text": _("请填写进展情况。")})
     reported_on = reported_on or timezone.localdate()
     if reported_on > timezone.localdate():
         raise ServiceError(
-            {"reported_on": _("报送日期不能晚于今天。 / The report date cannot be in the future.")}
+            {"reported_on": _("报送日期不能晚于今天。")}
         )
     if reported_on < problem.registered_on:
         raise ServiceError(
-            {"reported_on": _("报送日期早于问题登记日期。 / The report date is before registration.")}
+            {"reported_on": _("报送日期早于问题登记日期。")}
         )
     unit = actor_unit(actor, problem)
     if unit is None:
-        raise ServiceError(_("您未隶属任何单位，不能报送。 / You belong to no unit."))
+        raise ServiceError(_("您未隶属任何单位，不能报送。"))
     with acting_as(actor):
         report = ProgressReport.objects.create(
             problem=problem,
@@ -167,31 +167,31 @@ def special_plan_submit(
     if problem.status not in (ProblemStatus.ASSIGNED, ProblemStatus.RECTIFYING):
         raise ServiceError(
             _(
-                "只有已交办或整改中的问题可以提交方案。 / Plans are submitted for assigned or rectifying problems."
+                "只有已交办或整改中的问题可以提交方案。"
             )
         )
     errors = {}
     if not goals.strip():
-        errors["goals"] = _("请填写整治目标。 / Goals are required.")
+        errors["goals"] = _("请填写整治目标。")
     if not measures.strip():
-        errors["measures"] = _("请填写主要措施。 / Measures are required.")
+        errors["measures"] = _("请填写主要措施。")
     clean_milestones = []
     for i, m in enumerate(milestones or [], start=1):
         try:
             when = dt.date.fromisoformat(str(m.get("date", "")))
         except ValueError:
             errors["milestones"] = _(
-                "第 %(i)s 个时间节点的日期无效：%(v)s / Milestone %(i)s has an invalid date: %(v)s"
+                "第 %(i)s 个时间节点的日期无效：%(v)s"
             ) % {"i": i, "v": m.get("date")}
             break
         if not str(m.get("content", "")).strip():
-            errors["milestones"] = _("第 %(i)s 个时间节点缺少内容。 / Milestone %(i)s has no content.") % {
+            errors["milestones"] = _("第 %(i)s 个时间节点缺少内容。") % {
                 "i": i
             }
             break
         clean_milestones.append({"date": when.isoformat(), "content": str(m["content"]).strip()})
     if not clean_milestones and "milestones" not in errors:
-        errors["milestones"] = _("至少需要一个时间节点。 / At least one milestone is needed.")
+        errors["milestones"] = _("至少需要一个时间节点。")
     if errors:
         raise ServiceError(errors)
     with acting_as(actor):
@@ -213,7 +213,7 @@ def special_plan_decide(*, actor, plan: SpecialPlan, approve: bool, note: str = 
     action = "approve" if approve else "return"
     check(plan, action=action, actor=actor, payload={"reason": note}, workflow=PLAN_WORKFLOW, needs=False)
     if not approve and not note.strip():
-        raise ServiceError({"note": _("退回修改须填写意见。 / Returning a plan needs a note.")})
+        raise ServiceError({"note": _("退回修改须填写意见。")})
     with acting_as(actor):
         plan.decided_by, plan.decision_note = actor, note
         return transition(plan, action=action, actor=actor, payload={"reason": note}, workflow=PLAN_WORKFLOW)
@@ -229,13 +229,13 @@ def joint_action_record(
     units = list(units)
     errors = {}
     if len(units) < 2:
-        errors["units"] = _("联合执法至少需要两个参加部门。 / Joint enforcement needs at least two units.")
+        errors["units"] = _("联合执法至少需要两个参加部门。")
     if acted_on > timezone.localdate():
-        errors["acted_on"] = _("执法日期不能晚于今天。 / The date cannot be in the future.")
+        errors["acted_on"] = _("执法日期不能晚于今天。")
     if not findings.strip():
-        errors["findings"] = _("请填写发现的问题。 / Findings are required.")
+        errors["findings"] = _("请填写发现的问题。")
     if not actions.strip():
-        errors["actions"] = _("请填写处理措施。 / Actions are required.")
+        errors["actions"] = _("请填写处理措施。")
     if errors:
         raise ServiceError(errors)
     with acting_as(actor):

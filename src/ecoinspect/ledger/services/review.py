@@ -36,7 +36,7 @@ def publicity_end(starts_on: dt.date, period: str) -> dt.date:
     raise ServiceError(
         {
             "period": _(
-                "公示期只能是 10 个工作日或 2 周。 / The publicity period is 10 working days or 2 weeks."
+                "公示期只能是 10 个工作日或 2 周。"
             )
         }
     )
@@ -62,13 +62,13 @@ def _acceptance(*, actor, problem, passed: bool, accepted_on, method, opinion) -
     require(actor, "ledger.review", problem)
     errors = {}
     if method not in AcceptanceMethod:
-        errors["method"] = _("验收方式只能是现场核查或资料审核。 / The method is on-site or documents.")
+        errors["method"] = _("验收方式只能是现场核查或资料审核。")
     if not opinion.strip():
-        errors["opinion"] = _("请填写验收意见。 / The opinion is required.")
+        errors["opinion"] = _("请填写验收意见。")
     if accepted_on > timezone.localdate():
-        errors["accepted_on"] = _("验收日期不能晚于今天。 / The acceptance date cannot be in the future.")
+        errors["accepted_on"] = _("验收日期不能晚于今天。")
     elif problem.completed_at and accepted_on < timezone.localdate(problem.completed_at):
-        errors["accepted_on"] = _("验收日期早于申请验收日期。 / The acceptance date is before the request.")
+        errors["accepted_on"] = _("验收日期早于申请验收日期。")
     if errors:
         raise ServiceError(errors)
     return Acceptance.objects.create(
@@ -106,7 +106,7 @@ def problem_reject(*, actor, problem: Problem, accepted_on: dt.date, method: str
     require(actor, "ledger.review", problem)
     check(problem, action="reject", actor=actor, payload={"reason": reason}, needs=False)
     if not reason.strip():
-        raise ServiceError({"reason": _("退回须填写理由。 / Rejecting needs the reasons.")})
+        raise ServiceError({"reason": _("退回须填写理由。")})
     with acting_as(actor):
         acceptance = _acceptance(
             actor=actor, problem=problem, passed=False, accepted_on=accepted_on, method=method, opinion=reason
@@ -177,16 +177,16 @@ def publicity_start(
     errors = {}
     if period not in PUBLICITY_PERIODS:
         errors["period"] = _(
-            "公示期只能是 10 个工作日或 2 周。 / The publicity period is 10 working days or 2 weeks."
+            "公示期只能是 10 个工作日或 2 周。"
         )
     if not channel.strip():
         errors["channel"] = _(
-            "请填写公示渠道（如区政府网站）。 / Give the channel (e.g. the district website)."
+            "请填写公示渠道（如区政府网站）。"
         )
     digits = [c for c in objection_phone if c.isdigit()]
     if len(digits) < 7:
         errors["objection_phone"] = _(
-            "请填写有效的异议受理电话。 / Give a valid phone number for objections."
+            "请填写有效的异议受理电话。"
         )
     published_where = (published_where or "").strip()
     if published_at is not None and not published_where:
@@ -245,9 +245,9 @@ def publicity_objection(*, actor, problem: Problem, note: str, upheld: bool) -> 
     if upheld:  # refused by the workflow like every other undeclared move, with its refusal entry
         check(problem, action="uphold_objection", actor=actor, payload={"reason": note}, needs=False)
     elif problem.status != ProblemStatus.PUBLICITY:  # a dismissal is no move: it only needs a publicity
-        raise ServiceError(_("问题不在公示期。 / The problem is not in publicity."))
+        raise ServiceError(_("问题不在公示期。"))
     if not note.strip():
-        raise ServiceError({"note": _("请填写异议情况。 / Describe the objection.")})
+        raise ServiceError({"note": _("请填写异议情况。")})
     publicity = problem.publicities.filter(cycle=problem.cycle).order_by("-pk").first()
     from ecoinspect.audit.services import action_log_append
 
@@ -283,7 +283,7 @@ def problem_reopen(*, actor, problem: Problem, reason: str, new_deadline: dt.dat
         raise ServiceError(
             {
                 "new_deadline": _(
-                    "反弹重启须给出今天之后的新整改时限。 / Reopening needs a new deadline after today."
+                    "反弹重启须给出今天之后的新整改时限。"
                 )
             }
         )

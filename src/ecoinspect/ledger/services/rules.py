@@ -25,7 +25,7 @@ def problem_check_editable(problem: Problem) -> None:
     if not problem_is_editable(problem):
         raise ServiceError(
             _(
-                "已销号的问题不能修改，如有反弹请先反弹重启。 / A closed problem cannot be edited; reopen it first."
+                "已销号的问题不能修改，如有反弹请先反弹重启。"
             ),
             code="closed",
         )
@@ -33,33 +33,33 @@ def problem_check_editable(problem: Problem) -> None:
 
 def reroute_refusal(problem: Problem) -> str | None:
     if problem.status not in _STILL_RUNNING:
-        return _("只有尚在整改的问题可以改派。 / Only problems still being rectified can be re-routed.")
+        return _("只有尚在整改的问题可以改派。")
     return None
 
 
 def extend_refusal(problem: Problem) -> str | None:
     if problem.status not in _STILL_RUNNING:
-        return _("该问题已完成整改，不能调整时限。 / The rectification is finished; the deadline is fixed.")
+        return _("该问题已完成整改，不能调整时限。")
     if problem.deadline_kind == DeadlineKind.LONG_TERM:
-        return _("长期坚持类问题没有整改时限。 / Long-term items have no deadline.")
+        return _("长期坚持类问题没有整改时限。")
     return None
 
 
 def pause_refusal(problem: Problem) -> str | None:
     if problem.status not in OPEN_STATES or problem.paused_at is not None:
-        return _("只有正在整改且未暂停的问题可以暂停计时。 / Only running problems can be paused.")
+        return _("只有正在整改且未暂停的问题可以暂停计时。")
     return None
 
 
 def resume_refusal(problem: Problem) -> str | None:
     if problem.paused_at is None:
-        return _("该问题未暂停计时。 / The clock is not paused.")
+        return _("该问题未暂停计时。")
     return None
 
 
 def supervise_refusal(problem: Problem) -> str | None:
     if problem.status not in OPEN_STATES or problem.lead_unit_id is None:
-        return _("只有正在整改的问题可以督办。 / Only problems being rectified can be supervised.")
+        return _("只有正在整改的问题可以督办。")
     return None
 
 

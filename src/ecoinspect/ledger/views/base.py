@@ -18,16 +18,16 @@ from ..workflow import PROBLEM_WORKFLOW
 #: Why a person may not do a kind of thing on a problem (shown on the 403 page).
 REFUSALS = {
     "ledger.assign": lambda: _(
-        "只有区督察迎检办可以执行此操作。 / Only the district inspection office may do this."
+        "只有区督察迎检办可以执行此操作。"
     ),
     "ledger.work": lambda: _(
-        "只有该问题的牵头或配合单位可以办理。 / Only the lead or cooperating units of this problem may work on it."
+        "只有该问题的牵头或配合单位可以办理。"
     ),
     "ledger.review": lambda: _(
-        "只有该问题的验收销号单位可以验收。 / Only the acceptance unit of this problem may review it."
+        "只有该问题的验收销号单位可以验收。"
     ),
     "ledger.publish": lambda: _(
-        "只有信息公开发布人可以办理公示和销号。 / Only the publisher may run publicity and closing."
+        "只有信息公开发布人可以办理公示和销号。"
     ),
 }
 
@@ -71,7 +71,7 @@ class ProblemFormView(ServiceFormView):
 
     def state_note(self) -> str | None:
         if self.workflow_action and PROBLEM_WORKFLOW.lookup(self.object.status, self.workflow_action) is None:
-            return _("当前状态“%(state)s”下不能执行“%(action)s”。 / Not possible in the current state.") % {
+            return _("当前状态“%(state)s”下不能执行“%(action)s”。") % {
                 "state": self.object.get_status_display(),
                 "action": PROBLEM_WORKFLOW.action_label(self.workflow_action),
             }

@@ -77,7 +77,7 @@ class ClosingNoticeExportView(ProblemExportView):
         if exported.exists():
             return None
         return _(
-            "所选问题中没有已发布销号公示的问题，无法生成公示表。 / None of the selected problems has a publicity; nothing to export."
+            "所选问题中没有已发布销号公示的问题，无法生成公示表。"
         )
 
     def extra_context(self, selection, exported):

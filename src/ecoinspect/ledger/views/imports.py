@@ -36,7 +36,7 @@ problem_import = ImportPages(
     form_class=ProblemImportForm,
     perms=("ledger.assign", "ledger.work"),
     refusal=_lazy(
-        "只有区督察迎检办和单位经办人可以导入整改问题。 / Only the inspection office and unit staff may import."
+        "只有区督察迎检办和单位经办人可以导入整改问题。"
     ),
     title=_lazy("导入整改问题"),
     parent=(_lazy("整改台账"), "ledger:problem_list"),

@@ -115,7 +115,7 @@ class NoticeCreateView(ServiceFormView):
         )
 
     def success_message(self, result) -> str:
-        return _("已向 %(u)s 下发督办单 %(n)s。 / Notice issued.") % {"u": result.unit, "n": result.number}
+        return _("已向 %(u)s 下发督办单 %(n)s。") % {"u": result.unit, "n": result.number}
 
 
 @login_required
@@ -209,7 +209,7 @@ class NoticeReplyView(NoticeFormView):
         )
 
     def success_message(self, result) -> str:
-        return _("已回复督办单。 / Reply sent.")
+        return _("已回复督办单。")
 
 
 class NoticeReturnView(NoticeFormView):
@@ -224,7 +224,7 @@ class NoticeReturnView(NoticeFormView):
         )
 
     def success_message(self, result) -> str:
-        return _("已退回，责任单位须重新回复。 / Returned to the unit.")
+        return _("已退回，责任单位须重新回复。")
 
 
 #: A notice's moves by button (督办办结): the generic move view, at /notices/<pk>/close/.

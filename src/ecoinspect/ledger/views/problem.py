@@ -91,7 +91,7 @@ class ProblemCreateView(ServiceFormView):
 
     def success_message(self, result) -> str:
         if has_perm(self.request.user, "ledger.assign"):
-            return _("已登记 %(n)s。请核对分派依据后交办。 / Registered %(n)s.") % {"n": result.number}
+            return _("已登记 %(n)s。请核对分派依据后交办。") % {"n": result.number}
         return _("%(n)s 已登记，等待区督察迎检办交办。") % {"n": result.number}
 
 
@@ -271,7 +271,7 @@ class ProblemEditView(ProblemFormView):
         return {"conflict": getattr(self, "conflict", None)}
 
     def success_message(self, result) -> str:
-        return _("已保存修改。 / Changes saved.")
+        return _("已保存修改。")
 
 
 class ProblemRerouteView(ProblemFormView):
@@ -307,7 +307,7 @@ class ProblemRerouteView(ProblemFormView):
         )
 
     def success_message(self, result) -> str:
-        return _("已改派至 %(u)s。 / Re-routed.") % {"u": result.lead_unit}
+        return _("已改派至 %(u)s。") % {"u": result.lead_unit}
 
 
 class ProblemExtendView(ProblemFormView):
@@ -330,7 +330,7 @@ class ProblemExtendView(ProblemFormView):
         )
 
     def success_message(self, result) -> str:
-        return _("整改时限已调整为 %(d)s。 / Deadline moved.") % {"d": result.deadline}
+        return _("整改时限已调整为 %(d)s。") % {"d": result.deadline}
 
 
 class ProblemPauseView(ProblemFormView):
@@ -346,7 +346,7 @@ class ProblemPauseView(ProblemFormView):
         )
 
     def success_message(self, result) -> str:
-        return _("已暂停计时。 / Clock paused.")
+        return _("已暂停计时。")
 
 
 class ProblemDistrictView(ProblemFormView):
@@ -380,7 +380,7 @@ def problem_resume(request, pk: int):
     except (ValidationError, NotPermitted) as exc:
         return refused(request, problem, exc)
     messages.success(
-        request, _("已恢复计时，整改时限顺延至 %(d)s。 / Clock resumed.") % {"d": problem.deadline or "—"}
+        request, _("已恢复计时，整改时限顺延至 %(d)s。") % {"d": problem.deadline or "—"}
     )
     return redirect(problem.get_absolute_url())
 

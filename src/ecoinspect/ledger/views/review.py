@@ -24,7 +24,7 @@ class AcceptView(ProblemFormView):
         return services.problem_accept(actor=self.request.user, problem=self.object, **form.cleaned_data)
 
     def success_message(self, result) -> str:
-        return _("验收通过，待发布销号公示。 / Accepted.")
+        return _("验收通过，待发布销号公示。")
 
 
 class RejectView(ProblemFormView):
@@ -39,7 +39,7 @@ class RejectView(ProblemFormView):
         return services.problem_reject(actor=self.request.user, problem=self.object, **form.cleaned_data)
 
     def success_message(self, result) -> str:
-        return _("已退回整改。 / Returned for rectification.")
+        return _("已退回整改。")
 
 
 class PublicityStartView(ProblemFormView):
@@ -69,7 +69,7 @@ class PublicityStartView(ProblemFormView):
 
     def success_message(self, result) -> str:
         publicity = result.publicities.filter(cycle=result.cycle).order_by("-pk").first()
-        return _("已发布销号公示，公示期至 %(d)s。 / Publicity started.") % {"d": publicity.ends_on}
+        return _("已发布销号公示，公示期至 %(d)s。") % {"d": publicity.ends_on}
 
 
 class ObjectionView(ProblemFormView):
@@ -84,8 +84,8 @@ class ObjectionView(ProblemFormView):
 
     def success_message(self, result) -> str:
         if result.status == "rectifying":
-            return _("异议成立，问题已退回整改。 / Objection upheld; back to rectification.")
-        return _("已记录异议及核查意见。 / Objection recorded.")
+            return _("异议成立，问题已退回整改。")
+        return _("已记录异议及核查意见。")
 
 
 class ReopenView(ProblemFormView):
@@ -100,4 +100,4 @@ class ReopenView(ProblemFormView):
         return services.problem_reopen(actor=self.request.user, problem=self.object, **form.cleaned_data)
 
     def success_message(self, result) -> str:
-        return _("已反弹重启，进入第 %(n)s 轮整改。 / Reopened.") % {"n": result.cycle}
+        return _("已反弹重启，进入第 %(n)s 轮整改。") % {"n": result.cycle}

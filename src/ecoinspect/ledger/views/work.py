@@ -49,7 +49,7 @@ class MeasureAddView(ProblemFormView):
         return self.object.get_absolute_url() + "#measures"
 
     def success_message(self, result) -> str:
-        return _("已新增整改措施。 / Measure added.")
+        return _("已新增整改措施。")
 
 
 @login_required
@@ -63,7 +63,7 @@ def measure_complete(request, pk: int):
     form = MeasureCompleteForm(request.POST)
     back = measure.problem.get_absolute_url() + "#measures"
     if not form.is_valid():
-        messages.error(request, _("请填写有效的完成日期。 / Give a valid completion date."))
+        messages.error(request, _("请填写有效的完成日期。"))
         return redirect(back)
     try:
         services.measure_complete(actor=request.user, measure=measure, done_on=form.cleaned_data["done_on"])
@@ -72,7 +72,7 @@ def measure_complete(request, pk: int):
     except ValidationError as exc:
         service_refused(request, exc)
         return redirect(back)
-    messages.success(request, _("措施已标记完成。 / Measure done."))
+    messages.success(request, _("措施已标记完成。"))
     return redirect(back)
 
 
@@ -107,7 +107,7 @@ class ReportAddView(UploadLimitMixin, ProblemFormView):
         return self.object.get_absolute_url() + "#cycles"
 
     def success_message(self, result) -> str:
-        return _("已报送整改进展。 / Progress reported.")
+        return _("已报送整改进展。")
 
 
 class EvidenceAddView(UploadLimitMixin, ProblemFormView):
@@ -136,7 +136,7 @@ class EvidenceAddView(UploadLimitMixin, ProblemFormView):
         return self.object.get_absolute_url() + "#cycles"
 
     def success_message(self, result) -> str:
-        return _("已上传 %(name)s（SHA-256 %(h)s…）。 / Uploaded.") % {
+        return _("已上传 %(name)s（SHA-256 %(h)s…）。") % {
             "name": result.original_name,
             "h": result.sha256[:12],
         }
@@ -181,7 +181,7 @@ class PlanSubmitView(ProblemFormView):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
             return self.render_form(form, status=400)
-        messages.success(request, _("专项整改方案已提交，待区督察迎检办审批。 / Plan submitted."))
+        messages.success(request, _("专项整改方案已提交，待区督察迎检办审批。"))
         return HttpResponseRedirect(self.object.get_absolute_url() + "#plans")
 
 
@@ -197,7 +197,7 @@ def plan_decide(request, pk: int):
     back = plan.problem.get_absolute_url() + "#plans"
     form = PlanDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请选择批准或退回修改。 / Choose approve or return."))
+        messages.error(request, _("请选择批准或退回修改。"))
         return redirect(back)
     approve = form.cleaned_data["decision"] == "approve"
     try:
@@ -210,7 +210,7 @@ def plan_decide(request, pk: int):
         service_refused(request, exc)
         return redirect(back)
     messages.success(
-        request, _("方案已批准。 / Plan approved.") if approve else _("方案已退回修改。 / Plan returned.")
+        request, _("方案已批准。") if approve else _("方案已退回修改。")
     )
     return redirect(back)
 
@@ -231,4 +231,4 @@ class JointActionAddView(ProblemFormView):
         return self.object.get_absolute_url() + "#joint-actions"
 
     def success_message(self, result) -> str:
-        return _("已录入联合执法情况。 / Joint action recorded.")
+        return _("已录入联合执法情况。")
