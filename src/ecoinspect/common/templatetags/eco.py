@@ -163,6 +163,22 @@ def sort_link(context, column, current_sort: str):
     )
 
 
+@register.simple_tag(takes_context=True)
+def hidden_params(context, *leave_out):
+    """The current query string as hidden inputs, less ``leave_out``: a small GET form (the page size)
+    changes one parameter and keeps the filters, the search and the sort."""
+    return format_html_join(
+        "",
+        '<input type="hidden" name="{}" value="{}">',
+        (
+            (key, value)
+            for key, values in context["request"].GET.lists()
+            if key not in leave_out
+            for value in values
+        ),
+    )
+
+
 @register.simple_tag
 def badge(value, choiceset):
     if value in (None, ""):

@@ -11,6 +11,11 @@
     var el = event.target.closest("[data-confirm]");
     if (el && !window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
+  // Selects with data-autosubmit (the page size) submit their form when changed.
+  document.addEventListener("change", function (event) {
+    var el = event.target.closest("[data-autosubmit]");
+    if (el && el.form) { el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit(); }
+  });
   // Forms with data-progress show a spinner and disable their submit button while the server works.
   document.addEventListener("submit", function (event) {
     var form = event.target;
