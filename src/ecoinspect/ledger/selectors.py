@@ -76,6 +76,8 @@ def problem_detail(*, user, pk: int) -> dict:
         "acceptances": list(problem.acceptances.select_related("reviewer", "unit")),
         "publicities": list(problem.publicities.select_related("published_by")),
         "notices": list(problem.notices.select_related("unit")),
+        # the notices whose page the person may open (another unit's notice is listed without a link)
+        "openable_notices": set(restrict(problem.notices.all(), user, "view").values_list("pk", flat=True)),
         "timeline": list(action_log_for(obj=problem)[:200]),
         "actions": PROBLEM_WORKFLOW.available(problem, user),
         "warning": deadlines.warning_for(problem, timezone.localdate()),
@@ -157,3 +159,10 @@ def unit_get(*, user, pk: int) -> Unit:
     """A unit whose ledger the person may read (their own unit or one below it; every unit for a
     district-wide role). Raises Unit.DoesNotExist otherwise."""
     return restrict(Unit.objects.filter(is_active=True), user, "ledger.view").get(pk=pk)
+
+
+def unit_ids_openable(*, user) -> set[int]:
+    """The units whose list the person may open (what :func:`unit_get` would give them)."""
+    return set(
+        restrict(Unit.objects.filter(is_active=True), user, "ledger.view").values_list("pk", flat=True)
+    )
