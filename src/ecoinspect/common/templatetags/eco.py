@@ -31,6 +31,15 @@ def field_control(bound_field):
     if bound_field.errors:
         css += " is-invalid"
     attrs = {"class": css.strip()} if css.strip() else {}
+    if isinstance(widget, forms.SelectMultiple) and not isinstance(widget, forms.CheckboxSelectMultiple):
+        # a searchable multi-select (Tom Select, started by app.js) instead of a Ctrl-click list
+        attrs.update(
+            {
+                "data-multiselect": "",
+                "data-placeholder": _("输入名称搜索…"),
+                "data-no-results": _("没有匹配的选项"),
+            }
+        )
     return bound_field.as_widget(attrs=attrs)
 
 
