@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from ecoinspect.audit import hashing
 from ecoinspect.audit.models import ActionLog, AppendOnlyError
@@ -116,7 +117,7 @@ def test_raw_sql_changes_are_refused_by_postgresql_and_caught_by_verify_on_sqlit
 def test_verify_passes_on_an_intact_chain_and_records_that_it_did(chain):
     code, output = verify()
     assert code == 0
-    assert f"共校验 {len(chain)} 条" in output and f"{len(chain)} rows checked" in output
+    assert f"共校验 {len(chain)} 条" in output
     last = ActionLog.objects.order_by("-seq").first()
     assert last.action == "audit.chain.verified" and last.payload == {"checked": len(chain)}
     assert verify()[0] == 0  # the entry it appended is itself part of a valid chain
@@ -127,7 +128,6 @@ def test_verify_names_the_row_whose_payload_was_changed(chain):
     code, message = verify()
     assert code == 1
     assert f"第 4 条（id={chain[3].pk}）" in message and "内容被篡改" in message
-    assert "broken at seq 4" in message and "the row was altered" in message
     assert not ActionLog.objects.filter(action="audit.chain.verified").exists()
 
 
@@ -136,7 +136,6 @@ def test_verify_names_the_row_after_a_deleted_one(chain):
     code, message = verify()
     assert code == 1
     assert f"第 4 条（id={chain[3].pk}）" in message and "序号不连续（应为 3）" in message
-    assert "sequence gap (expected 3)" in message
 
 
 def test_verify_names_the_first_of_two_swapped_rows(chain):
@@ -144,7 +143,6 @@ def test_verify_names_the_first_of_two_swapped_rows(chain):
     code, message = verify()
     assert code == 1
     assert f"第 3 条（id={chain[4].pk}）" in message  # the row now in third place is the old fifth
-    assert "broken at seq 3" in message
 
 
 def test_verify_catches_a_row_forged_with_a_fresh_hash_by_its_successor(chain):
@@ -159,7 +157,9 @@ def test_verify_catches_a_row_forged_with_a_fresh_hash_by_its_successor(chain):
         )
     report = verify_chain()
     assert not report.ok and report.broken_seq == 4  # row 3 checks out on its own; row 4 no longer follows it
-    assert "moved or replaced" in report.message()
+    assert "记录被移动或替换" in report.message()
+    with translation.override("en"):  # and in English for an English reader
+        assert "moved or replaced" in report.message()
 
 
 def test_an_empty_log_verifies(db):

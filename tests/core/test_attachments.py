@@ -96,7 +96,7 @@ def test_word_and_excel_are_told_apart_by_what_is_inside_the_zip():
 
 def test_a_name_that_disagrees_with_the_content_is_refused():
     message = refusal("照片.jpg", pdf())
-    assert "照片.jpg" in message and ".jpg" in message and "application/pdf" in message
+    assert "照片.jpg" in message and "application/pdf" in message
     assert "文件名与内容不符" in message
     assert "（无）" in refusal("照片", png())
 

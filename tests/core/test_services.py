@@ -34,7 +34,6 @@ def test_bump_version_claims_the_next_version_once():
         bump_version(Memo.objects.get(), 2)  # read before the last save
     assert refused.value.code == "conflict"
     assert "当前版本 3，您编辑的是版本 2" in refused.value.messages[0]
-    assert "Someone else saved this record meanwhile" in refused.value.messages[0]
     assert Memo.objects.get().version == 3
 
 
@@ -61,7 +60,7 @@ def test_claim_versions_refuses_all_when_one_is_stale_and_names_every_stale_reco
     Memo.objects.filter(pk__in=[b.pk, c.pk]).update(version=4)
     with pytest.raises(ConcurrentEdit) as refused:
         claim_versions([(a, 1), (b, 1), (c, 4)], describe=lambda m: m.title)
-    assert "：乙 /" in refused.value.messages[0] and "甲" not in refused.value.messages[0]
+    assert refused.value.messages[0].endswith("：乙") and "甲" not in refused.value.messages[0]
     assert a.version == 1  # nothing claimed
     with pytest.raises(ConcurrentEdit) as refused:
         claim_versions([(b, 1)], message="以下备忘已变：%(n)s", describe=lambda m: m.title)

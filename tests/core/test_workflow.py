@@ -103,8 +103,7 @@ def test_an_undeclared_move_is_refused_with_a_clear_message_and_nothing_changes(
     with pytest.raises(TransitionNotDeclared) as refused:
         transition(reload(ticket), action="close", actor=people["coordinator"])
     message = str(refused.value)
-    assert "新登记" in message and "close" in message  # Chinese: the state's label; English: the action
-    assert "not allowed" in message
+    assert "新登记" in message and "销号" in message  # the state's and the move's names
     assert row(ticket) == before
     assert entries() == []  # inside the test's transaction the refusal waits for the boundary
     log_refusal(refused.value)
@@ -163,7 +162,7 @@ def test_a_role_without_the_permission_on_the_record_is_refused_and_nothing_is_w
     before, log_count = row(ticket), ActionLog.objects.count()
     with pytest.raises(TransitionForbidden) as refused:
         transition(reload(ticket), action=action, actor=people[person], payload=payload)
-    assert "没有权限" in str(refused.value) and "may not" in str(refused.value)
+    assert "没有权限" in str(refused.value)
     assert row(ticket) == before
     assert ActionLog.objects.count() == log_count
 
@@ -173,7 +172,7 @@ def test_a_move_without_what_it_needs_is_refused_naming_the_missing_things(struc
     with pytest.raises(TransitionIncomplete) as refused:
         transition(reload(bare), action="assign", actor=people["coordinator"])
     assert refused.value.missing == ["lead_unit", "deadline"]
-    assert "needs: lead_unit, deadline" in str(refused.value)
+    assert "执行“交办”前需要" in str(refused.value)
     assert reload(bare).status == Ticket.NEW
 
 
@@ -203,7 +202,7 @@ def test_a_stale_copy_cannot_move_a_record_someone_else_already_moved(ticket, pe
         transition(
             coordinator_copy, action="reject", actor=people["coordinator"], payload={"reason": "不合格"}
         )
-    assert "已被他人处理" in str(refused.value) and "reload" in str(refused.value)
+    assert "已被他人处理" in str(refused.value)
     assert reload(ticket).status == Ticket.ACCEPTED
     assert ActionLog.objects.count() == log_count
     log_refusal(refused.value)

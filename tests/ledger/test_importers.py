@@ -223,7 +223,7 @@ def test_bad_dates_are_reported_with_row_column_value_and_reason(people, units, 
     assert job.status == ImportStatus.INVALID
     assert errors_of(job) == [(3, "整改时限", value)]
     reason = job.errors[0]["reason"]
-    assert "不是有效的整改时限" in reason and "is not a valid deadline" in reason
+    assert "不是有效的整改时限" in reason
 
 
 def test_a_deadline_written_as_a_month_is_its_last_day_with_the_reason(people, units):
@@ -325,7 +325,7 @@ def test_registration_date_in_the_future(people, units, clock):
 def test_required_cells_may_not_be_blank(people, units):
     job = run(people["coordinator"], import_workbook([import_row("BY-001", 整改任务=None, 问题来源="  ")]))
     assert {(e["row"], e["column"]) for e in job.errors} == {(2, "整改任务"), (2, "问题来源")}
-    assert all("必填" in e["reason"] and "Required" in e["reason"] for e in job.errors)
+    assert all("必填" in e["reason"] for e in job.errors)
 
 
 def test_every_error_is_reported_at_once(people, units):
@@ -511,7 +511,7 @@ def test_importer_works_without_http(people, units, tmp_path):
     path.write_bytes(import_workbook([import_row("BY-001"), import_row("BY-002", 整改时限="bad")]))
     preview = LedgerImporter(actor=people["coordinator"]).validate(path)
     assert preview.counts["create"] == 1 and preview.counts["error"] == 1
-    assert "第 3 行" in preview.errors[0].message and "row 3" in preview.errors[0].message
+    assert "第 3 行" in preview.errors[0].message
 
 
 MEASURES_HEADERS = [*IMPORT_HEADERS, "整改措施"]

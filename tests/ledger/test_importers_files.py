@@ -39,12 +39,12 @@ def validated(people, data: bytes):
 
 def test_a_word_document_renamed_xlsx(people, structure):
     message = refused(people, docx_bytes(), "台账.xlsx")
-    assert "Word 文档" in message and "Word document" in message
+    assert "Word 文档" in message
 
 
 def test_random_bytes(people, structure):
     message = refused(people, b"\x00\x01garbage that is not a workbook" * 20)
-    assert "不是 Excel 工作簿" in message and "not an Excel workbook" in message
+    assert "不是 Excel 工作簿" in message
 
 
 def test_a_csv_file(people, structure):
@@ -77,7 +77,7 @@ def test_a_password_protected_workbook(people, structure):
         + b"\x00" * 2000
     )
     message = refused(people, ole)
-    assert "密码" in message and "password-protected" in message
+    assert "密码" in message
 
 
 def test_a_legacy_xls(people, structure):
@@ -103,7 +103,7 @@ def test_a_foreign_workbook(people, structure):
     job = validated(people, out.getvalue())
     assert len(job.errors) == 1
     reason = job.errors[0]["reason"]
-    assert "没有找到本模板的表头行" in reason and "No header row" in reason and "Sheet" in reason
+    assert "没有找到本模板的表头行" in reason and "Sheet" in reason
 
 
 def test_the_data_on_another_sheet_is_found_by_its_header(people, structure):
@@ -132,7 +132,7 @@ def test_missing_required_columns_are_listed_in_one_message(people, structure):
     job = validated(people, import_workbook([import_row()], headers=headers))
     assert len(job.errors) == 1
     reason = job.errors[0]["reason"]
-    assert "问题来源、牵头单位、整改时限" in reason and "lacks required columns" in reason
+    assert "问题来源、牵头单位、整改时限" in reason
 
 
 def test_a_column_twice(people, structure):
@@ -149,7 +149,7 @@ def test_too_many_rows(people, structure, settings):
 def test_oversized_upload(people, structure, settings):
     settings.ECOINSPECT_MAX_UPLOAD_BYTES = 1000
     message = refused(people, import_workbook([import_row()]))
-    assert "超过" in message and "over the" in message
+    assert "超过" in message
 
 
 def test_blank_rows_and_empty_workbook(people, structure):

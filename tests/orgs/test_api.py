@@ -122,7 +122,7 @@ def test_another_unit_is_open_to_every_role_and_an_unknown_unit_is_not_found(ses
         assert client.get(f"{API}/units/{unit_id}").json()["id"] == unit_id
     response = client.get(f"{API}/units/999999")
     assert response.status_code == 404
-    assert response.json() == {"detail": "未找到。 / Not found.", "code": "not_found"}
+    assert response.json() == {"detail": "未找到。", "code": "not_found"}
     assert session("nobody").get(f"{API}/units/{structure['jingtai'].pk}").status_code == 404
 
 

@@ -81,18 +81,18 @@ def test_the_coordinator_may_do_each_of_them(structure, people):
 
 def test_membership_rules(structure, people):
     coordinator = people["coordinator"]
-    with pytest.raises(ServiceError, match="Unknown role"):
+    with pytest.raises(ServiceError, match="未知角色"):
         services.membership_create(
             actor=coordinator, user=people["nobody"], unit=structure["taihe"], role="mayor"
         )
     structure["taihe"].is_active = False
     structure["taihe"].save()
-    with pytest.raises(ServiceError, match="inactive"):
+    with pytest.raises(ServiceError, match="已停用"):
         services.membership_create(
             actor=coordinator, user=people["nobody"], unit=structure["taihe"], role="staff"
         )
     for role in ("coordinator", "leader", "publisher", "auditor"):
-        with pytest.raises(ServiceError, match="District-wide roles"):
+        with pytest.raises(ServiceError, match="全区性角色只能设在"):
             services.membership_create(
                 actor=coordinator, user=people["nobody"], unit=structure["jingtai"], role=role
             )

@@ -31,6 +31,8 @@ class FilterSet(forms.Form):
         self.user = user
         if not self.search_fields:
             self.fields.pop("q")
+        for field in self.fields.values():
+            _empty_means_everything(field)
 
     def filter_queryset(self, qs: QuerySet) -> QuerySet:
         """Apply every valid filter; an invalid field is ignored (its error is shown next to it)."""
@@ -71,6 +73,26 @@ class FilterSet(forms.Form):
         if not self.is_bound:
             return 0
         return sum(1 for k, v in self.data.items() if k not in {"sort", "page", "per_page", "format"} and v)
+
+
+_BLANK_LABELS = {"", "---------"}
+
+
+def _empty_means_everything(field) -> None:
+    """A filter left empty filters nothing: its empty choice reads 全部, not "---------" or "未知"."""
+    if isinstance(field, forms.NullBooleanField):
+        if isinstance(field.widget, (forms.NullBooleanSelect, forms.Select)) and not isinstance(
+            field.widget, forms.HiddenInput
+        ):
+            field.widget = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
+    elif isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+        if field.empty_label is not None and str(field.empty_label) in _BLANK_LABELS:
+            field.empty_label = _("全部")
+            field.widget.choices = field.choices
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0][0] in ("", None) and str(choices[0][1]) in _BLANK_LABELS:
+            field.choices = [("", _("全部")), *choices[1:]]
 
 
 def _messages(filters) -> dict[str, list[str]]:

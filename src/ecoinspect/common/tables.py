@@ -72,6 +72,7 @@ class Column:
         if isinstance(value, bool):
             icon = "check-circle-fill text-success" if value else "dash text-body-tertiary"
             return format_html('<i class="bi bi-{}" aria-label="{}"></i>', icon, "是" if value else "否")
+        is_date = isinstance(value, date)
         if isinstance(value, datetime):
             value = (
                 timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
@@ -80,6 +81,8 @@ class Column:
             value = value.isoformat()
         if value in (None, ""):
             return mark_safe('<span class="text-body-tertiary">—</span>')
+        if is_date:  # a date is never broken over two lines
+            value = format_html('<span class="text-nowrap">{}</span>', value)
         if self.link and hasattr(obj, "get_absolute_url"):
             return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
         return format_html("{}", value)

@@ -16,6 +16,8 @@ from .export import csv_bytes, download, xlsx_bytes
 from .tables import export_rows, row_html
 
 EXPORT_LIMIT = 100_000
+#: The page sizes a list offers (``?per_page=`` takes any size from 10 to 500).
+PAGE_SIZES = (20, 50, 100, 200)
 
 
 def form_add_service_errors(form, error: ValidationError) -> None:
@@ -91,6 +93,7 @@ class FilteredListView(LoginRequiredMixin, View):
             "columns": columns,
             "rows": rows,
             "page_obj": page,
+            "page_sizes": sorted({*PAGE_SIZES, size}),
             "filters": filters,
             "current_sort": filters.current_sort if filters is not None else "",
             "create_url": self.create_url

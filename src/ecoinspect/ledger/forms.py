@@ -131,7 +131,7 @@ class ProblemFieldsForm(forms.Form):
     supervising_unit = UnitChoiceField(label=_("督导单位"), required=False)
     acceptance_unit = UnitChoiceField(label=_("验收销号单位"), required=False)
     cooperating_units = UnitMultipleChoiceField(
-        label=_("配合单位"), required=False, help_text=_("按住 Ctrl（Mac 为 ⌘）可多选")
+        label=_("配合单位"), required=False, help_text=_("输入名称搜索，可选多个")
     )
     responsible_leader = forms.CharField(label=_("责任领导"), max_length=50, required=False)
     responsible_person = forms.CharField(label=_("责任人"), max_length=50, required=False)
@@ -222,7 +222,7 @@ class RoutingProposalForm(forms.Form):
 class RerouteForm(VersionMixin):
     lead_unit = UnitChoiceField(label=_("新的牵头单位"))
     cooperating_units = UnitMultipleChoiceField(
-        label=_("配合单位"), required=False, help_text=_("按住 Ctrl（Mac 为 ⌘）可多选")
+        label=_("配合单位"), required=False, help_text=_("输入名称搜索，可选多个")
     )
     reason = forms.CharField(label=_("改派理由"), widget=_text(3))
 
@@ -326,7 +326,7 @@ class PlanDecisionForm(forms.Form):
 
 class JointActionForm(forms.Form):
     acted_on = forms.DateField(label=_("执法日期"), widget=_date(), initial=timezone.localdate)
-    units = UnitMultipleChoiceField(label=_("参加部门"), help_text=_("至少两个部门；按住 Ctrl 可多选"))
+    units = UnitMultipleChoiceField(label=_("参加部门"), help_text=_("至少两个部门；输入名称搜索，可选多个"))
     findings = forms.CharField(label=_("发现问题"), widget=_text(3))
     actions = forms.CharField(label=_("处理措施"), widget=_text(3))
 

@@ -77,6 +77,8 @@ def problem_detail(*, user, pk: int) -> dict:
         "acceptances": list(problem.acceptances.select_related("reviewer", "unit")),
         "publicities": list(problem.publicities.select_related("published_by")),
         "notices": list(problem.notices.select_related("unit")),
+        # the notices whose page the person may open (another unit's notice is listed without a link)
+        "openable_notices": set(restrict(problem.notices.all(), user, "view").values_list("pk", flat=True)),
         "timeline": list(action_log_for(obj=problem)[:200]),
         "actions": PROBLEM_WORKFLOW.available(problem, user),
         "warning": deadlines.warning_for(problem, timezone.localdate()),
@@ -218,3 +220,10 @@ def describe_queued_notice(notice: SupervisionNotice) -> dict:
         "warning_label": _("逾期未回复") if overdue else "",
         "warning_colour": "danger" if overdue else "light",
     }
+
+
+def unit_ids_openable(*, user) -> set[int]:
+    """The units whose list the person may open (what :func:`unit_get` would give them)."""
+    return set(
+        restrict(Unit.objects.filter(is_active=True), user, "ledger.view").values_list("pk", flat=True)
+    )

@@ -62,7 +62,7 @@ def test_staff_register_only_their_units_problems(people, units):
             ],
         )
     assert refused.value.messages == [
-        "测试 S-2：单位只能登记本单位牵头的问题。 / A unit may register only problems it leads."
+        "测试 S-2：单位只能登记本单位牵头的问题。"
     ]
     with pytest.raises(NotPermitted):
         problem_bulk_register(actor=people["leader"], rows=[spec(units, "L-1")])

@@ -79,9 +79,9 @@ def test_the_second_person_to_save_gets_a_conflict_and_keeps_what_they_typed(peo
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "该问题已被他人修改" in html and "Someone else saved this problem meanwhile" in html
+    assert "该问题已被他人修改" in html
     # what they typed is still in the form
-    assert 'value="黄工"' in html and 'value="020-36000000"' in html
+    assert 'value="黄工"' in html
     # what the other person saved is shown next to it
     conflict = html.split('data-testid="conflict"', 1)[1].split("</table>", 1)[0]
     assert "整改目标" in conflict and "旱季无直排，雨季溢流减少 80%" in conflict

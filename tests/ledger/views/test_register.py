@@ -96,7 +96,6 @@ def test_choosing_another_lead_unit_needs_a_reason_and_keeps_the_input(structure
     assert Problem.objects.count() == 0
     field = html.split('data-field="override_reason"', 1)[1].split('data-field="', 1)[0]
     assert "系统推荐的牵头单位是 区水务局，改为 区住建局 需填写理由" in field
-    assert "The proposal is 区水务局" in field
     assert 'value="新市涌支涌排水口污水直排"' in html  # nothing typed is lost
     assert "雨后排水口持续排出黑臭污水</textarea>" in html
     assert f'<option value="{structure["zjj"].pk}" selected>' in html
@@ -119,7 +118,7 @@ def test_a_deadline_before_registration_lands_on_the_deadline_field(structure, a
     html = as_user(people["coordinator"]).post(reverse("ledger:problem_create"), data).content.decode()
 
     field = html.split('data-field="deadline"', 1)[1]
-    assert "早于登记日期" in field and "is before registration" in field
+    assert "早于登记日期" in field
     assert Problem.objects.count() == 0
 
 

@@ -191,7 +191,7 @@ def test_a_file_that_is_not_what_its_name_says_gets_the_services_message(as_user
     html = response.content.decode()
     assert response.status_code == 400
     field = html.split('data-field="file"', 1)[1].split('data-field="', 1)[0]
-    assert "文件名与内容不符" in field and "is named .jpg but contains application/pdf" in field
+    assert "文件名与内容不符" in field
     assert 'value="第三方监测"' in html
     assert not Evidence.objects.exists() and stored_files(media_root) == []
 
@@ -208,7 +208,6 @@ def test_an_oversized_upload_is_refused_before_it_is_read(as_user, people, setti
     assert response.status_code == 413
     assert (
         "超过单个文件 1 MB 的上限，未保存任何内容" in html
-        and "over the 1 MB limit; nothing was saved" in html
     )
     assert not Evidence.objects.exists() and stored_files(media_root) == []
 
@@ -228,7 +227,6 @@ def test_a_200_mb_upload_gets_413_without_the_body_being_read(url_name, as_user,
     html = response.content.decode()
     assert response.status_code == 413
     assert "上传内容 200.0 MB，超过单个文件 50 MB 的上限" in html
-    assert "The upload is 200.0 MB, over the 50 MB limit" in html
     assert problem.number in html  # the page is the form of this problem, with the message
     assert not Evidence.objects.exists() and not ProgressReport.objects.exists()
     assert stored_files(media_root) == []

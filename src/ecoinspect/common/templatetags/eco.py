@@ -7,6 +7,7 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -30,6 +31,15 @@ def field_control(bound_field):
     if bound_field.errors:
         css += " is-invalid"
     attrs = {"class": css.strip()} if css.strip() else {}
+    if isinstance(widget, forms.SelectMultiple) and not isinstance(widget, forms.CheckboxSelectMultiple):
+        # a searchable multi-select (Tom Select, started by app.js) instead of a Ctrl-click list
+        attrs.update(
+            {
+                "data-multiselect": "",
+                "data-placeholder": _("输入名称搜索…"),
+                "data-no-results": _("没有匹配的选项"),
+            }
+        )
     return bound_field.as_widget(attrs=attrs)
 
 
@@ -144,22 +154,46 @@ def filesize(size) -> str:
 
 @register.simple_tag(takes_context=True)
 def sort_link(context, column, current_sort: str):
-    """A header link that sorts by the column, toggling the direction when it is already the sort."""
+    """A header link that sorts by the column, toggling the direction when it is already the sort. It looks
+    sortable (an arrow, underlined on hover) and shows the current direction."""
     request = context["request"]
     key = column.sort
     if current_sort == key:
-        new, arrow = f"-{key}", "bi-sort-up"
+        new, arrow, state = f"-{key}", "bi-sort-up", "ascending"
+        title = _("升序；点击改为降序")
     elif current_sort == f"-{key}":
-        new, arrow = key, "bi-sort-down"
+        new, arrow, state = key, "bi-sort-down", "descending"
+        title = _("降序；点击改为升序")
     else:
-        new, arrow = key, ""
+        new, arrow, state = key, "bi-arrow-down-up eco-sort-idle", "none"
+        title = _("点击排序")
     params = request.GET.copy()
     params["sort"] = new
     params.pop("page", None)
     params.pop("format", None)
-    icon = format_html(' <i class="bi {}" aria-hidden="true"></i>', arrow) if arrow else ""
     return format_html(
-        '<a href="?{}">{}{}</a>', urlencode(list(params.lists()), doseq=True), column.label, icon
+        '<a class="eco-sort" href="?{}" title="{}" data-sort="{}">{}<i class="bi {} ms-1" aria-hidden="true"></i></a>',
+        urlencode(list(params.lists()), doseq=True),
+        title,
+        state,
+        column.label,
+        arrow,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def hidden_params(context, *leave_out):
+    """The current query string as hidden inputs, less ``leave_out``: a small GET form (the page size)
+    changes one parameter and keeps the filters, the search and the sort."""
+    return format_html_join(
+        "",
+        '<input type="hidden" name="{}" value="{}">',
+        (
+            (key, value)
+            for key, values in context["request"].GET.lists()
+            if key not in leave_out
+            for value in values
+        ),
     )
 
 

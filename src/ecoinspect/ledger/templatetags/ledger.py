@@ -1,10 +1,12 @@
-"""Template helpers of the ledger's pages: warning badges, problem-type badges, publicity periods.
+"""Template helpers of the ledger's pages: warning badges, problem-type badges, publicity periods, links to
+a unit's list.
 
 Form fields, filters and file sizes are drawn by the common ``eco`` library."""
 
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -87,3 +89,26 @@ def rest_day(value) -> str:
         return ""
     cal = default_calendar()
     return "" if cal.is_workday(value) else cal.rest_day_reason(value)
+
+
+def _openable_units(request) -> set[int]:
+    """The units whose list the person may open (cached on the request: one query per page)."""
+    cached = getattr(request, "_ledger_openable_units", None)
+    if cached is None:
+        from ..selectors import unit_ids_openable
+
+        cached = unit_ids_openable(user=request.user)
+        request._ledger_openable_units = cached
+    return cached
+
+
+@register.simple_tag(takes_context=True)
+def unit_list_link(context, unit, label=None):
+    """The unit's name, linked to its list when the person may open that list (staff of another unit may not:
+    a page must not offer a link that answers 404)."""
+    if unit is None:
+        return ""
+    label = unit if label is None else label
+    if unit.pk in _openable_units(context["request"]):
+        return format_html('<a href="{}">{}</a>', reverse("ledger:unit_problems", args=[unit.pk]), label)
+    return format_html("{}", label)

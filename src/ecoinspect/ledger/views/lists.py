@@ -65,11 +65,11 @@ def _town(problem: Problem):
 
 PROBLEM_COLUMNS = (
     Column("number", _lazy("问题编号"), sort="number", link=True),
-    Column("title", _lazy("整改任务")),
+    Column("title", _lazy("整改任务"), css="eco-col-title"),
     Column("source", _lazy("问题来源"), choiceset=ProblemSource),
     Column("problem_types", _lazy("问题类型"), accessor=_types),
     Column("lead_unit", _lazy("牵头单位"), sort="lead"),
-    Column("cooperating_units", _lazy("配合单位")),
+    Column("cooperating_units", _lazy("配合单位"), css="eco-col-units"),
     Column("town", _lazy("所在镇街"), accessor=_town),
     DeadlineColumn("deadline", _lazy("整改时限"), accessor=_deadline, sort="deadline"),
     Column("status", _lazy("状态"), choiceset=ProblemStatus, sort="status"),
@@ -83,6 +83,8 @@ class PageProblemFilter(ProblemFilter):
     It filters exactly as the API and the export do (no lookup is changed here)."""
 
     primary = ("q", "warning", "due", "source", "problem_type", "unit", "involvement")
+    #: shown under the primary filters, one line of checkboxes (not folded away under 更多条件)
+    wide = ("status",)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -100,11 +102,17 @@ class PageProblemFilter(ProblemFilter):
     def primary_fields(self):
         return [self[name] for name in self.primary if name in self.fields and not self[name].is_hidden]
 
+    def wide_fields(self):
+        return [self[name] for name in self.wide if name in self.fields and not self[name].is_hidden]
+
     def more_fields(self):
         return [
             self[name]
             for name in self.fields
-            if name not in self.primary and name != "sort" and not self[name].is_hidden
+            if name not in self.primary
+            and name not in self.wide
+            and name != "sort"
+            and not self[name].is_hidden
         ]
 
     def more_active(self) -> bool:

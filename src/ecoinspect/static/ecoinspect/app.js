@@ -15,6 +15,34 @@
   window.addEventListener("load", function () {
     if (document.body.hasAttribute("data-print-auto")) { window.print(); }
   });
+  // Selects with data-autosubmit (the page size) submit their form when changed.
+  document.addEventListener("change", function (event) {
+    var el = event.target.closest("[data-autosubmit]");
+    if (el && el.form) { el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit(); }
+  });
+  // Multi-selects marked data-multiselect (every <select multiple> a form draws) become searchable
+  // (Tom Select, vendored); started on load and on whatever HTMX swaps in.
+  function startMultiselects(root) {
+    if (!window.TomSelect || !root || !root.querySelectorAll) { return; }
+    var found = root.matches && root.matches("select[data-multiselect]") ? [root] : [];
+    root.querySelectorAll("select[data-multiselect]").forEach(function (el) { found.push(el); });
+    found.forEach(function (el) {
+      if (el.tomselect) { return; }
+      var noResults = el.getAttribute("data-no-results") || "";
+      new window.TomSelect(el, {
+        plugins: ["remove_button"],
+        maxOptions: null,
+        hidePlaceholder: true,
+        placeholder: el.getAttribute("data-placeholder") || "",
+        onItemAdd: function () { this.setTextboxValue(""); this.refreshOptions(false); },
+        render: {
+          no_results: function () { return '<div class="no-results">' + noResults + "</div>"; }
+        }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { startMultiselects(document); });
+  document.addEventListener("htmx:load", function (event) { startMultiselects(event.detail.elt); });
   // Forms with data-progress show a spinner and disable their submit button while the server works.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -1,0 +1,73 @@
+"""The list's export button, clicked in a browser on a searched list, downloads exactly the rows on the
+screen; the 配合单位 field is a searchable multi-select (Tom Select). Runs in Debian's Chromium."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pw-Baiyun-2026"  # tests/conftest.py make_user
+
+
+def log_in(page, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].btn-success")
+    page.wait_for_selector('[data-testid="current-user"]')
+
+
+def numbers_on_screen(page) -> list[str]:
+    return [
+        n.strip()
+        for n in page.locator('[data-testid="list-table"] tbody tr td:first-child a').all_inner_texts()
+    ]
+
+
+def test_the_export_of_a_searched_list_holds_the_rows_on_the_screen(page, people, tmp_path):
+    from tests.factories.ledger import ProblemFactory
+
+    for i in range(4):
+        ProblemFactory(title=f"【测试】第{i}号工地扬尘防治不到位", override_reason="测试指定")
+    for i in range(3):
+        ProblemFactory(title=f"【测试】第{i}号排水口污水直排")
+
+    log_in(page, "coordinator")
+    page.goto("/")
+    page.click('.eco-sidebar a:has-text("整改台账")')
+    page.fill('[data-testid="problem-filters"] input[name="q"]', "扬尘")
+    page.click('[data-testid="problem-filters"] button[type=submit]')
+    page.wait_for_url("**q=*")
+    on_screen = numbers_on_screen(page)
+    assert len(on_screen) == 4
+    assert page.locator('[data-testid="pagination"]').get_attribute("data-total") == "4"
+
+    with page.expect_download() as download:
+        page.click('[data-testid="export-xlsx"]')
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.suffix == ".xlsx"
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == on_screen
+    assert all("扬尘" in r[1] for r in rows[1:])
+
+
+def test_cooperating_units_are_chosen_by_typing(page, people):
+    log_in(page, "coordinator")
+    page.goto("/ledger/")
+    page.click('[data-testid="register-problem"]')
+    page.wait_for_load_state("load")
+    control = page.locator("#id_cooperating_units-ts-control")
+    control.click()
+    control.type("水务")
+    page.locator(".ts-dropdown .option", has_text="区水务局").click()
+    control.type("三元里")
+    page.locator(".ts-dropdown .option", has_text="三元里街道").click()
+    chosen = page.eval_on_selector(
+        "#id_cooperating_units", "el => Array.from(el.selectedOptions).map(o => o.text)"
+    )
+    assert chosen == ["区水务局", "三元里街道"]
+    assert page.locator("#id_cooperating_units + .ts-wrapper .item").count() == 2
