@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from ecoinspect.audit.selectors import verify_chain
 from ecoinspect.audit.services import action_log_append
@@ -16,7 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "verify":
             report = verify_chain()
+            with translation.override(settings.LANGUAGE_CODE):  # the command line speaks the system's language
+                message = report.message()
             if not report.ok:
-                raise CommandError(report.message(), returncode=1)
+                raise CommandError(message, returncode=1)
             action_log_append(action="audit.chain.verified", payload={"checked": report.checked})
-            self.stdout.write(self.style.SUCCESS(report.message()))
+            self.stdout.write(self.style.SUCCESS(message))
