@@ -84,7 +84,7 @@ def test_a_problem_from_registration_to_closing(page, structure, people, tmp_pat
     reasons = page.locator('[data-testid="routing-reasons"]')
     reasons.wait_for()
     assert "三管三必须「城镇污水、河涌与排水」→ 区水务局" in reasons.inner_text()
-    assert "位于 三元里街道" in reasons.inner_text()
+    assert "所在镇街 三元里街道" in reasons.inner_text()
     assert page.input_value("#id_lead_unit") == str(u["swj"].pk)  # filled in place
     assert page.input_value("#id_town") == str(u["sanyuanli"].pk)
     page.select_option("#id_acceptance_unit", str(u["sthj"].pk))

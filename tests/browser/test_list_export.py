@@ -21,9 +21,14 @@ def log_in(page, username: str) -> None:
 
 
 def numbers_on_screen(page) -> list[str]:
+    """The problem number of each row: the first data cell's link (the office's selection checkbox comes
+    before it and is not exported)."""
     return [
         n.strip()
-        for n in page.locator('[data-testid="list-table"] tbody tr td:first-child a').all_inner_texts()
+        for n in page.eval_on_selector_all(
+            '[data-testid="list-table"] tbody tr',
+            "rows => rows.map(r => r.querySelector('td:not(.eco-select) a')).filter(a => a).map(a => a.innerText)",
+        )
     ]
 
 

@@ -19,7 +19,7 @@ def test_sanyuanli_staff_log_in_see_their_unit_in_chinese_switch_to_english_and_
     page.fill("#id_password", "not-the-password")
     page.click("button[type=submit].btn-success")
     error = page.locator('[data-testid="login-error"]')
-    assert error.inner_text().strip() == "用户名或密码错误。 / Wrong user name or password."
+    assert error.inner_text().strip() == "用户名或密码错误。"
     assert page.input_value("#id_username") == "sanyuanli"
 
     page.fill("#id_password", "pw-Baiyun-2026")
