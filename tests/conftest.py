@@ -146,3 +146,15 @@ def ecoinspect(tmp_path):
 def fresh(user):
     """The same person loaded again: drops the per-object membership and scope caches of ``restrict()``."""
     return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_system():
+    """Every test starts in the system's language; a page visited in English by an earlier test (the
+    LocaleMiddleware activates it for the thread) must not leak into the next one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
