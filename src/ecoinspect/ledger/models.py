@@ -188,6 +188,12 @@ class Problem(ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    @property
+    def district_pending(self) -> bool:
+        """Flagged as possibly outside the district and not (yet) kept as the district's by the office: the one
+        rule behind the closing guard and the lists' 疑似不在本区 mark."""
+        return self.outside_district and self.district_decision != DistrictDecision.KEEP
+
     def get_absolute_url(self) -> str:
         return reverse("ledger:problem_detail", args=[self.pk])
 

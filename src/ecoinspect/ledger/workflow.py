@@ -81,7 +81,7 @@ def _publicity_over_without_objection(problem, payload, actor):
 def _district_decided(problem, payload, actor):
     """A problem whose place was found outside the district is not closed or published as Baiyun's until the
     inspection office has decided, with a reason, that Baiyun handles it (problem_decide_district)."""
-    if not problem.outside_district or problem.district_decision == DistrictDecision.KEEP:
+    if not problem.district_pending:
         return None
     if problem.district_decision == DistrictDecision.NOT_OURS:
         return _("已确认该问题不属本区，不能作为白云区问题销号或公示。")

@@ -58,7 +58,7 @@ class DeadlineColumn(Column):
 
 def _town(problem: Problem):
     """The town, and the out-of-district flag until the office has kept the problem as Baiyun's."""
-    if problem.outside_district and problem.district_decision != "keep":
+    if problem.district_pending:
         return _("%(town)s（疑似不在本区）") % {"town": problem.town or "—"}
     return problem.town
 
