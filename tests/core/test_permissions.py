@@ -17,11 +17,15 @@ WORK_VERBS = ("view", "work", "assign", "review", "publish")  # the ledger's, an
 DISTRICT_WIDE = {
     "coordinator": {
         *(f"{app}.{verb}" for app in ("ledger", "testapp") for verb in WORK_VERBS),
+        *(f"petitions.{verb}" for verb in ("view", "handle", "assign", "publish")),
         *("orgs.view", "orgs.manage", "audit.audit", "dashboard.view"),
     },
-    "leader": {"ledger.view", "testapp.view", "orgs.view", "dashboard.view"},
-    "publisher": {"ledger.view", "ledger.publish", "testapp.view", "testapp.publish", "orgs.view", "dashboard.view"},
-    "auditor": {"ledger.view", "testapp.view", "audit.audit", "orgs.view", "dashboard.view"},
+    "leader": {"ledger.view", "testapp.view", "petitions.view", "orgs.view", "dashboard.view"},
+    "publisher": {
+        *("ledger.view", "ledger.publish", "testapp.view", "testapp.publish", "petitions.view", "petitions.publish"),
+        *("orgs.view", "dashboard.view"),
+    },
+    "auditor": {"ledger.view", "testapp.view", "petitions.view", "audit.audit", "orgs.view", "dashboard.view"},
 }
 ALL_PERMS = sorted(f"{app.app}.{verb}" for app in registered_apps() for verb in app.verbs)
 
@@ -168,7 +172,7 @@ def test_an_unknown_verb_or_an_unscoped_model_is_a_programming_error(people):
     with pytest.raises(ValueError, match="unknown verb"):
         has_perm(people["sanyuanli"], "ledger.approve")
     with pytest.raises(ValueError, match="names no registered app"):
-        has_perm(people["sanyuanli"], "petitions.work")
+        has_perm(people["sanyuanli"], "screening.work")
     with pytest.raises(ValueError, match="names no app"):
         people["sanyuanli"].has_perm("work")
     with pytest.raises(TypeError, match="no unit_scope"):

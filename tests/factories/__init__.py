@@ -13,6 +13,9 @@
   a bare row), ``MeasureFactory``, ``ProgressReportFactory``, ``EvidenceFactory``, ``SpecialPlanFactory``,
   ``JointActionFactory``, ``AcceptanceFactory``, ``PublicityFactory``, ``SupervisionNoticeFactory``;
   ``advance``/``step``/``finish_work``/``end_publicity`` for a problem that exists; the import template's rows.
+* petitions — ``RoundFactory``, ``BatchFactory``, ``PetitionFactory`` (registered and walked to ``status``
+  along ``PETITION_PATH``), ``AssignmentFactory``, ``ClaimFactory``, ``SuggestionFactory``,
+  ``ReturnVisitFactory``, ``DisclosureFactory``; ``advance_petition`` walks an existing case further.
 * testapp — ``TicketFactory``, ``MemoFactory``.
 * files — real PNG, PDF, Word and Excel bytes and uploads.
 """
@@ -55,9 +58,31 @@ from .orgs import (
     person,
     unit,
 )
+from .petitions import (
+    PETITION_PATH,
+    AssignmentFactory,
+    BatchFactory,
+    ClaimFactory,
+    DisclosureFactory,
+    PetitionFactory,
+    ReturnVisitFactory,
+    RoundFactory,
+    SuggestionFactory,
+    advance_petition,
+)
 from .testapp import MemoFactory, TicketFactory
 
 __all__ = [
+    "PETITION_PATH",
+    "AssignmentFactory",
+    "BatchFactory",
+    "ClaimFactory",
+    "DisclosureFactory",
+    "PetitionFactory",
+    "ReturnVisitFactory",
+    "RoundFactory",
+    "SuggestionFactory",
+    "advance_petition",
     "IMPORT_HEADERS",
     "PASSWORD",
     "PATH",

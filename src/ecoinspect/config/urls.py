@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("orgs/", include("ecoinspect.orgs.urls")),
     path("ledger/", include("ecoinspect.ledger.urls")),
+    path("petitions/", include("ecoinspect.petitions.urls")),
     path("audit/", include("ecoinspect.audit.urls")),
     path("notifications/", include("ecoinspect.notifications.urls")),
     path("", include("ecoinspect.dashboard.urls")),

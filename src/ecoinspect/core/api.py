@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import BeforeValidator
 from pydantic import ValidationError as PydanticError
 
 from ecoinspect.common.api import ErrorOut, error_responses  # noqa: F401  (the typed API base, re-exported)
@@ -103,3 +104,28 @@ def install_error_handlers(api) -> None:
         return api.create_response(
             request, {"detail": _("未找到。"), "code": "not_found"}, status=404
         )
+
+
+# --- shapes every app answers with ---------------------------------------------------------------
+
+
+class ChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class Labelled:
+    """``Labelled[ProblemStatus]``: a stored choice value, answered as ``{"value": …, "label": …}``."""
+
+    def __class_getitem__(cls, choiceset) -> typing.Any:
+        def labelled(value: str) -> dict:
+            return {"value": value, "label": str(choiceset.label(value))}
+
+        return typing.Annotated[ChoiceOut, BeforeValidator(labelled)]
+
+
+class UnitRefOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str

@@ -7,14 +7,13 @@ Bodies are read *after* the record has been found through its selector, so a per
 from __future__ import annotations
 
 import datetime as dt
-import typing
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import BeforeValidator
 
 from ecoinspect.common.choices import ProblemType
+from ecoinspect.core.api import ChoiceOut, Labelled, UnitRefOut  # noqa: F401  (the shared shapes)
 from ecoinspect.orgs.models import Unit
 
 from .choices import (
@@ -206,28 +205,6 @@ def unit_by_id(pk: int | None, field: str) -> Unit | None:
 # The handlers return model objects (or the selectors' dicts of them); these schemas read them once, so
 # every answer has a declared shape in the OpenAPI document. ``resolve_<field>`` supplies what is not a
 # plain attribute.
-
-
-class ChoiceOut(Schema):
-    value: str
-    label: str
-
-
-class Labelled:
-    """``Labelled[ProblemStatus]``: a stored choice value, answered as ``{"value": …, "label": …}``."""
-
-    def __class_getitem__(cls, choiceset) -> typing.Any:
-        def labelled(value: str) -> dict:
-            return {"value": value, "label": str(choiceset.label(value))}
-
-        return typing.Annotated[ChoiceOut, BeforeValidator(labelled)]
-
-
-class UnitRefOut(Schema):
-    id: int
-    code: str
-    name: str
-    short_name: str
 
 
 class ProblemOut(Schema):

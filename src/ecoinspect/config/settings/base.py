@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ecoinspect.audit",
     "ecoinspect.notifications",
     "ecoinspect.ledger",
+    "ecoinspect.petitions",
     "ecoinspect.dashboard",
     "ecoinspect.api",
 ]

@@ -1,0 +1,36 @@
+"""The petitions app's writes (DESIGN.md §4.2): keyword-only, an explicit actor, one transaction each."""
+
+from .cases import (
+    petition_approve,
+    petition_assign,
+    petition_close_out,
+    petition_mark,
+    petition_merge,
+    petition_register,
+    petition_report,
+    petition_resume,
+    petition_save_handling,
+    petition_send_back,
+    petition_sign,
+)
+from .links import petition_open_problem
+from .rounds import batch_create, round_create
+from .visits import return_visit_record
+
+__all__ = [
+    "batch_create",
+    "petition_approve",
+    "petition_assign",
+    "petition_close_out",
+    "petition_mark",
+    "petition_merge",
+    "petition_open_problem",
+    "petition_register",
+    "petition_report",
+    "petition_resume",
+    "petition_save_handling",
+    "petition_send_back",
+    "petition_sign",
+    "return_visit_record",
+    "round_create",
+]
