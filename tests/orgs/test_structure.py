@@ -123,7 +123,7 @@ def test_the_offices_edits_to_units_and_the_matrix_survive_loading_again():
     ("address", "town"),
     [
         ("广州市白云区三元里街道松柏东街12号", "三元里街道"),
-        ("白云区太和镇大源村", "太和镇"),
+        ("白云区太和镇穗丰村", "太和镇"),
         ("白云湖街道夏茅村", "白云湖街道"),  # the longer name wins: 白云湖, not a shorter one inside it
         ("钟落潭镇良田村", "钟落潭镇"),
         ("广州市白云区景泰街道三元里大道1108号", "景泰街道"),  # the 街道 named, not the road's namesake

@@ -238,6 +238,17 @@ class PlaceMatcher:
             old = terms.get(term)
             if old is None or entry.rank > old.rank:
                 terms[term] = entry
+            elif entry.rank == old.rank and entry.district == old.district and not entry.towns <= old.towns:
+                # The same name in two towns (新庄社区 in 同和 and in 石井): the word names both, so that
+                # alone it is ambiguous — never the first one loaded.
+                terms[term] = _Entry(
+                    old.label,
+                    old.kind,
+                    old.rank,
+                    old.towns | entry.towns,
+                    old.district,
+                    old.source if entry.source in old.source else f"{old.source}；{entry.source}",
+                )
 
         for place in Place.objects.active():
             rank = _RANK_BY_KIND.get(place.kind, RANK_PLACE)
@@ -329,6 +340,7 @@ class PlaceMatcher:
         town_hits = [h for h in home if h.entry.towns & self.units.keys()]
         candidates: set[str] = set()
         deciding: list[Hit] = []
+        contradicted = False
         for rank in sorted({h.entry.rank for h in town_hits}, reverse=True):
             at_rank = [h for h in town_hits if h.entry.rank == rank]
             sets = [h.entry.towns & self.units.keys() for h in at_rank]
@@ -336,12 +348,19 @@ class PlaceMatcher:
                 common = set.intersection(*map(set, sets))
                 candidates = set(common) if common else set().union(*sets)
                 deciding = at_rank
-            else:
-                narrowed = candidates & set().union(*sets)
-                if narrowed and narrowed != candidates:
-                    candidates = narrowed
-                    deciding = deciding + [h for h in at_rank if h.entry.towns & narrowed]
-            if len(candidates) == 1:
+                continue
+            named = set().union(*sets)
+            narrowed = candidates & named
+            if narrowed and narrowed != candidates:
+                candidates = narrowed
+                deciding = deciding + [h for h in at_rank if h.entry.towns & narrowed]
+            elif not narrowed and rank == RANK_TOWN:
+                # A town written out (…街道, …镇) that the more specific place contradicts — an old address
+                # (太和镇大源村: 大源村 is 大源街道's since 2020) or a namesake the gazetteer does not know (a
+                # 田心村 of 同德 beside 太和镇's 田心村): say so instead of choosing.
+                candidates |= named
+                deciding = deciding + at_rank
+                contradicted = True
                 break
         if away and away_rank == home_rank:
             result.status = Status.AMBIGUOUS
@@ -360,10 +379,13 @@ class PlaceMatcher:
             result.town = result.candidates[0]
         else:
             result.status = Status.AMBIGUOUS
-            result.reasons.append(
-                _("判断：%(towns)s 并列，请人工确定")
-                % {"towns": "、".join(str(u) for u in result.candidates)}
-            )
+            towns = "、".join(str(u) for u in result.candidates)
+            if contradicted:
+                result.reasons.append(
+                    _("判断：地名所属镇街与写明的镇街不一致（%(towns)s），请人工确定") % {"towns": towns}
+                )
+            else:
+                result.reasons.append(_("判断：%(towns)s 并列，请人工确定") % {"towns": towns})
         return result
 
     def match_place(self, *, address: str = "", text: str = "") -> PlaceMatch:
