@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.orgs.gazetteer import PlaceMatcher, gazetteer_rows, load_gazetteer, place_match
@@ -179,3 +180,23 @@ def test_the_data_migration_brings_places_added_later_to_an_existing_database(st
     assert Place.objects.get(code="road-g106").note == "编辑过"
     load(apps, None)
     assert Place.objects.count() == total
+
+
+def test_the_reasons_and_the_places_page_name_the_configured_district(structure, login, people, settings):
+    settings.ECOINSPECT_DISTRICT_NAME = "测试区"
+    outside = place_match(address="佛山市南海区九江镇")
+    assert outside.status == "outside"
+    assert "属南海区，不在测试区" in outside.reason and "判断：不在测试区（南海区）" in outside.reason
+    assert "在测试区，未对应到单一镇街" in place_match(text="新市涌有污水直排").reason
+    assert "测试区镇街" in place_match(text="同和街道有人焚烧垃圾").reason
+    assert "无法确定是否在测试区" in place_match(address="荔湾区、白云区交界处").reason
+    client = login(people["coordinator"])
+    page = client.get(reverse("orgs:place_list"), {"try_address": "佛山市南海区九江镇"}).content.decode()
+    assert "测试区的镇街、村居" in page and "不在测试区（南海区）" in page
+    refused = client.post(
+        reverse("orgs:place_create"),
+        {"code": "t-x", "name": "某村", "kind": "village", "town_codes": "tonghe", "district": "南海区",
+         "source": "测试"},
+    ).content.decode()
+    assert "区外地名不能属于测试区的镇街。" in refused
+

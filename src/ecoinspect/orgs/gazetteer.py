@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -264,7 +265,8 @@ class PlaceMatcher:
                             bare,
                             _Entry(place.name, place.kind, RANK_BARE, towns, place.district, place.source),
                         )
-        source = _("白云区镇街（单位表）")
+        district = {"district": settings.ECOINSPECT_DISTRICT_NAME}
+        source = _("%(district)s镇街（单位表）") % district
         for unit in self.units.values():
             named = _Entry(
                 unit.short_name, UnitKind.TOWN, RANK_TOWN, frozenset([unit.code]), HOME_DISTRICT, source
@@ -305,14 +307,15 @@ class PlaceMatcher:
     def _explain(self, hit: Hit) -> str:
         e = hit.entry
         towns = "、".join(str(self.units[c]) for c in sorted(e.towns) if c in self.units)
+        district = {"district": settings.ECOINSPECT_DISTRICT_NAME}
         if e.kind == UnitKind.TOWN or (e.kind == PlaceKind.TOWN and e.home):
-            belongs = _("白云区镇街")
+            belongs = _("%(district)s镇街") % district
         elif not e.home:
-            belongs = _("属%(d)s，不在白云区") % {"d": e.district}
+            belongs = _("属%(d)s，不在%(district)s") % {"d": e.district, **district}
         elif towns:
             belongs = _("属%(t)s") % {"t": towns}
         else:
-            belongs = _("在白云区，未对应到单一镇街")
+            belongs = _("在%(district)s，未对应到单一镇街") % district
         return _("%(where)s中“%(word)s”：%(kind)s“%(name)s”，%(belongs)s（来源：%(src)s）") % {
             "where": _where_label(hit.where),
             "word": hit.word,
@@ -335,7 +338,10 @@ class PlaceMatcher:
             result.status = Status.OUTSIDE
             result.district = best[0].entry.district
             result.reasons = [self._explain(h) for h in best]
-            result.reasons.append(_("判断：不在白云区（%(d)s）") % {"d": result.district})
+            result.reasons.append(
+                _("判断：不在%(district)s（%(d)s）")
+                % {"d": result.district, "district": settings.ECOINSPECT_DISTRICT_NAME}
+            )
             return result
         town_hits = [h for h in home if h.entry.towns & self.units.keys()]
         candidates: set[str] = set()
@@ -367,7 +373,10 @@ class PlaceMatcher:
             result.district = away[0].entry.district
             result.candidates = [self.units[c] for c in sorted(candidates)]
             result.reasons = [self._explain(h) for h in hits if h.entry.rank == home_rank]
-            result.reasons.append(_("判断：区内、区外地名并存，无法确定是否在白云区"))
+            result.reasons.append(
+                _("判断：区内、区外地名并存，无法确定是否在%(district)s")
+                % {"district": settings.ECOINSPECT_DISTRICT_NAME}
+            )
             return result
         if not candidates:
             result.reasons = [self._explain(h) for h in home if h.entry.rank == home_rank]
