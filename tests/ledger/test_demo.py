@@ -64,7 +64,7 @@ def test_the_demo_ledger_covers_every_state_and_a_second_load_changes_nothing(lo
 
     # a few hundred problems, every one marked as demo
     assert 200 <= demo.count() == Problem.objects.count() <= 400
-    assert "【演示】" in loaded["output"] or "Demo ledger" in loaded["output"]
+    assert "整改台账演示数据：" in loaded["output"]
 
     # every state, reopened ones included, and every source, handling mode and problem type
     states = Counter(demo.values_list("status", flat=True))

@@ -61,7 +61,7 @@ def test_loading_creates_the_district_its_20_subdistricts_4_towns_and_12_departm
     office = Unit.objects.get(kind=UnitKind.OFFICE)
     assert office.parent == district and "督察迎检" in office.name
     assert all(u.parent == district for u in Unit.objects.exclude(kind__in=[UnitKind.DISTRICT]))
-    assert "38 units" in output and "14 duties" in output
+    assert "单位新增 38 个，职责新增 14 条。" in output
     assert ActionLog.objects.filter(action="orgs.structure.loaded").count() == 1
 
 
@@ -82,7 +82,7 @@ def test_loading_again_creates_nothing_and_logs_nothing():
     load()
     units, duties, logs = Unit.objects.count(), SectorDuty.objects.count(), ActionLog.objects.count()
     output = load()
-    assert "0 units and 0 duties created" in output
+    assert "单位新增 0 个，职责新增 0 条。" in output
     assert (Unit.objects.count(), SectorDuty.objects.count(), ActionLog.objects.count()) == (
         units,
         duties,
