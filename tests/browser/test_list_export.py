@@ -76,3 +76,32 @@ def test_cooperating_units_are_chosen_by_typing(page, people):
     )
     assert chosen == ["区水务局", "三元里街道"]
     assert page.locator("#id_cooperating_units + .ts-wrapper .item").count() == 2
+
+
+def test_in_english_at_1440_px_the_problem_list_fits_its_card(page, people):
+    """Long English status and progress badges wrap inside their cells: at 1440 × 900 the list table is no
+    wider than its card, so nothing has to be scrolled sideways — with the longest unit name on the page too."""
+    from ecoinspect.ledger.choices import ProblemSource, ProblemStatus
+    from tests.factories.ledger import ProblemFactory
+    from tests.factories.orgs import unit
+
+    statuses = (ProblemStatus.ACCEPTED, ProblemStatus.COMPLETED, ProblemStatus.RECTIFYING, ProblemStatus.CLOSED)
+    for status in statuses:
+        ProblemFactory(
+            status=status,
+            source=ProblemSource.FEEDBACK,
+            title="【测试】某五金厂夜间偷排工业废水，河涌发黑发臭，群众多次反映",
+        )
+    ProblemFactory(status=ProblemStatus.RECTIFYING, lead_unit=unit("ghzy"), title="【测试】山体采石场扬尘")  # 规划和自然资源分局
+    page.set_viewport_size({"width": 1440, "height": 900})
+    log_in(page, "coordinator")
+    page.click('[data-testid="language-switch"]')
+    page.wait_for_selector('html[lang="en"]')
+    page.goto("/ledger/")
+    page.wait_for_selector('[data-testid="list-table"] tbody tr')
+    assert "Accepted, awaiting public notice" in page.inner_text('[data-testid="list-table"]')
+    widths = page.eval_on_selector(
+        '[data-testid="list-table"]',
+        "t => ({table: t.scrollWidth, card: t.closest('.table-responsive').clientWidth})",
+    )
+    assert widths["table"] <= widths["card"], widths

@@ -43,7 +43,7 @@ def row_counts() -> dict[str, int]:
 
 def printed_logins(output: str) -> tuple[str, list[tuple[str, str]]]:
     password = re.search(r"密码均为 (\S+?)）", output).group(1)
-    block = output[output.index("Demo log-ins") :].splitlines()[1:]
+    block = output[output.index("演示账号（密码均为") :].splitlines()[1:]
     logins = [tuple(line.strip().split(None, 1)) for line in block if line.startswith("  ")]
     return password, logins
 
@@ -51,7 +51,7 @@ def printed_logins(output: str) -> tuple[str, list[tuple[str, str]]]:
 @pytest.mark.django_db
 def test_demo_load_gives_one_working_log_in_per_role_and_loading_again_changes_nothing(foundation_only):
     first = load()
-    assert "38 units and 14 duties created" in first and "8 demo users created" in first
+    assert "单位新增 38 个，职责新增 14 条。" in first and "演示用户新增 8 个。" in first
     password, logins = printed_logins(first)
     assert len(logins) == 8
     seen = set()
@@ -82,7 +82,7 @@ def test_demo_load_gives_one_working_log_in_per_role_and_loading_again_changes_n
     counts = row_counts()
 
     second = load()
-    assert "0 units and 0 duties created" in second and "0 demo users created" in second
+    assert "单位新增 0 个，职责新增 0 条。" in second and "演示用户新增 0 个。" in second
     assert printed_logins(second) == (password, logins)
     assert row_counts() == counts
     changed.refresh_from_db()

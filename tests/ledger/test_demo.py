@@ -64,7 +64,7 @@ def test_the_demo_ledger_covers_every_state_and_a_second_load_changes_nothing(lo
 
     # a few hundred problems, every one marked as demo
     assert 200 <= demo.count() == Problem.objects.count() <= 400
-    assert "【演示】" in loaded["output"] or "Demo ledger" in loaded["output"]
+    assert "整改台账演示数据：" in loaded["output"]
 
     # every state, reopened ones included, and every source, handling mode and problem type
     states = Counter(demo.values_list("status", flat=True))
@@ -125,3 +125,20 @@ def test_the_demo_ledger_covers_every_state_and_a_second_load_changes_nothing(lo
     call_command("demo", "load", stdout=out)
     assert _counts() == before
     assert "已存在" in out.getvalue()
+
+
+def test_every_demo_address_resolves_to_the_town_it_is_written_for(structure):
+    """The demo's invented addresses use real place names; none may name a place the gazetteer puts in
+    another town (else the routing proposal contradicts the town the story is about)."""
+    from ecoinspect.ledger.demo.places import PLACES
+    from ecoinspect.orgs.gazetteer import PlaceMatcher
+
+    matcher = PlaceMatcher()
+    wrong = {}
+    for code, (places, _rivers) in PLACES.items():
+        town = Unit.objects.get(code=code)
+        for place in places:
+            found = matcher.match_place(address=f"广州市白云区{town.short_name}{place}")
+            if found.town != town:
+                wrong[f"{town.short_name}{place}"] = found.reason
+    assert not wrong, wrong

@@ -1,8 +1,7 @@
 """A problem's town is proposed by one rule, whichever way the problem arrives.
 
 The import used to carry a matcher of its own, which let a bare place name win: 景泰街道三元里大道 was
-三元里 through the import and 景泰 through the form, 太和镇大源村 大源 through the import and 太和 through
-the form. Each case below registers the same problem through the registration form, the API, the service
+三元里 through the import and 景泰 through the form. Each case below registers the same problem through the registration form, the API, the service
 both call, and an Excel import, and expects the same town and the same recorded reason from all four.
 """
 
@@ -97,9 +96,11 @@ PATHS = (through_the_form, through_the_api, through_the_service, through_the_imp
     ("address", "title", "town", "reason"),
     [
         ("广州市白云区景泰街道三元里大道1108号", TITLE, "jingtai", "所在镇街 景泰街道：地址中“白云区景泰街道”"),
-        ("白云区太和镇大源村", TITLE, "taihe", "所在镇街 太和镇：地址中“白云区太和镇”"),
+        ("白云区同和街道京溪路", TITLE, "tonghe", "所在镇街 同和街道：地址中“白云区同和街道”"),
         # no address: the problem's text places it, the same way on every path (and says where it was found)
-        ("", "太和镇大源村" + TITLE, "taihe", "所在镇街 太和镇：问题描述中“太和镇”"),
+        ("", "同和街道京溪路" + TITLE, "tonghe", "所在镇街 同和街道：问题描述中“同和街道”"),
+        # a community of the gazetteer (统计用区划代码) places it without any 街道 written
+        ("广州市白云区握山社区", TITLE, "tonghe", "所在镇街 同和街道：地址中“握山社区”"),
     ],
 )
 def test_every_way_in_proposes_the_same_town(people, units, address, title, town, reason):

@@ -100,3 +100,22 @@ def test_a_tie_in_the_matrix_is_proposed_as_a_tie(structure):
     assert proposal.lead_unit is None
     assert {u.code for u in proposal.alternatives} == {"zjj", "cgzf"}
     assert "三管三必须并列" in proposal.reasons[0] and "问题描述中含关键词" in proposal.reasons[0]
+
+
+def test_the_messages_name_the_configured_district(people, units, clock, client, settings):
+    """No message hard-codes 白云区: the district's name is the one configured (ECOINSPECT_DISTRICT_NAME)."""
+    settings.ECOINSPECT_DISTRICT_NAME = "测试区"
+    problem = PATHS[2](people, units, "OUT-9", JIUJIANG, "五金厂夜间排放废气")
+    problem.refresh_from_db()
+    assert "不在测试区（南海区）" in problem.routing_reason and "白云区（南海区）" not in problem.routing_reason
+    accepted = ProblemFactory(status=ProblemStatus.ACCEPTED)
+    Problem.objects.filter(pk=accepted.pk).update(outside_district=True)
+    clock.set(MONDAY_BEFORE_NATIONAL_DAY)
+    with pytest.raises(TransitionIncomplete) as refused:
+        _publish(people, accepted)
+    assert "疑似不在测试区" in str(refused.value)
+    client.force_login(people["coordinator"])
+    page = client.get(reverse("ledger:problem_district", args=[accepted.pk])).content.decode()
+    assert "系统判断该问题地点疑似不在测试区" in page
+    proposal = client.get(reverse("ledger:routing_proposal"), {"address": JIUJIANG}).content.decode()
+    assert "不在测试区（南海区）" in proposal

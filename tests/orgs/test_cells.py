@@ -38,7 +38,7 @@ def test_town_columns_accept_only_towns(structure):
         ("广州市白云区（和龙水库上游）", None, "和龙水库上游", "和龙水库上游"),
         ("三元里街", "sanyuanli", "", "三元里"),
         ("广州市白云区三元里街道", "sanyuanli", "", ""),
-        ("太和镇大源村", "taihe", "", "按地名识别"),  # the one matcher reads the place
+        ("太和镇穗丰村", "taihe", "", "按地名识别"),  # the one matcher reads the place
     ],
 )
 def test_a_published_region_reads_the_district_as_no_town(structure, value, town, locality, noted):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.orgs.gazetteer import PlaceMatcher, gazetteer_rows, load_gazetteer, place_match
@@ -72,7 +73,7 @@ def test_the_most_specific_place_wins_and_a_tie_is_not_guessed(structure):
 
 def test_town_from_address_is_a_thin_wrapper(structure):
     matcher = PlaceMatcher()
-    assert town_from_address(text="白云区太和镇大源村", matcher=matcher).code == "taihe"
+    assert town_from_address(text="白云区太和镇穗丰村", matcher=matcher).code == "taihe"
     assert town_from_address(text="佛山市南海区九江镇") is None  # outside: no town
 
 
@@ -97,3 +98,105 @@ def test_load_gazetteer_is_idempotent_and_reads_the_statistical_code_table(struc
     call_command("orgs", "load-gazetteer", str(table))
     assert Place.objects.filter(code="nbs-440999001").count() == 1
     assert ActionLog.objects.filter(action="orgs.gazetteer.loaded").count() == 1
+
+
+# --- the villages and communities of the statistical division codes (2020), parks and roads ------------------
+
+NEW_PLACES = [
+    # (address, text, town, the word the reason names)
+    ("", "握山社区居委会旁小作坊夜间喷漆，气味刺鼻", "tonghe", "握山社区"),
+    ("广州市白云区", "景泰东社区一餐馆油烟直排扰民", "jingtai", "景泰东社区"),
+    ("", "棠溪南社区附近河涌发黑发臭", "tangjing", "棠溪南社区"),
+    ("广州市白云区金御苑北社区", "工地夜间施工噪音", "jinsha", "金御苑北社区"),
+    ("", "京鹏社区垃圾收集点污水横流", "jingxi", "京鹏社区"),
+    ("", "大源村石场粉尘很大", "dayuan", "大源村"),
+    ("", "神山工业园一家五金厂废水直排", "jianggao", "神山工业园"),  # a village industrial park
+    ("", "嘉禾街道106国道旁洗车场污水直排", "jiahe", "106国道"),  # a road of four towns, narrowed
+]
+
+
+@pytest.mark.parametrize(("address", "text", "town", "word"), NEW_PLACES)
+def test_a_complaint_naming_a_new_community_resolves_to_its_town_and_says_why(
+    structure, address, text, town, word
+):
+    match = place_match(address=address, text=text)
+    assert match.status == "matched", match.reasons
+    assert match.town.code == town
+    named = next(r for r in match.reasons if f"“{word}”" in r)  # the reason names the place and its town(s)
+    assert str(match.town) in named and "来源" in named
+
+
+def test_a_community_reason_names_the_statistical_code_it_was_copied_from(structure):
+    match = place_match(text="握山社区居委会旁小作坊夜间喷漆")
+    assert "问题描述中“握山社区”：社区“握山社区”，属同和街道" in match.reason
+    assert "440111009001" in match.reason and "统计用区划代码" in match.reason
+
+
+def test_a_name_two_towns_share_is_ambiguous_until_a_town_is_written(structure):
+    # 新庄社区 is a community of 石井街道 and one of 同和街道 (统计用区划代码 2020)
+    assert set(Place.objects.filter(name="新庄社区").values_list("town_codes", flat=True)) == {"shijing", "tonghe"}
+    tie = place_match(text="新庄社区有人焚烧垃圾")
+    assert tie.status == "ambiguous" and tie.town is None
+    assert {u.code for u in tie.candidates} == {"shijing", "tonghe"}
+    assert "属石井街道、同和街道" in tie.reason and "并列" in tie.reason
+    assert place_match(address="白云区同和街道新庄社区").town.code == "tonghe"
+    assert place_match(address="石井街道", text="新庄社区有人焚烧垃圾").town.code == "shijing"
+
+
+def test_the_same_name_in_two_towns_is_ambiguous_whichever_is_loaded_first(structure):
+    Place.objects.create(
+        code="test-renhe-wo", name="握山社区", kind="community", town_codes="renhe", source="测试：同名地名"
+    )
+    tie = place_match(text="握山社区门口")
+    assert tie.status == "ambiguous"
+    assert {u.code for u in tie.candidates} == {"tonghe", "renhe"}
+
+
+def test_a_town_written_beside_a_place_of_another_town_is_not_overruled(structure):
+    # 大源村 belongs to 大源街道 since 2020 (统计用区划代码 440111021200); an address still written 太和镇大源村
+    # names two towns: the officer decides, the matcher does not choose one.
+    match = place_match(address="白云区太和镇大源村")
+    assert match.status == "ambiguous"
+    assert {u.code for u in match.candidates} == {"taihe", "dayuan"}
+    assert "“大源村”" in match.reason and "“白云区太和镇”" in match.reason and "不一致" in match.reason
+    # agreeing words decide as before
+    assert place_match(address="白云区太和镇穗丰村").town.code == "taihe"
+
+
+def test_the_data_migration_brings_places_added_later_to_an_existing_database(structure):
+    """A database that ran 0004 before these places were shipped gets them from 0006 (the same idempotent
+    loader); entries it already has, edited or not, are left alone."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    load = import_module("ecoinspect.orgs.migrations.0006_load_more_places").load
+    total = Place.objects.count()
+    Place.objects.filter(code__startswith="nbs-440111009").delete()  # 同和街道's communities, as before
+    Place.objects.filter(code="road-g106").update(note="编辑过")
+    load(apps, None)
+    assert Place.objects.count() == total
+    assert Place.objects.get(code="nbs-440111009001").name == "握山社区"
+    assert Place.objects.get(code="road-g106").note == "编辑过"
+    load(apps, None)
+    assert Place.objects.count() == total
+
+
+def test_the_reasons_and_the_places_page_name_the_configured_district(structure, login, people, settings):
+    settings.ECOINSPECT_DISTRICT_NAME = "测试区"
+    outside = place_match(address="佛山市南海区九江镇")
+    assert outside.status == "outside"
+    assert "属南海区，不在测试区" in outside.reason and "判断：不在测试区（南海区）" in outside.reason
+    assert "在测试区，未对应到单一镇街" in place_match(text="新市涌有污水直排").reason
+    assert "测试区镇街" in place_match(text="同和街道有人焚烧垃圾").reason
+    assert "无法确定是否在测试区" in place_match(address="荔湾区、白云区交界处").reason
+    client = login(people["coordinator"])
+    page = client.get(reverse("orgs:place_list"), {"try_address": "佛山市南海区九江镇"}).content.decode()
+    assert "测试区的镇街、村居" in page and "不在测试区（南海区）" in page
+    refused = client.post(
+        reverse("orgs:place_create"),
+        {"code": "t-x", "name": "某村", "kind": "village", "town_codes": "tonghe", "district": "南海区",
+         "source": "测试"},
+    ).content.decode()
+    assert "区外地名不能属于测试区的镇街。" in refused
+

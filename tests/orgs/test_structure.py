@@ -61,7 +61,7 @@ def test_loading_creates_the_district_its_20_subdistricts_4_towns_and_12_departm
     office = Unit.objects.get(kind=UnitKind.OFFICE)
     assert office.parent == district and "督察迎检" in office.name
     assert all(u.parent == district for u in Unit.objects.exclude(kind__in=[UnitKind.DISTRICT]))
-    assert "38 units" in output and "14 duties" in output
+    assert "单位新增 38 个，职责新增 14 条。" in output
     assert ActionLog.objects.filter(action="orgs.structure.loaded").count() == 1
 
 
@@ -82,7 +82,7 @@ def test_loading_again_creates_nothing_and_logs_nothing():
     load()
     units, duties, logs = Unit.objects.count(), SectorDuty.objects.count(), ActionLog.objects.count()
     output = load()
-    assert "0 units and 0 duties created" in output
+    assert "单位新增 0 个，职责新增 0 条。" in output
     assert (Unit.objects.count(), SectorDuty.objects.count(), ActionLog.objects.count()) == (
         units,
         duties,
@@ -123,7 +123,7 @@ def test_the_offices_edits_to_units_and_the_matrix_survive_loading_again():
     ("address", "town"),
     [
         ("广州市白云区三元里街道松柏东街12号", "三元里街道"),
-        ("白云区太和镇大源村", "太和镇"),
+        ("白云区太和镇穗丰村", "太和镇"),
         ("白云湖街道夏茅村", "白云湖街道"),  # the longer name wins: 白云湖, not a shorter one inside it
         ("钟落潭镇良田村", "钟落潭镇"),
         ("广州市白云区景泰街道三元里大道1108号", "景泰街道"),  # the 街道 named, not the road's namesake

@@ -14,8 +14,8 @@ from ecoinspect.orgs.selectors import TownMatcher, town_from_address
 
 ADDRESSES = {
     "广州市白云区景泰街道三元里大道1108号": "jingtai",  # 三元里 is the road's namesake
-    "白云区太和镇大源村": "taihe",  # 大源 is the village's namesake (and a subdistrict's name)
-    "大源村，太和镇": "taihe",  # wherever the 镇 is written
+    "白云区同和街道京溪路": "tonghe",  # 京溪 is the road's namesake (and a subdistrict's name)
+    "京溪路，同和街道": "tonghe",  # wherever the 街道 is written
     "三元里大道旁": "sanyuanli",  # no 街道/镇 written: the bare name places it
     "白云湖街道夏茅村": "baiyunhu",
     "天河区珠江新城": None,

@@ -60,7 +60,9 @@ def load_people(stdout=None) -> int:
 
 def logins_table() -> str:
     width = max(len(login.username) for login in DEMO_LOGINS)
-    lines = [f"演示账号（密码均为 {DEMO_PASSWORD}） / Demo log-ins (password {DEMO_PASSWORD}):"]
+    from django.utils.translation import gettext as _
+
+    lines = [_("演示账号（密码均为 %(password)s）：") % {"password": DEMO_PASSWORD}]
     for login in DEMO_LOGINS:
         lines.append(f"  {login.username.ljust(width)}  {login.description}")
     return "\n".join(lines)

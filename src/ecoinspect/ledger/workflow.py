@@ -9,6 +9,7 @@ publisher start the publicity, so the problem waits between the two.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,9 +84,10 @@ def _district_decided(problem, payload, actor):
     inspection office has decided, with a reason, that Baiyun handles it (problem_decide_district)."""
     if not problem.district_pending:
         return None
+    district = {"district": settings.ECOINSPECT_DISTRICT_NAME}
     if problem.district_decision == DistrictDecision.NOT_OURS:
-        return _("已确认该问题不属本区，不能作为白云区问题销号或公示。")
-    return _("该问题地点疑似不在白云区，须先由督察迎检办确认属地并填写理由。")
+        return _("已确认该问题不属本区，不能作为%(district)s问题销号或公示。") % district
+    return _("该问题地点疑似不在%(district)s，须先由督察迎检办确认属地并填写理由。") % district
 
 
 def _has_evidence(problem, payload) -> bool:

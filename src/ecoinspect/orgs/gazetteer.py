@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -238,6 +239,17 @@ class PlaceMatcher:
             old = terms.get(term)
             if old is None or entry.rank > old.rank:
                 terms[term] = entry
+            elif entry.rank == old.rank and entry.district == old.district and not entry.towns <= old.towns:
+                # The same name in two towns (新庄社区 in 同和 and in 石井): the word names both, so that
+                # alone it is ambiguous — never the first one loaded.
+                terms[term] = _Entry(
+                    old.label,
+                    old.kind,
+                    old.rank,
+                    old.towns | entry.towns,
+                    old.district,
+                    old.source if entry.source in old.source else f"{old.source}；{entry.source}",
+                )
 
         for place in Place.objects.active():
             rank = _RANK_BY_KIND.get(place.kind, RANK_PLACE)
@@ -253,7 +265,8 @@ class PlaceMatcher:
                             bare,
                             _Entry(place.name, place.kind, RANK_BARE, towns, place.district, place.source),
                         )
-        source = _("白云区镇街（单位表）")
+        district = {"district": settings.ECOINSPECT_DISTRICT_NAME}
+        source = _("%(district)s镇街（单位表）") % district
         for unit in self.units.values():
             named = _Entry(
                 unit.short_name, UnitKind.TOWN, RANK_TOWN, frozenset([unit.code]), HOME_DISTRICT, source
@@ -294,14 +307,15 @@ class PlaceMatcher:
     def _explain(self, hit: Hit) -> str:
         e = hit.entry
         towns = "、".join(str(self.units[c]) for c in sorted(e.towns) if c in self.units)
+        district = {"district": settings.ECOINSPECT_DISTRICT_NAME}
         if e.kind == UnitKind.TOWN or (e.kind == PlaceKind.TOWN and e.home):
-            belongs = _("白云区镇街")
+            belongs = _("%(district)s镇街") % district
         elif not e.home:
-            belongs = _("属%(d)s，不在白云区") % {"d": e.district}
+            belongs = _("属%(d)s，不在%(district)s") % {"d": e.district, **district}
         elif towns:
             belongs = _("属%(t)s") % {"t": towns}
         else:
-            belongs = _("在白云区，未对应到单一镇街")
+            belongs = _("在%(district)s，未对应到单一镇街") % district
         return _("%(where)s中“%(word)s”：%(kind)s“%(name)s”，%(belongs)s（来源：%(src)s）") % {
             "where": _where_label(hit.where),
             "word": hit.word,
@@ -324,11 +338,15 @@ class PlaceMatcher:
             result.status = Status.OUTSIDE
             result.district = best[0].entry.district
             result.reasons = [self._explain(h) for h in best]
-            result.reasons.append(_("判断：不在白云区（%(d)s）") % {"d": result.district})
+            result.reasons.append(
+                _("判断：不在%(district)s（%(d)s）")
+                % {"d": result.district, "district": settings.ECOINSPECT_DISTRICT_NAME}
+            )
             return result
         town_hits = [h for h in home if h.entry.towns & self.units.keys()]
         candidates: set[str] = set()
         deciding: list[Hit] = []
+        contradicted = False
         for rank in sorted({h.entry.rank for h in town_hits}, reverse=True):
             at_rank = [h for h in town_hits if h.entry.rank == rank]
             sets = [h.entry.towns & self.units.keys() for h in at_rank]
@@ -336,19 +354,29 @@ class PlaceMatcher:
                 common = set.intersection(*map(set, sets))
                 candidates = set(common) if common else set().union(*sets)
                 deciding = at_rank
-            else:
-                narrowed = candidates & set().union(*sets)
-                if narrowed and narrowed != candidates:
-                    candidates = narrowed
-                    deciding = deciding + [h for h in at_rank if h.entry.towns & narrowed]
-            if len(candidates) == 1:
+                continue
+            named = set().union(*sets)
+            narrowed = candidates & named
+            if narrowed and narrowed != candidates:
+                candidates = narrowed
+                deciding = deciding + [h for h in at_rank if h.entry.towns & narrowed]
+            elif not narrowed and rank == RANK_TOWN:
+                # A town written out (…街道, …镇) that the more specific place contradicts — an old address
+                # (太和镇大源村: 大源村 is 大源街道's since 2020) or a namesake the gazetteer does not know (a
+                # 田心村 of 同德 beside 太和镇's 田心村): say so instead of choosing.
+                candidates |= named
+                deciding = deciding + at_rank
+                contradicted = True
                 break
         if away and away_rank == home_rank:
             result.status = Status.AMBIGUOUS
             result.district = away[0].entry.district
             result.candidates = [self.units[c] for c in sorted(candidates)]
             result.reasons = [self._explain(h) for h in hits if h.entry.rank == home_rank]
-            result.reasons.append(_("判断：区内、区外地名并存，无法确定是否在白云区"))
+            result.reasons.append(
+                _("判断：区内、区外地名并存，无法确定是否在%(district)s")
+                % {"district": settings.ECOINSPECT_DISTRICT_NAME}
+            )
             return result
         if not candidates:
             result.reasons = [self._explain(h) for h in home if h.entry.rank == home_rank]
@@ -360,10 +388,13 @@ class PlaceMatcher:
             result.town = result.candidates[0]
         else:
             result.status = Status.AMBIGUOUS
-            result.reasons.append(
-                _("判断：%(towns)s 并列，请人工确定")
-                % {"towns": "、".join(str(u) for u in result.candidates)}
-            )
+            towns = "、".join(str(u) for u in result.candidates)
+            if contradicted:
+                result.reasons.append(
+                    _("判断：地名所属镇街与写明的镇街不一致（%(towns)s），请人工确定") % {"towns": towns}
+                )
+            else:
+                result.reasons.append(_("判断：%(towns)s 并列，请人工确定") % {"towns": towns})
         return result
 
     def match_place(self, *, address: str = "", text: str = "") -> PlaceMatch:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -376,7 +377,9 @@ def _validate_place(*, kind: str, town_codes: str, source: str, district: str) -
     if unknown:
         errors["town_codes"] = _("未知的镇街代码：%(c)s") % {"c": "、".join(unknown)}
     if codes and district != HOME_DISTRICT:
-        errors["town_codes"] = _("区外地名不能属于白云区的镇街。")
+        errors["town_codes"] = _("区外地名不能属于%(district)s的镇街。") % {
+            "district": settings.ECOINSPECT_DISTRICT_NAME
+        }
     if errors:
         raise ServiceError(errors)
 

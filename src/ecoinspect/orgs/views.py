@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -365,10 +366,14 @@ class PlaceListView(FilteredListView):
     list_perm = "orgs.view"
     create_perm = "orgs.manage"
     title = _lazy("地名库")
-    intro = _lazy(
-        "白云区的镇街、村居、原镇名、工业园、道路、河涌和地标，以及邻区地名；每条注明来源。"
-        "登记和导入问题时据此判断所在镇街、是否在本区。"
-    )
+
+    @property
+    def intro(self) -> str:
+        return _(
+            "%(district)s的镇街、村居、原镇名、工业园、道路、河涌和地标，以及邻区地名；每条注明来源。"
+            "登记和导入问题时据此判断所在镇街、是否在本区。"
+        ) % {"district": settings.ECOINSPECT_DISTRICT_NAME}
+
     filterset_class = PlaceFilter
     export_name = "places"
     create_url = reverse_lazy("orgs:place_create")

@@ -45,7 +45,7 @@ def test_sewage_outfall_is_routed_to_the_water_bureau_and_the_town_named_in_the_
 
 def test_construction_dust_is_proposed_for_housing_with_the_alternatives(structure, people):
     proposal = svc.routing_propose(
-        title="【测试】工地施工扬尘，泥头车带泥上路", address="白云区太和镇大源村某在建工地"
+        title="【测试】工地施工扬尘，泥头车带泥上路", address="白云区太和镇穗丰村某在建工地"
     )
 
     assert proposal.lead_unit == structure["zjj"]

@@ -12,6 +12,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from .clock import simulated_clock
 from .constants import DEMO_MARK, DEMO_USERNAMES, LOADED_ACTION, SEED, TZ
 from .steps_notices import NoticeSteps
@@ -163,7 +165,7 @@ def load(stdout=None, today: dt.date | None = None) -> dict:
             stdout.write(text)
 
     if _already_loaded():
-        say("整改台账演示数据已存在，未重复载入。 / The demo ledger is already loaded; nothing done.")
+        say(_("整改台账演示数据已存在，未重复载入。"))
         return {}
     began = time.monotonic()
     loader = Loader(stdout, today)
@@ -185,8 +187,8 @@ def load(stdout=None, today: dt.date | None = None) -> dict:
             payload={"problems": demo.count(), "by_status": counts, "today": loader.today},
         )
     say(
-        f"整改台账演示数据：{demo.count()} 个问题，用时 {time.monotonic() - began:.1f} 秒。"
-        f" / Demo ledger: {demo.count()} problems in {time.monotonic() - began:.1f} s: "
+        _("整改台账演示数据：%(n)s 个问题，用时 %(s).1f 秒：")
+        % {"n": demo.count(), "s": time.monotonic() - began}
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
     return counts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,7 +117,10 @@ def _place_reason(match: PlaceMatch, address: str) -> str:
     if match.status == "matched":
         lead = _("所在镇街 %(town)s") % {"town": match.town}
     elif match.status == "outside":
-        lead = _("不在白云区（%(d)s），请核实属地") % {"d": match.district}
+        lead = _("不在%(district)s（%(d)s），请核实属地") % {
+            "d": match.district,
+            "district": settings.ECOINSPECT_DISTRICT_NAME,
+        }
     elif match.status == "ambiguous":
         names = "、".join(str(u) for u in match.candidates) or match.district
         lead = _("镇街不明确（%(c)s），请人工确定") % {"c": names}

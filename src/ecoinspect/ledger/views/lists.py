@@ -64,13 +64,13 @@ def _town(problem: Problem):
 
 
 PROBLEM_COLUMNS = (
-    Column("number", _lazy("问题编号"), sort="number", link=True),
+    Column("number", _lazy("问题编号"), sort="number", link=True, css="text-nowrap"),
     Column("title", _lazy("整改任务"), css="eco-col-title"),
     Column("source", _lazy("问题来源"), choiceset=ProblemSource),
     Column("problem_types", _lazy("问题类型"), accessor=_types),
-    Column("lead_unit", _lazy("牵头单位"), sort="lead"),
+    Column("lead_unit", _lazy("牵头单位"), sort="lead", css="eco-keep-words"),
     Column("cooperating_units", _lazy("配合单位"), css="eco-col-units"),
-    Column("town", _lazy("所在镇街"), accessor=_town),
+    Column("town", _lazy("所在镇街"), accessor=_town, css="eco-keep-words"),
     DeadlineColumn("deadline", _lazy("整改时限"), accessor=_deadline, sort="deadline"),
     Column("status", _lazy("状态"), choiceset=ProblemStatus, sort="status"),
     Column("progress_status", _lazy("完成进度"), choiceset=ProgressStatus, sort="progress"),

@@ -4,6 +4,7 @@ the workflow moves that need no more input than a click."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -355,7 +356,13 @@ class ProblemDistrictView(ProblemFormView):
     form_class = DistrictDecisionForm
     perm = "ledger.assign"
     title = _lazy("属地确认")
-    intro = _lazy("系统判断该问题地点疑似不在白云区。确认前不能销号或发布销号公示；请确认并填写理由。")
+
+    @property
+    def intro(self) -> str:
+        return _(
+            "系统判断该问题地点疑似不在%(district)s。确认前不能销号或发布销号公示；请确认并填写理由。"
+        ) % {"district": settings.ECOINSPECT_DISTRICT_NAME}
+
     submit_label = _lazy("保存属地确认")
 
     def perform(self, form):

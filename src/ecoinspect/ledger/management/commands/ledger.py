@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ecoinspect.common.calendar import default_calendar
 
@@ -11,19 +12,17 @@ from ...tasks import ledger_digest
 
 
 class Command(BaseCommand):
-    help = "整改台账：digest 发送每日提醒（每个单位每天一次，可重复执行）。 / Ledger tools: 'digest' sends the daily reminders."
+    @property
+    def help(self) -> str:
+        return _("整改台账：digest 发送每日提醒（每个单位每天一次，可重复执行）。")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        digest = sub.add_parser(
-            "digest",
-            help="send each unit its daily digest (overdue, red/yellow/blue, due within 5 working days)",
-        )
-        digest.add_argument("--date", help="the day to report on, YYYY-MM-DD (default: today)")
+        about = _("向每个单位发送当日提醒（逾期、红黄蓝预警、5 个工作日内到期）")
+        digest = sub.add_parser("digest", help=about, description=about)
+        digest.add_argument("--date", help=_("提醒所针对的日期，格式 YYYY-MM-DD（默认今天）"))
         digest.add_argument(
-            "--workdays-only",
-            action="store_true",
-            help="do nothing on a day off (Chinese calendar, 调休 included)",
+            "--workdays-only", action="store_true", help=_("非工作日（按中国日历，含调休）不发送")
         )
 
     def handle(self, *args, subcommand: str, **options):
@@ -34,11 +33,9 @@ class Command(BaseCommand):
         try:
             day = dt.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as exc:
-            raise CommandError(
-                f"日期格式应为 YYYY-MM-DD：{date} / The date must be YYYY-MM-DD: {date}"
-            ) from exc
+            raise CommandError(_("日期格式应为 YYYY-MM-DD：%(d)s") % {"d": date}) from exc
         if workdays_only and not default_calendar().is_workday(day):
-            self.stdout.write(f"{day} 不是工作日，未发送。 / {day} is not a working day; nothing sent.")
+            self.stdout.write(_("%(d)s 不是工作日，未发送。") % {"d": day})
             return
         # Run inline (cron needs the outcome); workers may enqueue ledger_digest instead.
         results = ledger_digest.call(day.isoformat())
@@ -46,11 +43,18 @@ class Command(BaseCommand):
         for r in results:
             if r["sent"]:
                 sent += 1
-                self.stdout.write(f"{r['unit_name']}：已发送 {r['recipients']} 人 — {r['title']}")
+                self.stdout.write(
+                    _("%(unit)s：已发送 %(n)s 人 — %(title)s")
+                    % {"unit": r["unit_name"], "n": r["recipients"], "title": r["title"]}
+                )
             else:
-                self.stdout.write(f"{r['unit_name']}：今日已发送过，跳过 — {r['title']}")
+                self.stdout.write(
+                    _("%(unit)s：今日已发送过，跳过 — %(title)s")
+                    % {"unit": r["unit_name"], "title": r["title"]}
+                )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{day}：发送 {sent} 个单位，跳过 {len(results) - sent} 个。 / {day}: {sent} units sent, {len(results) - sent} skipped."
+                _("%(d)s：发送 %(sent)s 个单位，跳过 %(skipped)s 个。")
+                % {"d": day, "sent": sent, "skipped": len(results) - sent}
             )
         )

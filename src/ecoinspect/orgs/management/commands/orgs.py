@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
@@ -47,21 +49,25 @@ def load_structure() -> tuple[int, int]:
 
 
 class Command(BaseCommand):
-    help = "单位与职责：load-structure 载入白云区组织架构与默认三管三必须清单（可重复执行）。"
+    @property
+    def help(self) -> str:
+        return _(
+            "单位与职责：load-structure 载入%(district)s的组织架构、默认三管三必须清单和地名库；"
+            "load-gazetteer 载入地名表（均可重复执行）。"
+        ) % {"district": settings.ECOINSPECT_DISTRICT_NAME}
 
     def add_arguments(self, parser):
+        district = {"district": settings.ECOINSPECT_DISTRICT_NAME}
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser(
-            "load-structure",
-            help="create/update Baiyun's units, the default duty matrix and the shipped gazetteer (idempotent)",
+        structure = _("创建或更新%(district)s的单位、默认三管三必须清单和随附的地名库（可重复执行）") % district
+        sub.add_parser("load-structure", help=structure, description=structure)
+        places = _(
+            "从 FILE 载入地名（地名库格式 code,name,kind,… 或统计用区划代码表 code,name,areaCode,…），"
+            "不给 FILE 时载入随附的地名库；按代码去重，可重复执行"
         )
-        gaz = sub.add_parser(
-            "load-gazetteer",
-            help="load places from FILE (code,name,kind,… or the statistical-code table code,name,areaCode,…), "
-            "or the shipped gazetteer; idempotent by code",
-        )
-        gaz.add_argument("file", nargs="?", default=None)
-        gaz.add_argument("--update", action="store_true", help="also rewrite existing entries from the file")
+        gaz = sub.add_parser("load-gazetteer", help=places, description=places)
+        gaz.add_argument("file", nargs="?", default=None, help=_("地名表 CSV 文件"))
+        gaz.add_argument("--update", action="store_true", help=_("同时按文件改写已有的地名"))
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "load-gazetteer":
@@ -69,13 +75,11 @@ class Command(BaseCommand):
                 created, updated = load_gazetteer(options.get("file"), update=options.get("update", False))
             except (OSError, ValueError, KeyError) as exc:
                 raise CommandError(str(exc)) from exc
-            self.stdout.write(self.style.SUCCESS(f"地名新增 {created} 条，更新 {updated} 条。"))
+            done = {"created": created, "updated": updated}
+            self.stdout.write(self.style.SUCCESS(_("地名新增 %(created)s 条，更新 %(updated)s 条。") % done))
             return
         units, duties = load_structure()
         places, _updated = load_gazetteer()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"单位新增 {units} 个，职责新增 {duties} 条。 / {units} units and {duties} duties created."
-            )
-        )
-        self.stdout.write(self.style.SUCCESS(f"地名新增 {places} 条。 / {places} places created."))
+        done = {"units": units, "duties": duties}
+        self.stdout.write(self.style.SUCCESS(_("单位新增 %(units)s 个，职责新增 %(duties)s 条。") % done))
+        self.stdout.write(self.style.SUCCESS(_("地名新增 %(n)s 条。") % {"n": places}))
