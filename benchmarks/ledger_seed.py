@@ -111,7 +111,7 @@ def seed(
     from ecoinspect.ledger import deadlines
     from ecoinspect.ledger.choices import ProblemSource
     from ecoinspect.ledger.models import Problem, ProgressReport
-    from ecoinspect.orgs.management.commands.orgs import load_structure
+    from ecoinspect.orgs.structure import load_structure
     from ecoinspect.orgs.models import Membership, Unit, User
 
     began = time.monotonic()

@@ -105,6 +105,7 @@ def petition_register(
             {"acceptance_no": _("受理编号“%(n)s”在%(round)s中已存在。") % {"n": acceptance_no, "round": round}}
         )
     parsed = numbers.parse(acceptance_no)
+    published_channel = published.pop("channel", "")
     outside = outside_district
     if town is None and not town_reason:
         town, town_reason, outside = resolve_town(
@@ -119,7 +120,7 @@ def petition_register(
             seq=seq,
             acceptance_no=acceptance_no,
             acceptance_key=key,
-            channel=parsed.channel or published.pop("channel", ""),
+            channel=parsed.channel or published_channel,
             no_round=parsed.round,
             no_province=parsed.province,
             no_date=parsed.date,

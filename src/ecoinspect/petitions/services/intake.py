@@ -143,3 +143,53 @@ def petition_reimport(
             },
         )
     return petition
+
+
+@transaction.atomic
+def petition_intake(
+    *,
+    actor,
+    round: InspectionRound,
+    acceptance_no: str,
+    complaint_text: str,
+    received_on: dt.date,
+    region_text: str = "",
+    type_text: str = "",
+    problem_types=(),
+    channel: str = "",
+    batch=None,
+) -> Petition:
+    """Type one case in (the register form): registered with the suggestions an import would make —
+    compared with the stored cases — stored with their reasons; the case takes the town only when it
+    matched, the types given or else suggested."""
+    from ..suggest import CaseText, Suggester
+    from .cases import petition_register
+    from .suggestions import accepted_fields, suggestions_store
+
+    require(actor, "petitions.assign")
+    case = CaseText(
+        acceptance_no=(acceptance_no or "").strip(),
+        complaint_text=complaint_text or "",
+        region_text=region_text or "",
+        type_text=type_text or "",
+    )
+    suggestion = Suggester(compare_stored=True).suggest([case])[0] if case.acceptance_no and case.complaint_text.strip() else None
+    defaults = accepted_fields(suggestion) if suggestion is not None else {}
+    if problem_types:
+        defaults["problem_types"] = list(problem_types)
+    extra = {"channel": channel} if channel else {}
+    petition = petition_register(
+        actor=actor,
+        round=round,
+        batch=batch,
+        acceptance_no=acceptance_no,
+        complaint_text=complaint_text,
+        received_on=received_on,
+        region_text=region_text,
+        type_text=type_text,
+        **defaults,
+        **extra,
+    )
+    if suggestion is not None:
+        suggestions_store(actor=actor, petition=petition, suggestion=suggestion)
+    return petition
