@@ -536,7 +536,7 @@ def _suggestion_extra(suggestion, f: dict) -> dict:
             {"acceptance_no": d.acceptance_no, "score": round(float(d.score), 3), "round": d.round, "petition": d.petition_id}
             for d in suggestion.duplicates
         ],
-        "values": [
+        "parsed": [
             [str(FIELD_LABELS[name]), _display(f.get(name))]
             for name in ("seq", "verdict", "closure_status", "channel")
             if f.get(name) not in (None, "")
