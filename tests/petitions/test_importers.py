@@ -199,7 +199,7 @@ def test_the_same_number_twice_keeps_the_first_row_and_flags_it_naming_the_rows(
         ["3", "d3gd 2023 1125 0001", "江高镇某河涌发臭。", "白云区", "水"],
     ]
     job, summary = take(people, bf.xlsx(bf.TRANSFER, rows))
-    assert summary["created"] == ["D3GD202311250001"] and summary["skipped"] == 2
+    assert summary["created"] == ["D3GD202311250001"] and summary["rows_skipped"] == 2
     by_row = {r["row"]: r for r in job.result["rows"]}
     assert "与第 3 行受理编号、内容相同" in by_row[4]["extra"]["skipped"]
     assert "与第 3 行受理编号相同但内容不同" in by_row[5]["extra"]["skipped"]

@@ -143,3 +143,20 @@ def test_units_may_not_import_nor_register(login, people):
     assert 'data-testid="batch-import-link"' not in client.get(reverse("petitions:batch_list")).content.decode()
     assert client.get(reverse("petitions:import_upload")).status_code == 403
     assert client.get(reverse("petitions:petition_register")).status_code == 403
+
+
+def test_the_template_is_the_transfer_table_and_reads_back(login, people, post_batch):
+    from openpyxl import load_workbook
+
+    client = login(people["coordinator"])
+    upload = client.get(reverse("petitions:import_upload")).content.decode()
+    response = client.get(link(upload, "import-template"))
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book["交办信访件"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:5] == bf.TRANSFER and "交办日期" in headers
+    sheet.append(bf.CASES[0])
+    filled = io.BytesIO()
+    book.save(filled)
+    done = post_batch(client, reverse("petitions:import_upload"), filled.getvalue(), "模板.xlsx")
+    assert 'data-testid="count-create">1<' in client.get(done["Location"]).content.decode()

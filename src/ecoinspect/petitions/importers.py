@@ -423,7 +423,7 @@ class PetitionImporter(Importer):
             "created": [p.acceptance_no for p in created],
             "updated": [p.acceptance_no for p in updated],
             "unchanged": sum(1 for r in preview.rows if r.action == "unchanged"),
-            "skipped": sum(1 for r in preview.rows if r.action == "skip"),
+            "rows_skipped": sum(1 for r in preview.rows if r.action == "skip"),
             "flagged": sum(1 for r in preview.rows if r.extra.get("flags") and r.action in ("create", "update")),
             "round": round_.name if round_ else spec.name,
             "round_created": bool(round_ and spec.is_new),
