@@ -7,7 +7,8 @@ transaction) and ``recheck`` (scope re-checked after writing; raising rolls ever
 
 The pipeline around it is the same for every app:
 
-1. :func:`import_job_create` — the upload is size-checked, sniffed (only real .xlsx), hashed (SHA-256) and
+1. :func:`import_job_create` — the upload is size-checked (the importer's ``max_bytes``), sniffed (only real
+   .xlsx, unless the importer's ``formats`` also take .xls/.et or CSV), hashed (SHA-256) and
    stored once under ``MEDIA_ROOT/imports/``; an :class:`~ecoinspect.common.models.ImportJob` records it.
 2. :func:`import_job_validate` (also a django-tasks task, so a long file can be checked by a worker while
    the preview page shows progress) — every problem found, each with row, column, value and reason in

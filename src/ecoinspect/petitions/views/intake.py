@@ -47,7 +47,11 @@ class BatchImportForm(ImportForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["round"].choices = round_choices()
+        choices = round_choices()
+        self.fields["round"].choices = choices
+        current = InspectionRound.objects.filter(is_current=True).values_list("name", flat=True).first()
+        values = [value for value, _label in choices]
+        self.fields["round"].initial = current or ("3" if "3" in values else values[0])  # the current round
 
     def options(self) -> dict:
         data = self.cleaned_data
