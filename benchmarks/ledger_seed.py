@@ -111,8 +111,8 @@ def seed(
     from ecoinspect.ledger import deadlines
     from ecoinspect.ledger.choices import ProblemSource
     from ecoinspect.ledger.models import Problem, ProgressReport
-    from ecoinspect.orgs.management.commands.orgs import load_structure
     from ecoinspect.orgs.models import Membership, Unit, User
+    from ecoinspect.orgs.structure import load_structure
 
     began = time.monotonic()
     rng = random.Random(20260914)

@@ -45,7 +45,7 @@ def setup():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from ecoinspect.orgs.management.commands.orgs import load_structure
+    from ecoinspect.orgs.structure import load_structure
 
     load_structure()
 

@@ -17,8 +17,8 @@ SCRIPT = Path(sys.executable).with_name("ecoinspect")
 @pytest.fixture
 def structure(db):
     """Baiyun's real units and the default 三管三必须 matrix, as `ecoinspect orgs load-structure` loads them."""
-    from ecoinspect.orgs.management.commands.orgs import load_structure
     from ecoinspect.orgs.models import Unit
+    from ecoinspect.orgs.structure import load_structure
 
     load_structure()
     return {u.code: u for u in Unit.objects.all()}

@@ -2,6 +2,10 @@
 
 Reading uses python-calamine (fast, read-only); templates are written with openpyxl (styles, data
 validation). Every refusal says what the file actually is and what to do, in Chinese and English.
+
+An importer may accept more than .xlsx (``formats``): legacy .xls and WPS .et workbooks (the OLE2 binary
+format, read by calamine) and CSV text in UTF-8 or GBK/GB18030 (the encoding is detected: a CSV saved by
+Excel or WPS on a Chinese Windows is GBK). The kind is told from the content, never from the file name.
 """
 
 from __future__ import annotations
@@ -28,11 +32,37 @@ def _refuse(message: str) -> ImportRefused:
     return ImportRefused(message, code="refused")
 
 
-def sniff(data: bytes, name: str = "") -> None:
-    """Raise ImportRefused unless ``data`` is an Office Open XML workbook (.xlsx / .xlsm)."""
+XLSX, XLS, CSV = "xlsx", "xls", "csv"
+#: The encodings a CSV is tried in, in order (GB18030 reads every GBK file).
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def csv_text(data: bytes) -> str | None:
+    """``data`` decoded as CSV text (UTF-8 with or without BOM, else GBK/GB18030), or None when it is not
+    text (binary bytes, or undecodable in both)."""
+    head = data[:4096]
+    if b"\x00" in head:
+        return None
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def sniff(data: bytes, name: str = "", formats: tuple[str, ...] = (XLSX,)) -> str:
+    """The kind of ``data`` (``"xlsx"``, ``"xls"`` or ``"csv"``) among ``formats``; raise ImportRefused
+    when it is none of them (by default only an Office Open XML workbook, .xlsx / .xlsm, is taken)."""
     shown = name or _("上传的文件")
     if not data:
         raise _refuse(_("%(name)s 是空文件。") % {"name": shown})
+    if data.startswith(OLE_MAGIC) and XLS in formats and not (
+        "EncryptedPackage".encode("utf-16-le") in data or b"EncryptionInfo" in data
+    ):
+        return XLS
+    if not data.startswith((OLE_MAGIC, b"PK", b"%PDF")) and CSV in formats and csv_text(data) is not None:
+        return CSV
     if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptionInfo" in data:
             raise _refuse(
@@ -98,6 +128,7 @@ def sniff(data: bytes, name: str = "") -> None:
         raise _refuse(
             _("%(name)s 解压后过大，无法导入。") % {"name": shown}
         )
+    return XLSX
 
 
 @dataclass
@@ -106,14 +137,34 @@ class Sheet:
     rows: list[list]
 
 
-class Workbook:
-    """The visible worksheets of an .xlsx, read lazily with python-calamine."""
+def _csv_rows(text: str) -> list[list]:
+    import csv
 
-    def __init__(self, data: bytes, name: str = ""):
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+
+
+class Workbook:
+    """The visible worksheets of an .xlsx (or, when ``formats`` allow, an .xls/.et or a CSV), read lazily
+    with python-calamine. ``fill_merged``: a cell merged over several rows gives its value to each of
+    those rows (an official table often merges 行政区域 or 问题类型 down a group of cases)."""
+
+    def __init__(self, data: bytes, name: str = "", *, formats: tuple[str, ...] = (XLSX,), fill_merged: bool = False):
         from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-        sniff(data, name)
+        self.kind = sniff(data, name, formats)
         self.name = name
+        self.fill_merged = fill_merged
+        self._cache: dict[str, Sheet] = {}
+        if self.kind == CSV:
+            stem = (name.rsplit(".", 1)[0] if name else "") or "CSV"
+            self._csv = Sheet(stem, _csv_rows(csv_text(data) or ""))
+            self.sheet_names = self.all_sheet_names = [stem]
+            return
         try:
             self._book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             meta = self._book.sheets_metadata
@@ -128,13 +179,17 @@ class Workbook:
             m.name for m in meta if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
         ]
         self.all_sheet_names = [m.name for m in meta]
-        self._cache: dict[str, Sheet] = {}
 
     def sheet(self, sheet_name: str, *, nrows: int | None = None) -> Sheet:
+        if self.kind == CSV:
+            return Sheet(self._csv.name, self._csv.rows[:nrows] if nrows else self._csv.rows)
         key = f"{sheet_name}:{nrows}"
         if key not in self._cache:
             try:
-                rows = self._book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False, nrows=nrows)
+                sheet = self._book.get_sheet_by_name(sheet_name)
+                rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
+                if self.fill_merged:
+                    _fill_down(rows, sheet.merged_cell_ranges or ())
             except Exception as exc:
                 raise _refuse(
                     _("工作表“%(s)s”无法读取（%(err)s）。")
@@ -142,6 +197,18 @@ class Workbook:
                 ) from exc
             self._cache[key] = Sheet(sheet_name, rows)
         return self._cache[key]
+
+
+def _fill_down(rows: list[list], ranges) -> None:
+    """Give a vertically merged cell's value to every row of its range (the first column of the range;
+    the other columns of a merged block stay blank, as one cell)."""
+    for (top, left), (bottom, _right) in ranges:
+        if bottom <= top or top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for index in range(top + 1, min(bottom, len(rows) - 1) + 1):
+            if left < len(rows[index]) and (rows[index][left] in ("", None)):
+                rows[index][left] = value
 
 
 def write_template(importer) -> bytes:

@@ -7,7 +7,8 @@ transaction) and ``recheck`` (scope re-checked after writing; raising rolls ever
 
 The pipeline around it is the same for every app:
 
-1. :func:`import_job_create` — the upload is size-checked, sniffed (only real .xlsx), hashed (SHA-256) and
+1. :func:`import_job_create` — the upload is size-checked (the importer's ``max_bytes``), sniffed (only real
+   .xlsx, unless the importer's ``formats`` also take .xls/.et or CSV), hashed (SHA-256) and
    stored once under ``MEDIA_ROOT/imports/``; an :class:`~ecoinspect.common.models.ImportJob` records it.
 2. :func:`import_job_validate` (also a django-tasks task, so a long file can be checked by a worker while
    the preview page shows progress) — every problem found, each with row, column, value and reason in
@@ -137,6 +138,9 @@ class Row:
     #: person decides per row (:data:`DECISIONS`) before committing
     conflict: str = ""
     decision: str = ""
+    #: what an importer wants the preview to show of this row besides the above (JSON-serialisable:
+    #: parsed values, flags, suggestions …); kept on the job with the row
+    extra: dict = field(default_factory=dict)
 
     def error(self, column: str, reason: str, value=None) -> None:
         shown = display(value) if value is not None else self.raw.get(column, "")
@@ -211,6 +215,7 @@ class Preview:
                     "notes": [f"「{n.column}」“{n.value}”：{n.reason}" for n in r.notes],
                     "conflict": r.conflict,
                     "decision": r.decision,
+                    **({"extra": r.extra} if r.extra else {}),
                 }
                 for r in self.rows[:MAX_STORED_ROWS]
             ],
@@ -244,6 +249,16 @@ class Importer(ABC):
     summary_label = ""
     #: Official layouts recognised besides the template (:class:`Layout`), detected from the header
     layouts: tuple[Layout, ...] = ()
+    #: The kinds of file taken (:mod:`ecoinspect.common.import_files`: "xlsx", "xls" — also WPS .et —, "csv")
+    formats: tuple[str, ...] = ("xlsx",)
+    #: Largest file taken, in bytes (None: ``settings.ECOINSPECT_MAX_UPLOAD_BYTES``)
+    max_bytes: int | None = None
+    #: A cell merged down several rows gives its value to each (official tables merge 行政区域 down a group)
+    fill_merged = False
+
+    @classmethod
+    def size_limit(cls) -> int:
+        return cls.max_bytes or settings.ECOINSPECT_MAX_UPLOAD_BYTES
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -357,7 +372,7 @@ class Importer(ABC):
     def read(self, source) -> Preview:
         """Parse the file: the header, then every non-blank row into values and cell errors."""
         data, name = _source_bytes(source)
-        book = Workbook(data, name)
+        book = Workbook(data, name, formats=self.formats, fill_merged=self.fill_merged)
         sheet_name, header_index, header_cells, layout = self._find_header(book)
         self.layout = layout
         mapping = self._header_map(layout)
@@ -605,8 +620,10 @@ def _human(size: int) -> str:
 
 
 def import_job_create(*, actor, kind: str, uploaded, options: dict | None = None) -> ImportJob:
-    """Store an upload as an ImportJob (nothing is imported yet). Refuses oversized and non-.xlsx files."""
-    limit = settings.ECOINSPECT_MAX_UPLOAD_BYTES
+    """Store an upload as an ImportJob (nothing is imported yet). Refuses oversized files and files of a
+    kind the importer does not take (by default anything but .xlsx)."""
+    importer = importer_for(kind)
+    limit = importer.size_limit()
     name = Path(getattr(uploaded, "name", "") or "upload.xlsx").name[:200]
     if uploaded.size > limit:
         raise ImportRefused(
@@ -620,7 +637,7 @@ def import_job_create(*, actor, kind: str, uploaded, options: dict | None = None
     data = uploaded.read()
     from ecoinspect.common.import_files import sniff
 
-    sniff(data, name)
+    sniff(data, name, importer.formats)
     digest = hashlib.sha256(data).hexdigest()
     job = ImportJob(
         kind=kind,

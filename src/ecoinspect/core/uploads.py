@@ -31,18 +31,19 @@ def declared_length(request) -> int:
         return 0
 
 
-def too_large(request) -> bool:
-    """A request body over the upload limit, judged from its declared length — before anything is read."""
-    return declared_length(request) > max_upload_bytes()
+def too_large(request, limit: int | None = None) -> bool:
+    """A request body over the upload limit (``limit`` bytes, else the setting), judged from its declared
+    length — before anything is read."""
+    return declared_length(request) > (limit or max_upload_bytes())
 
 
-def upload_refused(request) -> bool:
+def upload_refused(request, limit: int | None = None) -> bool:
     """Should this request's upload be refused: flagged by :func:`upload_limited`, or over the limit."""
-    return getattr(request, "upload_too_large", False) or too_large(request)
+    return getattr(request, "upload_too_large", False) or too_large(request, limit)
 
 
-def too_large_message(request) -> str:
-    limit = max_upload_bytes() / 1024 / 1024
+def too_large_message(request, limit: int | None = None) -> str:
+    limit = (getattr(request, "upload_limit", None) or limit or max_upload_bytes()) / 1024 / 1024
     size = declared_length(request) / 1024 / 1024
     return _(
         "上传内容 %(size).1f MB，超过单个文件 %(limit).0f MB 的上限，未保存任何内容。请压缩或拆分后重新上传。"
@@ -70,8 +71,9 @@ class UploadLimitMixin:
         return self.form_class(data, files, **self.get_form_kwargs())
 
 
-def upload_limited(view):
-    """Check the declared size before anything reads the body.
+def upload_limited(view, limit: int | None = None):
+    """Check the declared size before anything reads the body (against ``limit`` bytes when a page takes
+    smaller files than the setting allows, e.g. a petition batch).
 
     Django's CSRF check reads ``request.POST``, which for a multipart body means receiving and spooling
     every uploaded byte to disk. An oversized POST therefore skips it and goes straight to the view, which
@@ -82,8 +84,9 @@ def upload_limited(view):
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        if request.method == "POST" and too_large(request):
+        if request.method == "POST" and too_large(request, limit):
             request.upload_too_large = True
+            request.upload_limit = limit
             return view(request, *args, **kwargs)
         return protected(request, *args, **kwargs)
 

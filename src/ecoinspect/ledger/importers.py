@@ -36,6 +36,7 @@ from ecoinspect.core.imports import (
     Row,
     register_importer,
 )
+from ecoinspect.core.official_layouts import DISCLOSURE, DISCLOSURE_ROUND2, round_of, text_column
 from ecoinspect.core.permissions import restrict, user_scope
 from ecoinspect.orgs import cells as unit_cells
 from ecoinspect.orgs.choices import TOWN_KINDS
@@ -309,60 +310,17 @@ def parse_published_deadline(value, cache) -> cells.Noted:
     return cells.Noted((DeadlineKind.DATE, result.value.value), *result.notes)
 
 
-def _text_column(key, header, aliases=(), **kw):
-    return Column(key, header, cells.text(), aliases=aliases, **kw)
-
-
-_PROVINCIAL_EXTRAS = (
-    Column("lead_unit", _lazy("责任单位"), unit_cells.unit(), aliases=("牵头单位", "责任部门")),
-    Column("responsible_person", _lazy("责任人"), cells.text(50)),
-    _text_column("intake", _lazy("受理方式"), ("来件方式",)),
-    _text_column("remarks", _lazy("备注")),
-)
-
-
-def _disclosure_columns(types_header, accountability_header, *, round3: bool) -> tuple[Column, ...]:
-    columns = [
-        _text_column("seq", _lazy("序号")),
-        Column("source_ref", _lazy("受理编号"), cells.code(40), required=True),
-        _text_column("complaint", _lazy("交办问题基本情况"), required=True),
-        Column("region", _lazy("行政区域"), unit_cells.region()),
-        Column("problem_types", types_header, cells.published_types(ProblemType)),
-        _text_column("investigation", _lazy("调查核实情况")),
-        _text_column("verdict", _lazy("是否属实")),
-        _text_column("handling", _lazy("处理和整改情况")),
-        _text_column("accountability", accountability_header),
-    ]
-    if round3:
-        columns += [_text_column("closure_target", _lazy("办结目标")), _text_column("closure_status", _lazy("是否办结"))]
-    return (*columns, *_PROVINCIAL_EXTRAS)
-
-
-DISCLOSURE = Layout(
-    "disclosure",
-    _lazy("群众信访举报件办理情况公开表（第三轮）"),
-    _disclosure_columns(_lazy("问题类型"), _lazy("责任人被处理情况"), round3=True),
-    key="source_ref",
-    minimum=4,
-)
-DISCLOSURE_ROUND2 = Layout(
-    "disclosure_round2",
-    _lazy("群众信访举报件办理情况公开表（第二轮及各省格式）"),
-    _disclosure_columns(_lazy("污染类型"), _lazy("问责情况"), round3=False),
-    key="source_ref",
-    minimum=4,
-)
 PROGRESS = Layout(
     "progress",
     _lazy("整改进展情况表（广东省格式）"),
     (
-        _text_column("seq", _lazy("序号")),
+        text_column("seq", _lazy("序号")),
         Column("title", _lazy("整改任务"), cells.text(200), required=True, aliases=("整改问题",)),
         Column("deadline", _lazy("整改时限"), parse_published_deadline, aliases=("完成时限",)),
         Column("measures", _lazy("整改措施"), parse_measures, aliases=("主要整改措施",)),
-        _text_column("progress_text", _lazy("目前进展情况及存在问题"), ("目前进展情况", "进展情况")),
-        _text_column("progress_label", _lazy("完成进度"), ("完成情况",)),
-        _text_column("remarks", _lazy("备注")),
+        text_column("progress_text", _lazy("目前进展情况及存在问题"), ("目前进展情况", "进展情况")),
+        text_column("progress_label", _lazy("完成进度"), ("完成情况",)),
+        text_column("remarks", _lazy("备注")),
     ),
     key="title",
     minimum=4,
@@ -375,22 +333,10 @@ LAYOUT_FIELDS = {
 }
 LAYOUT_FIELDS["progress"] = {"number": "title", "description": "progress_text"}
 
-_ROUND = re.compile(r"(第[一二三四五六七八九十\d]+轮)\s*(中央|省级?|广东省)?\s*(生态环境保护督察)?")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _NUMBER_IN_REMARKS = re.compile(r"(?<![来源])编号[:：]\s*([^\s；;，,]+)")
 _LEAD_IN_REMARKS = re.compile(r"牵头单位[:：]\s*([^\s；;，,]+)")
 TITLE_LENGTH = 80
-INSPECTION = "生态环境保护督察"
-
-
-def round_of(titles: str) -> str:
-    """The inspection round named by a table's title rows (第三轮中央生态环境保护督察…第5批… → 第三轮中央生态
-    环境保护督察), "" when none is named."""
-    match = _ROUND.search(cells.normalise(titles).replace(" ", ""))
-    if not match:
-        return ""
-    first, who, what = match[1], match[2] or "", match[3] or ""
-    return f"{first}{who}{what or INSPECTION}"  # stored data: always the published Chinese, never translated
 
 
 def title_from(text: str) -> str:

@@ -198,3 +198,98 @@ SECTOR_DUTIES = [
         "环境犯罪侦查；社会生活噪声",
     ),
 ]
+
+
+# --- loading ---------------------------------------------------------------------------------------------
+
+#: The account commands act as when no person runs them (``ecoinspect petitions import``): a coordinator of
+#: the office, with no password (nobody can log in as it), created on first use and logged.
+SYSTEM_USERNAME = "system"
+SYSTEM_FULL_NAME = "系统（命令行）"
+
+
+def load_structure() -> tuple[int, int]:
+    """Create or update the district's units and, on the first load, the default duties (idempotent, by
+    code). Returns (units, duties) created."""
+    from django.db import transaction
+
+    from ecoinspect.audit.context import acting_as
+    from ecoinspect.audit.services import action_log_append
+
+    from .models import SectorDuty, Unit
+
+    created_units = created_duties = 0
+    by_code: dict = {}
+    with transaction.atomic(), acting_as(None):
+        for row in units():
+            parent_code = row.pop("parent")
+            row["parent"] = by_code[parent_code] if parent_code else None
+            unit, created = Unit.objects.update_or_create(code=row["code"], defaults=row)
+            by_code[unit.code] = unit
+            created_units += created
+        # The default matrix is seeded once; from then on it is the office's to edit in the app, and rows it
+        # re-assigned, renamed or deleted stay that way when the structure is loaded again.
+        seed_duties = not SectorDuty.objects.exists()
+        for position, (sector, ptype, keywords, dept_code, basis) in enumerate(SECTOR_DUTIES, start=1):
+            if not seed_duties:
+                break
+            SectorDuty.objects.create(
+                sector=sector,
+                department=by_code[dept_code],
+                problem_type=ptype,
+                keywords=keywords.replace(" ", ","),
+                basis=basis,
+                sort_order=10 * position,
+            )
+            created_duties += 1
+        if created_units or created_duties:
+            action_log_append(
+                action="orgs.structure.loaded",
+                payload={"units_created": created_units, "duties_created": created_duties},
+            )
+    return created_units, created_duties
+
+
+def ensure_structure() -> bool:
+    """Load the structure and the default 三管三必须 matrix when the district is not there yet (a command
+    run right after ``ecoinspect migrate``); True when it loaded them. An installation that has its units
+    is left as it is."""
+    from .models import SectorDuty, Unit
+
+    if Unit.objects.filter(code=DISTRICT[0]).exists() and SectorDuty.objects.exists():
+        return False
+    load_structure()
+    return True
+
+
+def system_user():
+    """The account a command acts as (:data:`SYSTEM_USERNAME`): a coordinator of the office, created with
+    its membership on first use (an ActionLog entry says so), without a usable password."""
+    from django.db import transaction
+
+    from ecoinspect.audit.context import acting_as
+    from ecoinspect.audit.services import action_log_append
+
+    from .models import Membership, Unit, User
+    from .roles import Role
+
+    ensure_structure()
+    with transaction.atomic(), acting_as(None):
+        user, created = User.objects.get_or_create(
+            username=SYSTEM_USERNAME, defaults={"full_name": SYSTEM_FULL_NAME}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+        office = Unit.objects.get(code=OFFICE[0])
+        membership, joined = Membership.objects.get_or_create(user=user, unit=office, role=Role.COORDINATOR)
+        if not membership.is_active:
+            membership.is_active = joined = True
+            membership.save()
+        if created or joined:
+            action_log_append(
+                action="orgs.system_user.created",
+                obj=membership,
+                payload={"user": user.pk, "unit": office.pk, "role": Role.COORDINATOR, "created": created},
+            )
+    return User.objects.get(pk=user.pk)

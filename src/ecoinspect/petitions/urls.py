@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases
+from .views import cases, intake
 
 app_name = "petitions"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/move/<slug:action>/", cases.petition_move, name="petition_move"),
     path("batches/", cases.BatchListView.as_view(), name="batch_list"),
     path("batches/<int:pk>/", cases.batch_detail, name="batch_detail"),
+    *intake.batch_import.urls("batches/import/"),
+    path("register/", intake.PetitionRegisterView.as_view(), name="petition_register"),
 ]

@@ -113,7 +113,11 @@ class ImportPages:
         p = self.prefix
         return [
             path(f"{route}template/", login_required(self.template_view), name=f"{p}_template"),
-            path(route, upload_limited(login_required(self.upload_view)), name=f"{p}_upload"),
+            path(
+                route,
+                upload_limited(login_required(self.upload_view), self.importer.size_limit()),
+                name=f"{p}_upload",
+            ),
             path(f"{route}<int:pk>/", login_required(self.preview_view), name=f"{p}_preview"),
             path(
                 f"{route}<int:pk>/commit/", login_required(require_POST(self.commit_view)), name=f"{p}_commit"
@@ -169,7 +173,7 @@ class ImportPages:
             "refusal": refusal,
             "steps": self.steps,
             "jobs": import_job_list(user=request.user, kind=self.importer.kind)[: self.recent_jobs],
-            "limit_mb": round(max_upload_bytes() / 1024 / 1024),
+            "limit_mb": round(min(max_upload_bytes(), self.importer.size_limit()) / 1024 / 1024),
             "max_rows": self.importer(actor=request.user).max_rows,
             "columns": self.importer.columns,
             "layouts": self.importer.layouts,
@@ -185,9 +189,10 @@ class ImportPages:
             raise PermissionDenied(str(self.refusal)) if self.refusal else PermissionDenied
         if request.method != "POST":
             return self.render_upload(request, self.form_class(user=request.user))
-        if upload_refused(request):
+        limit = self.importer.size_limit()
+        if upload_refused(request, limit):
             form = self.form_class(user=request.user)
-            return self.render_upload(request, form, status=413, refusal=too_large_message(request))
+            return self.render_upload(request, form, status=413, refusal=too_large_message(request, limit))
         form = self.form_class(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return self.render_upload(request, form, status=400)

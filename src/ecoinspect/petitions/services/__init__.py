@@ -13,8 +13,10 @@ from .cases import (
     petition_send_back,
     petition_sign,
 )
+from .intake import petition_intake, petition_reimport, round_for_batch
 from .links import petition_open_problem
 from .rounds import batch_create, round_create
+from .suggestions import suggestions_store
 from .visits import return_visit_record
 
 __all__ = [
@@ -22,10 +24,12 @@ __all__ = [
     "petition_approve",
     "petition_assign",
     "petition_close_out",
+    "petition_intake",
     "petition_mark",
     "petition_merge",
     "petition_open_problem",
     "petition_register",
+    "petition_reimport",
     "petition_report",
     "petition_resume",
     "petition_save_handling",
@@ -33,4 +37,6 @@ __all__ = [
     "petition_sign",
     "return_visit_record",
     "round_create",
+    "round_for_batch",
+    "suggestions_store",
 ]

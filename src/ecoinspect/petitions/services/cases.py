@@ -80,6 +80,8 @@ def petition_register(
     type_text: str = "",
     problem_types: Sequence[str] = (),
     town: Unit | None = None,
+    town_reason: str = "",
+    outside_district: bool = False,
     origin: str = Origin.MANUAL,
     flags: Sequence[dict] = (),
     raw: dict | None = None,
@@ -88,7 +90,9 @@ def petition_register(
 ) -> Petition:
     """Register one case (typed in, or one row of a batch). The number is kept raw and must be new within
     its round; the town is proposed from the region and the text when not given. ``published`` carries the
-    handling results of a table that already has them (an earlier round's publication)."""
+    handling results of a table that already has them (an earlier round's publication). An import gives
+    the town it suggested with its reason (``town_reason``, ``outside_district``): then nothing is guessed
+    here, and no town stays no town."""
     require(actor, "petitions.assign")
     acceptance_no = (acceptance_no or "").strip()
     if not acceptance_no:
@@ -101,12 +105,13 @@ def petition_register(
             {"acceptance_no": _("受理编号“%(n)s”在%(round)s中已存在。") % {"n": acceptance_no, "round": round}}
         )
     parsed = numbers.parse(acceptance_no)
-    outside = False
-    if town is None:
+    published_channel = published.pop("channel", "")
+    outside = outside_district
+    if town is None and not town_reason:
         town, town_reason, outside = resolve_town(
             region_text=region_text, complaint_text=complaint_text, matcher=matcher
         )
-    else:
+    elif not town_reason:
         town_reason = _("登记时指定")
     with acting_as(actor):
         petition = Petition.objects.create(
@@ -115,7 +120,7 @@ def petition_register(
             seq=seq,
             acceptance_no=acceptance_no,
             acceptance_key=key,
-            channel=parsed.channel or published.pop("channel", ""),
+            channel=parsed.channel or published_channel,
             no_round=parsed.round,
             no_province=parsed.province,
             no_date=parsed.date,

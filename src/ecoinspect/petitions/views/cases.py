@@ -58,9 +58,13 @@ class BatchListView(FilteredListView):
     filterset_class = BatchFilter
     export_name = "batches"
     list_perm = "petitions.view"
+    template_name = "petitions/batch_list.html"
 
     def selector(self, *, user, filters):
         return selectors.batch_list(user=user, filters=filters)
+
+    def extra_context(self, request) -> dict:
+        return {"can_import": request.user.has_perm("petitions.assign")}
 
 
 def petition_or_404(request, pk: int) -> Petition:

@@ -2,50 +2,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ecoinspect.audit.context import acting_as
-from ecoinspect.audit.services import action_log_append
-from ecoinspect.orgs import structure
 from ecoinspect.orgs.gazetteer import load_gazetteer
-from ecoinspect.orgs.models import SectorDuty, Unit
+from ecoinspect.orgs.structure import load_structure
 
-
-def load_structure() -> tuple[int, int]:
-    """Create or update the district's units and, on the first load, the default duties. Returns (units, duties) created."""
-    created_units = created_duties = 0
-    by_code: dict[str, Unit] = {}
-    with transaction.atomic(), acting_as(None):
-        for row in structure.units():
-            parent_code = row.pop("parent")
-            row["parent"] = by_code[parent_code] if parent_code else None
-            unit, created = Unit.objects.update_or_create(code=row["code"], defaults=row)
-            by_code[unit.code] = unit
-            created_units += created
-        # The default matrix is seeded once; from then on it is the office's to edit in the app, and rows it
-        # re-assigned, renamed or deleted stay that way when the structure is loaded again.
-        seed_duties = not SectorDuty.objects.exists()
-        for position, (sector, ptype, keywords, dept_code, basis) in enumerate(
-            structure.SECTOR_DUTIES, start=1
-        ):
-            if not seed_duties:
-                break
-            SectorDuty.objects.create(
-                sector=sector,
-                department=by_code[dept_code],
-                problem_type=ptype,
-                keywords=keywords.replace(" ", ","),
-                basis=basis,
-                sort_order=10 * position,
-            )
-            created_duties += 1
-        if created_units or created_duties:
-            action_log_append(
-                action="orgs.structure.loaded",
-                payload={"units_created": created_units, "duties_created": created_duties},
-            )
-    return created_units, created_duties
+__all__ = ["Command", "load_structure"]  # load_structure lives in orgs.structure; kept importable from here
 
 
 class Command(BaseCommand):
