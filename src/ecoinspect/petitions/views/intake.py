@@ -80,7 +80,7 @@ class PetitionRegisterForm(forms.Form):
     round = forms.ModelChoiceField(label=_lazy("督察轮次"), queryset=InspectionRound.objects.none())
     acceptance_no = forms.CharField(label=_lazy("受理编号"), max_length=100, help_text=_lazy("按督察组原表填写，如 D3GD202311200002"))
     complaint_text = forms.CharField(label=_lazy("交办问题基本情况"), widget=forms.Textarea(attrs={"rows": 5}))
-    region_text = forms.CharField(label=_lazy("行政区域"), max_length=200, required=False, help_text=_lazy("按原表填写，如“广州市白云区(和龙水库上游)”"))
+    region_text = forms.CharField(label=_lazy("行政区域"), max_length=200, required=False, help_text=_lazy("按原表照录，写到镇街、村居或河涌水库更好"))
     problem_types = forms.MultipleChoiceField(
         label=_lazy("问题类型"), choices=(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_lazy("不选时按问题内容建议"),
