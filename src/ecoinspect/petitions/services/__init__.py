@@ -13,18 +13,21 @@ from .cases import (
     petition_send_back,
     petition_sign,
 )
+from .disclosure import batch_disclose, petition_public_text_save
 from .links import petition_open_problem
 from .rounds import batch_create, round_create
 from .visits import return_visit_record
 
 __all__ = [
     "batch_create",
+    "batch_disclose",
     "petition_approve",
     "petition_assign",
     "petition_close_out",
     "petition_mark",
     "petition_merge",
     "petition_open_problem",
+    "petition_public_text_save",
     "petition_register",
     "petition_report",
     "petition_resume",

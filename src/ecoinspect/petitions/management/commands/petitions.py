@@ -1,0 +1,24 @@
+"""``ecoinspect petitions <subcommand>``: the petitions app's command line (docs/petitions/*.md).
+
+Each subcommand lives in its own module of ``ecoinspect.petitions.management`` with ``add_parser`` and ``run``.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from .. import disclose
+
+SUBCOMMANDS = {"disclose": disclose}
+
+
+class Command(BaseCommand):
+    help = "交办信访件：disclose 写出批次的公开表。 / Transferred petition cases: 'disclose' writes a batch's disclosure table."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        for module in SUBCOMMANDS.values():
+            module.add_parser(sub)
+
+    def handle(self, *args, subcommand: str, **options):
+        SUBCOMMANDS[subcommand].run(options, self.stdout)

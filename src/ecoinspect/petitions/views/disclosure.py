@@ -1,0 +1,193 @@
+"""The publisher's pages: a batch's disclosure preview with every masking shown, the correction of a masked
+text, 公开, and the disclosure table as Word and Excel."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from ecoinspect.common.errors import Refusal, ServiceError
+from ecoinspect.common.export import download
+from ecoinspect.common.views import ServiceFormView, service_refused
+from ecoinspect.core.permissions import has_perm, restrict
+
+from .. import disclosure as pub
+from .. import exporters, selectors
+from ..choices import Origin, PetitionStatus
+from ..models import Petition, TransferBatch
+from ..services import batch_disclose, petition_public_text_save
+
+PUBLISH = "petitions.publish"
+
+
+def _publisher_batch(request, pk: int) -> TransferBatch:
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    if not has_perm(request.user, PUBLISH):
+        raise PermissionDenied
+    return batch
+
+
+def _cell_view(cell: pub.Cell) -> dict:
+    pieces = [
+        {
+            "text": text,
+            "span": span,
+            "kind": str(pub.KIND_LABELS.get(span.kind, span.kind)) if span else "",
+        }
+        for text, span in cell.segments()
+    ]
+    return {"key": cell.key, "pieces": pieces, "cell": cell, "editable": cell.masked, "css": pub.column_css(cell.key)}
+
+
+def _row_view(seq: int, row: pub.PublicRow) -> dict:
+    cells = [{"key": "seq", "pieces": [{"text": str(seq)}], "cell": None, "editable": False, "css": "eco-c"}]
+    cells += [_cell_view(row.cells[key]) for key in pub.KEYS[1:]]
+    return {"seq": seq, "row": row, "cells": cells}
+
+
+def _status_counts(batch: TransferBatch) -> list[tuple[str, int]]:
+    from django.db.models import Count
+
+    counts = dict(
+        Petition.objects.filter(batch=batch).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return [(str(PetitionStatus.label(s)), counts[s]) for s in PetitionStatus.values() if counts.get(s)]
+
+
+@login_required
+def batch_disclosure(request, pk: int):
+    """The preview of the batch's next disclosure, with each masking highlighted, and what was published."""
+    batch = _publisher_batch(request, pk)
+    history = batch.origin == Origin.HISTORY
+    rows = pub.history_rows(batch) if history else pub.upcoming_rows(batch)
+    context = {
+        "batch": batch,
+        "title": _("%(batch)s 公开") % {"batch": batch},
+        "history": history,
+        "columns": pub.COLUMNS,
+        "rows": [_row_view(seq, row) for seq, row in enumerate(rows, start=1)],
+        "maskings": sum(r.maskings for r in rows),
+        "groups": [] if history else pub.group_views(pub.published_groups(batch)),
+        "headers": [c.header for c in pub.COLUMNS],
+        "status_counts": _status_counts(batch),
+        "today": timezone.localdate(),
+        "next_number": batch.disclosures.count() + 1,
+        "table_title": exporters.disclosure_title(batch),
+        "is_public": pub.is_public(batch),
+    }
+    return render(request, "petitions/disclosure_preview.html", context)
+
+
+@login_required
+@require_POST
+def batch_disclose_view(request, pk: int):
+    batch = _publisher_batch(request, pk)
+    issued_on = None
+    raw = (request.POST.get("issued_on") or "").strip()
+    if raw:
+        try:
+            issued_on = forms.DateField().clean(raw)
+        except forms.ValidationError:
+            messages.error(request, _("公开日期格式不对：%(v)s（应为 年-月-日）。") % {"v": raw})
+            return redirect("petitions:batch_disclosure", pk=batch.pk)
+    try:
+        disclosure = batch_disclose(actor=request.user, batch=batch, issued_on=issued_on)
+    except (ServiceError, Refusal) as exc:
+        service_refused(request, exc)
+        return redirect("petitions:batch_disclosure", pk=batch.pk)
+    messages.success(
+        request,
+        _("已公开%(batch)s第%(n)s次公开，共 %(count)s 件。")
+        % {"batch": batch, "n": disclosure.number, "count": len(disclosure.rows)},
+    )
+    return redirect("petitions:batch_disclosure", pk=batch.pk)
+
+
+@login_required
+def disclosure_download(request, pk: int, kind: str):
+    batch = _publisher_batch(request, pk)
+    if kind not in exporters.BUILDERS:
+        raise Http404
+    groups = pub.published_groups(batch)
+    if not groups:
+        messages.error(request, _("本批次尚未公开，没有可导出的公开表。请先核对下方预览并点击“公开”。"))
+        return redirect("petitions:batch_disclosure", pk=batch.pk)
+    return download(exporters.BUILDERS[kind](batch), exporters.file_name(batch, kind), kind)
+
+
+class PublicTextForm(forms.Form):
+    text = forms.CharField(
+        label=_lazy("公开文本"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_lazy("留空则恢复为系统自动脱敏的文本。"),
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PublicTextEditView(ServiceFormView):
+    """Correct one column's public text of one case (saved in Petition.public_texts)."""
+
+    form_class = PublicTextForm
+    template_name = "petitions/public_text_form.html"
+    perm = PUBLISH
+    submit_label = _lazy("保存公开文本")
+
+    def get_object(self):
+        if self.kwargs["column"] not in pub.MASKED_KEYS:
+            raise Http404
+        qs = restrict(Petition.objects.select_related("batch", "round", "duplicate_of", "town"), self.request.user, "petitions.view")
+        return get_object_or_404(qs, pk=self.kwargs["pk"])
+
+    @property
+    def title(self):
+        return _("核对公开文本：%(column)s") % {"column": pub.COLUMN_BY_KEY[self.kwargs["column"]].header}
+
+    def get_form(self, data=None):
+        petition, column = self.object, self.kwargs["column"]
+        cell = pub.public_row(petition).cells[column]
+        initial = {"text": cell.text, "expected_version": petition.version}
+        return self.form_class(data, initial=initial)
+
+    def extra_context(self, form) -> dict:
+        petition, column = self.object, self.kwargs["column"]
+        cell = pub.public_row(petition).cells[column]
+        automatic, spans = pub.masking.mask(cell.source)
+        return {
+            "petition": petition,
+            "cell": cell,
+            "column": pub.COLUMN_BY_KEY[column],
+            "automatic": automatic,
+            "spans": [(s, pub.KIND_LABELS.get(s.kind, s.kind)) for s in spans],
+        }
+
+    def perform(self, form):
+        text = form.cleaned_data["text"]
+        cell = pub.public_row(self.object).cells[self.kwargs["column"]]
+        if text.strip() == cell.text.strip() and not cell.corrected:
+            text = ""  # unchanged: keep following the automatic masking
+        return petition_public_text_save(
+            actor=self.request.user,
+            petition=self.object,
+            column=self.kwargs["column"],
+            text=text,
+            expected_version=form.cleaned_data.get("expected_version"),
+        )
+
+    def success_url(self, result) -> str:
+        if result.batch_id:
+            return reverse("petitions:batch_disclosure", args=[result.batch_id]) + f"#case-{result.pk}"
+        return result.get_absolute_url()
+
+    def success_message(self, result) -> str:
+        return _("已保存%(no)s的公开文本。") % {"no": result.acceptance_no}
+
