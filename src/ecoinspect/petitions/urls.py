@@ -10,9 +10,8 @@ urlpatterns = [
     path("<int:pk>/move/<slug:action>/", cases.petition_move, name="petition_move"),
     path("batches/", cases.BatchListView.as_view(), name="batch_list"),
     path("batches/<int:pk>/", cases.batch_detail, name="batch_detail"),
-    # disclosure by the publisher (docs/petitions/disclosure.md)
+    # disclosure by the publisher (docs/petitions/disclosure.md); ?format=docx|xlsx downloads the table
     path("batches/<int:pk>/disclosure/", disclosure.batch_disclosure, name="batch_disclosure"),
     path("batches/<int:pk>/disclosure/publish/", disclosure.batch_disclose_view, name="batch_disclose"),
-    path("batches/<int:pk>/disclosure/<slug:kind>/", disclosure.disclosure_download, name="disclosure_download"),
     path("<int:pk>/public-text/<slug:column>/", disclosure.PublicTextEditView.as_view(), name="public_text_edit"),
 ]

@@ -1,4 +1,5 @@
-"""Public pages of the petitions app (no log-in), mounted at /public/petitions/ (docs/petitions/disclosure.md)."""
+"""Public pages of the petitions app (no log-in), mounted at /public/petitions/ (docs/petitions/disclosure.md);
+a batch page with ?format=docx|xlsx downloads its table."""
 
 from django.urls import path
 
@@ -10,5 +11,4 @@ urlpatterns = [
     path("", public.public_index, name="index"),
     path("status/", public.public_status, name="status"),
     path("batches/<int:pk>/", public.public_batch, name="batch"),
-    path("batches/<int:pk>/<slug:kind>/", public.public_batch_download, name="download"),
 ]

@@ -65,8 +65,11 @@ def _status_counts(batch: TransferBatch) -> list[tuple[str, int]]:
 
 @login_required
 def batch_disclosure(request, pk: int):
-    """The preview of the batch's next disclosure, with each masking highlighted, and what was published."""
+    """The preview of the batch's next disclosure, with each masking highlighted, and what was published;
+    ``?format=docx|xlsx`` downloads the published table."""
     batch = _publisher_batch(request, pk)
+    if "format" in request.GET:
+        return _download(request, batch, request.GET["format"])
     history = batch.origin == Origin.HISTORY
     rows = pub.history_rows(batch) if history else pub.upcoming_rows(batch)
     context = {
@@ -112,9 +115,7 @@ def batch_disclose_view(request, pk: int):
     return redirect("petitions:batch_disclosure", pk=batch.pk)
 
 
-@login_required
-def disclosure_download(request, pk: int, kind: str):
-    batch = _publisher_batch(request, pk)
+def _download(request, batch: TransferBatch, kind: str):
     if kind not in exporters.BUILDERS:
         raise Http404
     groups = pub.published_groups(batch)

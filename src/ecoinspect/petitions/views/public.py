@@ -44,7 +44,13 @@ def public_index(request):
 
 
 def public_batch(request, pk: int):
+    """A disclosed batch's tables as published; ``?format=docx|xlsx`` downloads them."""
     batch = pub.published_batch(pk)
+    kind = request.GET.get("format")
+    if kind is not None:
+        if kind not in exporters.BUILDERS:
+            raise Http404
+        return download(exporters.BUILDERS[kind](batch), exporters.file_name(batch, kind), kind)
     groups = pub.published_groups(batch)
     return render(
         request,
@@ -56,13 +62,6 @@ def public_batch(request, pk: int):
             "groups": pub.group_views(groups),
         },
     )
-
-
-def public_batch_download(request, pk: int, kind: str):
-    batch = pub.published_batch(pk)
-    if kind not in exporters.BUILDERS:
-        raise Http404
-    return download(exporters.BUILDERS[kind](batch), exporters.file_name(batch, kind), kind)
 
 
 def lookup_allowed(request) -> bool:
