@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -36,22 +38,55 @@ def _publisher_batch(request, pk: int) -> TransferBatch:
     return batch
 
 
-def _cell_view(cell: pub.Cell) -> dict:
-    pieces = [
-        {
-            "text": text,
-            "span": span,
-            "kind": str(pub.KIND_LABELS.get(span.kind, span.kind)) if span else "",
-        }
-        for text, span in cell.segments()
-    ]
-    return {"key": cell.key, "pieces": pieces, "cell": cell, "editable": cell.masked, "css": pub.column_css(cell.key)}
+class _CellHtml:
+    """Draws the preview's cells in Python (300 cases × 11 columns through template tags take a second):
+    the text with each masking marked, its original in the title; the pencil to correct a text column;
+    the badges of a corrected or outdated correction."""
 
+    def __init__(self):
+        self.edit_url = reverse("petitions:public_text_edit", args=[0, "COLUMN"]).replace("/0/", "/{pk}/")
+        self.edit_title = escape(_("修改公开文本"))
+        self.kinds = {kind: escape(str(label)) for kind, label in pub.KIND_LABELS.items()}
+        self.corrected = format_html('<div><span class="badge text-bg-success" data-testid="corrected">{}</span></div>', _("已人工核对"))
+        self.stale = format_html('<div><span class="badge text-bg-warning" data-testid="stale">{}</span></div>', _("原文已变更，请重新核对"))
+        self.previous = _("前次公开：%(p)s")
 
-def _row_view(seq: int, row: pub.PublicRow) -> dict:
-    cells = [{"key": "seq", "pieces": [{"text": str(seq)}], "cell": None, "editable": False, "css": "eco-c"}]
-    cells += [_cell_view(row.cells[key]) for key in pub.KEYS[1:]]
-    return {"seq": seq, "row": row, "cells": cells}
+    def text(self, cell: pub.Cell) -> str:
+        parts = []
+        for text, span in cell.segments():
+            if span is None:
+                parts.append(escape(text))
+            else:
+                parts.append(
+                    f'<mark class="eco-mask eco-mask-{span.kind}" title="{self.kinds.get(span.kind, span.kind)}：'
+                    f'{escape(span.original)}" data-kind="{span.kind}">{escape(text)}</mark>'
+                )
+        return "".join(parts)
+
+    def cell(self, row: pub.PublicRow, key: str) -> str:
+        cell = row.cells[key]
+        html = [f'<td class="{pub.column_css(key)}" data-column="{key}">']
+        if cell.masked:
+            url = self.edit_url.format(pk=row.petition_id).replace("COLUMN", key)
+            html.append(
+                f'<a class="eco-cell-edit float-end ms-1" href="{url}" title="{self.edit_title}" '
+                f'data-testid="edit-{key}"><i class="bi bi-pencil-square"></i></a>'
+            )
+        html.append(f'<span class="eco-cell-text">{self.text(cell)}</span>')
+        if cell.corrected:
+            html.append(self.corrected)
+        if cell.stale:
+            html.append(self.stale)
+        if key == "closure_status" and row.previous_closure:
+            previous = escape(self.previous % {"p": row.previous_closure})
+            html.append(f'<div class="small text-body-secondary">{previous}</div>')
+        html.append("</td>")
+        return "".join(html)
+
+    def row(self, seq: int, row: pub.PublicRow) -> dict:
+        first = f'<td class="eco-c" data-column="seq"><span class="eco-cell-text">{seq}</span></td>'
+        cells = first + "".join(self.cell(row, key) for key in pub.KEYS[1:])
+        return {"row": row, "cells": mark_safe(cells)}  # every piece of text above is escaped
 
 
 def _status_counts(batch: TransferBatch) -> list[tuple[str, int]]:
@@ -72,12 +107,13 @@ def batch_disclosure(request, pk: int):
         return _download(request, batch, request.GET["format"])
     history = batch.origin == Origin.HISTORY
     rows = pub.history_rows(batch) if history else pub.upcoming_rows(batch)
+    draw = _CellHtml()
     context = {
         "batch": batch,
         "title": _("%(batch)s 公开") % {"batch": batch},
         "history": history,
         "columns": pub.COLUMNS,
-        "rows": [_row_view(seq, row) for seq, row in enumerate(rows, start=1)],
+        "rows": [draw.row(seq, row) for seq, row in enumerate(rows, start=1)],
         "maskings": sum(r.maskings for r in rows),
         "groups": [] if history else pub.group_views(pub.published_groups(batch)),
         "headers": [c.header for c in pub.COLUMNS],
