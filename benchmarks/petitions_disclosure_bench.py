@@ -179,18 +179,23 @@ def main() -> None:
         if done.returncode:
             print(f"[{db}] failed:\n{done.stderr[-3000:]}")
             continue
-        r = json.loads(done.stdout.strip().splitlines()[-1])
-        ms = lambda part: f"{r[part]['best_s'] * 1000:7.0f} / {r[part]['median_s'] * 1000:7.0f} ms"  # noqa: E731
-        print(f"[{db}]")
-        print(f"  preview page          {ms('preview')}   {r['preview']['queries']} queries")
-        print(f"  公开 (batch_disclose)  {r['disclose']['best_s'] * 1000:7.0f} ms once, {r['disclose']['rows']} rows")
-        for kind in ("docx", "xlsx"):
-            verdict = "ok" if r[kind]["best_s"] < TARGET_EXPORT_S else "OVER TARGET"
-            print(
-                f"  export .{kind}          {ms(kind)}   {r[kind]['queries']} queries, {r[kind]['bytes']:,} bytes"
-                f"  (target < {TARGET_EXPORT_S:.0f} s: {verdict})"
-            )
-        print(f"  public page           {ms('public')}")
+        report(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def report(r: dict) -> None:
+    def ms(part: str) -> str:
+        return f"{r[part]['best_s'] * 1000:7.0f} / {r[part]['median_s'] * 1000:7.0f} ms"
+
+    print(f"[{r['db']}]")
+    print(f"  preview page          {ms('preview')}   {r['preview']['queries']} queries")
+    print(f"  公开 (batch_disclose)  {r['disclose']['best_s'] * 1000:7.0f} ms once, {r['disclose']['rows']} rows")
+    for kind in ("docx", "xlsx"):
+        verdict = "ok" if r[kind]["best_s"] < TARGET_EXPORT_S else "OVER TARGET"
+        print(
+            f"  export .{kind}          {ms(kind)}   {r[kind]['queries']} queries, {r[kind]['bytes']:,} bytes"
+            f"  (target < {TARGET_EXPORT_S:.0f} s: {verdict})"
+        )
+    print(f"  public page           {ms('public')}")
 
 
 if __name__ == "__main__":
