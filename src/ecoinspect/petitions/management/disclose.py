@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from .. import exporters
 from ..disclosure import published_groups
@@ -18,17 +19,13 @@ from ..selectors import round_current
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "disclose",
-        help="write a batch's disclosure table (masked) to FILE.docx or FILE.xlsx; prints 'path<TAB>rows'",
-    )
-    parser.add_argument("--batch", type=int, required=True, metavar="N", help="the batch number (第N批)")
+    about = _("把批次已公开的公开表（已脱敏）写入 FILE.docx 或 FILE.xlsx，输出“文件路径<Tab>行数”")
+    parser = subparsers.add_parser("disclose", help=about, description=about)
+    parser.add_argument("--batch", type=int, required=True, metavar="N", help=_("批次号（第N批）"))
     parser.add_argument(
-        "--round",
-        metavar="R",
-        help="the round: its name, or its number when one round has it (default: the current round)",
+        "--round", metavar="R", help=_("督察轮次：名称，或只有一个轮次使用时的轮次号（默认当前轮次）")
     )
-    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.docx or FILE.xlsx")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help=_("输出文件 FILE.docx 或 FILE.xlsx"))
 
 
 def find_round(value: str | None) -> InspectionRound:
@@ -36,7 +33,7 @@ def find_round(value: str | None) -> InspectionRound:
     if not value:
         current = round_current()
         if current is None:
-            raise CommandError("还没有督察轮次。 / There is no inspection round yet.")
+            raise CommandError(_("还没有督察轮次。"))
         return current
     value = value.strip()
     by_name = InspectionRound.objects.filter(name=value).first()
@@ -49,22 +46,19 @@ def find_round(value: str | None) -> InspectionRound:
         if len(rounds) > 1:
             names = "、".join(r.name for r in rounds)
             raise CommandError(
-                f"第{value}轮有多个督察轮次（{names}），请用 --round 写出轮次名称。 / "
-                f"Several rounds have number {value} ({names}); give the round's name."
+                _("第%(n)s轮有多个督察轮次（%(names)s），请用 --round 写出轮次名称。") % {"n": value, "names": names}
             )
     names = "、".join(InspectionRound.objects.values_list("name", flat=True)) or "—"
-    raise CommandError(f"没有督察轮次“{value}”。现有：{names} / No round {value!r}. Rounds: {names}")
+    raise CommandError(_("没有督察轮次“%(r)s”。现有：%(names)s") % {"r": value, "names": names})
 
 
 def run(options: dict, stdout) -> None:
     output = Path(options["output"]).expanduser()
     kind = output.suffix.lower().lstrip(".")
     if kind not in exporters.BUILDERS:
-        raise CommandError(
-            f"输出文件须以 .docx 或 .xlsx 结尾：{output.name} / The output must be a .docx or .xlsx file: {output.name}"
-        )
+        raise CommandError(_("输出文件须以 .docx 或 .xlsx 结尾：%(name)s") % {"name": output.name})
     if not output.parent.is_dir():
-        raise CommandError(f"目录不存在：{output.parent} / No such directory: {output.parent}")
+        raise CommandError(_("目录不存在：%(dir)s") % {"dir": output.parent})
     rnd = find_round(options.get("round"))
     number = options["batch"]
     batch = TransferBatch.objects.filter(round=rnd, number=number).select_related("round").first()
@@ -72,12 +66,12 @@ def run(options: dict, stdout) -> None:
         have = sorted(TransferBatch.objects.filter(round=rnd).values_list("number", flat=True))
         listed = "、".join(str(n) for n in have) or "—"
         raise CommandError(
-            f"{rnd.name}没有第{number}批（现有批次：{listed}）。 / {rnd.name} has no batch {number} (batches: {listed})."
+            _("%(round)s没有第%(n)s批（现有批次：%(have)s）。") % {"round": rnd.name, "n": number, "have": listed}
         )
     groups = published_groups(batch)
     if not groups:
         raise CommandError(
-            f"{rnd.name}第{number}批尚未公开，没有可写出的公开表。 / Batch {number} of {rnd.name} has not been disclosed yet."
+            _("%(round)s第%(n)s批尚未公开，没有可写出的公开表。") % {"round": rnd.name, "n": number}
         )
     table = exporters.disclosure_table(batch, groups)
     builder = exporters.to_docx if kind == "docx" else exporters.to_xlsx

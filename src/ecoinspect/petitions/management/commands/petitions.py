@@ -6,6 +6,7 @@ Each subcommand lives in its own module of ``ecoinspect.petitions.management`` w
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from .. import disclose
 
@@ -13,7 +14,9 @@ SUBCOMMANDS = {"disclose": disclose}
 
 
 class Command(BaseCommand):
-    help = "交办信访件：disclose 写出批次的公开表。 / Transferred petition cases: 'disclose' writes a batch's disclosure table."
+    @property
+    def help(self) -> str:
+        return _("交办信访件：disclose 写出批次的公开表。")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
