@@ -16,6 +16,7 @@ COMMANDS = {
     "ecoinspect.core": "demo",
     "ecoinspect.ledger": "ledger",
     "ecoinspect.orgs": "orgs",
+    "ecoinspect.petitions": "petitions",
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 BILINGUAL = re.compile(r"[\u4e00-\u9fff][^\n]* / [A-Za-z]")

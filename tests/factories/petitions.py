@@ -190,10 +190,18 @@ class ReturnVisitFactory(factory.Factory):
 
 
 class DisclosureFactory(DjangoModelFactory):
+    """A bare disclosure row (the batch's next number, no rows); a real one comes from ``disclose_batch``."""
+
     class Meta:
         model = Disclosure
         skip_postgeneration_save = True
 
     batch = factory.SubFactory(BatchFactory)
+    number = factory.LazyAttribute(lambda o: o.batch.disclosures.count() + 1)
     issued_on = factory.LazyFunction(timezone.localdate)
     issued_by = factory.LazyFunction(lambda: person(Role.PUBLISHER))
+
+
+def disclose_batch(batch: TransferBatch, **kwargs) -> Disclosure:
+    """Disclose the batch's approved cases as the publisher does (``batch_disclose``)."""
+    return svc.batch_disclose(actor=person(Role.PUBLISHER), batch=batch, **kwargs)

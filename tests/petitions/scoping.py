@@ -61,6 +61,28 @@ def moving(marker: str, state: str, action: str, **where):
     return build
 
 
+def _approved_batch(marker: str):
+    """A batch holding one case approved for disclosure, the marker in its complaint."""
+    batch = BatchFactory(file_name=f"{marker}.xlsx")
+    PetitionFactory(batch=batch, seq=1, status=S.APPROVED, complaint_text=f"{marker} 河涌发黑发臭。")
+    return batch
+
+
+def approved_batch(marker: str):
+    def build(ctx):
+        return {"pk": _approved_batch(marker).pk}, marker
+
+    return build
+
+
+def public_text_of(marker: str):
+    def build(ctx):
+        p = _approved_batch(marker).petitions.get()
+        return {"pk": p.pk, "column": "complaint_text"}, marker
+
+    return build
+
+
 CASES = [
     Case("petitions:petition_list", listed("PET-LIST-1"), owner="water", outsider="housing", kind="list"),
     Case(
@@ -100,4 +122,26 @@ CASES = [
     Case("api:petition_detail", case("PET-API-1", arg="petition_id"), owner="water", outsider="sanyuanli"),
 ]
 
-OPEN: dict[str, str] = {}
+# disclosure is the publishers' (district-wide): a unit's staff gets 403, even for its own cases (the same
+# view's ?format=xlsx file is checked in tests/petitions/views/test_disclosure_pages.py)
+CASES += [
+    Case("petitions:batch_disclosure", approved_batch("PET-DISCLOSE-PREVIEW-1"), owner="publisher", outsider="water"),
+    Case(
+        "petitions:batch_disclose",
+        approved_batch("PET-DISCLOSE-1"),
+        owner="publisher",
+        outsider="water",
+        method="post",
+    ),
+    Case("petitions:public_text_edit", public_text_of("PET-PUBLIC-TEXT-1"), owner="publisher", outsider="water"),
+    Case("petitions:public_text_edit", public_text_of("PET-PUBLIC-TEXT-2"), owner="coordinator", outsider="sanyuanli"),
+]
+
+OPEN: dict[str, str] = {
+    "petitions_public:index": "public (no log-in): the batches that have been disclosed, nothing unpublished "
+    "(tests/petitions/views/test_public.py)",
+    "petitions_public:batch": "public (no log-in): a disclosed batch's tables exactly as published, masked; "
+    "404 for a batch not disclosed (tests/petitions/views/test_public.py)",
+    "petitions_public:status": "public (no log-in): a case's public stage and published results by 受理编号, "
+    "no personal data, rate-limited per address (tests/petitions/views/test_public.py)",
+}

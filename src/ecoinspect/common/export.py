@@ -62,13 +62,15 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str =
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
+        sheet.append([xlsx_value(v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _xlsx_value(value):
+def xlsx_value(value):
+    """A value for an Excel cell: aware datetimes in local time, and text that a spreadsheet would read as a
+    formula neutralised the same way as in CSV (every .xlsx writer goes through this)."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _is_number(value):

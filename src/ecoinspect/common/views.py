@@ -180,8 +180,13 @@ class ServiceFormView(LoginRequiredMixin, View):
                 if self.object is not None and hasattr(self.object, "get_absolute_url")
                 else None
             ),
+            **self.extra_context(form),
         }
         return render(self.request, self.template_name, context, status=status)
+
+    def extra_context(self, form) -> dict:
+        """More for the template (what the page shows beside the form)."""
+        return {}
 
     def get(self, request, *args, **kwargs):
         return self.render_form(self.get_form())

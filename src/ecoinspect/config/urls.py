@@ -14,6 +14,7 @@ urlpatterns = [
     path("orgs/", include("ecoinspect.orgs.urls")),
     path("ledger/", include("ecoinspect.ledger.urls")),
     path("petitions/", include("ecoinspect.petitions.urls")),
+    path("public/petitions/", include("ecoinspect.petitions.urls_public")),
     path("audit/", include("ecoinspect.audit.urls")),
     path("notifications/", include("ecoinspect.notifications.urls")),
     path("", include("ecoinspect.dashboard.urls")),

@@ -34,6 +34,7 @@ from ecoinspect.common.official_tables import (
     TITLE_FONT,
     OfficialTable,
     TableGroup,
+    chinese_date,
     to_docx,
     to_xlsx,
 )
@@ -62,10 +63,6 @@ CLOSING_HEADERS = (
     _lazy("整改完成情况"),
 )
 CLOSING_WIDTHS = (12, 55, 45, 70, 75)
-
-
-def chinese_date(value: dt.date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 @dataclass

@@ -327,12 +327,18 @@ class ReturnVisit(ChangeLoggedModel):
 
 
 class Disclosure(ChangeLoggedModel):
-    """One publication of a batch's results (a stage-closed case is disclosed again when done)."""
+    """One publication of a batch's results (a stage-closed case is disclosed again when done).
+
+    ``rows`` keeps the table as it was published — masked, in the official column order — so the public
+    page and the files show what was published even after a case is worked on again (petitions.disclosure).
+    """
 
     batch = models.ForeignKey(TransferBatch, on_delete=models.PROTECT, related_name="disclosures")
+    number = models.PositiveSmallIntegerField(_("第几次公开"), default=1)
     issued_on = models.DateField(_("公开日期"))
     issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     petitions = models.ManyToManyField(Petition, related_name="disclosures", blank=True)
+    rows = models.JSONField(_("公开内容"), default=list, blank=True, help_text=_("公开时的脱敏表格行"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -342,6 +348,7 @@ class Disclosure(ChangeLoggedModel):
         ordering = ["-issued_on", "-pk"]
         verbose_name = _("公开")
         verbose_name_plural = _("公开")
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="disclosure_batch_number_unique")]
 
     def __str__(self) -> str:
-        return f"{self.batch} {self.issued_on}"
+        return _("%(batch)s 第%(n)s次公开") % {"batch": self.batch, "n": self.number}

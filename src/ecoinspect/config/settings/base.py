@@ -136,6 +136,9 @@ LOGIN_FAILURE_IP_LIMIT = int(os.environ.get("ECOINSPECT_LOGIN_FAILURE_IP_LIMIT",
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: none).
 # Behind nginx set 1, or every user would share the proxy's address for throttling and the audit log.
 ECOINSPECT_TRUSTED_PROXIES = int(os.environ.get("ECOINSPECT_TRUSTED_PROXIES", "0"))
+# The public 信访件 status look-up (no log-in): at most this many look-ups per address within the window.
+PETITIONS_PUBLIC_LOOKUP_LIMIT = int(os.environ.get("ECOINSPECT_PUBLIC_LOOKUP_LIMIT", "20"))
+PETITIONS_PUBLIC_LOOKUP_WINDOW_SECONDS = int(os.environ.get("ECOINSPECT_PUBLIC_LOOKUP_WINDOW", "600"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("ECOINSPECT_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

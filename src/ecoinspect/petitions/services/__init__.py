@@ -13,6 +13,7 @@ from .cases import (
     petition_send_back,
     petition_sign,
 )
+from .disclosure import batch_disclose, petition_public_text_save
 from .intake import petition_intake, petition_reimport, round_for_batch
 from .links import petition_open_problem
 from .rounds import batch_create, round_create
@@ -21,6 +22,7 @@ from .visits import return_visit_record
 
 __all__ = [
     "batch_create",
+    "batch_disclose",
     "petition_approve",
     "petition_assign",
     "petition_close_out",
@@ -28,6 +30,7 @@ __all__ = [
     "petition_mark",
     "petition_merge",
     "petition_open_problem",
+    "petition_public_text_save",
     "petition_register",
     "petition_reimport",
     "petition_report",

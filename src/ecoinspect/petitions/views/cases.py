@@ -11,6 +11,7 @@ from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import FilteredListView
 from ecoinspect.core.moves import move_view
+from ecoinspect.core.permissions import has_perm
 
 from .. import selectors
 from ..choices import ClosureStatus, PetitionStatus, Verdict
@@ -91,7 +92,14 @@ def batch_detail(request, pk: int):
     batch = selectors.batch_get(user=request.user, pk=pk)
     petitions = selectors.petition_list(user=request.user).filter(batch=batch).order_by("seq", "pk")
     return render(
-        request, "petitions/batch_detail.html", {"batch": batch, "title": str(batch), "petitions": petitions}
+        request,
+        "petitions/batch_detail.html",
+        {
+            "batch": batch,
+            "title": str(batch),
+            "petitions": petitions,
+            "can_publish": has_perm(request.user, "petitions.publish"),
+        },
     )
 
 
