@@ -75,6 +75,34 @@ class FilterSet(forms.Form):
         return sum(1 for k, v in self.data.items() if k not in {"sort", "page", "per_page", "format"} and v)
 
 
+class FilterPanel:
+    """How a list page lays its FilterSet out (``common/_filter_panel.html``): the ``primary`` filters on
+    one row, the ``wide`` ones (a line of checkboxes) under it, the rest folded under 更多条件 (open when
+    one of them is set). Mixed into a FilterSet for the page; it filters exactly as the FilterSet does."""
+
+    primary: tuple[str, ...] = ()
+    wide: tuple[str, ...] = ()
+
+    def primary_fields(self):
+        return [self[name] for name in self.primary if name in self.fields and not self[name].is_hidden]
+
+    def wide_fields(self):
+        return [self[name] for name in self.wide if name in self.fields and not self[name].is_hidden]
+
+    def more_fields(self):
+        return [
+            self[name]
+            for name in self.fields
+            if name not in self.primary
+            and name not in self.wide
+            and name != "sort"
+            and not self[name].is_hidden
+        ]
+
+    def more_active(self) -> bool:
+        return self.is_bound and any(self.data.get(f.name) for f in self.more_fields())
+
+
 _BLANK_LABELS = {"", "---------"}
 
 

@@ -129,3 +129,25 @@ class UnitRefOut(Schema):
     code: str
     name: str
     short_name: str
+
+
+def units_by_id(ids, field: str) -> list:
+    """Active units for the ids given, in that order; an unknown id is a 400 on ``field``."""
+    from ecoinspect.orgs.models import Unit
+
+    ids = list(dict.fromkeys(ids or []))
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids, is_active=True)}
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise ValidationError(
+            {
+                field: [
+                    f"未知或已停用的单位 id：{', '.join(missing)} / Unknown or inactive unit ids: {', '.join(missing)}"
+                ]
+            }
+        )
+    return [found[i] for i in ids]
+
+
+def unit_by_id(pk: int | None, field: str):
+    return units_by_id([pk], field)[0] if pk is not None else None

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from ninja import Field, Schema
 
 from ecoinspect.common.choices import ProblemType
-from ecoinspect.core.api import ChoiceOut, Labelled, UnitRefOut  # noqa: F401  (the shared shapes)
-from ecoinspect.orgs.models import Unit
+from ecoinspect.core.api import ChoiceOut, Labelled, UnitRefOut, unit_by_id, units_by_id  # noqa: F401  (shared)
 
 from .choices import (
     AcceptanceMethod,
@@ -178,26 +176,6 @@ class NoticeReplyIn(Schema):
 
 class ReasonIn(Schema):
     reason: str
-
-
-def units_by_id(ids, field: str) -> list[Unit]:
-    """Active units for the ids given; an unknown id is a 400 on ``field``."""
-    ids = list(dict.fromkeys(ids or []))
-    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids, is_active=True)}
-    missing = [str(i) for i in ids if i not in found]
-    if missing:
-        raise ValidationError(
-            {
-                field: [
-                    f"未知或已停用的单位 id：{', '.join(missing)} / Unknown or inactive unit ids: {', '.join(missing)}"
-                ]
-            }
-        )
-    return [found[i] for i in ids]
-
-
-def unit_by_id(pk: int | None, field: str) -> Unit | None:
-    return units_by_id([pk], field)[0] if pk is not None else None
 
 
 # --- responses --------------------------------------------------------------------------------------

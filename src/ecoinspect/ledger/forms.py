@@ -7,13 +7,14 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterSet
 from ecoinspect.common.i18n import district_language
+from ecoinspect.core import forms as core_forms
+from ecoinspect.core.forms import GroupedUnits  # noqa: F401  (the ledger's pages use it)
 from ecoinspect.orgs.choices import TOWN_KINDS, UnitKind
 from ecoinspect.orgs.models import Unit
 
@@ -43,43 +44,16 @@ def town_units():
     return Unit.objects.filter(is_active=True, kind__in=TOWN_KINDS).order_by("sort_order", "code")
 
 
-class GroupedUnits(BaseChoiceIterator):
-    """Unit choices grouped by kind (区直部门 / 街道 / 镇), read lazily in one query when rendered."""
-
-    def __init__(self, field):
-        self.field = field
-
-    def __iter__(self):
-        groups: dict[str, list] = {}
-        for unit in self.field.queryset:
-            groups.setdefault(str(UnitKind.label(unit.kind)), []).append((unit.pk, str(unit)))
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from groups.items()
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    """A unit select grouped by kind."""
+class UnitChoiceField(core_forms.UnitChoiceField):
+    """A unit select grouped by kind, of the units taking part in rectification unless told otherwise."""
 
     def __init__(self, queryset=None, **kwargs):
-        kwargs.setdefault("empty_label", "—")
         super().__init__(queryset if queryset is not None else working_units(), **kwargs)
 
-    def _get_choices(self):
-        return GroupedUnits(self)
 
-    choices = property(_get_choices, forms.ChoiceField.choices.fset)
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(core_forms.UnitMultipleChoiceField):
     def __init__(self, queryset=None, **kwargs):
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 8}))
         super().__init__(queryset if queryset is not None else working_units(), **kwargs)
-
-    def _get_choices(self):
-        return GroupedUnits(self)
-
-    choices = property(_get_choices, forms.ChoiceField.choices.fset)
 
 
 def _date(**attrs):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ecoinspect.common.choices import ProblemType
+from ecoinspect.common.filters import FilterPanel
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import FilteredListView
 from ecoinspect.core.permissions import active_memberships, has_perm, restrict, user_scope
@@ -78,7 +79,7 @@ PROBLEM_COLUMNS = (
 )
 
 
-class PageProblemFilter(ProblemFilter):
+class PageProblemFilter(FilterPanel, ProblemFilter):
     """The one ProblemFilter, dressed for the page: units grouped by kind, 全部/是/否, status checkboxes.
     It filters exactly as the API and the export do (no lookup is changed here)."""
 
@@ -98,25 +99,6 @@ class PageProblemFilter(ProblemFilter):
         unit.empty_label = _("全部单位")
         unit.widget.choices = GroupedUnits(unit)
         self.fields["q"].widget.attrs["placeholder"] = _("编号、任务、地点、来源编号")
-
-    def primary_fields(self):
-        return [self[name] for name in self.primary if name in self.fields and not self[name].is_hidden]
-
-    def wide_fields(self):
-        return [self[name] for name in self.wide if name in self.fields and not self[name].is_hidden]
-
-    def more_fields(self):
-        return [
-            self[name]
-            for name in self.fields
-            if name not in self.primary
-            and name not in self.wide
-            and name != "sort"
-            and not self[name].is_hidden
-        ]
-
-    def more_active(self) -> bool:
-        return self.is_bound and any(self.data.get(f.name) for f in self.more_fields())
 
 
 def _can_register(user) -> bool:
