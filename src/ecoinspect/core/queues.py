@@ -27,8 +27,10 @@ class QueueSource:
     label: str
     # Optional narrowing/ordering of the queryset (select_related, urgency order, long-term exclusions).
     refine: Callable[[models.QuerySet], models.QuerySet] | None = None
-    #: How one waiting record is shown: ``{"due": date or text, "warning": value, "warning_label": …,
-    #: "warning_colour": a Bootstrap colour}`` (any key may be missing).
+    #: How one waiting record is shown: ``{"due": date or text, "due_label": …, "overdue": bool, "warning":
+    #: value, "warning_label": …, "warning_colour": a Bootstrap colour}``, and for a record with a second
+    #: clock (a petition's due date owed to the inspection team) ``"due_external"``, ``"due_external_label"``
+    #: and ``"overdue_external"`` (any key may be missing).
     describe: Callable[[models.Model], dict] | None = None
     #: The page listing everything of this kind that waits for the person (URL name and query string).
     list_url: str = ""

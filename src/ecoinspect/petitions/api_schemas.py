@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.core.api import Labelled, UnitRefOut
 
-from .choices import AssignmentRole, Channel, ClosureStatus, Origin, PetitionStatus, Verdict
+from .choices import (
+    AssignmentRole,
+    Channel,
+    ClosureStatus,
+    Origin,
+    PetitionStatus,
+    SuggestionDecision,
+    SuggestionKind,
+    Verdict,
+    VisitMethod,
+)
 
 
 class AssignmentOut(Schema):
@@ -50,6 +61,26 @@ class PetitionOut(Schema):
     flags: list[dict]
     problem: int | None
     assignments: list[AssignmentOut]
+    due: dt.date | None = Field(description="the nearest internal due date (区内反馈时限)")
+    due_external: dt.date | None = Field(description="the nearest due date owed to the inspection team")
+    version: int = Field(description="send it back with a write (optimistic concurrency)")
+    url: str = Field(description="the case's page")
+
+    @staticmethod
+    def resolve_due(obj):
+        if hasattr(obj, "due"):
+            return obj.due
+        return min((a.internal_due for a in obj.assignments.all()), default=None)
+
+    @staticmethod
+    def resolve_due_external(obj):
+        if hasattr(obj, "due_external"):
+            return obj.due_external
+        return min((a.external_due for a in obj.assignments.all()), default=None)
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
 
     @staticmethod
     def resolve_round(obj) -> str:
@@ -89,3 +120,163 @@ class PetitionPageOut(Schema):
     limit: int
     offset: int
     items: list[PetitionOut]
+
+
+# --- the writes' bodies -------------------------------------------------------------------------------
+#
+# Each write finds the case through its selector first (404 outside one's scope), then reads the body
+# (``core.api.read_body``: JSON or form fields; 400 naming each field), then calls one service.
+
+
+class VersionIn(Schema):
+    version: int | None = Field(None, description="the version read; a stale one is 409 conflict")
+
+
+class AssignIn(VersionIn):
+    lead: int | None = Field(None, description="unit id of the lead unit")
+    cooperating: list[int] = Field([], description="unit ids of cooperating units (一件多派)")
+    note: str = ""
+    internal_due: dt.date | None = Field(None, description="default: the round's internal working days")
+    external_due: dt.date | None = Field(None, description="default: the round's external working days")
+
+
+class ClaimIn(Schema):
+    text: str
+    finding: str = ""
+    verdict: str = ""
+
+
+class HandlingIn(VersionIn):
+    """Omitted fields keep their saved value; ``claims`` (when given) replaces the claims."""
+
+    investigation: str | None = None
+    verdict: str | None = None
+    closure_target: str | None = None
+    handling: str | None = None
+    closure_status: str | None = None
+    accountability: str | None = None
+    rectify_orders: int | None = None
+    penalty_cases: int | None = None
+    fine_amount: Decimal | None = Field(None, description="万元")
+    criminal_cases: int | None = None
+    admin_detentions: int | None = None
+    criminal_detentions: int | None = None
+    interviews: int | None = None
+    accountable_people: int | None = None
+    claims: list[ClaimIn] | None = None
+    report: bool = Field(False, description="also report the saved handling to the office (both or neither)")
+
+
+class ReasonIn(VersionIn):
+    reason: str
+
+
+class MergeIn(VersionIn):
+    original: int = Field(description="id of the case this one repeats")
+    reason: str = ""
+
+
+class MarkIn(Schema):
+    is_key: bool | None = None
+    is_supervised: bool | None = None
+
+
+class VisitIn(Schema):
+    visited_on: dt.date
+    satisfied: bool
+    method: str = VisitMethod.PHONE
+    note: str = ""
+
+
+class OpenProblemIn(Schema):
+    deadline: dt.date | None = Field(None, description="the problem's deadline; none: 长期坚持 until set")
+
+
+class CorrectIn(Schema):
+    value: dict = Field(
+        description='the right value: {"unit": id} for a town or department ({"outside": true}: not in the '
+        'district), {"problem_types": [...], "sub_tags": [...]} for types, {"petition": id} for an original'
+    )
+
+
+# --- detail -------------------------------------------------------------------------------------------
+
+
+class ClaimOut(Schema):
+    seq: int
+    text: str
+    finding: str
+    verdict: Labelled[Verdict] | None
+
+    @staticmethod
+    def resolve_verdict(obj):
+        return obj.verdict or None
+
+
+class SuggestionOut(Schema):
+    id: int
+    kind: Labelled[SuggestionKind]
+    value: dict
+    score: float | None
+    reasons: list[str]
+    decision: Labelled[SuggestionDecision]
+    corrected_value: dict | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str | None:
+        return str(obj.decided_by) if obj.decided_by_id else None
+
+    @staticmethod
+    def resolve_reasons(obj) -> list[str]:
+        return [str(r) for r in obj.reasons or []]
+
+
+class VisitOut(Schema):
+    id: int
+    visited_on: dt.date
+    method: Labelled[VisitMethod]
+    satisfied: bool
+    note: str
+
+
+class FiguresOut(Schema):
+    """边督边改 figures of the case."""
+
+    rectify_orders: int
+    penalty_cases: int
+    fine_amount: Decimal
+    criminal_cases: int
+    admin_detentions: int
+    criminal_detentions: int
+    interviews: int
+    accountable_people: int
+
+
+class PetitionDetailOut(PetitionOut):
+    figures: FiguresOut
+    claims: list[ClaimOut]
+    suggestions: list[SuggestionOut]
+    visits: list[VisitOut]
+    repeats: list[int] = Field(description="ids of the cases merged into this one")
+
+    @staticmethod
+    def resolve_figures(obj):
+        return obj
+
+    @staticmethod
+    def resolve_claims(obj):
+        return list(obj.claims.all())
+
+    @staticmethod
+    def resolve_suggestions(obj):
+        return list(obj.suggestions.select_related("decided_by"))
+
+    @staticmethod
+    def resolve_visits(obj):
+        return list(obj.visits.all())
+
+    @staticmethod
+    def resolve_repeats(obj) -> list[int]:
+        return list(obj.repeats.values_list("pk", flat=True))

@@ -16,10 +16,10 @@ class PetitionsConfig(AppConfig):
     api_routers = (("/petitions", "ecoinspect.petitions.api:router"),)
 
     def ready(self) -> None:
-        from ecoinspect.core import queues, workflow
+        from ecoinspect.core import queues, related, workflow
         from ecoinspect.orgs.roles import Role, grant, register_app
 
-        from . import selectors, services  # noqa: F401  (services: the move performers)
+        from . import labels, selectors, services  # noqa: F401  (services: the move performers; labels: timeline words)
         from .models import Petition
         from .workflow import PETITION_WORKFLOW
 
@@ -50,3 +50,5 @@ class PetitionsConfig(AppConfig):
             list_url="petitions:petition_list",
             list_query="todo=on&sort=due",
         )
+        # the ledger's problem page shows the cases it was opened from (the ledger does not import us)
+        related.register("ledger.problem", selectors.petitions_of_problem)

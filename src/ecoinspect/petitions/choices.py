@@ -23,6 +23,9 @@ class PetitionStatus(ChoiceSet):
 
 #: States in which a unit still owes the district its handling.
 WORKING_STATES = (PetitionStatus.ASSIGNED, PetitionStatus.VERIFYING)
+#: States in which the district still owes the inspection team its answer (the external clock runs on
+#: while the office reviews what a unit reported).
+EXTERNAL_CLOCK_STATES = (*WORKING_STATES, PetitionStatus.REPORTED)
 
 
 class Channel(ChoiceSet):

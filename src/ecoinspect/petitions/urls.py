@@ -1,15 +1,26 @@
 from django.urls import path
 
-from .views import cases, disclosure, intake
+from .views import batch, cases, disclosure, intake, suggestions, work
 
 app_name = "petitions"
 
 urlpatterns = [
     path("", cases.PetitionListView.as_view(), name="petition_list"),
+    path("selection/", batch.petition_selection, name="petition_selection"),
     path("<int:pk>/", cases.petition_detail, name="petition_detail"),
     path("<int:pk>/move/<slug:action>/", cases.petition_move, name="petition_move"),
+    path("<int:pk>/assign/", work.AssignView.as_view(), name="petition_assign"),
+    path("<int:pk>/handling/", work.HandlingView.as_view(), name="petition_handling"),
+    path("<int:pk>/send-back/", work.SendBackView.as_view(), name="petition_send_back"),
+    path("<int:pk>/resume/", work.ResumeView.as_view(), name="petition_resume"),
+    path("<int:pk>/merge/", work.MergeView.as_view(), name="petition_merge"),
+    path("<int:pk>/visits/new/", work.VisitView.as_view(), name="petition_visit"),
+    path("<int:pk>/problem/", work.open_problem, name="petition_open_problem"),
+    path("<int:pk>/mark/", batch.petition_mark, name="petition_mark"),
+    path("suggestions/<int:pk>/correct/", suggestions.suggestion_correct, name="suggestion_correct"),
+    path("suggestions/<int:pk>/<slug:decision>/", suggestions.suggestion_decide, name="suggestion_decide"),
     path("batches/", cases.BatchListView.as_view(), name="batch_list"),
-    path("batches/<int:pk>/", cases.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/", batch.batch_page, name="batch_detail"),
     *intake.batch_import.urls("batches/import/"),
     path("register/", intake.PetitionRegisterView.as_view(), name="petition_register"),
     # disclosure by the publisher (docs/petitions/disclosure.md); ?format=docx|xlsx downloads the table

@@ -38,7 +38,7 @@ PETITION_WORKFLOW = Workflow(
             needs=("assignments",),
             label=_("交办"),
             event="assigned",
-            button=False,  # the assignment form names the units and both due dates
+            form="petitions:petition_assign",  # the form names the units and both due dates
         ),
         T(
             "sign",
@@ -57,7 +57,7 @@ PETITION_WORKFLOW = Workflow(
             needs=("investigation", "verdict", "handling", "closure_status"),
             label=_("反馈办理情况"),
             event="reported",
-            button=False,  # made from the handling form
+            form="petitions:petition_handling",  # made from the handling form (保存并反馈)
         ),
         T(
             "send_back",
@@ -67,9 +67,9 @@ PETITION_WORKFLOW = Workflow(
             needs=("reason",),
             label=_("退回补充办理"),
             event="sent_back",
-            style="outline-danger",
+            style="danger",
             todo=False,
-            button=False,
+            form="petitions:petition_send_back",
         ),
         T(
             "approve",
@@ -98,8 +98,9 @@ PETITION_WORKFLOW = Workflow(
             needs=("reason",),
             label=_("继续办理"),
             event="resumed",
+            style="warning",
             todo=False,
-            button=False,
+            form="petitions:petition_resume",
         ),
         T(
             "close_out",
@@ -122,8 +123,9 @@ PETITION_WORKFLOW = Workflow(
             needs=("duplicate_of",),
             label=_("合并为重复件"),
             event="merged",
+            style="secondary",
             todo=False,
-            button=False,
+            form="petitions:petition_merge",
         ),
     ],
     stage_timestamps={

@@ -17,6 +17,8 @@ from .disclosure import batch_disclose, petition_public_text_save
 from .intake import petition_intake, petition_reimport, round_for_batch
 from .links import petition_open_problem
 from .rounds import batch_create, round_create
+from .selection import petitions_assign, petitions_mark
+from .suggestion_decisions import suggestion_accept, suggestion_correct, suggestion_dismiss
 from .suggestions import suggestions_store
 from .visits import return_visit_record
 
@@ -38,8 +40,13 @@ __all__ = [
     "petition_save_handling",
     "petition_send_back",
     "petition_sign",
+    "petitions_assign",
+    "petitions_mark",
     "return_visit_record",
     "round_create",
     "round_for_batch",
     "suggestions_store",
+    "suggestion_accept",
+    "suggestion_correct",
+    "suggestion_dismiss",
 ]
