@@ -31,6 +31,12 @@ def _text(rows: int = 3, **attrs):
     return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
+def plain_amount(amount):
+    """A stored amount as typed: 12.5, not 12.5000; 0, not 0.0000."""
+    text = f"{amount:f}" if amount is not None else "0"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _choices(choiceset, empty=None):
     return [("", empty or "—"), *choiceset.choices()]
 
@@ -161,6 +167,7 @@ class HandlingForm(VersionForm):
     def initial_for(cls, petition) -> dict:
         initial = {name: getattr(petition, name) for name in cls.base_fields if name != "version"}
         initial["version"] = petition.version
+        initial["fine_amount"] = plain_amount(petition.fine_amount)
         return initial
 
 

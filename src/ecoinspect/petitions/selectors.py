@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ecoinspect.core.permissions import restrict
 
-from .choices import EXTERNAL_CLOCK_STATES, WORKING_STATES, SuggestionDecision, SuggestionKind
+from .choices import EXTERNAL_CLOCK_STATES, WORKING_STATES, AssignmentRole, SuggestionDecision, SuggestionKind
 from .filters import pending_suggestions
 from .models import Assignment, InspectionRound, Petition, Suggestion, TransferBatch
 
@@ -114,7 +114,7 @@ def assignment_rows(petition: Petition) -> list[dict]:
             "internal": clock(a.internal_due, running=running, today=today),
             "external": clock(a.external_due, running=external, today=today),
         }
-        for a in assignments_of(petition)
+        for a in sorted(assignments_of(petition), key=lambda a: (a.role != AssignmentRole.LEAD, a.pk))
     ]
 
 

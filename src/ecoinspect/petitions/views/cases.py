@@ -24,6 +24,7 @@ from ecoinspect.core.permissions import has_perm
 from .. import selectors
 from ..choices import EXTERNAL_CLOCK_STATES, WORKING_STATES, ClosureStatus, PetitionStatus, Verdict
 from ..filters import BatchFilter, PetitionFilter
+from ..forms import COUNT_LABELS, plain_amount
 from ..models import Petition
 from ..workflow import PETITION_WORKFLOW
 from .suggestions import describe, originals_for
@@ -190,10 +191,8 @@ def petition_or_404(request, pk: int) -> Petition:
 
 
 def _figures(petition: Petition) -> list[tuple[str, object]]:
-    from ..forms import COUNT_LABELS
-
     rows = [(label, getattr(petition, name)) for name, label in COUNT_LABELS.items()]
-    rows.insert(2, (_("罚款（万元）"), petition.fine_amount.normalize() if petition.fine_amount else 0))
+    rows.insert(2, (_("罚款（万元）"), plain_amount(petition.fine_amount)))
     return rows
 
 
@@ -212,7 +211,7 @@ def detail_context(request, petition: Petition) -> dict:
         "assignments": selectors.assignment_rows(petition),
         "claims": petition.claims.all(),
         "figures": _figures(petition),
-        "has_figures": any(v for _label, v in _figures(petition)),
+        "has_figures": any(v not in (0, "0") for _label, v in _figures(petition)),
         "visits": petition.visits.select_related("recorded_by"),
         "suggestions": suggestions,
         "suggestions_described": described,

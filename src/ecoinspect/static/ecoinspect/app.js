@@ -47,6 +47,15 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-progress")) { return; }
+    // A disabled button is not submitted: keep the pressed one's name and value (保存 / 保存并反馈).
+    var pressed = event.submitter;
+    if (pressed && pressed.name) {
+      var keep = document.createElement("input");
+      keep.type = "hidden";
+      keep.name = pressed.name;
+      keep.value = pressed.value;
+      form.appendChild(keep);
+    }
     form.querySelectorAll('button[type="submit"]').forEach(function (b) {
       b.disabled = true;
       b.insertAdjacentHTML("afterbegin", '<span class="spinner-border spinner-border-sm me-1" aria-hidden="true"></span>');
