@@ -43,7 +43,7 @@ def petitions_assign(
     assigned (already reported, no accepted department) is refused with the reason; the others go."""
     require(actor, "petitions.assign")
     if not by_suggestion and lead is None and not cooperating:
-        raise ServiceError({"units": _("请选择承办单位，或选择“按已采纳的建议交办”。")})
+        raise ServiceError({"units": _("请选择承办单位，或使用“按建议交办”。")})
 
     def write(petition: Petition):
         if by_suggestion:

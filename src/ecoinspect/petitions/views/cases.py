@@ -196,6 +196,10 @@ def _figures(petition: Petition) -> list[tuple[str, object]]:
     return rows
 
 
+#: Once a unit has reported: the case may be visited, and a true one opens a ledger problem.
+REPORTED_AND_AFTER = (PetitionStatus.REPORTED, PetitionStatus.APPROVED, PetitionStatus.DISCLOSED, PetitionStatus.CLOSED_OUT)
+
+
 def detail_context(request, petition: Petition) -> dict:
     user = request.user
     can_assign = has_perm(user, "petitions.assign", petition)
@@ -221,8 +225,9 @@ def detail_context(request, petition: Petition) -> dict:
         "can_assign": can_assign,
         "can_handle": has_perm(user, "petitions.handle", petition) and petition.status == PetitionStatus.VERIFYING,
         "can_add_units": can_assign and petition.status in WORKING_STATES,
-        "can_visit": can_assign and petition.status not in (PetitionStatus.RECEIVED, PetitionStatus.ASSIGNED, PetitionStatus.VERIFYING, PetitionStatus.MERGED),
+        "can_visit": can_assign and petition.status in REPORTED_AND_AFTER,
         "can_open_problem": can_assign
+        and petition.status in REPORTED_AND_AFTER
         and has_perm(user, "ledger.assign")
         and petition.substantiated
         and petition.problem_id is None,
