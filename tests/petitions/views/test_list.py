@@ -135,7 +135,7 @@ def test_the_export_is_the_rows_on_the_screen(as_user, people):
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
-    assert header[:3] == ["标记", "受理编号", "批次"] and "区内时限" in header and "督察组时限" in header
+    assert header[:3] == ["标记", "受理编号", "交办问题基本情况"] and "区内时限" in header and "督察组时限" in header
     assert [r[1] for r in rows[1:]] == on_screen == [air.acceptance_no]
     assert rows[1][header.index("交办问题基本情况")] == "餐饮油烟扰民"
 

@@ -22,7 +22,7 @@ from ecoinspect.core.moves import move_view
 from ecoinspect.core.permissions import has_perm
 
 from .. import selectors
-from ..choices import EXTERNAL_CLOCK_STATES, WORKING_STATES, ClosureStatus, PetitionStatus, Verdict
+from ..choices import EXTERNAL_CLOCK_STATES, WORKING_STATES, PetitionStatus, Verdict
 from ..filters import BatchFilter, PetitionFilter
 from ..forms import COUNT_LABELS, plain_amount
 from ..models import Petition
@@ -77,8 +77,19 @@ class TextColumn(Column):
 
     def html(self, obj):
         text = " ".join((self.value(obj) or "").split())
-        short = text if len(text) <= 60 else text[:59] + "…"
+        short = text if len(text) <= 40 else text[:39] + "…"
         return format_html('<span title="{}">{}</span>', text, short)
+
+
+@dataclass(frozen=True)
+class ShortDateColumn(Column):
+    """A date of this inspection month as 月-日 on the screen (the whole date on hover and in the export)."""
+
+    def html(self, obj):
+        date = self.value(obj)
+        if date is None:
+            return mark_safe('<span class="text-body-tertiary">—</span>')
+        return format_html('<span class="text-nowrap" title="{}">{}</span>', date.isoformat(), date.strftime("%m-%d"))
 
 
 @dataclass(frozen=True)
@@ -93,25 +104,24 @@ class DueColumn(Column):
             return mark_safe('<span class="text-body-tertiary">—</span>')
         c = selectors.clock(date, running=obj.status in self.states)
         css = {"danger": "text-danger fw-semibold", "warning": "text-warning-emphasis fw-semibold"}.get(c.colour, "")
+        title = f"{date.isoformat()} {c.label}".strip()
         return format_html(
-            '<span class="text-nowrap {}" title="{}" data-clock="{}">{}</span>', css, c.label, c.colour or "none", date.isoformat()
+            '<span class="text-nowrap {}" title="{}" data-clock="{}">{}</span>', css, title, c.colour or "none", date.strftime("%m-%d")
         )
 
 
 PETITION_COLUMNS = (
     MarksColumn("marks", _lazy("标记")),
     Column("acceptance_no", _lazy("受理编号"), sort="number", link=True),
-    Column("batch", _lazy("批次"), accessor=lambda p: p.batch.number if p.batch else None),
-    TextColumn("complaint_text", _lazy("交办问题基本情况"), css="eco-col-title"),
+    TextColumn("complaint_text", _lazy("交办问题基本情况"), css="eco-col-text"),
     Column("town", _lazy("属地镇街"), sort="town"),
     Column("problem_types", _lazy("问题类型"), accessor=_types),
     Column("units", _lazy("承办单位"), accessor=_units, css="eco-col-units"),
-    Column("received_on", _lazy("交办日期"), sort="received"),
+    ShortDateColumn("received_on", _lazy("交办日期"), sort="received"),
     DueColumn("due", _lazy("区内时限"), sort="due"),
     DueColumn("due_external", _lazy("督察组时限"), sort="due_external", states=EXTERNAL_CLOCK_STATES),
     Column("status", _lazy("状态"), choiceset=PetitionStatus, sort="status"),
     Column("verdict", _lazy("是否属实"), choiceset=Verdict),
-    Column("closure_status", _lazy("是否办结"), choiceset=ClosureStatus),
 )
 
 
@@ -167,7 +177,7 @@ class BatchListView(FilteredListView):
     intro = _lazy("督察组每日交办的批次；打开一批可逐件确认建议、交办、合并重复件。")
     columns = (
         Column("number", _lazy("批次"), accessor=lambda b: str(b), sort="number", link=True),
-        Column("received_on", _lazy("交办日期"), sort="received"),
+        ShortDateColumn("received_on", _lazy("交办日期"), sort="received"),
         Column("origin", _lazy("来源"), accessor=lambda b: b.get_origin_display()),
         Column("file_name", _lazy("原文件名")),
     )
