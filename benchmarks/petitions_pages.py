@@ -182,7 +182,31 @@ def worker(args) -> dict:
     results = {"db": args.db, "suggestions": seeded["suggestions"], "pages": {}}
     for name, (client, url) in pages.items():
         results["pages"][name] = measure(client, url, args.requests)
+    results["pages"]["a click on the batch page (HTMX)"] = measure_click(office, case, args.requests)
     return results
+
+
+def measure_click(client, case: int, requests: int) -> dict:
+    """采纳 / 不采纳 of a town suggestion, alternately, as the batch page's buttons post it: the answer is
+    the case's row and the batch's counts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ecoinspect.petitions.models import Suggestion
+
+    town = Suggestion.objects.get(petition_id=case, kind="town").pk
+
+    def click(i: int):
+        url = f"/petitions/suggestions/{town}/{'accept' if i % 2 == 0 else 'dismiss'}/"
+        response = client.post(url, {"row": "1"}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    with CaptureQueriesContext(connection) as queries:
+        response = click(1)
+    count = len(queries)
+    samples = time_calls(click, requests=requests, warmup=2)
+    return {**summary(samples), "queries": count, "bytes": len(response.content)}
 
 
 def main() -> None:

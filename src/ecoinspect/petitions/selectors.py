@@ -151,12 +151,13 @@ def suggestion_counts(qs: QuerySet[Suggestion]) -> list[dict]:
     return rows
 
 
-def batch_rows(*, user, batch: TransferBatch) -> list[Petition]:
-    """The batch's cases one may see, in the order of the table, each with its suggestions (by kind, best
-    first), assignments and units — a fixed number of queries however large the batch."""
+def batch_rows(*, user, batch: TransferBatch, pk: int | None = None) -> list[Petition]:
+    """The batch's cases one may see (or the one case ``pk`` of it), in the order of the table, each with
+    its suggestions (by kind, best first), assignments and units — a fixed number of queries however large
+    the batch."""
     suggestions = Suggestion.objects.select_related("decided_by").order_by("kind", "-score", "pk")
     qs = (
-        with_clocks(restrict(Petition.objects.filter(batch=batch), user, "petitions.view"))
+        with_clocks(restrict(Petition.objects.filter(batch=batch, **({"pk": pk} if pk else {})), user, "petitions.view"))
         .select_related("town", "duplicate_of")
         .prefetch_related(
             Prefetch("suggestions", queryset=suggestions),

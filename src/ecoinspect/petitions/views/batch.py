@@ -59,7 +59,7 @@ def row_response(request, petition_id: int, error: str = ""):
         petition = restrict(Petition.objects.all(), request.user, "petitions.view").get(pk=petition_id)
     except Petition.DoesNotExist as exc:
         raise Http404 from exc
-    rows = [p for p in selectors.batch_rows(user=request.user, batch=petition.batch) if p.pk == petition_id] if petition.batch_id else []
+    rows = selectors.batch_rows(user=request.user, batch=petition.batch, pk=petition.pk) if petition.batch_id else []
     if not rows:
         return redirect(petition.get_absolute_url())
     can_assign = has_perm(request.user, "petitions.assign")
