@@ -23,7 +23,7 @@ from ecoinspect.orgs.choices import UnitKind
 from ecoinspect.orgs.gazetteer import PlaceMatcher, Status, place_match
 from ecoinspect.orgs.models import Unit
 
-from .. import numbers
+from .. import numbers, repeats
 from ..choices import AssignmentRole, ClosureStatus, Origin, PetitionStatus, Verdict
 from ..models import Assignment, Claim, InspectionRound, Petition, TransferBatch
 from ..workflow import PETITION_WORKFLOW
@@ -108,6 +108,9 @@ def petition_register(
         )
     else:
         town_reason = _("登记时指定")
+    signature = repeats.signature_for(
+        complaint_text, region_text, type_text, anchors=repeats.CaseAnchors(matcher) if matcher else None
+    )
     with acting_as(actor):
         petition = Petition.objects.create(
             round=round,
@@ -131,6 +134,7 @@ def petition_register(
             origin=origin,
             flags=list(flags),
             raw=raw or {},
+            repeat_signature=signature,
             **published,
         )
         action_log_append(

@@ -1,0 +1,516 @@
+"""Near-duplicate search for short Chinese texts — pure: no Django, nothing of any domain app.
+
+A document is a key, a text and optional *anchors*: named attributes the caller knows about it (the places
+it names, its topics, the facility it is about …). The engine
+
+1. **shingles** the text: NFKC, the caller's synonyms, its stop phrases removed, then the jieba words of two
+   characters or more and the character bigrams — plus every anchor repeated ``weights[kind]`` times, so
+   that agreeing on a place or a topic counts more than sharing a word (a weighted Jaccard by replication);
+2. **signs** it: a MinHash of the shingles (datasketch, ``num_perm`` permutations, seed 1) and the hashes of
+   its anchor combinations (``key_pairs``, e.g. place × topic);
+3. **finds candidates** through an equal index — the MinHash's LSH bands and the anchor keys in one sorted
+   array, looked up by binary search, never by comparing every pair; a bucket shared by more than
+   ``bucket_cap`` documents gives only its newest ``bucket_cap``;
+4. **ranks** the candidates by the Jaccard the MinHashes estimate and **verifies** the best ``verify`` of
+   each document exactly on the shingle sets; a pair at or above ``threshold`` is a match, with the passages
+   both texts share (for highlighting) and the anchors they agree on (the signals).
+
+Signatures are bytes (:meth:`Signature.to_bytes`) so a caller can store them with its records and build the
+index from the stored bytes without reading the texts again; the texts are read only for the verified
+candidates (``fetch``). :func:`brute_force` is the all-pairs comparison the index avoids (for benchmarks and
+tests).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import struct
+import unicodedata
+import zlib
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Bumped when shingling or signing changes: a stored signature of another version is signed again.
+VERSION = 1
+_HEADER = struct.Struct("<2sBBBH")  # magic, engine version, caller's scheme, num_perm, anchor key count
+_MAGIC = b"TS"
+_NON_WORD = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9a-zA-Z]")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How documents are shingled, signed and compared. ``scheme`` is the caller's own version number (its
+    stop phrases, synonyms and anchors): a stored signature of another scheme is signed again."""
+
+    num_perm: int = 64
+    bands: int = 16
+    weights: Mapping[str, int] = field(default_factory=dict)
+    key_pairs: tuple[tuple[str, ...], ...] = ()
+    stop_phrases: tuple[str, ...] = ()
+    synonyms: tuple[tuple[str, str], ...] = ()
+    threshold: float = 0.3
+    margin: float = 0.15
+    verify: int = 12
+    bucket_cap: int = 2000
+    scheme: int = 0
+
+    def __post_init__(self):
+        if self.num_perm % self.bands:
+            raise ValueError("num_perm must be a multiple of bands")
+        object.__setattr__(self, "stop_phrases", tuple(sorted(set(self.stop_phrases), key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Doc:
+    key: Hashable
+    text: str
+    anchors: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Match:
+    """``key`` matches the searched document with ``score`` (the exact weighted Jaccard)."""
+
+    key: Hashable
+    score: float
+    estimate: float  # the Jaccard the MinHashes estimated
+    text_score: float  # the Jaccard of the text's shingles alone (no anchors)
+    passages: tuple[str, ...] = ()  # shared passages, as they appear in the searched text
+    shared: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # anchors both have, by kind
+
+
+@dataclass
+class Stats:
+    """What a search did: documents searched, candidates found through the index, pairs verified exactly."""
+
+    searched: int = 0
+    candidates: int = 0
+    verified: int = 0
+    max_candidates: int = 0
+
+    def add(self, other: Stats) -> None:
+        self.searched += other.searched
+        self.candidates += other.candidates
+        self.verified += other.verified
+        self.max_candidates = max(self.max_candidates, other.max_candidates)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Shingles
+# ---------------------------------------------------------------------------------------------------------
+
+
+def normalise(text: str, settings: Settings) -> str:
+    """The text as it is shingled: NFKC, lower case, synonyms replaced, stop phrases and punctuation removed
+    (each leaves a space, so no shingle spans a removed phrase)."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    for word, canonical in settings.synonyms:
+        text = text.replace(word, canonical)
+    for phrase in settings.stop_phrases:
+        text = text.replace(phrase, " ")
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def _words(part: str) -> list[str]:
+    import jieba
+
+    return [w for w in jieba.lcut(part, HMM=False) if len(w) >= 2 and not w.isdigit()]
+
+
+def text_shingles(text: str, settings: Settings) -> set[str]:
+    """Word (jieba) and character-bigram shingles of a text."""
+    out: set[str] = set()
+    for part in normalise(text, settings).split():
+        out.update("w" + w for w in _words(part))
+        out.update("c" + part[i : i + 2] for i in range(len(part) - 1))
+    return out
+
+
+def anchor_shingles(anchors: Mapping[str, Sequence[str]], settings: Settings) -> set[str]:
+    out: set[str] = set()
+    for kind, values in anchors.items():
+        weight = settings.weights.get(kind, 1)
+        for value in values:
+            out.update(f"a{kind}\x1f{value}\x1f{i}" for i in range(weight))
+    return out
+
+
+def _hash(shingles: Iterable[str]) -> frozenset[int]:
+    return frozenset(zlib.crc32(s.encode("utf-8")) for s in shingles)
+
+
+@dataclass(frozen=True)
+class Features:
+    """A document's hashed shingles: the text's alone and with the anchors."""
+
+    text: frozenset[int]
+    all: frozenset[int]
+
+
+def features(doc: Doc, settings: Settings) -> Features:
+    text = _hash(text_shingles(doc.text, settings))
+    return Features(text, text | _hash(anchor_shingles(doc.anchors, settings)))
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    if not a and not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Signatures
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _key64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def anchor_keys(anchors: Mapping[str, Sequence[str]], settings: Settings) -> list[int]:
+    """The index keys of a document's anchor combinations (``key_pairs``): one per combination of values."""
+    keys = []
+    for kinds in settings.key_pairs:
+        combos: list[tuple[str, ...]] = [()]
+        for kind in kinds:
+            combos = [c + (f"{kind}={v}",) for c in combos for v in dict.fromkeys(anchors.get(kind, ()))]
+        keys.extend(_key64("|".join(c)) for c in combos if c)
+    return sorted(set(keys))
+
+
+@dataclass(frozen=True)
+class Signature:
+    minhash: np.ndarray  # uint32[num_perm]
+    keys: np.ndarray  # uint64 anchor keys
+
+    def to_bytes(self, settings: Settings) -> bytes:
+        head = _HEADER.pack(_MAGIC, VERSION, settings.scheme, settings.num_perm, len(self.keys))
+        return head + self.minhash.astype("<u4").tobytes() + self.keys.astype("<u8").tobytes()
+
+    @classmethod
+    def from_bytes(cls, data, settings: Settings) -> Signature | None:
+        """The signature stored in ``data``, or None when there is none or it was made another way."""
+        if not data:
+            return None
+        data = bytes(data)
+        if len(data) < _HEADER.size:
+            return None
+        magic, version, scheme, num_perm, count = _HEADER.unpack_from(data)
+        size = _HEADER.size + 4 * num_perm + 8 * count
+        if (magic, version, scheme, num_perm) != (_MAGIC, VERSION, settings.scheme, settings.num_perm) or len(
+            data
+        ) != size:
+            return None
+        minhash = np.frombuffer(data, "<u4", num_perm, _HEADER.size)
+        keys = np.frombuffer(data, "<u8", count, _HEADER.size + 4 * num_perm)
+        return cls(minhash, keys)
+
+
+def _minhash(values: Iterable[frozenset[int]], settings: Settings) -> list[np.ndarray]:
+    from datasketch import MinHash
+
+    batches = [np.fromiter(v, dtype=np.uint64, count=len(v)) if v else np.zeros(1, np.uint64) for v in values]
+    return [
+        m.hashvalues.astype(np.uint32)
+        for m in MinHash.generator(batches, num_perm=settings.num_perm, seed=1, hashfunc=int, scheme="affine32")
+    ]
+
+
+def sign_many(docs: Sequence[Doc], settings: Settings) -> list[Signature]:
+    feats = [features(d, settings).all for d in docs]
+    return [
+        Signature(mh, np.array(anchor_keys(d.anchors, settings), dtype=np.uint64))
+        for d, mh in zip(docs, _minhash(feats, settings), strict=True)
+    ]
+
+
+def sign(doc: Doc, settings: Settings) -> Signature:
+    return sign_many([doc], settings)[0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The index
+# ---------------------------------------------------------------------------------------------------------
+
+_FNV = np.uint64(0x100000001B3)
+
+
+def band_keys(minhashes: np.ndarray, settings: Settings) -> np.ndarray:
+    """n × bands uint64: each LSH band of each MinHash folded into one key (the band number included)."""
+    rows = settings.num_perm // settings.bands
+    n = minhashes.shape[0]
+    out = np.empty((n, settings.bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for b in range(settings.bands):
+            key = np.full(n, np.uint64(0xCBF29CE484222325) ^ np.uint64(b + 1), dtype=np.uint64)
+            for col in minhashes[:, b * rows : (b + 1) * rows].T.astype(np.uint64):
+                key = (key ^ col) * _FNV
+            out[:, b] = key
+    return out
+
+
+class Index:
+    """An equal index over signatures: LSH band keys and anchor keys → the documents that have them.
+
+    Add documents (oldest first: a crowded bucket keeps its newest ``bucket_cap``), then search."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.keys: list[Hashable] = []
+        self._minhashes: list[np.ndarray] = []
+        self._anchor_keys: list[np.ndarray] = []
+        self._frozen = False
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def add(self, key: Hashable, signature: Signature) -> None:
+        self.keys.append(key)
+        self._minhashes.append(signature.minhash)
+        self._anchor_keys.append(signature.keys)
+        self._frozen = False
+
+    def _freeze(self) -> None:
+        if self._frozen:
+            return
+        n = len(self.keys)
+        self.minhashes = (
+            np.vstack(self._minhashes) if n else np.zeros((0, self.settings.num_perm), dtype=np.uint32)
+        )
+        bands = band_keys(self.minhashes, self.settings)
+        counts = np.fromiter((len(k) for k in self._anchor_keys), dtype=np.int64, count=n)
+        anchors = np.concatenate(self._anchor_keys) if n and counts.sum() else np.zeros(0, np.uint64)
+        all_keys = np.concatenate([bands.ravel(), anchors.astype(np.uint64)])
+        owners = np.concatenate([np.repeat(np.arange(n), self.settings.bands), np.repeat(np.arange(n), counts)])
+        order = np.lexsort((owners, all_keys))  # by key, then oldest first
+        self._sorted_keys = all_keys[order]
+        self._owners = owners[order]
+        self._frozen = True
+
+    def query_keys(self, signature: Signature) -> np.ndarray:
+        bands = band_keys(signature.minhash.reshape(1, -1), self.settings)[0]
+        return np.concatenate([bands, signature.keys.astype(np.uint64)])
+
+    def candidates(self, signature: Signature) -> np.ndarray:
+        """Rows sharing a bucket with the signature (at most ``bucket_cap`` per bucket, the newest)."""
+        self._freeze()
+        keys = self.query_keys(signature)
+        lo = np.searchsorted(self._sorted_keys, keys, "left")
+        hi = np.searchsorted(self._sorted_keys, keys, "right")
+        cap = self.settings.bucket_cap
+        parts = [self._owners[max(a, b - cap) : b] for a, b in zip(lo, hi, strict=True) if b > a]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+    def signature(self, row: int) -> Signature:
+        """The signature of the document added ``row``-th."""
+        return Signature(self._minhashes[row], self._anchor_keys[row])
+
+    def estimate(self, rows: np.ndarray, signature: Signature) -> np.ndarray:
+        self._freeze()
+        return (self.minhashes[rows] == signature.minhash).mean(axis=1)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------------------------------------
+
+
+def passages(a: str, b: str, *, min_chars: int = 3, limit: int = 6) -> tuple[str, ...]:
+    """The passages of ``a`` that also occur in ``b`` (at least ``min_chars`` letters), in ``a``'s order."""
+    a_n, b_n = unicodedata.normalize("NFKC", a or ""), unicodedata.normalize("NFKC", b or "")
+    blocks = difflib.SequenceMatcher(None, a_n, b_n, autojunk=False).get_matching_blocks()
+    found = []
+    for block in blocks:
+        piece = a_n[block.a : block.a + block.size].strip(" ，。、；：,.;:！？!?（）()“”\"")
+        if len(_CJK.findall(piece)) >= min_chars:
+            found.append((block.a, piece))
+    longest = sorted(found, key=lambda x: -len(x[1]))[:limit]
+    return tuple(p for _i, p in sorted(longest))
+
+
+def _shared(a: Doc, b: Doc) -> dict[str, tuple[str, ...]]:
+    out = {}
+    for kind, values in a.anchors.items():
+        common = [v for v in dict.fromkeys(values) if v in set(b.anchors.get(kind, ()))]
+        if common:
+            out[kind] = tuple(common)
+    return out
+
+
+def compare(
+    doc: Doc,
+    other: Doc,
+    settings: Settings,
+    *,
+    estimate: float | None = None,
+    doc_features: Features | None = None,
+    other_features: Features | None = None,
+) -> Match:
+    """The exact comparison of two documents (pass their features when they are known already)."""
+    fa = doc_features or features(doc, settings)
+    fb = other_features or features(other, settings)
+    score = jaccard(fa.all, fb.all)
+    return Match(
+        key=other.key,
+        score=score,
+        estimate=score if estimate is None else float(estimate),
+        text_score=jaccard(fa.text, fb.text),
+        passages=passages(doc.text, other.text) if score >= settings.threshold else (),
+        shared=_shared(doc, other),
+    )
+
+
+def _choose(index: Index, signature: Signature, settings: Settings, skip_row: int | None) -> tuple[list, int]:
+    rows = index.candidates(signature)
+    if skip_row is not None:
+        rows = rows[rows != skip_row]
+    if not len(rows):
+        return [], 0
+    est = index.estimate(rows, signature)
+    keep = est >= settings.threshold - settings.margin
+    rows, est = rows[keep], est[keep]
+    best = np.argsort(-est, kind="stable")[: settings.verify]
+    return [(int(rows[i]), float(est[i])) for i in best], len(keep)
+
+
+def search(
+    index: Index,
+    docs: Sequence[Doc],
+    *,
+    fetch: Callable[[list[Hashable]], Mapping[Hashable, Doc]],
+    signatures: Sequence[Signature] | None = None,
+    skip_self: bool = False,
+    threshold: float | None = None,
+) -> tuple[dict[Hashable, list[Match]], Stats]:
+    """Each document's matches in the index, best first. ``fetch(keys)`` returns the indexed documents to
+    verify (their texts and anchors). With ``skip_self`` a document does not match its own key."""
+    settings = index.settings
+    threshold = settings.threshold if threshold is None else threshold
+    signatures = signatures if signatures is not None else sign_many(docs, settings)
+    row_of = {k: i for i, k in enumerate(index.keys)} if skip_self else {}
+    stats = Stats(searched=len(docs))
+    plans = []
+    for doc, sig in zip(docs, signatures, strict=True):
+        chosen, found = _choose(index, sig, settings, row_of.get(doc.key))
+        stats.candidates += found
+        stats.max_candidates = max(stats.max_candidates, found)
+        plans.append(chosen)
+    wanted = list(dict.fromkeys(index.keys[row] for chosen in plans for row, _e in chosen))
+    stored = fetch(wanted) if wanted else {}
+    stored_features: dict[Hashable, Features] = {}  # the indexed documents' (keys may repeat the searched ones')
+    out: dict[Hashable, list[Match]] = {}
+    for doc, chosen in zip(docs, plans, strict=True):
+        matches = []
+        mine = features(doc, settings) if chosen else None
+        for row, est in chosen:
+            other = stored.get(index.keys[row])
+            if other is None:
+                continue
+            stats.verified += 1
+            if other.key not in stored_features:
+                stored_features[other.key] = features(other, settings)
+            match = compare(
+                doc, other, settings, estimate=est, doc_features=mine, other_features=stored_features[other.key]
+            )
+            if match.score >= threshold:
+                matches.append(match)
+        if matches:
+            out[doc.key] = sorted(matches, key=lambda m: -m.score)
+    return out, stats
+
+
+def search_within(
+    docs: Sequence[Doc],
+    settings: Settings,
+    *,
+    signatures: Sequence[Signature] | None = None,
+    threshold: float | None = None,
+):
+    """The matches of each document among the others of the same list (a batch compared with itself)."""
+    index = Index(settings)
+    signatures = signatures if signatures is not None else sign_many(docs, settings)
+    for doc, sig in zip(docs, signatures, strict=True):
+        index.add(doc.key, sig)
+    by_key = {d.key: d for d in docs}
+    return search(
+        index, docs, fetch=lambda keys: {k: by_key[k] for k in keys}, signatures=signatures, skip_self=True,
+        threshold=threshold,
+    )
+
+
+def brute_force(
+    docs: Sequence[Doc], others: Sequence[Doc], settings: Settings, *, threshold: float | None = None
+) -> dict[Hashable, list[tuple[Hashable, float]]]:
+    """The all-pairs comparison the index avoids: every document against every other, exactly."""
+    threshold = settings.threshold if threshold is None else threshold
+    fo = [(o.key, features(o, settings).all) for o in others]
+    out = {}
+    for doc in docs:
+        fd = features(doc, settings).all
+        hits = [(k, s) for k, f in fo if k != doc.key and (s := jaccard(fd, f)) >= threshold]
+        if hits:
+            out[doc.key] = sorted(hits, key=lambda h: -h[1])
+    return out
+
+
+def clusters(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[list[Hashable]]:
+    """Connected groups of matched keys (union-find), biggest first."""
+    parent: dict = {}
+
+    def root(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[rb] = ra
+    groups: dict = {}
+    for x in parent:
+        groups.setdefault(root(x), []).append(x)
+    return sorted((sorted(g, key=str) for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), str(g[0])))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Anchors any caller can use: facility names and street addresses
+# ---------------------------------------------------------------------------------------------------------
+
+_FACILITY = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9]{1,10}?"
+    r"(?:有限公司|公司|工厂|厂|养殖场|场|市场|中转站|转运站|压缩站|收集站|搅拌站|加油站|站|酒楼|酒店|饭店|餐馆|"
+    r"餐厅|大排档|店|作坊|工业园|物流园|园|工地|项目|KTV|ktv|酒吧|广场|医院|学校|仓库))"
+)
+_FACILITY_LEAD = re.compile(
+    r"^.*(?:一家|一间|一个|一处|那家|这家|那间|那个|这个|有家|有个|多家|某|的|名为|叫做|在|旁边|附近|周边|门口|对面|和|与|及|被|把|将|向|从|上游|下游)"
+)
+_ADDRESS_LEAD = re.compile(r"^.*(?:位于|地址为|地址|住在|在|于|近)")
+_ADDRESS = re.compile(r"([\u4e00-\u9fff]{1,8}(?:大道|路|街|巷|大街|里|村)[东南西北中]?[0-9]{1,5}(?:之[0-9]+)?号)")
+
+
+def facilities(text: str) -> list[str]:
+    """Facility names in a text (…公司, …厂, …场, …市场, …站, …店, 工地 …), without the words before them
+    (一家, 那个, 某 …): "一家名为鸿达五金制品厂的工厂" → 鸿达五金制品厂, 工厂."""
+    text = unicodedata.normalize("NFKC", text or "")
+    out = []
+    for clause in re.split(r"[，。；、,;：:\s]", text):
+        for found in _FACILITY.findall(clause):
+            name = _FACILITY_LEAD.sub("", found)
+            if len(name) >= 2 and name not in out:
+                out.append(name)
+    return out
+
+
+def addresses(text: str) -> list[str]:
+    """Street addresses with a number (石井大道123号, 棠涌村5号): the words before the road are kept."""
+    text = unicodedata.normalize("NFKC", text or "")
+    found = (_ADDRESS_LEAD.sub("", a) for a in _ADDRESS.findall(text))
+    return list(dict.fromkeys(a for a in found if a))
