@@ -12,8 +12,9 @@ it names, its topics, the facility it is about …). The engine
    array, looked up by binary search, never by comparing every pair; a bucket shared by more than
    ``bucket_cap`` documents gives only its newest ``bucket_cap``;
 4. **ranks** the candidates by the Jaccard the MinHashes estimate and **verifies** the best ``verify`` of
-   each document exactly on the shingle sets; a pair at or above ``threshold`` is a match, with the passages
-   both texts share (for highlighting) and the anchors they agree on (the signals).
+   each document exactly on the shingle sets — lowered by ``conflicts`` when both name, say, a town and
+   not the same one; a pair at or above ``threshold`` is a match, with the passages both texts share (for
+   highlighting) and the anchors they agree on (the signals).
 
 Signatures are bytes (:meth:`Signature.to_bytes`) so a caller can store them with its records and build the
 index from the stored bytes without reading the texts again; the texts are read only for the verified
@@ -57,6 +58,11 @@ class Settings:
     margin: float = 0.15
     verify: int = 12
     bucket_cap: int = 2000
+    #: When both documents have anchors of a kind and share none, the score is multiplied by the factor
+    #: (two complaints about different towns or different facilities are rarely one).
+    conflicts: Mapping[str, float] = field(default_factory=dict)
+    #: Kinds whose values also agree when one contains the other (工地 / 地铁施工工地).
+    contains_kinds: tuple[str, ...] = ()
     scheme: int = 0
 
     def __post_init__(self):
@@ -82,6 +88,7 @@ class Match:
     text_score: float  # the Jaccard of the text's shingles alone (no anchors)
     passages: tuple[str, ...] = ()  # shared passages, as they appear in the searched text
     shared: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # anchors both have, by kind
+    conflicts: tuple[str, ...] = ()  # anchor kinds both have but share nothing of (the score was lowered)
 
 
 @dataclass
@@ -334,13 +341,28 @@ def passages(a: str, b: str, *, min_chars: int = 3, limit: int = 6) -> tuple[str
     return tuple(p for _i, p in sorted(longest))
 
 
-def _shared(a: Doc, b: Doc) -> dict[str, tuple[str, ...]]:
+def _agree(value: str, others: Sequence[str], contains: bool) -> bool:
+    return value in others or (contains and any(value in o or o in value for o in others))
+
+
+def _shared(a: Doc, b: Doc, settings: Settings) -> dict[str, tuple[str, ...]]:
     out = {}
     for kind, values in a.anchors.items():
-        common = [v for v in dict.fromkeys(values) if v in set(b.anchors.get(kind, ()))]
+        others = list(b.anchors.get(kind, ()))
+        contains = kind in settings.contains_kinds
+        common = [v for v in dict.fromkeys(values) if _agree(v, others, contains)]
         if common:
             out[kind] = tuple(common)
     return out
+
+
+def conflicts(a: Doc, b: Doc, shared: Mapping[str, Sequence[str]], settings: Settings) -> tuple[str, ...]:
+    """The anchor kinds both documents have but share no value of."""
+    return tuple(
+        kind
+        for kind in settings.conflicts
+        if a.anchors.get(kind) and b.anchors.get(kind) and not shared.get(kind)
+    )
 
 
 def compare(
@@ -355,14 +377,19 @@ def compare(
     """The exact comparison of two documents (pass their features when they are known already)."""
     fa = doc_features or features(doc, settings)
     fb = other_features or features(other, settings)
+    shared = _shared(doc, other, settings)
+    against = conflicts(doc, other, shared, settings)
     score = jaccard(fa.all, fb.all)
+    for kind in against:
+        score *= settings.conflicts[kind]
     return Match(
         key=other.key,
         score=score,
         estimate=score if estimate is None else float(estimate),
         text_score=jaccard(fa.text, fb.text),
         passages=passages(doc.text, other.text) if score >= settings.threshold else (),
-        shared=_shared(doc, other),
+        shared=shared,
+        conflicts=against,
     )
 
 
@@ -447,13 +474,20 @@ def search_within(
 def brute_force(
     docs: Sequence[Doc], others: Sequence[Doc], settings: Settings, *, threshold: float | None = None
 ) -> dict[Hashable, list[tuple[Hashable, float]]]:
-    """The all-pairs comparison the index avoids: every document against every other, exactly."""
+    """The all-pairs comparison the index avoids: every document against every other, exactly, with the
+    same score as :func:`search`."""
     threshold = settings.threshold if threshold is None else threshold
-    fo = [(o.key, features(o, settings).all) for o in others]
+    fo = [(o, features(o, settings)) for o in others]
     out = {}
     for doc in docs:
-        fd = features(doc, settings).all
-        hits = [(k, s) for k, f in fo if k != doc.key and (s := jaccard(fd, f)) >= threshold]
+        fd = features(doc, settings)
+        hits = []
+        for other, f in fo:
+            if other.key == doc.key or jaccard(fd.all, f.all) < threshold:
+                continue  # conflicts only lower a score: below the threshold before them is below after
+            score = compare(doc, other, settings, doc_features=fd, other_features=f).score
+            if score >= threshold:
+                hits.append((other.key, score))
         if hits:
             out[doc.key] = sorted(hits, key=lambda h: -h[1])
     return out
@@ -487,7 +521,7 @@ def clusters(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[list[Hashable]]
 _FACILITY = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{1,10}?"
     r"(?:有限公司|公司|工厂|厂|养殖场|场|市场|中转站|转运站|压缩站|收集站|搅拌站|加油站|站|酒楼|酒店|饭店|餐馆|"
-    r"餐厅|大排档|店|作坊|工业园|物流园|园|工地|项目|KTV|ktv|酒吧|广场|医院|学校|仓库))"
+    r"餐厅|大排档|店|作坊|健身房|面包房|喷漆房|工业园|物流园|园|工地|项目|KTV|ktv|酒吧|广场|医院|学校|仓库))"
 )
 _FACILITY_LEAD = re.compile(
     r"^.*(?:一家|一间|一个|一处|那家|这家|那间|那个|这个|有家|有个|多家|某|的|名为|叫做|在|旁边|附近|周边|门口|对面|和|与|及|被|把|将|向|从|上游|下游)"

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from ecoinspect.common import textsim
-from ecoinspect.orgs.gazetteer import RANK_BARE, RANK_PLACE, PlaceMatcher
+from ecoinspect.orgs.gazetteer import RANK_PLACE, PlaceMatcher
 
 from . import numbers
 from .suggest import Repeat
 
 #: A repeat is suggested at this similarity (weighted Jaccard of words, bigrams and anchors) and above.
-DEFAULT_THRESHOLD = 0.34
+DEFAULT_THRESHOLD = 0.32
 #: Bumped when the words or the anchors below change: stored signatures of another scheme are re-made.
 SCHEME = 1
 MAX_REPEATS = 10
@@ -53,11 +53,13 @@ SYNONYMS = (
 SETTINGS = textsim.Settings(
     num_perm=64,
     bands=16,
-    weights={"place": 4, "town": 2, "topic": 4, "facility": 3, "address": 4},
+    weights={"place": 5, "town": 3, "topic": 5, "facility": 3, "address": 4},
     key_pairs=(("place", "topic"), ("place", "facility"), ("town", "topic"), ("address",)),
     stop_phrases=STOP_PHRASES,
     synonyms=SYNONYMS,
     threshold=DEFAULT_THRESHOLD,
+    conflicts={"town": 0.35, "place": 0.6, "facility": 0.6},
+    contains_kinds=("facility",),
     scheme=SCHEME,
 )
 
@@ -68,14 +70,19 @@ SETTINGS = textsim.Settings(
 
 
 def _places(match) -> tuple[list[str], list[str]]:
-    """The most specific places of the district a match names (villages, communities, rivers, landmarks;
-    else the towns), and the towns they are in."""
-    home = [h for h in match.hits if h.entry.home and h.entry.rank >= RANK_BARE]
-    top = max((h.entry.rank for h in home), default=0)
-    keep = [h for h in home if h.entry.rank >= min(top, RANK_PLACE)]
-    places = list(dict.fromkeys(h.entry.label for h in keep))
+    """The specific places of the district a match names (villages, communities, rivers, landmarks — not
+    the towns' own names), and the towns the case is in."""
+    places = [h.entry.label for h in match.hits if h.entry.home and h.entry.rank >= RANK_PLACE]
     towns = [match.town.code] if match.town else [u.code for u in match.candidates]
-    return places, towns
+    return list(dict.fromkeys(places)), towns
+
+
+#: Facility words that name no particular facility: they agree with any facility ending the same way.
+GENERIC_FACILITIES = {"工厂": "厂", "厂家": "厂", "小作坊": "作坊", "店铺": "店", "商铺": "铺", "门店": "店"}
+
+
+def _facilities(text: str) -> list[str]:
+    return list(dict.fromkeys(GENERIC_FACILITIES.get(f, f) for f in textsim.facilities(text)))
 
 
 class CaseAnchors:
@@ -96,7 +103,7 @@ class CaseAnchors:
             "place": places,
             "town": towns,
             "topic": topics,
-            "facility": textsim.facilities(text),
+            "facility": _facilities(text),
             "address": textsim.addresses(text),
         }
 
@@ -212,6 +219,9 @@ def _signals(match: textsim.Match, towns: dict[str, str]) -> tuple[str, ...]:
         out.append(_("同一镇街：%(t)s") % {"t": "、".join(towns.get(c, c) for c in shared["town"])})
     if shared.get("topic"):
         out.append(_("同类问题：%(t)s") % {"t": "、".join(shared["topic"])})
+    for kind, label in (("town", _("不同镇街")), ("place", _("不同地点")), ("facility", _("不同设施"))):
+        if kind in match.conflicts:
+            out.append(_("%(what)s，相似度已降低") % {"what": label})
     if match.passages:
         out.append(_("文字重合：%(p)s") % {"p": "、".join(f"“{p}”" for p in match.passages)})
     out.append(_("文字相似度 %(t).2f，综合相似度 %(s).2f") % {"t": match.text_score, "s": match.score})
