@@ -37,7 +37,7 @@ import numpy as np
 
 #: Bumped when shingling or signing changes: a stored signature of another version is signed again.
 VERSION = 1
-_HEADER = struct.Struct("<2sBBBH")  # magic, engine version, caller's scheme, num_perm, anchor key count
+_HEADER = struct.Struct("<2sBBBHH")  # magic, engine version, caller's scheme, num_perm, anchor keys, shingles
 _MAGIC = b"TS"
 _NON_WORD = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9a-zA-Z]")
@@ -63,6 +63,9 @@ class Settings:
     conflicts: Mapping[str, float] = field(default_factory=dict)
     #: Kinds whose values also agree when one contains the other (工地 / 地铁施工工地).
     contains_kinds: tuple[str, ...] = ()
+    #: A short follow-up inside a long letter: the score is the Jaccard or ``containment`` × the share of
+    #: the smaller document's shingles the other has, whichever is higher (0: the Jaccard alone).
+    containment: float = 0.0
     scheme: int = 0
 
     def __post_init__(self):
@@ -195,9 +198,11 @@ def anchor_keys(anchors: Mapping[str, Sequence[str]], settings: Settings) -> lis
 class Signature:
     minhash: np.ndarray  # uint32[num_perm]
     keys: np.ndarray  # uint64 anchor keys
+    size: int = 0  # how many shingles (to estimate the containment from the Jaccard)
 
     def to_bytes(self, settings: Settings) -> bytes:
-        head = _HEADER.pack(_MAGIC, VERSION, settings.scheme, settings.num_perm, len(self.keys))
+        size = min(self.size, 0xFFFF)
+        head = _HEADER.pack(_MAGIC, VERSION, settings.scheme, settings.num_perm, len(self.keys), size)
         return head + self.minhash.astype("<u4").tobytes() + self.keys.astype("<u8").tobytes()
 
     @classmethod
@@ -208,7 +213,7 @@ class Signature:
         data = bytes(data)
         if len(data) < _HEADER.size:
             return None
-        magic, version, scheme, num_perm, count = _HEADER.unpack_from(data)
+        magic, version, scheme, num_perm, count, shingles = _HEADER.unpack_from(data)
         size = _HEADER.size + 4 * num_perm + 8 * count
         if (magic, version, scheme, num_perm) != (_MAGIC, VERSION, settings.scheme, settings.num_perm) or len(
             data
@@ -216,7 +221,7 @@ class Signature:
             return None
         minhash = np.frombuffer(data, "<u4", num_perm, _HEADER.size)
         keys = np.frombuffer(data, "<u8", count, _HEADER.size + 4 * num_perm)
-        return cls(minhash, keys)
+        return cls(minhash, keys, shingles)
 
 
 def _minhash(values: Iterable[frozenset[int]], settings: Settings) -> list[np.ndarray]:
@@ -232,8 +237,8 @@ def _minhash(values: Iterable[frozenset[int]], settings: Settings) -> list[np.nd
 def sign_many(docs: Sequence[Doc], settings: Settings) -> list[Signature]:
     feats = [features(d, settings).all for d in docs]
     return [
-        Signature(mh, np.array(anchor_keys(d.anchors, settings), dtype=np.uint64))
-        for d, mh in zip(docs, _minhash(feats, settings), strict=True)
+        Signature(mh, np.array(anchor_keys(d.anchors, settings), dtype=np.uint64), len(f))
+        for d, mh, f in zip(docs, _minhash(feats, settings), feats, strict=True)
     ]
 
 
@@ -272,6 +277,7 @@ class Index:
         self.keys: list[Hashable] = []
         self._minhashes: list[np.ndarray] = []
         self._anchor_keys: list[np.ndarray] = []
+        self._sizes: list[int] = []
         self._frozen = False
 
     def __len__(self) -> int:
@@ -281,6 +287,7 @@ class Index:
         self.keys.append(key)
         self._minhashes.append(signature.minhash)
         self._anchor_keys.append(signature.keys)
+        self._sizes.append(signature.size)
         self._frozen = False
 
     def _freeze(self) -> None:
@@ -290,6 +297,7 @@ class Index:
         self.minhashes = (
             np.vstack(self._minhashes) if n else np.zeros((0, self.settings.num_perm), dtype=np.uint32)
         )
+        self.sizes = np.array(self._sizes, dtype=np.float64)
         bands = band_keys(self.minhashes, self.settings)
         counts = np.fromiter((len(k) for k in self._anchor_keys), dtype=np.int64, count=n)
         anchors = np.concatenate(self._anchor_keys) if n and counts.sum() else np.zeros(0, np.uint64)
@@ -316,11 +324,19 @@ class Index:
 
     def signature(self, row: int) -> Signature:
         """The signature of the document added ``row``-th."""
-        return Signature(self._minhashes[row], self._anchor_keys[row])
+        return Signature(self._minhashes[row], self._anchor_keys[row], self._sizes[row])
 
     def estimate(self, rows: np.ndarray, signature: Signature) -> np.ndarray:
+        """The score the MinHashes estimate: the Jaccard, or the weighted containment when higher."""
         self._freeze()
-        return (self.minhashes[rows] == signature.minhash).mean(axis=1)
+        j = (self.minhashes[rows] == signature.minhash).mean(axis=1)
+        w = self.settings.containment
+        if not w or not signature.size:
+            return j
+        sizes = self.sizes[rows]
+        small = np.maximum(np.minimum(sizes, signature.size), 1)
+        contained = np.minimum(j / (1 + j) * (sizes + signature.size) / small, 1.0)
+        return np.maximum(j, w * contained)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -341,8 +357,13 @@ def passages(a: str, b: str, *, min_chars: int = 3, limit: int = 6) -> tuple[str
     return tuple(p for _i, p in sorted(longest))
 
 
+def _related(a: str, b: str) -> bool:
+    """One contains the other (工地 / 地铁施工工地), or they start and end alike (五金作坊 / 五金加工作坊)."""
+    return a in b or b in a or (len(a) >= 3 and len(b) >= 3 and a[:2] == b[:2] and a[-1] == b[-1])
+
+
 def _agree(value: str, others: Sequence[str], contains: bool) -> bool:
-    return value in others or (contains and any(value in o or o in value for o in others))
+    return value in others or (contains and any(_related(value, o) for o in others))
 
 
 def _shared(a: Doc, b: Doc, settings: Settings) -> dict[str, tuple[str, ...]]:
@@ -380,6 +401,9 @@ def compare(
     shared = _shared(doc, other, settings)
     against = conflicts(doc, other, shared, settings)
     score = jaccard(fa.all, fb.all)
+    if settings.containment and fa.all and fb.all:
+        inter = len(fa.all & fb.all)
+        score = max(score, settings.containment * inter / min(len(fa.all), len(fb.all)))
     for kind in against:
         score *= settings.conflicts[kind]
     return Match(
@@ -483,8 +507,8 @@ def brute_force(
         fd = features(doc, settings)
         hits = []
         for other, f in fo:
-            if other.key == doc.key or jaccard(fd.all, f.all) < threshold:
-                continue  # conflicts only lower a score: below the threshold before them is below after
+            if other.key == doc.key:
+                continue
             score = compare(doc, other, settings, doc_features=fd, other_features=f).score
             if score >= threshold:
                 hits.append((other.key, score))
@@ -519,14 +543,19 @@ def clusters(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[list[Hashable]]
 # ---------------------------------------------------------------------------------------------------------
 
 _FACILITY = re.compile(
-    r"([\u4e00-\u9fffA-Za-z0-9]{1,10}?"
-    r"(?:有限公司|公司|工厂|厂|养殖场|场|市场|中转站|转运站|压缩站|收集站|搅拌站|加油站|站|酒楼|酒店|饭店|餐馆|"
-    r"餐厅|大排档|店|作坊|健身房|面包房|喷漆房|工业园|物流园|园|工地|项目|KTV|ktv|酒吧|广场|医院|学校|仓库))"
+    r"([\u4e00-\u9fffA-Za-z0-9]{1,12}?"
+    r"(?:股份有限公司|有限责任公司|有限公司|公司|工厂|厂|养殖场|场|市场|中转站|转运站|压缩站|收集站|搅拌站|加油站|站|"
+    r"酒楼|酒店|饭店|餐馆|餐厅|大排档|店|作坊|健身房|面包房|喷漆房|工业园|物流园|产业园|科技园|工业区|工地|项目|"
+    r"KTV|ktv|酒吧|广场|医院|学校|仓库))"
 )
+#: The words before a facility's name: counters, determiners, verbs, and the place it is in.
 _FACILITY_LEAD = re.compile(
-    r"^.*(?:一家|一间|一个|一处|那家|这家|那间|那个|这个|有家|有个|多家|某|的|名为|叫做|在|旁边|附近|周边|门口|对面|和|与|及|被|把|将|向|从|上游|下游)"
+    r"^.*(?:一家|一间|一个|一处|那家|这家|那间|那个|这个|有家|有个|多家|几间|几家|某|的|名为|叫做|在|旁边|附近|周边|"
+    r"门口|对面|和|与|及|被|把|将|向|从|到|上游|下游|反映|投诉|举报|有(?!限)|开(?!发)|经营|[0-9]+号|路|大道|街道|镇|"
+    r"村(?!级)|社区|小区|市(?!场)|区(?=.))"
 )
-_ADDRESS_LEAD = re.compile(r"^.*(?:位于|地址为|地址|住在|在|于|近)")
+_NOT_FACILITIES = {"现场", "立场", "公司", "该公司", "本公司", "此公司", "厂", "场", "站", "店"}
+_ADDRESS_LEAD = re.compile(r"^.*(?:位于|地址为|地址|住在|在|于|近|镇|街道|社区|村|区|市)")
 _ADDRESS = re.compile(r"([\u4e00-\u9fff]{1,8}(?:大道|路|街|巷|大街|里|村)[东南西北中]?[0-9]{1,5}(?:之[0-9]+)?号)")
 
 
@@ -538,7 +567,7 @@ def facilities(text: str) -> list[str]:
     for clause in re.split(r"[，。；、,;：:\s]", text):
         for found in _FACILITY.findall(clause):
             name = _FACILITY_LEAD.sub("", found)
-            if len(name) >= 2 and name not in out:
+            if len(name) >= 2 and name not in _NOT_FACILITIES and not name.startswith("该") and name not in out:
                 out.append(name)
     return out
 

@@ -15,6 +15,7 @@ the candidates verified. See docs/petitions/engine.md for the threshold and the 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from . import numbers
 from .suggest import Repeat
 
 #: A repeat is suggested at this similarity (weighted Jaccard of words, bigrams and anchors) and above.
-DEFAULT_THRESHOLD = 0.32
+DEFAULT_THRESHOLD = 0.31
 #: Bumped when the words or the anchors below change: stored signatures of another scheme are re-made.
 SCHEME = 1
 MAX_REPEATS = 10
@@ -53,12 +54,13 @@ SYNONYMS = (
 SETTINGS = textsim.Settings(
     num_perm=64,
     bands=16,
-    weights={"place": 5, "town": 3, "topic": 5, "facility": 3, "address": 4},
-    key_pairs=(("place", "topic"), ("place", "facility"), ("town", "topic"), ("address",)),
+    weights={"place": 5, "town": 3, "topic": 5, "facility": 3, "company": 4, "area": 2, "address": 4},
+    key_pairs=(("place", "topic"), ("place", "facility"), ("town", "topic"), ("company",), ("address",)),
     stop_phrases=STOP_PHRASES,
     synonyms=SYNONYMS,
     threshold=DEFAULT_THRESHOLD,
-    conflicts={"town": 0.35, "place": 0.6, "facility": 0.6},
+    conflicts={"town": 0.35, "place": 0.6, "facility": 0.4, "company": 0.4, "topic": 0.5},
+    containment=0.6,
     contains_kinds=("facility",),
     scheme=SCHEME,
 )
@@ -77,12 +79,29 @@ def _places(match) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(places)), towns
 
 
+#: Sub-tags that describe a symptom shared by many problems (an odour): a topic only when there is no other.
+WEAK_TOPICS = {"异味"}
 #: Facility words that name no particular facility: they agree with any facility ending the same way.
 GENERIC_FACILITIES = {"工厂": "厂", "厂家": "厂", "小作坊": "作坊", "店铺": "店", "商铺": "铺", "门店": "店"}
+#: Areas holding many facilities (two factories of one park are two complaints).
+AREAS = ("工业园", "物流园", "园区", "工业区", "科技园", "产业园")
+_COMPANY_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|公司)$")
+_CITY_PREFIX = re.compile(r"^(?:广东省|广州市|广州|白云区)")
 
 
-def _facilities(text: str) -> list[str]:
-    return list(dict.fromkeys(GENERIC_FACILITIES.get(f, f) for f in textsim.facilities(text)))
+def _facilities(text: str) -> dict[str, list[str]]:
+    """Facilities (generic words made one), companies and named factories (their first four characters
+    after the city: 广州市宏盛皮革有限公司, 宏盛皮革公司 → 宏盛皮革), and areas (工业园 …)."""
+    out: dict[str, list[str]] = {"facility": [], "company": [], "area": []}
+    for name in textsim.facilities(text):
+        if name.endswith(AREAS):
+            out["area"].append(name)
+        elif "公司" in name or (len(name) >= 5 and name.endswith("厂")):
+            core = _CITY_PREFIX.sub("", _COMPANY_SUFFIX.sub("", name))
+            out["company"].append(core[:4] if len(core) >= 4 else core)
+        else:
+            out["facility"].append(GENERIC_FACILITIES.get(name, name))
+    return {k: list(dict.fromkeys(v)) for k, v in out.items()}
 
 
 class CaseAnchors:
@@ -98,12 +117,13 @@ class CaseAnchors:
         match = match or self.matcher.match_place(address=region_text, text=text)
         types = types or self.classifier.analyse(text, type_text)
         places, towns = _places(match)
-        topics = list(types.sub_tags) or [t for t in types.types if t != "other"]
+        strong = [t for t in types.sub_tags if t not in WEAK_TOPICS]
+        topics = strong or list(types.sub_tags) or [t for t in types.types if t != "other"]
         return {
             "place": places,
             "town": towns,
             "topic": topics,
-            "facility": _facilities(text),
+            **_facilities(text),
             "address": textsim.addresses(text),
         }
 
@@ -212,14 +232,25 @@ class RepeatIndex:
 def _signals(match: textsim.Match, towns: dict[str, str]) -> tuple[str, ...]:
     shared = match.shared
     out = []
-    for kind, label in (("place", _("同一地点")), ("facility", _("同一设施")), ("address", _("同一地址"))):
+    for kind, label in (
+        ("place", _("同一地点")),
+        ("company", _("同一企业")),
+        ("facility", _("同一设施")),
+        ("address", _("同一地址")),
+    ):
         if shared.get(kind):
             out.append("%s：%s" % (label, "、".join(shared[kind])))
     if shared.get("town") and not shared.get("place"):
         out.append(_("同一镇街：%(t)s") % {"t": "、".join(towns.get(c, c) for c in shared["town"])})
     if shared.get("topic"):
         out.append(_("同类问题：%(t)s") % {"t": "、".join(shared["topic"])})
-    for kind, label in (("town", _("不同镇街")), ("place", _("不同地点")), ("facility", _("不同设施"))):
+    for kind, label in (
+        ("town", _("不同镇街")),
+        ("place", _("不同地点")),
+        ("company", _("不同企业")),
+        ("facility", _("不同设施")),
+        ("topic", _("问题不同")),
+    ):
         if kind in match.conflicts:
             out.append(_("%(what)s，相似度已降低") % {"what": label})
     if match.passages:
