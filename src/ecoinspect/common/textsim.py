@@ -358,8 +358,12 @@ def passages(a: str, b: str, *, min_chars: int = 3, limit: int = 6) -> tuple[str
 
 
 def _related(a: str, b: str) -> bool:
-    """One contains the other (工地 / 地铁施工工地), or they start and end alike (五金作坊 / 五金加工作坊)."""
-    return a in b or b in a or (len(a) >= 3 and len(b) >= 3 and a[:2] == b[:2] and a[-1] == b[-1])
+    """One contains the other (工地 / 地铁施工工地), or they share two characters in a row (五金作坊 /
+    五金加工作坊, 无牌废品站 / 无证废品回收站)."""
+    if a in b or b in a:
+        return True
+    pairs = {a[i : i + 2] for i in range(len(a) - 1)}
+    return any(b[i : i + 2] in pairs for i in range(len(b) - 1))
 
 
 def _agree(value: str, others: Sequence[str], contains: bool) -> bool:
@@ -546,7 +550,7 @@ _FACILITY = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{1,12}?"
     r"(?:股份有限公司|有限责任公司|有限公司|公司|工厂|厂|养殖场|场|市场|中转站|转运站|压缩站|收集站|搅拌站|加油站|站|"
     r"酒楼|酒店|饭店|餐馆|餐厅|大排档|店|作坊|健身房|面包房|喷漆房|工业园|物流园|产业园|科技园|工业区|工地|项目|"
-    r"KTV|ktv|酒吧|广场|医院|学校|仓库))"
+    r"KTV|ktv|酒吧|广场|医院|学校|仓库|(?:回收|收购|收集|堆放|中转)点))"
 )
 #: The words before a facility's name: counters, determiners, verbs, and the place it is in.
 _FACILITY_LEAD = re.compile(

@@ -29,7 +29,7 @@ from . import numbers
 from .suggest import Repeat
 
 #: A repeat is suggested at this similarity (weighted Jaccard of words, bigrams and anchors) and above.
-DEFAULT_THRESHOLD = 0.31
+DEFAULT_THRESHOLD = 0.30
 #: Bumped when the words or the anchors below change: stored signatures of another scheme are re-made.
 SCHEME = 1
 MAX_REPEATS = 10
