@@ -37,8 +37,15 @@ REPO = BENCH_DIR.parent
 OUT = BENCH_DIR / "out" / "var-petitions-quality"
 HOLDOUT_A = BENCH_DIR / "data" / "petitions_holdout.csv"
 HOLDOUT_B = BENCH_DIR / "data" / "petitions_holdout_b.csv"
+HOLDOUT_C = BENCH_DIR / "data" / "petitions_holdout_c.csv"
 TUNING = REPO / "tests" / "petitions" / "data" / "engine_tuning.csv"
-SETS = {"holdout": (HOLDOUT_A, HOLDOUT_B), "a": (HOLDOUT_A,), "b": (HOLDOUT_B,), "tuning": (TUNING,)}
+SETS = {
+    "holdout": (HOLDOUT_A, HOLDOUT_B, HOLDOUT_C),
+    "a": (HOLDOUT_A,),
+    "b": (HOLDOUT_B,),
+    "c": (HOLDOUT_C,),
+    "tuning": (TUNING,),
+}
 TARGETS = {"town": 0.95, "types_f1": 0.85, "repeat_recall": 0.90, "repeat_precision": 0.90}
 ROUNDS = {  # (name, kind, number, stationed on, received on of batch 1)
     "R2": ("第二轮中央生态环境保护督察（2021年广东）", "central", 2, dt.date(2021, 8, 26)),
