@@ -63,6 +63,9 @@ class Settings:
     conflicts: Mapping[str, float] = field(default_factory=dict)
     #: Kinds whose values also agree when one contains the other (工地 / 地铁施工工地).
     contains_kinds: tuple[str, ...] = ()
+    #: Kinds that conflict unless one document's values are all among the other's (a follow-up naming one
+    #: of a letter's problems agrees with it; a water complaint and an odour complaint do not).
+    subset_kinds: tuple[str, ...] = ()
     #: A short follow-up inside a long letter: the score is the Jaccard or ``containment`` × the share of
     #: the smaller document's shingles the other has, whichever is higher (0: the Jaccard alone).
     containment: float = 0.0
@@ -382,12 +385,19 @@ def _shared(a: Doc, b: Doc, settings: Settings) -> dict[str, tuple[str, ...]]:
 
 
 def conflicts(a: Doc, b: Doc, shared: Mapping[str, Sequence[str]], settings: Settings) -> tuple[str, ...]:
-    """The anchor kinds both documents have but share no value of."""
-    return tuple(
-        kind
-        for kind in settings.conflicts
-        if a.anchors.get(kind) and b.anchors.get(kind) and not shared.get(kind)
-    )
+    """The anchor kinds both documents have but share no value of (for ``subset_kinds``: neither's values
+    are all among the other's)."""
+    out = []
+    for kind in settings.conflicts:
+        mine, theirs = set(a.anchors.get(kind, ())), set(b.anchors.get(kind, ()))
+        if not mine or not theirs:
+            continue
+        if kind in settings.subset_kinds:
+            if not (mine <= theirs or theirs <= mine):
+                out.append(kind)
+        elif not shared.get(kind):
+            out.append(kind)
+    return tuple(out)
 
 
 def compare(

@@ -63,6 +63,8 @@ class TypeResult:
     reasons: list[str] = field(default_factory=list)
     #: 三管三必须 keywords of the sub-tags' sectors, for the lead department
     duty_hints: list[str] = field(default_factory=list)
+    #: the types the published label gave
+    published: list[str] = field(default_factory=list)
 
 
 def _quote(words) -> str:
@@ -79,6 +81,7 @@ class TypeClassifier:
     def analyse(self, text: str, type_text: str = "") -> TypeResult:
         result = TypeResult()
         published, published_reasons, drop_other = self._published(type_text)
+        result.published = list(published)
         found_types: dict[str, list[str]] = {}
         masked = unicodedata.normalize("NFKC", text or "")
         for rule in SUB_TAG_RULES:

@@ -54,12 +54,13 @@ SYNONYMS = (
 SETTINGS = textsim.Settings(
     num_perm=64,
     bands=16,
-    weights={"place": 5, "town": 3, "topic": 5, "facility": 3, "company": 4, "area": 2, "address": 4},
+    weights={"place": 5, "town": 3, "topic": 5, "type": 0, "facility": 3, "company": 4, "area": 2, "address": 4},
     key_pairs=(("place", "topic"), ("place", "facility"), ("town", "topic"), ("company",), ("address",)),
     stop_phrases=STOP_PHRASES,
     synonyms=SYNONYMS,
     threshold=DEFAULT_THRESHOLD,
-    conflicts={"town": 0.35, "place": 0.6, "facility": 0.4, "company": 0.4, "topic": 0.5},
+    conflicts={"town": 0.35, "place": 0.4, "facility": 0.4, "company": 0.4, "type": 0.5, "topic": 0.75},
+    subset_kinds=("type", "topic"),
     containment=0.6,
     contains_kinds=("facility",),
     scheme=SCHEME,
@@ -81,6 +82,8 @@ def _places(match) -> tuple[list[str], list[str]]:
 
 #: Sub-tags that describe a symptom shared by many problems (an odour): a topic only when there is no other.
 WEAK_TOPICS = {"异味"}
+#: Sub-tags naming a source of air pollution (an odour alone may be a ditch's or a dump's).
+AIR_SOURCES = {"油烟", "扬尘", "工业废气", "露天焚烧", "加油站油气"}
 #: Facility words that name no particular facility: they agree with any facility ending the same way.
 GENERIC_FACILITIES = {"工厂": "厂", "厂家": "厂", "小作坊": "作坊", "店铺": "店", "商铺": "铺", "门店": "店"}
 #: Areas holding many facilities (two factories of one park are two complaints).
@@ -119,10 +122,19 @@ class CaseAnchors:
         places, towns = _places(match)
         strong = [t for t in types.sub_tags if t not in WEAK_TOPICS]
         topics = strong or list(types.sub_tags) or [t for t in types.types if t != "other"]
+        kinds = [t for t in types.types if t != "other"]
+        if (
+            "air" in kinds
+            and not set(types.sub_tags) & AIR_SOURCES
+            and "air" not in types.published
+            and {"water", "solid_waste"} & set(kinds)
+        ):
+            kinds.remove("air")  # the smell of a ditch or a dump is that problem's, not an air problem
         return {
             "place": places,
             "town": towns,
             "topic": topics,
+            "type": kinds,
             **_facilities(text),
             "address": textsim.addresses(text),
         }
@@ -249,7 +261,8 @@ def _signals(match: textsim.Match, towns: dict[str, str]) -> tuple[str, ...]:
         ("place", _("不同地点")),
         ("company", _("不同企业")),
         ("facility", _("不同设施")),
-        ("topic", _("问题不同")),
+        ("type", _("问题类型不同")),
+        ("topic", _("细分问题不同")),
     ):
         if kind in match.conflicts:
             out.append(_("%(what)s，相似度已降低") % {"what": label})
