@@ -38,12 +38,14 @@ OUT = BENCH_DIR / "out" / "var-petitions-quality"
 HOLDOUT_A = BENCH_DIR / "data" / "petitions_holdout.csv"
 HOLDOUT_B = BENCH_DIR / "data" / "petitions_holdout_b.csv"
 HOLDOUT_C = BENCH_DIR / "data" / "petitions_holdout_c.csv"
+HOLDOUT_D = BENCH_DIR / "data" / "petitions_holdout_d.csv"
 TUNING = REPO / "tests" / "petitions" / "data" / "engine_tuning.csv"
 SETS = {
-    "holdout": (HOLDOUT_A, HOLDOUT_B, HOLDOUT_C),
+    "holdout": (HOLDOUT_A, HOLDOUT_B, HOLDOUT_C, HOLDOUT_D),
     "a": (HOLDOUT_A,),
     "b": (HOLDOUT_B,),
     "c": (HOLDOUT_C,),
+    "d": (HOLDOUT_D,),
     "tuning": (TUNING,),
 }
 TARGETS = {"town": 0.95, "types_f1": 0.85, "repeat_recall": 0.90, "repeat_precision": 0.90}
