@@ -6,20 +6,22 @@ it names, its topics, the facility it is about …). The engine
 1. **shingles** the text: NFKC, the caller's synonyms, its stop phrases removed, then the jieba words of two
    characters or more and the character bigrams — plus every anchor repeated ``weights[kind]`` times, so
    that agreeing on a place or a topic counts more than sharing a word (a weighted Jaccard by replication);
-2. **signs** it: a MinHash of the shingles (datasketch, ``num_perm`` permutations, seed 1) and the hashes of
-   its anchor combinations (``key_pairs``, e.g. place × topic);
+2. **signs** it: a MinHash of the shingles (datasketch, ``num_perm`` permutations, seed 1), the hashes of
+   its anchor combinations (``key_pairs``, e.g. place × topic), and the hashed shingles and anchors
+   themselves — bytes (:meth:`Signature.to_bytes`) a caller stores with its records;
 3. **finds candidates** through an equal index — the MinHash's LSH bands and the anchor keys in one sorted
    array, looked up by binary search, never by comparing every pair; a bucket shared by more than
    ``bucket_cap`` documents gives only its newest ``bucket_cap``;
-4. **ranks** the candidates by the Jaccard the MinHashes estimate and **verifies** the best ``verify`` of
-   each document exactly on the shingle sets — lowered by ``conflicts`` when both name, say, a town and
-   not the same one; a pair at or above ``threshold`` is a match, with the passages both texts share (for
-   highlighting) and the anchors they agree on (the signals).
+4. **ranks** the candidates by the score the MinHashes estimate and **verifies** the best ``verify`` of each
+   document exactly on the stored shingles: the Jaccard (or ``containment`` × the share of the smaller
+   document found in the other, when higher: a short follow-up of a long letter), lowered by ``conflicts``
+   when both name, say, a town and not the same one. A pair at or above ``threshold`` is a match, with the
+   anchors both agree on (the signals) and the passages both texts share (for highlighting).
 
-Signatures are bytes (:meth:`Signature.to_bytes`) so a caller can store them with its records and build the
-index from the stored bytes without reading the texts again; the texts are read only for the verified
-candidates (``fetch``). :func:`brute_force` is the all-pairs comparison the index avoids (for benchmarks and
-tests).
+The index of stored documents is built from their stored bytes without reading a text; texts are read
+only for the matches' passages. :func:`brute_force` is the all-pairs comparison the index avoids (for
+benchmarks and tests). Anchors any caller can use (facility names, street addresses):
+:mod:`ecoinspect.common.textsim_anchors`.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 #: Bumped when shingling or signing changes: a stored signature of another version is signed again.
-VERSION = 1
-_HEADER = struct.Struct("<2sBBBHH")  # magic, engine version, caller's scheme, num_perm, anchor keys, shingles
+VERSION = 2
+#: magic, engine version, caller's scheme, num_perm, anchor keys, shingles, packed anchors' bytes
+_HEADER = struct.Struct("<2sBBBHHH")
 _MAGIC = b"TS"
 _NON_WORD = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9a-zA-Z]")
@@ -56,7 +59,7 @@ class Settings:
     synonyms: tuple[tuple[str, str], ...] = ()
     threshold: float = 0.3
     margin: float = 0.15
-    verify: int = 12
+    verify: int = 40
     bucket_cap: int = 2000
     #: When both documents have anchors of a kind and share none, the score is multiplied by the factor
     #: (two complaints about different towns or different facilities are rarely one).
@@ -197,34 +200,71 @@ def anchor_keys(anchors: Mapping[str, Sequence[str]], settings: Settings) -> lis
     return sorted(set(keys))
 
 
+def _pack_anchors(anchors: Mapping[str, Sequence[str]]) -> bytes:
+    return "\x1e".join(f"{k}\x1f" + "\x1f".join(v) for k, v in anchors.items() if v).encode("utf-8")
+
+
+def _unpack_anchors(raw: bytes) -> dict[str, tuple[str, ...]]:
+    out = {}
+    for part in raw.decode("utf-8").split("\x1e") if raw else ():
+        kind, *values = part.split("\x1f")
+        out[kind] = tuple(values)
+    return out
+
+
 @dataclass(frozen=True)
 class Signature:
+    """What the index keeps of a document: its MinHash and anchor keys (to find it), its hashed shingles and
+    its anchors (to verify it exactly without its text)."""
+
     minhash: np.ndarray  # uint32[num_perm]
     keys: np.ndarray  # uint64 anchor keys
-    size: int = 0  # how many shingles (to estimate the containment from the Jaccard)
+    features: Features
+    anchors: Mapping[str, tuple[str, ...]]
 
     def to_bytes(self, settings: Settings) -> bytes:
-        size = min(self.size, 0xFFFF)
-        head = _HEADER.pack(_MAGIC, VERSION, settings.scheme, settings.num_perm, len(self.keys), size)
-        return head + self.minhash.astype("<u4").tobytes() + self.keys.astype("<u8").tobytes()
+        feats = np.array(sorted(self.features.all), dtype="<u4")
+        packed = _pack_anchors(self.anchors)
+        head = _HEADER.pack(
+            _MAGIC, VERSION, settings.scheme, settings.num_perm, len(self.keys), len(feats), len(packed)
+        )
+        return b"".join(
+            (head, self.minhash.astype("<u4").tobytes(), self.keys.astype("<u8").tobytes(), feats.tobytes(), packed)
+        )
 
     @classmethod
     def from_bytes(cls, data, settings: Settings) -> Signature | None:
         """The signature stored in ``data``, or None when there is none or it was made another way."""
-        if not data:
+        found = _parse_head(data, settings)
+        if found is None:
             return None
-        data = bytes(data)
-        if len(data) < _HEADER.size:
-            return None
-        magic, version, scheme, num_perm, count, shingles = _HEADER.unpack_from(data)
-        size = _HEADER.size + 4 * num_perm + 8 * count
-        if (magic, version, scheme, num_perm) != (_MAGIC, VERSION, settings.scheme, settings.num_perm) or len(
-            data
-        ) != size:
-            return None
-        minhash = np.frombuffer(data, "<u4", num_perm, _HEADER.size)
-        keys = np.frombuffer(data, "<u8", count, _HEADER.size + 4 * num_perm)
-        return cls(minhash, keys, shingles)
+        data, minhash, keys, count = found
+        return cls(minhash, keys, *_parse_detail(data, settings, count))
+
+
+def _parse_head(data, settings: Settings):
+    """(bytes, MinHash, anchor keys, shingle count) of a stored signature made the current way, or None."""
+    if not data:
+        return None
+    data = bytes(data)
+    if len(data) < _HEADER.size:
+        return None
+    magic, version, scheme, num_perm, nkeys, nfeats, nanchors = _HEADER.unpack_from(data)
+    if (magic, version, scheme, num_perm) != (_MAGIC, VERSION, settings.scheme, settings.num_perm):
+        return None
+    if len(data) != _HEADER.size + 4 * num_perm + 8 * nkeys + 4 * nfeats + nanchors:
+        return None
+    minhash = np.frombuffer(data, "<u4", num_perm, _HEADER.size)
+    keys = np.frombuffer(data, "<u8", nkeys, _HEADER.size + 4 * num_perm)
+    return data, minhash, keys, nfeats
+
+
+def _parse_detail(data: bytes, settings: Settings, nfeats: int) -> tuple[Features, dict]:
+    _magic, _v, _s, num_perm, nkeys, _n, nanchors = _HEADER.unpack_from(data)
+    at = _HEADER.size + 4 * num_perm + 8 * nkeys
+    everything = frozenset(np.frombuffer(data, "<u4", nfeats, at).tolist())
+    anchors = _unpack_anchors(data[at + 4 * nfeats : at + 4 * nfeats + nanchors])
+    return Features(everything - _hash(anchor_shingles(anchors, settings)), everything), anchors
 
 
 def _minhash(values: Iterable[frozenset[int]], settings: Settings) -> list[np.ndarray]:
@@ -238,10 +278,15 @@ def _minhash(values: Iterable[frozenset[int]], settings: Settings) -> list[np.nd
 
 
 def sign_many(docs: Sequence[Doc], settings: Settings) -> list[Signature]:
-    feats = [features(d, settings).all for d in docs]
+    feats = [features(d, settings) for d in docs]
     return [
-        Signature(mh, np.array(anchor_keys(d.anchors, settings), dtype=np.uint64), len(f))
-        for d, mh, f in zip(docs, _minhash(feats, settings), feats, strict=True)
+        Signature(
+            mh,
+            np.array(anchor_keys(d.anchors, settings), dtype=np.uint64),
+            f,
+            {k: tuple(dict.fromkeys(v)) for k, v in d.anchors.items() if v},
+        )
+        for d, mh, f in zip(docs, _minhash([f.all for f in feats], settings), feats, strict=True)
     ]
 
 
@@ -273,7 +318,8 @@ def band_keys(minhashes: np.ndarray, settings: Settings) -> np.ndarray:
 class Index:
     """An equal index over signatures: LSH band keys and anchor keys → the documents that have them.
 
-    Add documents (oldest first: a crowded bucket keeps its newest ``bucket_cap``), then search."""
+    Add documents oldest first (a crowded bucket keeps its newest ``bucket_cap``) — signatures, or their
+    stored bytes (read in full only for the candidates verified) — then search."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -281,17 +327,40 @@ class Index:
         self._minhashes: list[np.ndarray] = []
         self._anchor_keys: list[np.ndarray] = []
         self._sizes: list[int] = []
+        self._details: list = []  # Signature, or (bytes, shingle count) until read
         self._frozen = False
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def add(self, key: Hashable, signature: Signature) -> None:
+        self._append(key, signature.minhash, signature.keys, len(signature.features.all), signature)
+
+    def add_bytes(self, key: Hashable, data) -> bool:
+        """Add a stored signature; False (nothing added) when it is missing or was made another way."""
+        found = _parse_head(data, self.settings)
+        if found is None:
+            return False
+        data, minhash, keys, count = found
+        self._append(key, minhash, keys, count, (data, count))
+        return True
+
+    def _append(self, key, minhash, keys, size, detail) -> None:
         self.keys.append(key)
-        self._minhashes.append(signature.minhash)
-        self._anchor_keys.append(signature.keys)
-        self._sizes.append(signature.size)
+        self._minhashes.append(minhash)
+        self._anchor_keys.append(keys)
+        self._sizes.append(size)
+        self._details.append(detail)
         self._frozen = False
+
+    def signature(self, row: int) -> Signature:
+        """The signature of the document added ``row``-th."""
+        detail = self._details[row]
+        if not isinstance(detail, Signature):
+            feats, anchors = _parse_detail(detail[0], self.settings, detail[1])
+            detail = Signature(self._minhashes[row], self._anchor_keys[row], feats, anchors)
+            self._details[row] = detail
+        return detail
 
     def _freeze(self) -> None:
         if self._frozen:
@@ -325,25 +394,21 @@ class Index:
         parts = [self._owners[max(a, b - cap) : b] for a, b in zip(lo, hi, strict=True) if b > a]
         return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
-    def signature(self, row: int) -> Signature:
-        """The signature of the document added ``row``-th."""
-        return Signature(self._minhashes[row], self._anchor_keys[row], self._sizes[row])
-
     def estimate(self, rows: np.ndarray, signature: Signature) -> np.ndarray:
         """The score the MinHashes estimate: the Jaccard, or the weighted containment when higher."""
         self._freeze()
         j = (self.minhashes[rows] == signature.minhash).mean(axis=1)
-        w = self.settings.containment
-        if not w or not signature.size:
+        size = len(signature.features.all)
+        if not self.settings.containment or not size:
             return j
         sizes = self.sizes[rows]
-        small = np.maximum(np.minimum(sizes, signature.size), 1)
-        contained = np.minimum(j / (1 + j) * (sizes + signature.size) / small, 1.0)
-        return np.maximum(j, w * contained)
+        small = np.maximum(np.minimum(sizes, size), 1)
+        contained = np.minimum(j / (1 + j) * (sizes + size) / small, 1.0)
+        return np.maximum(j, self.settings.containment * contained)
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Search
+# Comparing
 # ---------------------------------------------------------------------------------------------------------
 
 
@@ -369,27 +434,26 @@ def _related(a: str, b: str) -> bool:
     return any(b[i : i + 2] in pairs for i in range(len(b) - 1))
 
 
-def _agree(value: str, others: Sequence[str], contains: bool) -> bool:
-    return value in others or (contains and any(_related(value, o) for o in others))
-
-
-def _shared(a: Doc, b: Doc, settings: Settings) -> dict[str, tuple[str, ...]]:
+def _shared(a: Mapping, b: Mapping, settings: Settings) -> dict[str, tuple[str, ...]]:
+    """The anchors both have, by kind (``contains_kinds`` also agree when related)."""
     out = {}
-    for kind, values in a.anchors.items():
-        others = list(b.anchors.get(kind, ()))
-        contains = kind in settings.contains_kinds
-        common = [v for v in dict.fromkeys(values) if _agree(v, others, contains)]
+    for kind, values in a.items():
+        others = list(b.get(kind, ()))
+        if not others:
+            continue
+        related = kind in settings.contains_kinds
+        common = [v for v in dict.fromkeys(values) if v in others or (related and any(_related(v, o) for o in others))]
         if common:
             out[kind] = tuple(common)
     return out
 
 
-def conflicts(a: Doc, b: Doc, shared: Mapping[str, Sequence[str]], settings: Settings) -> tuple[str, ...]:
-    """The anchor kinds both documents have but share no value of (for ``subset_kinds``: neither's values
-    are all among the other's)."""
+def conflicts(a: Mapping, b: Mapping, shared: Mapping[str, Sequence[str]], settings: Settings) -> tuple[str, ...]:
+    """The anchor kinds both have but share no value of (for ``subset_kinds``: neither's values are all
+    among the other's)."""
     out = []
     for kind in settings.conflicts:
-        mine, theirs = set(a.anchors.get(kind, ())), set(b.anchors.get(kind, ()))
+        mine, theirs = set(a.get(kind, ())), set(b.get(kind, ()))
         if not mine or not theirs:
             continue
         if kind in settings.subset_kinds:
@@ -400,35 +464,47 @@ def conflicts(a: Doc, b: Doc, shared: Mapping[str, Sequence[str]], settings: Set
     return tuple(out)
 
 
-def compare(
-    doc: Doc,
-    other: Doc,
-    settings: Settings,
-    *,
-    estimate: float | None = None,
-    doc_features: Features | None = None,
-    other_features: Features | None = None,
-) -> Match:
-    """The exact comparison of two documents (pass their features when they are known already)."""
-    fa = doc_features or features(doc, settings)
-    fb = other_features or features(other, settings)
-    shared = _shared(doc, other, settings)
-    against = conflicts(doc, other, shared, settings)
-    score = jaccard(fa.all, fb.all)
-    if settings.containment and fa.all and fb.all:
-        inter = len(fa.all & fb.all)
+def _upper(fa: Features, fb: Features, settings: Settings) -> float:
+    """The score before conflicts: the Jaccard, or the weighted containment when higher."""
+    inter = len(fa.all & fb.all)
+    if not inter:
+        return 0.0
+    score = inter / (len(fa.all) + len(fb.all) - inter)
+    if settings.containment:
         score = max(score, settings.containment * inter / min(len(fa.all), len(fb.all)))
+    return score
+
+
+def score(
+    fa: Features, anchors_a: Mapping, fb: Features, anchors_b: Mapping, settings: Settings
+) -> tuple[float, dict, tuple[str, ...]]:
+    """(score, shared anchors, conflicting kinds) of two documents' features and anchors."""
+    shared = _shared(anchors_a, anchors_b, settings)
+    against = conflicts(anchors_a, anchors_b, shared, settings)
+    value = _upper(fa, fb, settings)
     for kind in against:
-        score *= settings.conflicts[kind]
+        value *= settings.conflicts[kind]
+    return value, shared, against
+
+
+def compare(doc: Doc, other: Doc, settings: Settings, *, estimate: float | None = None) -> Match:
+    """The exact comparison of two documents."""
+    fa, fb = features(doc, settings), features(other, settings)
+    value, shared, against = score(fa, doc.anchors, fb, other.anchors, settings)
     return Match(
         key=other.key,
-        score=score,
-        estimate=score if estimate is None else float(estimate),
+        score=value,
+        estimate=value if estimate is None else float(estimate),
         text_score=jaccard(fa.text, fb.text),
-        passages=passages(doc.text, other.text) if score >= settings.threshold else (),
+        passages=passages(doc.text, other.text) if value >= settings.threshold else (),
         shared=shared,
         conflicts=against,
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Searching
+# ---------------------------------------------------------------------------------------------------------
 
 
 def _choose(index: Index, signature: Signature, settings: Settings, skip_row: int | None) -> tuple[list, int]:
@@ -448,45 +524,45 @@ def search(
     index: Index,
     docs: Sequence[Doc],
     *,
-    fetch: Callable[[list[Hashable]], Mapping[Hashable, Doc]],
+    texts: Callable[[list[Hashable]], Mapping[Hashable, str]] | None = None,
     signatures: Sequence[Signature] | None = None,
     skip_self: bool = False,
     threshold: float | None = None,
 ) -> tuple[dict[Hashable, list[Match]], Stats]:
-    """Each document's matches in the index, best first. ``fetch(keys)`` returns the indexed documents to
-    verify (their texts and anchors). With ``skip_self`` a document does not match its own key."""
+    """Each document's matches in the index, best first. Candidates are verified on their stored shingles
+    and anchors; ``texts(keys)`` gives the matched documents' texts, for the shared passages (no passages
+    without it). With ``skip_self`` a document does not match its own key."""
     settings = index.settings
     threshold = settings.threshold if threshold is None else threshold
     signatures = signatures if signatures is not None else sign_many(docs, settings)
     row_of = {k: i for i, k in enumerate(index.keys)} if skip_self else {}
     stats = Stats(searched=len(docs))
-    plans = []
+    found: list[list[tuple]] = []
     for doc, sig in zip(docs, signatures, strict=True):
-        chosen, found = _choose(index, sig, settings, row_of.get(doc.key))
-        stats.candidates += found
-        stats.max_candidates = max(stats.max_candidates, found)
-        plans.append(chosen)
-    wanted = list(dict.fromkeys(index.keys[row] for chosen in plans for row, _e in chosen))
-    stored = fetch(wanted) if wanted else {}
-    stored_features: dict[Hashable, Features] = {}  # the indexed documents' (keys may repeat the searched ones')
-    out: dict[Hashable, list[Match]] = {}
-    for doc, chosen in zip(docs, plans, strict=True):
-        matches = []
-        mine = features(doc, settings) if chosen else None
+        chosen, count = _choose(index, sig, settings, row_of.get(doc.key))
+        stats.candidates += count
+        stats.max_candidates = max(stats.max_candidates, count)
+        kept = []
         for row, est in chosen:
-            other = stored.get(index.keys[row])
-            if other is None:
-                continue
             stats.verified += 1
-            if other.key not in stored_features:
-                stored_features[other.key] = features(other, settings)
-            match = compare(
-                doc, other, settings, estimate=est, doc_features=mine, other_features=stored_features[other.key]
+            other = index.signature(row)
+            value, shared, against = score(sig.features, sig.anchors, other.features, other.anchors, settings)
+            if value >= threshold:
+                text_score = jaccard(sig.features.text, other.features.text)
+                kept.append((index.keys[row], value, est, text_score, shared, against))
+        found.append(kept)
+    matched = list(dict.fromkeys(k for kept in found for k, *_rest in kept))
+    stored_texts = texts(matched) if texts and matched else {}
+    out: dict[Hashable, list[Match]] = {}
+    for doc, kept in zip(docs, found, strict=True):
+        if kept:
+            out[doc.key] = sorted(
+                (
+                    Match(k, v, e, t, passages(doc.text, stored_texts[k]) if k in stored_texts else (), sh, ag)
+                    for k, v, e, t, sh, ag in kept
+                ),
+                key=lambda m: -m.score,
             )
-            if match.score >= threshold:
-                matches.append(match)
-        if matches:
-            out[doc.key] = sorted(matches, key=lambda m: -m.score)
     return out, stats
 
 
@@ -502,9 +578,9 @@ def search_within(
     signatures = signatures if signatures is not None else sign_many(docs, settings)
     for doc, sig in zip(docs, signatures, strict=True):
         index.add(doc.key, sig)
-    by_key = {d.key: d for d in docs}
+    by_key = {d.key: d.text for d in docs}
     return search(
-        index, docs, fetch=lambda keys: {k: by_key[k] for k in keys}, signatures=signatures, skip_self=True,
+        index, docs, texts=lambda keys: {k: by_key[k] for k in keys}, signatures=signatures, skip_self=True,
         threshold=threshold,
     )
 
@@ -521,11 +597,11 @@ def brute_force(
         fd = features(doc, settings)
         hits = []
         for other, f in fo:
-            if other.key == doc.key:
-                continue
-            score = compare(doc, other, settings, doc_features=fd, other_features=f).score
-            if score >= threshold:
-                hits.append((other.key, score))
+            if other.key == doc.key or _upper(fd, f, settings) < threshold:
+                continue  # conflicts only lower the score: below the threshold before them is below after
+            value = score(fd, doc.anchors, f, other.anchors, settings)[0]
+            if value >= threshold:
+                hits.append((other.key, value))
         if hits:
             out[doc.key] = sorted(hits, key=lambda h: -h[1])
     return out
@@ -550,44 +626,3 @@ def clusters(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[list[Hashable]]
     for x in parent:
         groups.setdefault(root(x), []).append(x)
     return sorted((sorted(g, key=str) for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), str(g[0])))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Anchors any caller can use: facility names and street addresses
-# ---------------------------------------------------------------------------------------------------------
-
-_FACILITY = re.compile(
-    r"([\u4e00-\u9fffA-Za-z0-9]{1,12}?"
-    r"(?:股份有限公司|有限责任公司|有限公司|公司|工厂|厂|养殖场|场|市场|中转站|转运站|压缩站|收集站|搅拌站|加油站|站|"
-    r"酒楼|酒店|饭店|餐馆|餐厅|大排档|店|作坊|健身房|面包房|喷漆房|工业园|物流园|产业园|科技园|工业区|工地|项目|"
-    r"KTV|ktv|酒吧|广场|医院|学校|仓库|(?:回收|收购|收集|堆放|中转)点))"
-)
-#: The words before a facility's name: counters, determiners, verbs, and the place it is in.
-_FACILITY_LEAD = re.compile(
-    r"^.*(?:一家|一间|一个|一处|那家|这家|那间|那个|这个|有家|有个|多家|几间|几家|某|的|名为|叫做|在|旁边|附近|周边|"
-    r"门口|对面|和|与|及|被|把|将|向|从|到|上游|下游|反映|投诉|举报|有(?!限)|开(?!发)|经营|[0-9]+号|路|大道|街道|镇|"
-    r"村(?!级)|社区|小区|市(?!场)|区(?=.))"
-)
-_NOT_FACILITIES = {"现场", "立场", "公司", "该公司", "本公司", "此公司", "厂", "场", "站", "店"}
-_ADDRESS_LEAD = re.compile(r"^.*(?:位于|地址为|地址|住在|在|于|近|镇|街道|社区|村|区|市)")
-_ADDRESS = re.compile(r"([\u4e00-\u9fff]{1,8}(?:大道|路|街|巷|大街|里|村)[东南西北中]?[0-9]{1,5}(?:之[0-9]+)?号)")
-
-
-def facilities(text: str) -> list[str]:
-    """Facility names in a text (…公司, …厂, …场, …市场, …站, …店, 工地 …), without the words before them
-    (一家, 那个, 某 …): "一家名为鸿达五金制品厂的工厂" → 鸿达五金制品厂, 工厂."""
-    text = unicodedata.normalize("NFKC", text or "")
-    out = []
-    for clause in re.split(r"[，。；、,;：:\s]", text):
-        for found in _FACILITY.findall(clause):
-            name = _FACILITY_LEAD.sub("", found)
-            if len(name) >= 2 and name not in _NOT_FACILITIES and not name.startswith("该") and name not in out:
-                out.append(name)
-    return out
-
-
-def addresses(text: str) -> list[str]:
-    """Street addresses with a number (石井大道123号, 棠涌村5号): the words before the road are kept."""
-    text = unicodedata.normalize("NFKC", text or "")
-    found = (_ADDRESS_LEAD.sub("", a) for a in _ADDRESS.findall(text))
-    return list(dict.fromkeys(a for a in found if a))

@@ -9,8 +9,8 @@ similarity and give the candidate keys (place × topic, place × facility, town 
 paraphrase of the same complaint is found even when it shares few words.
 
 Stored cases carry their signature (``Petition.repeat_signature``, written by ``petition_register``): the
-index of 100,000 stored cases is built from those bytes without reading a text; texts are read only for
-the candidates verified. See docs/petitions/engine.md for the threshold and the figures.
+index of 100,000 stored cases is built from those bytes and candidates are verified on them; texts are
+read only for the passages of the matches. See docs/petitions/engine.md for the threshold and the figures.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ecoinspect.common import textsim
+from ecoinspect.common import textsim, textsim_anchors
 from ecoinspect.orgs.gazetteer import RANK_PLACE, PlaceMatcher
 
 from . import numbers
@@ -31,7 +31,7 @@ from .suggest import Repeat
 #: A repeat is suggested at this similarity (weighted Jaccard of words, bigrams and anchors) and above.
 DEFAULT_THRESHOLD = 0.30
 #: Bumped when the words or the anchors below change: stored signatures of another scheme are re-made.
-SCHEME = 1
+SCHEME = 2
 MAX_REPEATS = 10
 
 STOP_PHRASES = (
@@ -104,7 +104,7 @@ def _facilities(text: str) -> dict[str, list[str]]:
     """Facilities (generic words made one), companies and named factories (their first four characters
     after the city: 广州市宏盛皮革有限公司, 宏盛皮革公司 → 宏盛皮革), and areas (工业园 …)."""
     out: dict[str, list[str]] = {"facility": [], "company": [], "area": []}
-    for name in textsim.facilities(text):
+    for name in textsim_anchors.facilities(text):
         if name.endswith(AREAS):
             out["area"].append(name)
         elif "公司" in name or (len(name) >= 5 and name.endswith("厂")):
@@ -144,7 +144,7 @@ class CaseAnchors:
             "topic": topics,
             "type": kinds,
             **_facilities(text),
-            "address": textsim.addresses(text),
+            "address": textsim_anchors.addresses(text),
         }
 
     def doc(self, key, text: str, region_text: str = "", type_text: str = "") -> textsim.Doc:
@@ -189,13 +189,12 @@ _TEXT_FIELDS = ("pk", "complaint_text", "region_text", "type_text")
 
 
 class RepeatIndex:
-    """The stored cases' signatures in an equal index (LSH bands and anchor keys), and the door to their
-    texts for the candidates verified."""
+    """The stored cases' signatures in an equal index (LSH bands and anchor keys): built from the stored
+    bytes, verified on them; the texts are read only for the passages of the matches."""
 
     def __init__(self, *, anchors: CaseAnchors | None = None):
         self.index = textsim.Index(SETTINGS)
         self._anchors = anchors
-        self._docs: dict[int, textsim.Doc] = {}
         self.unsigned = 0  # stored cases without a usable signature (signed from their text on loading)
         self.stats = textsim.Stats()
 
@@ -207,7 +206,8 @@ class RepeatIndex:
 
     @classmethod
     def from_database(cls, exclude_round=None, *, queryset=None, anchors: CaseAnchors | None = None) -> RepeatIndex:
-        """Every stored case (or those of ``queryset``), oldest first; ``exclude_round`` leaves a round out."""
+        """Every stored case (or those of ``queryset``), oldest first; ``exclude_round`` leaves a round out.
+        A case without a signature of the current scheme is signed from its text (in memory only)."""
         from .models import Petition
 
         index = cls(anchors=anchors)
@@ -215,33 +215,31 @@ class RepeatIndex:
         if exclude_round is not None:
             qs = qs.exclude(round=exclude_round)
         unsigned = []
-        from_bytes = textsim.Signature.from_bytes
+        add = index.index.add_bytes
         for pk, blob in qs.order_by("pk").values_list("pk", "repeat_signature").iterator(chunk_size=10000):
-            sig = from_bytes(blob, SETTINGS)
-            if sig is None:
+            if not add(pk, blob):
                 unsigned.append(pk)
-            else:
-                index.index.add(pk, sig)
         if unsigned:
             index.unsigned = len(unsigned)
-            docs = list(index.fetch(unsigned).values())
-            for doc, sig in zip(docs, textsim.sign_many(docs, SETTINGS), strict=True):
-                index.index.add(doc.key, sig)
+            for start in range(0, len(unsigned), 900):
+                rows = Petition.objects.filter(pk__in=unsigned[start : start + 900]).values_list(*_TEXT_FIELDS)
+                docs = [index.anchors.doc(pk, text, region, type_text) for pk, text, region, type_text in rows]
+                for doc, sig in zip(docs, textsim.sign_many(docs, SETTINGS), strict=True):
+                    index.index.add(doc.key, sig)
         return index
 
     def __len__(self) -> int:
         return len(self.index)
 
-    def fetch(self, keys: Sequence[int]) -> dict[int, textsim.Doc]:
-        """The stored cases ``keys`` as documents (text and anchors), read once and kept."""
+    def texts(self, keys: Sequence[int]) -> dict[int, str]:
+        """The complaint texts of stored cases (for the passages a match shares)."""
         from .models import Petition
 
-        wanted = [k for k in keys if k not in self._docs]
-        for start in range(0, len(wanted), 900):
-            rows = Petition.objects.filter(pk__in=wanted[start : start + 900]).values_list(*_TEXT_FIELDS)
-            for pk, text, region, type_text in rows:
-                self._docs[pk] = self.anchors.doc(pk, text, region, type_text)
-        return {k: self._docs[k] for k in keys if k in self._docs}
+        out = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 900):
+            out.update(Petition.objects.filter(pk__in=keys[start : start + 900]).values_list("pk", "complaint_text"))
+        return out
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -298,7 +296,7 @@ def find_repeats(
     if docs is None:
         docs = [index.anchors.doc(i, c.complaint_text, c.region_text, c.type_text) for i, c in enumerate(cases)]
     sigs = textsim.sign_many(docs, SETTINGS)
-    stored, stats = textsim.search(index.index, docs, fetch=index.fetch, signatures=sigs, threshold=threshold)
+    stored, stats = textsim.search(index.index, docs, texts=index.texts, signatures=sigs, threshold=threshold)
     within, stats_within = textsim.search_within(docs, SETTINGS, signatures=sigs, threshold=threshold)
     stats.add(stats_within)
     index.stats = stats
@@ -353,15 +351,12 @@ def _most_common(docs: Iterable[textsim.Doc], kind: str) -> list[str]:
 
 def repeat_clusters(petitions_qs=None, *, threshold: float | None = None) -> list[RepeatCluster]:
     """The stored cases of ``petitions_qs`` (all by default) grouped into repeat clusters, biggest first —
-    each with the places, facilities, topics and towns its cases share. Singletons are left out."""
+    each with the places, facilities, topics and towns its cases share. Singletons are left out. Works on
+    the stored signatures alone (no text is read)."""
     index = RepeatIndex.from_database(queryset=petitions_qs)
-    keys = list(index.index.keys)
-    docs = list(index.fetch(keys).values())
-    row_of = {k: i for i, k in enumerate(keys)}
-    sigs = [index.index.signature(row_of[d.key]) for d in docs]
-    matches, index.stats = textsim.search(
-        index.index, docs, fetch=index.fetch, signatures=sigs, skip_self=True, threshold=threshold
-    )
+    sigs = [index.index.signature(row) for row in range(len(index))]
+    docs = [textsim.Doc(key, "", sig.anchors) for key, sig in zip(index.index.keys, sigs, strict=True)]
+    matches, index.stats = textsim.search(index.index, docs, signatures=sigs, skip_self=True, threshold=threshold)
     pairs = [(key, m.key) for key, ms in matches.items() for m in ms]
     by_key = {d.key: d for d in docs}
     out = []
@@ -371,7 +366,7 @@ def repeat_clusters(petitions_qs=None, *, threshold: float | None = None) -> lis
             RepeatCluster(
                 petition_ids=sorted(group),
                 places=_most_common(members, "place"),
-                facilities=_most_common(members, "facility"),
+                facilities=_most_common(members, "facility") + _most_common(members, "company"),
                 topics=_most_common(members, "topic"),
                 towns=_most_common(members, "town"),
             )
