@@ -131,11 +131,13 @@ def _cases(batch):
 
 
 def _planted_found(batch, earlier, found: dict) -> tuple[int, int]:
-    """How many of the batch's paraphrases of stored cases list a stored case of the same complaint."""
+    """How many of the planted paraphrases list their original (or another stored case of the same
+    complaint: the generator may have made the same one twice) among their possible repeats."""
+    stored = {c.acceptance_no for c in earlier}
     by_key: dict = {}
     for c in earlier:
         by_key.setdefault(c.key, set()).add(c.acceptance_no)
-    want = [c for c in batch if c.key in by_key]
+    want = [c for c in batch if c.original in stored]
     hit = sum(1 for c in want if {d.acceptance_no for d in found.get(c.acceptance_no, [])} & by_key[c.key])
     return hit, len(want)
 

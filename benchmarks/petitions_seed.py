@@ -125,7 +125,8 @@ class Case:
     complaint_text: str
     region_text: str
     type_text: str
-    key: tuple  # (place, facility, problem): the cases that are one complaint
+    key: tuple  # (problem, town, place, facility, road): the cases that are one complaint
+    original: str = ""  # for a planted paraphrase, the stored case it repeats
 
 
 def _places() -> list[tuple[str, str]]:
@@ -188,7 +189,7 @@ class Generator:
                 text = self._text(orig.key, way=self.rng.randrange(4))
                 while text == orig.complaint_text:
                     text = self._text(orig.key)
-                out.append(Case(f"{prefix}{i:04d}", text, "广州市白云区", orig.type_text, orig.key))
+                out.append(Case(f"{prefix}{i:04d}", text, "广州市白云区", orig.type_text, orig.key, orig.acceptance_no))
             else:
                 subject = self._subject()
                 out.append(Case(f"{prefix}{i:04d}", self._text(subject), "广州市白云区", PROBLEMS[subject[0]][1], subject))

@@ -384,15 +384,27 @@ class Index:
         bands = band_keys(signature.minhash.reshape(1, -1), self.settings)[0]
         return np.concatenate([bands, signature.keys.astype(np.uint64)])
 
-    def candidates(self, signature: Signature) -> np.ndarray:
-        """Rows sharing a bucket with the signature (at most ``bucket_cap`` per bucket, the newest)."""
+    def candidates(self, signature: Signature) -> tuple[np.ndarray, np.ndarray]:
+        """Rows sharing a bucket with the signature (at most ``bucket_cap`` per bucket, the newest), and how
+        much anchor evidence each shares: the sum over its shared anchor keys of 1/√(bucket size) — a company
+        or an address few cases share says more than a town and a problem type thousands share."""
         self._freeze()
         keys = self.query_keys(signature)
         lo = np.searchsorted(self._sorted_keys, keys, "left")
         hi = np.searchsorted(self._sorted_keys, keys, "right")
         cap = self.settings.bucket_cap
         parts = [self._owners[max(a, b - cap) : b] for a, b in zip(lo, hi, strict=True) if b > a]
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        rows = np.unique(np.concatenate(parts))
+        bands = self.settings.bands
+        spans = [(a, b) for a, b in zip(lo[bands:], hi[bands:], strict=True) if b > a]
+        evidence = np.zeros(len(rows), dtype=np.float64)
+        if spans:
+            owners = np.concatenate([self._owners[max(a, b - cap) : b] for a, b in spans])
+            weights = np.concatenate([np.full(min(b - a, cap), 1 / np.sqrt(b - a)) for a, b in spans])
+            evidence = np.bincount(np.searchsorted(rows, owners), weights=weights, minlength=len(rows))
+        return rows, evidence
 
     def estimate(self, rows: np.ndarray, signature: Signature) -> np.ndarray:
         """The score the MinHashes estimate: the Jaccard, or the weighted containment when higher."""
@@ -508,15 +520,18 @@ def compare(doc: Doc, other: Doc, settings: Settings, *, estimate: float | None 
 
 
 def _choose(index: Index, signature: Signature, settings: Settings, skip_row: int | None) -> tuple[list, int]:
-    rows = index.candidates(signature)
+    """The candidates to verify: those the MinHashes put near the threshold or above, the ones sharing the
+    most anchor evidence first, then by the estimate; at most ``verify``. Also how many candidates there were."""
+    rows, hits = index.candidates(signature)
     if skip_row is not None:
-        rows = rows[rows != skip_row]
+        keep = rows != skip_row
+        rows, hits = rows[keep], hits[keep]
     if not len(rows):
         return [], 0
     est = index.estimate(rows, signature)
     keep = est >= settings.threshold - settings.margin
-    rows, est = rows[keep], est[keep]
-    best = np.argsort(-est, kind="stable")[: settings.verify]
+    rows, est, hits = rows[keep], est[keep], hits[keep]
+    best = np.lexsort((-est, -hits))[: settings.verify]
     return [(int(rows[i]), float(est[i])) for i in best], len(keep)
 
 

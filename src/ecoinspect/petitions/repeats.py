@@ -31,7 +31,7 @@ from .suggest import Repeat
 #: A repeat is suggested at this similarity (weighted Jaccard of words, bigrams and anchors) and above.
 DEFAULT_THRESHOLD = 0.30
 #: Bumped when the words or the anchors below change: stored signatures of another scheme are re-made.
-SCHEME = 2
+SCHEME = 3
 MAX_REPEATS = 10
 
 STOP_PHRASES = (
@@ -54,7 +54,7 @@ SYNONYMS = (
 SETTINGS = textsim.Settings(
     num_perm=64,
     bands=16,
-    weights={"place": 5, "town": 3, "topic": 5, "type": 0, "facility": 3, "company": 4, "area": 2, "address": 4},
+    weights={"place": 5, "town": 3, "topic": 5, "type": 0, "facility": 3, "company": 6, "area": 2, "address": 6},
     key_pairs=(
         ("place", "topic"),
         ("place", "type"),
@@ -100,11 +100,15 @@ _COMPANY_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限�
 _CITY_PREFIX = re.compile(r"^(?:广东省|广州市|广州|白云区)")
 
 
-def _facilities(text: str) -> dict[str, list[str]]:
+def _facilities(text: str, places: Sequence[str] = ()) -> dict[str, list[str]]:
     """Facilities (generic words made one), companies and named factories (their first four characters
-    after the city: 广州市宏盛皮革有限公司, 宏盛皮革公司 → 宏盛皮革), and areas (工业园 …)."""
+    after the city: 广州市宏盛皮革有限公司, 宏盛皮革公司 → 宏盛皮革), and areas (工业园 …). The places the
+    gazetteer found are no part of a name (滘心嘉信橡胶厂 → 嘉信橡胶厂)."""
     out: dict[str, list[str]] = {"facility": [], "company": [], "area": []}
     for name in textsim_anchors.facilities(text):
+        for word in places:
+            if name.startswith(word) and len(name) > len(word) + 1:
+                name = name[len(word) :]
         if name.endswith(AREAS):
             out["area"].append(name)
         elif "公司" in name or (len(name) >= 5 and name.endswith("厂")):
@@ -143,7 +147,7 @@ class CaseAnchors:
             "town": towns,
             "topic": topics,
             "type": kinds,
-            **_facilities(text),
+            **_facilities(text, sorted({h.word for h in match.hits}, key=len, reverse=True)),
             "address": textsim_anchors.addresses(text),
         }
 
