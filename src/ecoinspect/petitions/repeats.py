@@ -261,7 +261,7 @@ def _signals(match: textsim.Match, towns: dict[str, str]) -> tuple[str, ...]:
         ("address", _("同一地址")),
     ):
         if shared.get(kind):
-            out.append("%s：%s" % (label, "、".join(shared[kind])))
+            out.append(f"{label}：{'、'.join(shared[kind])}")
     if shared.get("town") and not shared.get("place"):
         out.append(_("同一镇街：%(t)s") % {"t": "、".join(towns.get(c, c) for c in shared["town"])})
     if shared.get("topic"):
