@@ -8,6 +8,7 @@ import random
 import pytest
 
 from ecoinspect.common import textsim
+from ecoinspect.common.textsim import passages
 from ecoinspect.common.textsim_anchors import addresses, facilities
 
 SETTINGS = textsim.Settings(
@@ -142,3 +143,10 @@ def test_facility_and_address_words():
     assert facilities("反映萧岗一带城中村餐饮店油烟扰民") == ["餐饮店"]
     assert facilities("工作人员到现场检查") == []
     assert addresses("位于石井大道123号的汽修厂") == ["石井大道123号"]
+
+
+def test_passages_are_the_shared_runs_as_written_never_across_punctuation():
+    assert passages("白沙村的养猪场把猪粪水排到水沟，臭气熏天。", "钟落潭镇白沙村养猪场猪粪水排进水沟，臭味很大。") == (
+        "白沙村", "养猪场", "猪粪水排",
+    )
+    assert passages("位于石井大道１２３号的汽修厂", "石井大道123号汽修厂") == ("石井大道１２３号", "汽修厂")

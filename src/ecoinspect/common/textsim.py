@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import logging
 import re
 import struct
 import unicodedata
@@ -43,7 +44,6 @@ VERSION = 2
 _HEADER = struct.Struct("<2sBBBHHH")
 _MAGIC = b"TS"
 _NON_WORD = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9a-zA-Z]")
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,8 @@ def normalise(text: str, settings: Settings) -> str:
 def _words(part: str) -> list[str]:
     import jieba
 
+    if jieba.default_logger.level < logging.WARNING:
+        jieba.setLogLevel(logging.WARNING)  # its dictionary-loading notes would mix with a command's output
     return [w for w in jieba.lcut(part, HMM=False) if len(w) >= 2 and not w.isdigit()]
 
 
@@ -424,15 +426,22 @@ class Index:
 # ---------------------------------------------------------------------------------------------------------
 
 
+_HALF_WIDTH = {0x3000: 0x20, **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}}
+_RUN = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
 def passages(a: str, b: str, *, min_chars: int = 3, limit: int = 6) -> tuple[str, ...]:
-    """The passages of ``a`` that also occur in ``b`` (at least ``min_chars`` letters), in ``a``'s order."""
-    a_n, b_n = unicodedata.normalize("NFKC", a or ""), unicodedata.normalize("NFKC", b or "")
-    blocks = difflib.SequenceMatcher(None, a_n, b_n, autojunk=False).get_matching_blocks()
+    """The passages of ``a`` that also occur in ``b`` (runs of at least ``min_chars`` letters, never across
+    punctuation; full-width and half-width alike), exactly as written in ``a`` — for highlighting — in
+    ``a``'s order."""
+    a, b = a or "", b or ""
+    half_a = a.translate(_HALF_WIDTH)  # the same length as a: positions in one are positions in the other
+    blocks = difflib.SequenceMatcher(None, half_a, b.translate(_HALF_WIDTH), autojunk=False).get_matching_blocks()
     found = []
     for block in blocks:
-        piece = a_n[block.a : block.a + block.size].strip(" ，。、；：,.;:！？!?（）()“”\"")
-        if len(_CJK.findall(piece)) >= min_chars:
-            found.append((block.a, piece))
+        for run in _RUN.finditer(half_a, block.a, block.a + block.size):
+            if run.end() - run.start() >= min_chars:
+                found.append((run.start(), a[run.start() : run.end()]))
     longest = sorted(found, key=lambda x: -len(x[1]))[:limit]
     return tuple(p for _i, p in sorted(longest))
 

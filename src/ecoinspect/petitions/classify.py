@@ -76,11 +76,18 @@ def _short(word: str) -> str:
 
 
 class TypeClassifier:
-    """Problem types and sub-tags of a complaint, each with the words that gave it."""
+    """Problem types and sub-tags of a complaint, each with the words that gave it. One classifier reads a
+    batch: the published labels, which repeat, are understood once."""
+
+    def __init__(self):
+        self._labels: dict[str, tuple[list[str], list[str], bool]] = {}
 
     def analyse(self, text: str, type_text: str = "") -> TypeResult:
         result = TypeResult()
-        published, published_reasons, drop_other = self._published(type_text)
+        if type_text not in self._labels:
+            self._labels[type_text] = self._published(type_text)
+        published, published_reasons, drop_other = self._labels[type_text]
+        published, published_reasons = list(published), list(published_reasons)
         result.published = list(published)
         found_types: dict[str, list[str]] = {}
         masked = unicodedata.normalize("NFKC", text or "")

@@ -102,15 +102,14 @@ def petition_register(
         )
     parsed = numbers.parse(acceptance_no)
     outside = False
+    matcher = matcher or PlaceMatcher()  # one gazetteer read for the town and the repeat signature
     if town is None:
         town, town_reason, outside = resolve_town(
             region_text=region_text, complaint_text=complaint_text, matcher=matcher
         )
     else:
         town_reason = _("登记时指定")
-    signature = repeats.signature_for(
-        complaint_text, region_text, type_text, anchors=repeats.CaseAnchors(matcher) if matcher else None
-    )
+    signature = repeats.signature_for(complaint_text, region_text, type_text, anchors=repeats.CaseAnchors(matcher))
     with acting_as(actor):
         petition = Petition.objects.create(
             round=round,
