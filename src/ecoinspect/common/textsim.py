@@ -26,7 +26,6 @@ benchmarks and tests). Anchors any caller can use (facility names, street addres
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import logging
 import re
@@ -37,6 +36,8 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .textsim_anchors import passages
 
 #: Bumped when shingling or signing changes: a stored signature of another version is signed again.
 VERSION = 2
@@ -424,26 +425,6 @@ class Index:
 # ---------------------------------------------------------------------------------------------------------
 # Comparing
 # ---------------------------------------------------------------------------------------------------------
-
-
-_HALF_WIDTH = {0x3000: 0x20, **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}}
-_RUN = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
-
-
-def passages(a: str, b: str, *, min_chars: int = 3, limit: int = 6) -> tuple[str, ...]:
-    """The passages of ``a`` that also occur in ``b`` (runs of at least ``min_chars`` letters, never across
-    punctuation; full-width and half-width alike), exactly as written in ``a`` — for highlighting — in
-    ``a``'s order."""
-    a, b = a or "", b or ""
-    half_a = a.translate(_HALF_WIDTH)  # the same length as a: positions in one are positions in the other
-    blocks = difflib.SequenceMatcher(None, half_a, b.translate(_HALF_WIDTH), autojunk=False).get_matching_blocks()
-    found = []
-    for block in blocks:
-        for run in _RUN.finditer(half_a, block.a, block.a + block.size):
-            if run.end() - run.start() >= min_chars:
-                found.append((run.start(), a[run.start() : run.end()]))
-    longest = sorted(found, key=lambda x: -len(x[1]))[:limit]
-    return tuple(p for _i, p in sorted(longest))
 
 
 def _related(a: str, b: str) -> bool:

@@ -1,5 +1,6 @@
-"""Anchors any caller of :mod:`ecoinspect.common.textsim` can use: the facility names and the street
-addresses a Chinese text names (pure: no Django, nothing of any domain app).
+"""What any caller of :mod:`ecoinspect.common.textsim` can read out of Chinese texts: the facility names
+and the street addresses a text names (anchors), and the passages two texts share (for highlighting).
+Pure: no Django, nothing of any domain app.
 
 >>> facilities("反映大源街道一家名为鸿达五金制品厂的工厂每天晚上开冲床")
 ['鸿达五金制品厂', '工厂']
@@ -9,6 +10,7 @@ addresses a Chinese text names (pure: no Django, nothing of any domain app).
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -47,3 +49,23 @@ def addresses(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text or "")
     found = (_ADDRESS_LEAD.sub("", a) for a in _ADDRESS.findall(text))
     return list(dict.fromkeys(a for a in found if a))
+
+
+_HALF_WIDTH = {0x3000: 0x20, **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}}
+_RUN = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def passages(a: str, b: str, *, min_chars: int = 3, limit: int = 6) -> tuple[str, ...]:
+    """The passages of ``a`` that also occur in ``b`` (runs of at least ``min_chars`` letters, never across
+    punctuation; full-width and half-width alike), exactly as written in ``a`` — for highlighting — in
+    ``a``'s order."""
+    a, b = a or "", b or ""
+    half_a = a.translate(_HALF_WIDTH)  # the same length as a: positions in one are positions in the other
+    blocks = difflib.SequenceMatcher(None, half_a, b.translate(_HALF_WIDTH), autojunk=False).get_matching_blocks()
+    found = []
+    for block in blocks:
+        for run in _RUN.finditer(half_a, block.a, block.a + block.size):
+            if run.end() - run.start() >= min_chars:
+                found.append((run.start(), a[run.start() : run.end()]))
+    longest = sorted(found, key=lambda x: -len(x[1]))[:limit]
+    return tuple(p for _i, p in sorted(longest))
