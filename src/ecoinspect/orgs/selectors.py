@@ -87,6 +87,11 @@ class DutyMatch:
         return f"三管三必须「{self.duty.sector}」→ {self.duty.department}（{'；'.join(parts)}）"
 
 
+def active_sector_duties() -> list[SectorDuty]:
+    """The matrix's rows in force, with their departments (read once for a batch of matches)."""
+    return list(SectorDuty.objects.active().select_related("department").filter(department__is_active=True))
+
+
 def _keyword_hits(duties, fields: list[tuple[str, str]]) -> dict[int, list[tuple[str, str]]]:
     """For each duty, the keywords found and where — a keyword inside a longer keyword found at the same
     place (噪音 in 工厂噪音, 采砂 in 河道采砂, 垃圾 in 建筑垃圾) does not count on its own."""
@@ -111,15 +116,21 @@ def _keyword_hits(duties, fields: list[tuple[str, str]]) -> dict[int, list[tuple
 
 
 def sector_duty_match(
-    *, text: str, address: str = "", problem_types: list[str] | None = None, limit: int = 3
+    *,
+    text: str,
+    address: str = "",
+    problem_types: list[str] | None = None,
+    limit: int = 3,
+    duties: list[SectorDuty] | None = None,
 ) -> list[DutyMatch]:
     """Departments proposed for a problem by the 三管三必须 matrix, best first, each with its reason.
 
     A keyword found in the text (or the address) scores 3, the same problem type scores 1; rows with no hit
-    are left out. Rows of different departments with the same top score are marked ``tied``.
+    are left out. Rows of different departments with the same top score are marked ``tied``. Pass ``duties``
+    (:func:`active_sector_duties`) to match many texts without reading the matrix again.
     """
     types = set(problem_types or [])
-    duties = list(SectorDuty.objects.active().select_related("department").filter(department__is_active=True))
+    duties = list(duties) if duties is not None else active_sector_duties()
     found = _keyword_hits(duties, [("text", text or ""), ("address", address or "")])
     matches = []
     for i, duty in enumerate(duties):

@@ -364,7 +364,8 @@ class PetitionImporter(Importer):
             return
         cases = [self.case_text(r) for r in taken]
         spec = self.spec
-        suggester = Suggester(compare_stored=True)
+        # the batch's own round: a case imported again is itself, not its own repeat
+        suggester = Suggester(compare_stored=True, current_round=spec.existing if spec is not None else None)
         found = suggester.suggest(cases)
         self.cache["suggestions"] = {}
         for row, suggestion in zip(taken, found, strict=True):

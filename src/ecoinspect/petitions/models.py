@@ -179,6 +179,9 @@ class Petition(ChangeLoggedModel):
         related_name="petitions",
     )
     disclosure_count = models.PositiveSmallIntegerField(_("公开次数"), default=0)
+    #: The repeat search's signature of the text (petitions.repeats): written at registration, so the index
+    #: of every stored case is built without reading the texts.
+    repeat_signature = models.BinaryField(_("重复件检索签名"), null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
@@ -192,6 +195,7 @@ class Petition(ChangeLoggedModel):
 
     objects = PetitionQuerySet.as_manager()
     unit_scope = PETITION_SCOPE
+    changelog_exclude = ("repeat_signature",)
     version_conflict_message = _(
         "该信访件已被他人修改（当前版本 %(now)s，您编辑的是版本 %(mine)s）。您填写的内容仍保留，请核对后重新保存。"
     )

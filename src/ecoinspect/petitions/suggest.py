@@ -2,14 +2,17 @@
 reasons. One ``Suggester`` is built per batch (it loads the gazetteer, the 三管三必须 matrix and the repeat
 index once) and answers for many cases; it writes nothing.
 
-This is the interface the importer, the ``petitions suggest`` command and the pages use. The repeat search
-and the type classifier behind it live in their own modules (see ``Suggester.__init__``).
+This is the interface the importer, the ``petitions suggest`` command and the pages use. The rules behind
+it: :mod:`.classify` (town, department, problem types — :mod:`.type_rules`) and :mod:`.repeats` (on the
+text-similarity engine :mod:`ecoinspect.common.textsim`); docs/petitions/engine.md says how they work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 from ecoinspect.orgs.gazetteer import PlaceMatcher
 from ecoinspect.orgs.models import Unit
@@ -53,10 +56,20 @@ class CaseSuggestion:
     duplicates: list[Repeat] = field(default_factory=list)
 
     @property
+    def repeat_reasons(self) -> list[str]:
+        """One line per possible repeat: its number, where it is from, the similarity and the signals."""
+        out = []
+        for d in self.duplicates:
+            where = d.round or _("本批")
+            out.append(
+                _("疑似重复件 %(no)s（%(where)s，相似度 %(score).2f）：%(signals)s")
+                % {"no": d.acceptance_no, "where": where, "score": d.score, "signals": "；".join(d.signals)}
+            )
+        return out
+
+    @property
     def reasons(self) -> list[str]:
-        return [*self.town_reasons, *self.department_reasons, *self.type_reasons] + [
-            r for d in self.duplicates for r in d.signals
-        ]
+        return [*self.town_reasons, *self.department_reasons, *self.type_reasons, *self.repeat_reasons]
 
     def as_json(self) -> dict:
         """The line ``ecoinspect petitions suggest`` prints (an exact contract: other tools read it)."""
@@ -72,25 +85,45 @@ class CaseSuggestion:
 
 
 class Suggester:
-    """Suggestions for a batch of cases, compared with each other and with the stored cases."""
+    """Suggestions for a batch of cases, compared with each other and with the stored cases.
 
-    def __init__(self, *, compare_stored: bool = True, exclude_round=None):
+    ``exclude_round`` leaves a round's stored cases out of the comparison; ``current_round`` is the round the
+    batch belongs to (a stored case with the same number in it is the same case imported again, not a
+    repeat); ``threshold`` overrides the repeat threshold (``repeats.DEFAULT_THRESHOLD``)."""
+
+    def __init__(self, *, compare_stored: bool = True, exclude_round=None, current_round=None, threshold=None):
+        from ecoinspect.orgs.selectors import active_sector_duties
+
         from . import classify, repeats
 
         self.matcher = PlaceMatcher()
         self.classifier = classify.TypeClassifier()
-        self.index = repeats.RepeatIndex.from_database(exclude_round=exclude_round) if compare_stored else repeats.RepeatIndex()
+        self.anchors = repeats.CaseAnchors(self.matcher, self.classifier)
+        self.duties = active_sector_duties()
+        self.current_round = current_round
+        self.threshold = threshold
+        self.index = (
+            repeats.RepeatIndex.from_database(exclude_round=exclude_round, anchors=self.anchors)
+            if compare_stored
+            else repeats.RepeatIndex(anchors=self.anchors)
+        )
 
     def suggest(self, cases: Sequence[CaseText]) -> list[CaseSuggestion]:
+        from ecoinspect.common.textsim import Doc
+
         from . import classify, repeats
 
-        found = repeats.find_repeats(self.index, cases)
-        out = []
-        for case in cases:
+        out, docs = [], []
+        for i, case in enumerate(cases):
             s = CaseSuggestion(case.acceptance_no)
-            classify.place(self.matcher, case, s)
-            self.classifier.classify(case, s)
-            classify.department(case, s)
-            s.duplicates = found.get(case.acceptance_no, [])
+            match = classify.place(self.matcher, case, s)
+            types = self.classifier.classify(case, s)
+            classify.department(case, s, hints=types.duty_hints, duties=self.duties)
+            docs.append(Doc(i, case.complaint_text, self.anchors(case.complaint_text, match=match, types=types)))
             out.append(s)
+        found = repeats.find_repeats(
+            self.index, cases, docs=docs, threshold=self.threshold, current_round=self.current_round
+        )
+        for s in out:
+            s.duplicates = found.get(s.acceptance_no, [])
         return out

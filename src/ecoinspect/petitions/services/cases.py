@@ -23,7 +23,7 @@ from ecoinspect.orgs.choices import UnitKind
 from ecoinspect.orgs.gazetteer import PlaceMatcher, Status, place_match
 from ecoinspect.orgs.models import Unit
 
-from .. import numbers
+from .. import numbers, repeats
 from ..choices import AssignmentRole, ClosureStatus, Origin, PetitionStatus, Verdict
 from ..models import Assignment, Claim, InspectionRound, Petition, TransferBatch
 from ..workflow import PETITION_WORKFLOW
@@ -107,12 +107,14 @@ def petition_register(
     parsed = numbers.parse(acceptance_no)
     published_channel = published.pop("channel", "")
     outside = outside_district
+    matcher = matcher or PlaceMatcher()  # one gazetteer read for the town and the repeat signature
     if town is None and not town_reason:
         town, town_reason, outside = resolve_town(
             region_text=region_text, complaint_text=complaint_text, matcher=matcher
         )
     elif not town_reason:
         town_reason = _("登记时指定")
+    signature = repeats.signature_for(complaint_text, region_text, type_text, anchors=repeats.CaseAnchors(matcher))
     with acting_as(actor):
         petition = Petition.objects.create(
             round=round,
@@ -136,6 +138,7 @@ def petition_register(
             origin=origin,
             flags=list(flags),
             raw=raw or {},
+            repeat_signature=signature,
             **published,
         )
         action_log_append(

@@ -173,7 +173,8 @@ def petition_intake(
         region_text=region_text or "",
         type_text=type_text or "",
     )
-    suggestion = Suggester(compare_stored=True).suggest([case])[0] if case.acceptance_no and case.complaint_text.strip() else None
+    suggester = Suggester(compare_stored=True, current_round=round)
+    suggestion = suggester.suggest([case])[0] if case.acceptance_no and case.complaint_text.strip() else None
     defaults = accepted_fields(suggestion) if suggestion is not None else {}
     if problem_types:
         defaults["problem_types"] = list(problem_types)
