@@ -97,7 +97,8 @@ def test_a_round3_disclosure_table_is_an_earlier_rounds_record_with_its_results(
     assert first.verdict == Verdict.PARTLY_TRUE and first.closure_status == ClosureStatus.CLOSED
     assert first.investigation == "经现场核查，反映情况属实。" and first.closure_target == "2023年12月底前完成整改"
     assert second.closure_status == ClosureStatus.STAGE_CLOSED and second.problem_types == ["water"]
-    assert third.closure_status == ClosureStatus.IN_PROGRESS and third.problem_types == ["agriculture"]
+    # the published 畜禽养殖 and the odour the complaint claims (docs/petitions/engine.md, labelling rules)
+    assert third.closure_status == ClosureStatus.IN_PROGRESS and third.problem_types == ["air", "agriculture"]
     # a verdict nobody can read is kept raw and flagged, never refused
     assert third.verdict == "" and third.raw["是否属实"] == "情况待查"
     assert third.flags[0]["column"] == "是否属实" and third.flags[0]["raw"] == "情况待查"
@@ -115,7 +116,7 @@ def test_round2_and_provincial_variants_keep_their_extra_columns(people):
     assert petition.responsible_unit_text == "区城管执法局" and petition.responsible_person_text == "张某"
     assert petition.channel == "letter" and petition.remark == "重点件"
     assert petition.accountability == "约谈1人" and petition.verdict == Verdict.TRUE
-    assert petition.problem_types == ["air"] and str(petition.town) == "石门街道"
+    assert petition.problem_types == ["air", "ecology"] and str(petition.town) == "石门街道"  # dust + quarrying
 
 
 def test_bad_cells_are_kept_and_flagged_blank_and_title_rows_skipped_the_batch_taken(people):
@@ -139,7 +140,7 @@ def test_bad_cells_are_kept_and_flagged_blank_and_title_rows_skipped_the_batch_t
     second = Petition.objects.get(acceptance_key="D3GD202311250002")
     assert str(second.received_on) == "2023-11-26"  # the table's year, from its title
     assert {f["column"] for f in second.flags} == {"行政区域", "问题类型"}
-    assert second.type_text == "光污染" and second.problem_types == []
+    assert second.type_text == "光污染" and second.problem_types == ["air"]  # unknown label flagged; 异味 from the text
     third = Petition.objects.get(acceptance_key="D3GD202311250003")
     assert str(third.town) in ("三元里街道", "龙归街道")
     assert third.flags[0]["column"] == "交办日期" and third.received_on.isoformat() == "2023-11-25"
