@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.common.filters import FilterSet
+from ecoinspect.common.widgets import date_input
 
 
 class ActionLogFilter(FilterSet):
@@ -14,10 +15,10 @@ class ActionLogFilter(FilterSet):
     object_type = forms.CharField(label=_("对象类型"), required=False)
     object_id = forms.CharField(label=_("对象编号"), required=False)
     since = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"), required=False, widget=date_input()
     )
     until = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"), required=False, widget=date_input()
     )
     lookups = {
         "action": "action__startswith",
@@ -37,10 +38,10 @@ class ChangeLogFilter(FilterSet):
     object_id = forms.CharField(label=_("对象编号"), required=False)
     user_name = forms.CharField(label=_("用户"), required=False)
     since = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"), required=False, widget=date_input()
     )
     until = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"), required=False, widget=date_input()
     )
     lookups = {
         "object_type": "object_type",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.common.calendar import default_calendar
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterSet
+from ecoinspect.common.widgets import date_input
 from ecoinspect.core.permissions import Reach
 from ecoinspect.orgs.models import Unit
 
@@ -75,10 +76,10 @@ class ProblemFilter(FilterSet):
     is_key = forms.NullBooleanField(label=_("重点问题"), required=False)
     is_complex = forms.NullBooleanField(label=_("复杂问题"), required=False)
     registered_from = forms.DateField(
-        label=_("登记日期起"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("登记日期起"), required=False, widget=date_input()
     )
     registered_to = forms.DateField(
-        label=_("登记日期止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("登记日期止"), required=False, widget=date_input()
     )
 
     lookups = {

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.models import WorkdayOverride
+from ecoinspect.common.widgets import date_input
 
 from .auth import client_ip
 from .choices import UnitKind
@@ -136,14 +137,14 @@ class WorkdayOverrideForm(forms.ModelForm):
     class Meta:
         model = WorkdayOverride
         fields = ["date", "is_workday", "note"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": date_input()}
 
     def validate_unique(self):
         """Setting a date again replaces its entry (see the service)."""
 
 
 class WorkdayCalculatorForm(forms.Form):
-    start = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("起始日期"), widget=date_input())
     days = forms.IntegerField(label=_("工作日数"), min_value=-365, max_value=365)
 
 

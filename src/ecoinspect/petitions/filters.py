@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterSet
+from ecoinspect.common.widgets import date_input
 from ecoinspect.orgs.models import Unit
 
 from .choices import (
@@ -66,8 +67,8 @@ class PetitionFilter(FilterSet):
     flagged = forms.BooleanField(label=_("待人工确认"), required=False, help_text=_("导入时有未能理解的单元格，或有待确认的建议"))
     is_key = forms.NullBooleanField(label=_("重点件"), required=False)
     is_supervised = forms.NullBooleanField(label=_("督办件"), required=False)
-    received_from = forms.DateField(label=_("交办日期起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    received_to = forms.DateField(label=_("交办日期止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_from = forms.DateField(label=_("交办日期起"), required=False, widget=date_input())
+    received_to = forms.DateField(label=_("交办日期止"), required=False, widget=date_input())
 
     lookups = {
         "round": "round",
