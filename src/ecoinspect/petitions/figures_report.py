@@ -152,7 +152,8 @@ def tables(rf: RoundFigures) -> list[tuple[str, list[str], list[list]]]:
     day, cumulative = _("当日"), _("累计")
     t, d = rf.total, rf.today
     batches = [
-        [batch_name(b["number"]) if b["number"] is not None else _("未编批"), b["received_on"] or "", b["received"],
+        [batch_name(b["number"]) if b["number"] is not None else _("未编批"),
+         b["received_on"].isoformat() if b["received_on"] else "", b["received"],
          b["phone"], b["letter"], b["handled"], b["closed"], b["stage_closed"], b["in_progress"]]
         for b in rf.batches
     ]

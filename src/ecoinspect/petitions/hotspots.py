@@ -64,8 +64,8 @@ _LEGAL_FORMS = (("有限责任公司", "公司"), ("股份有限公司", "公司
 #: Words that end a name when read backwards from its suffix (the name starts after the last of them).
 _BOUNDARIES = (
     "反映", "投诉", "举报", "位于", "地处", "附近", "旁边", "周边", "周围", "一带", "对面", "隔壁", "门口", "后面",
-    "前面", "里面", "一家", "这家", "那家", "有个", "以及", "还有", "其中", "存在", "导致", "影响", "群众", "居民",
-    "的", "在", "被", "是", "该",
+    "前面", "里面", "一家", "这家", "那家", "有个", "地址", "地点", "位置", "门牌", "以及", "还有", "其中", "存在", "导致", "影响", "群众", "居民",
+    "的", "在", "被", "是", "该", "旁",
 )
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()·]")
 _MAX_NAME = 24
@@ -74,6 +74,7 @@ _ADMIN = re.compile(r"^(?:广东省|广东|广州市|广州|白云区|白云)")
 _ROAD = re.compile(
     r"([\u4e00-\u9fff]{1,10}?(?:大道|大街|路|街|巷))(?:[东南西北中]段)?([0-9]{1,5}|[一二三四五六七八九十百]{1,4})号"
 )
+_VILLAGE = re.compile(r"^[\u4e00-\u9fff]{1,5}?(?:村委会|村|社区|居委会|经济社|工业区)")
 _ESTATE = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:小区|花园|苑|公寓|山庄))")
 _ESTATE_GENERIC = {"小区", "花园", "公寓", "山庄", "该小区", "本小区", "附近小区", "周边小区", "居民小区"}
 
@@ -128,14 +129,19 @@ class Vocabulary:
         return list(dict.fromkeys(self.places[m.group(0)] for m in regex.finditer(text)))
 
     def strip_places(self, name: str) -> tuple[str, str]:
-        """穗丰村某某五金 → (某某五金, 穗丰村): the gazetteer places at the front of a name go; the last is kept."""
+        """穗丰村某某五金 → (某某五金, 穗丰村): the places at the front of a name go (all of it, when the name
+        is only a place: 南岗村 → ("", 南岗村)); the last one is returned."""
         regex, last = self._regex(), ""
-        while regex is not None:
-            m = regex.match(name)
-            if m is None or len(name) == m.end():
-                break
-            name, last = name[m.end() :], self.places[m.group(0)]
-        return name, last
+        while True:
+            m = regex.match(name) if regex is not None else None
+            if m is not None and m.end() > 0:
+                name, last = name[m.end() :], self.places[m.group(0)]
+                continue
+            m = _VILLAGE.match(name)  # a village or community the gazetteer does not know yet
+            if m is not None and len(name) - m.end() >= 2:
+                name, last = name[m.end() :], m.group(0)
+                continue
+            return name, last
 
     def strip_prefixes(self, name: str) -> str:
         """广州市白云区太和镇穗丰村纸箱厂 → 穗丰村纸箱厂: the province, city, district and town go."""
@@ -177,7 +183,7 @@ def _facility_name(body: str, suffix: str, vocabulary: Vocabulary, places: Seque
     form's short spelling; a name that says only what the place is gets the village it is in."""
     body = vocabulary.strip_prefixes(body)
     body, named_place = vocabulary.strip_places(body)
-    if not body or body.isdigit():
+    if (not body and not named_place) or body.isdigit():
         return ""
     name = body + suffix
     for legal, short in _LEGAL_FORMS:
