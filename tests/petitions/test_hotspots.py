@@ -19,7 +19,6 @@ from ecoinspect.petitions.choices import Origin
 from ecoinspect.petitions.choices import PetitionStatus as S
 from ecoinspect.petitions.selectors import figures_queryset
 from tests.factories import PetitionFactory, ProblemFactory, RoundFactory
-from tests.factories.petitions import HANDLING, advance_petition
 
 pytestmark = pytest.mark.django_db
 
