@@ -68,7 +68,7 @@ def test_hotspots_are_ranked_by_cases_then_rounds_then_latest_date(history, peop
     assert [(h.label, h.count, len(h.rounds)) for h in found] == [
         ("恒晟塑料厂", 4, 2),  # two rounds; 广从五路88号 joins through the case naming both
         ("南岗村·养猪场", 2, 2),  # the generic name keeps its village; 某某 dropped
-        ("沙坑涌 · 水", 2, 1),
+        ("沙坑涌（同和街道） · 水", 2, 1),
         ("D3GD202606010008", 2, 1),  # merged as a repeat: the same complaint, whatever its words
     ]
     first = found[0]
@@ -87,7 +87,7 @@ def test_the_district_sees_the_list_clicks_a_case_and_exports_it(history, client
     html = client.get(reverse("petitions:hotspots")).content.decode()
     ranks = re.findall(r'data-testid="hotspot" data-rank="(\d+)">.*?<strong>(.*?)</strong>', html, re.S)
     assert [(int(r), unescape(label)) for r, label in ranks] == [
-        (1, "恒晟塑料厂"), (2, "南岗村·养猪场"), (3, "沙坑涌 · 水"), (4, "D3GD202606010008")
+        (1, "恒晟塑料厂"), (2, "南岗村·养猪场"), (3, "沙坑涌（同和街道） · 水"), (4, "D3GD202606010008")
     ]
     assert 'data-total="uncovered">2<' in html and 'data-total="hotspots">4<' in html
     assert reverse("ledger:problem_detail", args=[history["c5"].problem_id]) in html
@@ -100,7 +100,7 @@ def test_the_district_sees_the_list_clicks_a_case_and_exports_it(history, client
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:5] == ("排名", "热点", "类别", "属地镇街", "件数")
     assert [(r[0], r[1], r[4], r[5]) for r in rows[1:]] == [
-        (1, "恒晟塑料厂", 4, 2), (2, "南岗村·养猪场", 2, 2), (3, "沙坑涌 · 水", 2, 1), (4, "D3GD202606010008", 2, 1)
+        (1, "恒晟塑料厂", 4, 2), (2, "南岗村·养猪场", 2, 2), (3, "沙坑涌（同和街道） · 水", 2, 1), (4, "D3GD202606010008", 2, 1)
     ]
     assert rows[2][9] == "未纳入整改台账" and "X2GD202109100012" in rows[1][10]
 
@@ -121,9 +121,9 @@ def test_a_unit_sees_hotspots_among_its_own_cases(history, people):
     housing = hs.hotspots(figures_queryset(user=people["housing"]), user=people["housing"])
     assert housing == []  # it has one case: no repeat of its own
     water = hs.hotspots(figures_queryset(user=people["water"]), user=people["water"])
-    assert [(h.label, h.count) for h in water] == [("沙坑涌 · 水", 2), ("恒晟塑料厂", 2)] or [
+    assert [(h.label, h.count) for h in water] == [("沙坑涌（同和街道） · 水", 2), ("恒晟塑料厂", 2)] or [
         (h.label, h.count) for h in water
-    ] == [("恒晟塑料厂", 2), ("沙坑涌 · 水", 2)]
+    ] == [("恒晟塑料厂", 2), ("沙坑涌（同和街道） · 水", 2)]
     assert all("X2GD202109100012" not in c["acceptance_no"] for h in water for c in h.cases)
 
 
@@ -135,14 +135,31 @@ def test_a_unit_sees_hotspots_among_its_own_cases(history, people):
         ("投诉白云区江高镇南岗村的恒晟塑料厂焚烧垃圾", ["恒晟塑料厂"]),
         ("位于广从五路123号的餐厅油烟扰民", ["广从五路123号"]),
         ("三元里街道松柏东街１８号一家烧烤店油烟大", ["松柏东街18号"]),
-        ("金碧雅苑小区附近有一家鑫瑞汽修厂喷漆异味", ["鑫瑞汽修厂", "金碧雅苑"]),
+        ("金碧雅苑小区附近有一家鑫瑞汽修厂喷漆异味", ["鑫瑞汽修厂"]),  # an estate is a place, not a key
+        ("有人在山边违法占用林地搭建厂房", []),  # 厂房 is a building, not a facility's name
         ("某某花园小区旁边工地夜间施工噪声", []),
         ("太和镇草塘村经济社旁鑫瑞塑料厂焚烧", ["鑫瑞塑料厂"]),  # a village the gazetteer does not know
     ],
 )
 def test_facility_and_address_keys(text, keys):
-    vocabulary = hs.Vocabulary(
-        towns=("三元里街道", "太和镇", "江高镇", "三元里", "太和", "江高"),
-        places={"穗丰村": "穗丰村", "南岗村": "南岗村", "沙河涌": "沙河涌"},
+    vocabulary = hs.Vocabulary.of(
+        ("三元里街道", "太和镇", "江高镇", "三元里", "太和", "江高"),
+        {"穗丰村": "穗丰村", "南岗村": "南岗村"},
+        rivers=("沙河涌",),
     )
-    assert [k.key for k in hs.case_keys(text, "", ["air"], vocabulary)] == keys
+    assert [k.key for k in hs.case_keys(text, "", tag="大气", vocabulary=vocabulary)] == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "key"),
+    [
+        ("沙河涌发黑发臭", "同和街道", "沙河涌（同和街道）|水"),  # a river: its stretch in the case's town
+        ("南岗村附近的沙河涌发黑发臭", "江高镇", "南岗村|水"),  # a village is more precise than a river
+        ("金碧雅苑小区旁空地焚烧垃圾", "", "金碧雅苑|水"),  # an estate the gazetteer does not know
+        ("夜间噪声扰民", "", None),
+    ],
+)
+def test_a_case_naming_no_facility_is_keyed_by_its_place_and_problem(text, town, key):
+    vocabulary = hs.Vocabulary.of((), {"南岗村": "南岗村"}, rivers=("沙河涌",))
+    keys = hs.case_keys(text, "", tag="水", town=town, vocabulary=vocabulary)
+    assert [k.key for k in keys] == ([key] if key else [])
