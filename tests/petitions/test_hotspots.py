@@ -69,7 +69,7 @@ def test_hotspots_are_ranked_by_cases_then_rounds_then_latest_date(history, peop
         ("恒晟塑料厂", 4, 2),  # two rounds; 广从五路88号 joins through the case naming both
         ("南岗村·养猪场", 2, 2),  # the generic name keeps its village; 某某 dropped
         ("沙坑涌（同和街道） · 水", 2, 1),
-        ("D3GD202606010008", 2, 1),  # merged as a repeat: the same complaint, whatever its words
+        ("夜间噪声扰民，无法入睡。", 2, 1),  # merged as a repeat: named by what the first one says
     ]
     first = found[0]
     assert first.kind == hs.FACILITY and "广从五路88号" in first.keys and first.town == "太和镇"
@@ -87,7 +87,7 @@ def test_the_district_sees_the_list_clicks_a_case_and_exports_it(history, client
     html = client.get(reverse("petitions:hotspots")).content.decode()
     ranks = re.findall(r'data-testid="hotspot" data-rank="(\d+)">.*?<strong>(.*?)</strong>', html, re.S)
     assert [(int(r), unescape(label)) for r, label in ranks] == [
-        (1, "恒晟塑料厂"), (2, "南岗村·养猪场"), (3, "沙坑涌（同和街道） · 水"), (4, "D3GD202606010008")
+        (1, "恒晟塑料厂"), (2, "南岗村·养猪场"), (3, "沙坑涌（同和街道） · 水"), (4, "夜间噪声扰民，无法入睡。")
     ]
     assert 'data-total="uncovered">2<' in html and 'data-total="hotspots">4<' in html
     assert reverse("ledger:problem_detail", args=[history["c5"].problem_id]) in html
@@ -100,7 +100,7 @@ def test_the_district_sees_the_list_clicks_a_case_and_exports_it(history, client
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:5] == ("排名", "热点", "类别", "属地镇街", "件数")
     assert [(r[0], r[1], r[4], r[5]) for r in rows[1:]] == [
-        (1, "恒晟塑料厂", 4, 2), (2, "南岗村·养猪场", 2, 2), (3, "沙坑涌（同和街道） · 水", 2, 1), (4, "D3GD202606010008", 2, 1)
+        (1, "恒晟塑料厂", 4, 2), (2, "南岗村·养猪场", 2, 2), (3, "沙坑涌（同和街道） · 水", 2, 1), (4, "夜间噪声扰民，无法入睡。", 2, 1)
     ]
     assert rows[2][9] == "未纳入整改台账" and "X2GD202109100012" in rows[1][10]
 
@@ -108,7 +108,7 @@ def test_the_district_sees_the_list_clicks_a_case_and_exports_it(history, client
 def test_the_filters_pick_the_uncovered_and_refuse_a_single_case(history, client, people):
     client.force_login(people["leader"])
     html = client.get(reverse("petitions:hotspots"), {"covered": "no"}).content.decode()
-    assert re.findall(r"<strong>(.*?)</strong>", html) == ["南岗村·养猪场", "D3GD202606010008"]
+    assert re.findall(r"<strong>(.*?)</strong>", html) == ["南岗村·养猪场", "夜间噪声扰民，无法入睡。"]
     csv = client.get(reverse("petitions:hotspots"), {"covered": "no", "format": "csv"}).content.decode("utf-8-sig")
     assert csv.count("\n") == 3 and "恒晟" not in csv
     bad = client.get(reverse("petitions:hotspots"), {"min_cases": "1"}).content.decode()
@@ -163,3 +163,30 @@ def test_a_case_naming_no_facility_is_keyed_by_its_place_and_problem(text, town,
     vocabulary = hs.Vocabulary.of((), {"南岗村": "南岗村"}, rivers=("沙河涌",))
     keys = hs.case_keys(text, "", tag="水", town=town, vocabulary=vocabulary)
     assert [k.key for k in keys] == ([key] if key else [])
+
+
+def test_the_repeat_engines_clusters_join_cases_that_share_no_key(history, people, monkeypatch):
+    """When the engine's ``repeats.repeat_clusters(queryset)`` is there (the engine's branch), its clusters
+    join cases the keys alone keep apart, named by the facility or place the engine says they share."""
+    from dataclasses import dataclass, field
+
+    from ecoinspect.petitions import repeats
+    from ecoinspect.petitions.models import Petition
+
+    @dataclass
+    class RepeatCluster:  # the engine's shape: the case ids and what they share
+        petition_ids: list[int]
+        places: list[str] = field(default_factory=list)
+        facilities: list[str] = field(default_factory=list)
+
+    lone = Petition.objects.get(acceptance_no="D3GD202606010010")  # 鑫瑞五金厂, alone
+    other = PetitionFactory(round=history["round"], acceptance_no="D3GD202606010011", status=S.ASSIGNED,
+                            complaint_text="那家做五金的工厂晚上很吵。", region_text="")
+    monkeypatch.setattr(
+        repeats, "repeat_clusters",
+        lambda qs: [RepeatCluster([lone.pk, other.pk], facilities=["鑫瑞五金厂"])] if qs.filter(pk=lone.pk).exists() else [],
+        raising=False,
+    )
+    found = hs.hotspots(figures_queryset(user=people["leader"]), user=people["leader"])
+    joined = next(h for h in found if lone.pk in {c["pk"] for c in h.cases})
+    assert {c["pk"] for c in joined.cases} == {lone.pk, other.pk} and joined.label == "鑫瑞五金厂"

@@ -49,7 +49,7 @@ _BOUNDARIES = (
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()·]")
 _MAX_NAME = 24
 #: Administrative prefixes dropped from names and roads (the district's towns are dropped too).
-_ADMIN = re.compile(r"^(?:广东省|广东|广州市|广州|白云区|白云)")
+_ADMIN_WORDS = ("广东省", "广东", "广州市", "广州", "白云区", "白云")
 _ROAD = re.compile(
     r"([\u4e00-\u9fff]{1,10}?(?:大道|大街|路|街|巷))(?:[东南西北中]段)?([0-9]{1,5}|[一二三四五六七八九十百]{1,4})号"
 )
@@ -57,6 +57,10 @@ _VILLAGE = re.compile(r"^[\u4e00-\u9fff]{1,5}?(?:村委会|村|社区|居委会|
 _ESTATE = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:小区|花园|苑|公寓|山庄))")
 _ESTATE_GENERIC = re.compile(r"^(?:该|本|附近|周边|居民|某+)?(?:小区|花园|苑|公寓|山庄)$")
 RIVER = "river"
+
+
+_current: Vocabulary | None = None
+_CACHE_LIMIT = 300_000
 
 
 def clean(text: str) -> str:
@@ -86,6 +90,9 @@ class Vocabulary:
     towns: tuple[str, ...] = ()
     places: dict[str, tuple[str, str]] = field(default_factory=dict)
     _regex: re.Pattern | None = None
+    _prefix_re: re.Pattern | None = None
+    #: keys already worked out, by (text, region, tag, town): the page is opened again and again
+    keys_cache: dict = field(default_factory=dict)
 
     @classmethod
     def from_database(cls) -> Vocabulary:
@@ -97,11 +104,15 @@ class Vocabulary:
             towns.update({name, short})
         kinds = (PlaceKind.VILLAGE, PlaceKind.COMMUNITY, PlaceKind.PARK, PlaceKind.RIVER, PlaceKind.LANDMARK, PlaceKind.ROAD)
         places: dict[str, tuple[str, str]] = {}
-        for place in Place.objects.active().filter(kind__in=kinds, district=HOME_DISTRICT):
+        for place in Place.objects.active().filter(kind__in=kinds, district=HOME_DISTRICT).order_by("pk"):
             for word in (place.name, *place.alias_list()):
                 if len(word) >= 2:
                     places.setdefault(word, (place.name, place.kind))
-        return cls(towns=tuple(sorted((t for t in towns if len(t) >= 2), key=len, reverse=True)), places=places)
+        towns = tuple(sorted((t for t in towns if len(t) >= 2), key=len, reverse=True))
+        global _current
+        if _current is None or (_current.towns, _current.places) != (towns, places):
+            _current = cls(towns=towns, places=places)  # the gazetteer changed: keys are worked out afresh
+        return _current
 
     @classmethod
     def of(cls, towns: Sequence[str], places: dict[str, str] | None = None, rivers: Sequence[str] = ()) -> Vocabulary:
@@ -138,16 +149,11 @@ class Vocabulary:
 
     def strip_prefixes(self, name: str) -> str:
         """广州市白云区太和镇穗丰村纸箱厂 → 穗丰村纸箱厂: the province, city, district and town go."""
-        changed = True
-        while changed:
-            changed = False
-            stripped = _ADMIN.sub("", name)
-            for town in self.towns:
-                if stripped.startswith(town):
-                    stripped = stripped[len(town) :]
-                    break
-            if stripped != name and len(stripped) >= 2:
-                name, changed = stripped, True
+        if self._prefix_re is None:
+            words = sorted((*_ADMIN_WORDS, *self.towns), key=len, reverse=True)
+            self._prefix_re = re.compile("^(?:" + "|".join(re.escape(w) for w in words) + ")")
+        while (m := self._prefix_re.match(name)) is not None and len(name) - m.end() >= 2:
+            name = name[m.end() :]
         return name
 
 
@@ -158,10 +164,8 @@ def _name_before(text: str, end: int) -> str:
         start -= 1
     window = text[start:end]
     cut = 0
-    for word in _BOUNDARIES:
-        at = window.rfind(word)
-        if at >= 0:
-            cut = max(cut, at + len(word))
+    for m in _BOUNDARY_RE.finditer(window):
+        cut = m.end()
     return window[cut:]
 
 
@@ -170,20 +174,20 @@ def _generic(body: str) -> bool:
     return len(body.replace("某", "")) <= 2
 
 
+_SUFFIX_RE = re.compile("|".join(sorted((*FACILITY_SUFFIXES, *_NOT_FACILITIES), key=len, reverse=True)))
+_BOUNDARY_RE = re.compile("|".join(sorted(_BOUNDARIES, key=len, reverse=True)))
+
+
 def _suffixes(text: str, places: list[Span]) -> list[tuple[int, int, str]]:
-    """Where facility suffixes end names: longest first, never inside another suffix or a place's name."""
-    taken = [(s.start, s.end) for s in places]
+    """Where facility suffixes end names, left to right, the longest at each place (厂房 before 厂), never
+    inside a place's name (大朗货场社区 is no 货场)."""
     found = []
-    for suffix in sorted((*FACILITY_SUFFIXES, *_NOT_FACILITIES), key=len, reverse=True):
-        start = text.find(suffix)
-        while start >= 0:
-            end = start + len(suffix)
-            if not any(s < end and start < e for s, e in taken):
-                taken.append((start, end))
-                if suffix not in _NOT_FACILITIES:
-                    found.append((start, end, suffix))
-            start = text.find(suffix, start + 1)
-    return sorted(found)
+    for m in _SUFFIX_RE.finditer(text):
+        start, end = m.span()
+        if m.group(0) in _NOT_FACILITIES or any(s.start < end and start < s.end for s in places):
+            continue
+        found.append((start, end, m.group(0)))
+    return found
 
 
 def _facility(body: str, suffix: str, vocabulary: Vocabulary, place: str) -> str:
@@ -246,7 +250,17 @@ def case_keys(
     text: str, region: str = "", *, tag: str = "", town: str = "", vocabulary: Vocabulary
 ) -> list[Key]:
     """The keys of one case: its facilities and addresses, or else its place with ``tag`` (its sub-tag or
-    main problem type) — ``town`` names the stretch of a river."""
+    main problem type) — ``town`` names the stretch of a river. Remembered by the vocabulary."""
+    cache = vocabulary.keys_cache
+    found = cache.get((text, region, tag, town))
+    if found is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[(text, region, tag, town)] = _case_keys(text, region, tag, town, vocabulary)
+    return found
+
+
+def _case_keys(text: str, region: str, tag: str, town: str, vocabulary: Vocabulary) -> list[Key]:
     text = clean(f"{region} {text}")
     places = vocabulary.spans(text)
     specific = facility_keys(text, vocabulary, places) + address_keys(text, vocabulary)

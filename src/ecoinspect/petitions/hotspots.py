@@ -29,7 +29,10 @@ from ecoinspect.common.fields import MultiChoiceField
 from . import numbers
 from .hotspot_keys import ADDRESS, FACILITY, PLACE, Key, Vocabulary, case_keys, case_tag
 
-__all__ = ["ADDRESS", "FACILITY", "PLACE", "Hotspot", "Key", "Vocabulary", "case_keys", "group", "hotspots"]
+__all__ = ["ADDRESS", "FACILITY", "PLACE", "REPEAT", "Hotspot", "Key", "Vocabulary", "case_keys", "group", "hotspots"]
+
+#: a hotspot whose cases share no key: the same complaint, merged as a repeat or found by the repeat engine
+REPEAT = "repeat"
 
 
 # --- grouping ------------------------------------------------------------------------------------------
@@ -145,14 +148,53 @@ def _petition_problems(user) -> tuple[dict[str, list[dict]], dict[int, dict]]:
     return by_ref, visible
 
 
-def engine_groups(rows: Sequence[dict]) -> list[list[int]]:
-    """The repeat engine's clusters of these cases (lists of case pks), when the engine provides them."""
+def engine_groups(qs: QuerySet) -> list[tuple[list[int], str]]:
+    """The repeat engine's clusters of these cases — (case pks, the place or facility they share) — when the
+    engine provides ``repeats.repeat_clusters``; nothing otherwise."""
     from . import repeats
 
     clusters = getattr(repeats, "repeat_clusters", None)
     if clusters is None:
         return []
-    return [list(c) for c in clusters([r["pk"] for r in rows])]
+    found = []
+    for cluster in clusters(qs):
+        named = [*getattr(cluster, "facilities", ()), *getattr(cluster, "places", ())]
+        found.append((list(cluster.petition_ids), named[0] if named else ""))
+    return found
+
+
+def _excerpt(text: str, length: int = 24) -> str:
+    text = " ".join(text.removeprefix("【演示】").split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _hotspot(cases: list[dict], engine_names: dict[int, str], problems: list[dict]) -> Hotspot:
+    keys = Counter(k.key for c in cases for k in c["keys"])
+    kinds = {k.key: k.kind for c in cases for k in c["keys"]}
+    labels = {k.key: k.label for c in cases for k in c["keys"]}
+    kind, key = _label(keys, kinds)
+    if not key:  # grouped only as the same complaint (merged, or by the engine): named by what it says
+        kind = REPEAT
+        label = next((engine_names[c["pk"]] for c in cases if engine_names.get(c["pk"])), "") or _excerpt(
+            min(cases, key=lambda c: (c["received_on"], c["pk"]))["complaint_text"]
+        )
+    else:
+        label = labels[key]
+    towns = Counter(c["town__short_name"] for c in cases if c["town__short_name"])
+    types = Counter(t for c in cases for t in c["problem_types"])
+    chronological = sorted(cases, key=lambda c: (c["received_on"], c["pk"]))
+    return Hotspot(
+        rank=0,
+        kind=kind,
+        label=label,
+        keys=[labels[k] for k, _n in keys.most_common()],
+        cases=chronological[::-1],
+        rounds=list(dict.fromkeys(c["round__name"] for c in chronological)),
+        latest=chronological[-1]["received_on"],
+        town=towns.most_common(1)[0][0] if towns else "",
+        types=[str(ProblemType.label(t)) for t, _n in types.most_common() if t in ProblemType],
+        problems=problems,
+    )
 
 
 def hotspots(qs: QuerySet, *, user, vocabulary: Vocabulary | None = None) -> list[Hotspot]:
@@ -161,31 +203,14 @@ def hotspots(qs: QuerySet, *, user, vocabulary: Vocabulary | None = None) -> lis
     for row in rows:
         row["problem_types"] = MultiChoiceField.decode(row["problem_types"])
     vocabulary = vocabulary or Vocabulary.from_database()
-    clusters = group(rows, vocabulary, engine_groups(rows))
+    engine = engine_groups(qs)
+    engine_names = {pk: name for pks, name in engine if name for pk in pks}
+    clusters = group(rows, vocabulary, [pks for pks, _name in engine])
     by_ref, visible = _petition_problems(user)
     found = []
     for members in clusters:
         cases = [rows[i] for i in members]
-        keys = Counter(k.key for c in cases for k in c["keys"])
-        kinds = {k.key: k.kind for c in cases for k in c["keys"]}
-        labels = {k.key: k.label for c in cases for k in c["keys"]}
-        kind, key = _label(keys, kinds)
-        towns = Counter(c["town__short_name"] for c in cases if c["town__short_name"])
-        types = Counter(t for c in cases for t in c["problem_types"])
-        found.append(
-            Hotspot(
-                rank=0,
-                kind=kind,
-                label=labels.get(key, cases[0]["acceptance_no"]),
-                keys=[labels[k] for k, _n in keys.most_common()],
-                cases=sorted(cases, key=lambda c: (c["received_on"], c["pk"]), reverse=True),
-                rounds=list(dict.fromkeys(c["round__name"] for c in sorted(cases, key=lambda c: c["received_on"]))),
-                latest=max(c["received_on"] for c in cases),
-                town=towns.most_common(1)[0][0] if towns else "",
-                types=[str(ProblemType.label(t)) for t, _n in types.most_common() if t in ProblemType],
-                problems=_problems_for(cases, user, by_ref, visible),
-            )
-        )
+        found.append(_hotspot(cases, engine_names, _problems_for(cases, user, by_ref, visible)))
     found.sort(key=lambda h: (-h.count, -len(h.rounds), -h.latest.toordinal(), h.label))
     for rank, hotspot in enumerate(found, start=1):
         hotspot.rank = rank

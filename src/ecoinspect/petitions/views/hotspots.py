@@ -19,8 +19,8 @@ from .. import hotspots as hs
 from .. import selectors
 from ..choices import PetitionStatus, Verdict
 
-KIND_LABELS = {hs.FACILITY: _lazy("设施"), hs.ADDRESS: _lazy("地址"), hs.PLACE: _lazy("地点")}
-KIND_COLOURS = {hs.FACILITY: "danger", hs.ADDRESS: "warning", hs.PLACE: "info"}
+KIND_LABELS = {hs.FACILITY: _lazy("设施"), hs.ADDRESS: _lazy("地址"), hs.PLACE: _lazy("地点"), hs.REPEAT: _lazy("同一投诉")}
+KIND_COLOURS = {hs.FACILITY: "danger", hs.ADDRESS: "warning", hs.PLACE: "info", hs.REPEAT: "secondary"}
 
 
 class HotspotFilter(forms.Form):
