@@ -94,7 +94,15 @@ def _item(h: hs.Hotspot) -> dict:
         }
         for c in h.cases
     ]
-    return {"h": h, "kind_label": KIND_LABELS[h.kind], "kind_colour": KIND_COLOURS[h.kind], "cases": cases}
+    aliases = [k for k in h.keys if k != h.label]
+    return {
+        "h": h,
+        "kind_label": KIND_LABELS[h.kind],
+        "kind_colour": KIND_COLOURS[h.kind],
+        "cases": cases,
+        "aliases": aliases[:5],
+        "more_aliases": max(0, len(aliases) - 5),
+    }
 
 
 @login_required
