@@ -15,11 +15,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ecoinspect.common.official_tables import chinese_number
 from ecoinspect.petitions import services as svc
 from ecoinspect.petitions import stats
 from ecoinspect.petitions.choices import ClosureStatus, Verdict
 from ecoinspect.petitions.choices import PetitionStatus as S
-from ecoinspect.petitions.figures_report import chinese_number
 from ecoinspect.petitions.models import Petition
 from ecoinspect.petitions.selectors import figures_queryset
 from tests.factories import BatchFactory, PetitionFactory, RoundFactory

@@ -14,30 +14,17 @@ import io
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ecoinspect.common.official_tables import BODY_FONT, HEADER_FONT, LATIN_FONT, TITLE_FONT, set_fonts
+from ecoinspect.common.official_tables import (
+    BODY_FONT,
+    HEADER_FONT,
+    LATIN_FONT,
+    TITLE_FONT,
+    chinese_date,
+    chinese_number,
+    set_fonts,
+)
 
 from .stats import Figures, RoundFigures
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 20 → 二十, 35 → 三十五, 105 → 一百零五 (batch numbers as the province writes them)."""
-    if n < 0 or n >= 10000:
-        return str(n)
-    if n < 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n % 10] if n % 10 else "")
-    out, zero = "", False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = n // value % 10
-        if digit:
-            out += ("零" if zero and out else "") + _DIGITS[digit] + unit
-            zero = False
-        elif out:
-            zero = True
-    return out
 
 
 def batch_name(number: int) -> str:
@@ -51,7 +38,7 @@ def day_text(day) -> str:
 
 
 def full_date(day) -> str:
-    return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
+    return chinese_date(day) if translation.get_language().startswith("zh") else day.isoformat()
 
 
 def _join(parts: list[str]) -> str:

@@ -48,8 +48,9 @@ _BOUNDARIES = (
 )
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()·]")
 _MAX_NAME = 24
-#: Administrative prefixes dropped from names and roads (the district's towns are dropped too).
-_ADMIN_WORDS = ("广东省", "广东", "广州市", "广州", "白云区", "白云")
+#: The province, dropped from the front of names and roads with the district's own names (广州市白云区, 广州市,
+#: 白云区: ``orgs.cells.district_prefixes``) and its towns.
+_PROVINCE_WORDS = ("广东省", "广东")
 _ROAD = re.compile(
     r"([\u4e00-\u9fff]{1,10}?(?:大道|大街|路|街|巷))(?:[东南西北中]段)?([0-9]{1,5}|[一二三四五六七八九十百]{1,4})号"
 )
@@ -89,6 +90,7 @@ class Vocabulary:
 
     towns: tuple[str, ...] = ()
     places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    prefixes: tuple[str, ...] = _PROVINCE_WORDS
     _regex: re.Pattern | None = None
     _prefix_re: re.Pattern | None = None
     #: keys already worked out, by (text, region, tag, town): the page is opened again and again
@@ -96,6 +98,7 @@ class Vocabulary:
 
     @classmethod
     def from_database(cls) -> Vocabulary:
+        from ecoinspect.orgs.cells import district_prefixes
         from ecoinspect.orgs.choices import PlaceKind
         from ecoinspect.orgs.models import HOME_DISTRICT, Place, Unit
 
@@ -109,16 +112,18 @@ class Vocabulary:
                 if len(word) >= 2:
                     places.setdefault(word, (place.name, place.kind))
         towns = tuple(sorted((t for t in towns if len(t) >= 2), key=len, reverse=True))
+        prefixes = (*_PROVINCE_WORDS, *district_prefixes())
         global _current
-        if _current is None or (_current.towns, _current.places) != (towns, places):
-            _current = cls(towns=towns, places=places)  # the gazetteer changed: keys are worked out afresh
+        if _current is None or (_current.towns, _current.places, _current.prefixes) != (towns, places, prefixes):
+            _current = cls(towns=towns, places=places, prefixes=prefixes)  # keys are worked out afresh
         return _current
 
     @classmethod
     def of(cls, towns: Sequence[str], places: dict[str, str] | None = None, rivers: Sequence[str] = ()) -> Vocabulary:
         """A small vocabulary (tests): town names, villages ``{word: name}`` and rivers."""
         words = {w: (n, "village") for w, n in (places or {}).items()} | {r: (r, RIVER) for r in rivers}
-        return cls(towns=tuple(sorted(towns, key=len, reverse=True)), places=words)
+        prefixes = (*_PROVINCE_WORDS, "广州市白云区", "广州市", "白云区")
+        return cls(towns=tuple(sorted(towns, key=len, reverse=True)), places=words, prefixes=prefixes)
 
     def regex(self) -> re.Pattern | None:
         if self._regex is None and self.places:
@@ -150,7 +155,7 @@ class Vocabulary:
     def strip_prefixes(self, name: str) -> str:
         """广州市白云区太和镇穗丰村纸箱厂 → 穗丰村纸箱厂: the province, city, district and town go."""
         if self._prefix_re is None:
-            words = sorted((*_ADMIN_WORDS, *self.towns), key=len, reverse=True)
+            words = sorted((*self.prefixes, *self.towns), key=len, reverse=True)
             self._prefix_re = re.compile("^(?:" + "|".join(re.escape(w) for w in words) + ")")
         while (m := self._prefix_re.match(name)) is not None and len(name) - m.end() >= 2:
             name = name[m.end() :]

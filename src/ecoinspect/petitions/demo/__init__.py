@@ -46,6 +46,7 @@ def load(stdout=None, today=None, cases: int | None = None) -> dict:
 
     from django.conf import settings
     from django.utils import timezone
+    from django.utils.translation import gettext as _
 
     from ecoinspect.audit.context import acting_as
     from ecoinspect.audit.services import action_log_append
@@ -61,11 +62,11 @@ def load(stdout=None, today=None, cases: int | None = None) -> dict:
             stdout.write(text)
 
     if _already_loaded():
-        say("信访件演示数据已存在，未重复载入。 / The demo petitions are already loaded; nothing done.")
+        say(_("信访件演示数据已存在，未重复载入。"))
         return {}
     began = time.monotonic()
     size = cases or getattr(settings, "ECOINSPECT_DEMO_PETITIONS", 1500)
-    say(f"正在载入信访件演示数据（约 {size} 件，逐件经业务服务办理，请稍候）…… / Loading about {size} demo petitions……")
+    say(_("正在载入信访件演示数据（约 %(n)s 件，逐件经业务服务办理，请稍候）……") % {"n": size})
     loader = Loader(stdout, today, cases=size)
     loader.load_people()
     loader.schedule()
@@ -82,7 +83,7 @@ def load(stdout=None, today=None, cases: int | None = None) -> dict:
         )
     seconds = time.monotonic() - began
     say(
-        f"信访件演示数据：{demo.count()} 件，用时 {seconds:.1f} 秒。 / Demo petitions: {demo.count()} cases in "
-        f"{seconds:.1f} s: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        _("信访件演示数据：%(n)s 件，用时 %(s).1f 秒：") % {"n": demo.count(), "s": seconds}
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
     return counts

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from ecoinspect.core.demo import demo_person, relaxed_sqlite_sync, simulated_clock
 
-from ..choices import SUBSTANTIATED, ClosureStatus, Origin
+from ..choices import SUBSTANTIATED, ClosureStatus, Origin, PetitionStatus
 from .plan import BATCHES, CasePlan, Planner
 from .texts import DEMO_MARK, finish, handling
 
@@ -19,6 +19,8 @@ SEED = 20260601
 #: the demo log-ins of ``ecoinspect.core.demo`` that act here, by their unit
 LOGINS = {"swj": "water", "sanyuanli": "sanyuanli", "taihe": "taihe"}
 PLACE_KINDS = ("village", "community")
+#: what an earlier round's published table carries (the import keeps these as the round's record)
+HISTORY_RESULTS = ("investigation", "verdict", "closure_target", "handling", "closure_status", "accountability")
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -35,6 +37,8 @@ class Loader:
         self.rng = random.Random(SEED)
         self.events: list[tuple[dt.datetime, int, Callable]] = []
         self.batches: dict[tuple[int, int], object] = {}
+        self.by_batch: dict[int, list[CasePlan]] = {}
+        self.disclosed: set[tuple[int, dt.date]] = set()
 
     # -- people and places ---------------------------------------------------------------------------------
 
@@ -55,16 +59,17 @@ class Loader:
             self.staff[code] = login or demo_person(f"demo_{code}", f"{unit.short_name}经办人（演示）", unit, "staff")
 
     def planner(self) -> Planner:
-        from ecoinspect.orgs.models import Place
+        from ecoinspect.orgs.models import HOME_DISTRICT, Place, Unit
 
         towns = {code: u.short_name for code, u in self.units.items() if u.kind in ("town", "subdistrict")}
+        district = Unit.objects.filter(kind="district").values_list("name", "short_name").first() or ("", "")
         places: dict[str, list[str]] = {}
         rivers: dict[str, list[str]] = {}
-        for place in Place.objects.active().filter(district="白云区", kind__in=(*PLACE_KINDS, "river")):
+        for place in Place.objects.active().filter(district=HOME_DISTRICT, kind__in=(*PLACE_KINDS, "river")):
             codes = place.town_code_list()
             for code in codes if len(codes) == 1 or place.kind == "river" else ():
                 (rivers if place.kind == "river" else places).setdefault(code, []).append(place.name)
-        return Planner(self.rng, self.today, places, rivers, towns, cases=self.size)
+        return Planner(self.rng, self.today, places, rivers, towns, cases=self.size, district=tuple(district))
 
     @staticmethod
     def type_text(types) -> str:
@@ -81,6 +86,8 @@ class Loader:
         return visit returns the visit), so the case is carried from step to step, never reloaded."""
         from ..models import Petition
 
+        if plan.stale:
+            plan.petition, plan.stale = Petition.objects.get(pk=plan.petition.pk), False
         result = fn(plan.petition)
         if isinstance(result, Petition):
             plan.petition = result
@@ -118,79 +125,108 @@ class Loader:
 
         self.on(at(day, 16, 50), make)
 
-    def case(self, plan: CasePlan, round_no: int) -> None:
-        """Every step of one case, from its registration to where its story ends."""
-        from ecoinspect.core.workflow import transition
-
+    def register(self, plan: CasePlan, round_no: int, **published) -> None:
         from .. import services as svc
 
-        office, r = self.coordinator, plan.received_on
-        staff = self.staff[plan.lead]
-        origin = Origin.HISTORY if plan.batch == 0 else Origin.TRANSFER
         site = plan.site
 
-        def register():
+        def run():
             plan.petition = svc.petition_register(
-                actor=office, round=self.round_of[round_no], batch=self.batches[(round_no, max(plan.batch, 1))],
-                acceptance_no=plan.number, complaint_text=plan.text, received_on=r, region_text=site.region,
-                type_text=self.type_text(site.scenario.types), problem_types=site.scenario.types,
-                sub_tags=list(site.scenario.sub_tags), town=self.units[site.town], origin=origin,
+                actor=self.coordinator, round=self.round_of[round_no], batch=self.batches[(round_no, max(plan.batch, 1))],
+                acceptance_no=plan.number, complaint_text=plan.text, received_on=plan.received_on,
+                region_text=site.region, type_text=self.type_text(site.scenario.types),
+                problem_types=site.scenario.types, sub_tags=list(site.scenario.sub_tags), town=self.units[site.town],
+                **published,
             )
 
-        def step(fn):
-            return lambda: self.apply(plan, fn)
+        self.on(at(plan.received_on, 17, 0), run)
 
-        self.on(at(r, 17, 0), register)
+    def history_case(self, plan: CasePlan) -> None:
+        """A case of the earlier round's published table, registered with its results as the import keeps
+        such a table (已公开, its results the round's record)."""
+        site = plan.site
+        report = handling(self.rng, site.scenario, subject=site.name or site.place or site.town_name,
+                          unit=self.units[plan.lead].short_name, verdict=plan.verdict, closure=plan.closure)
+        published = {k: v for k, v in report.values.items() if k in HISTORY_RESULTS}
+        self.register(plan, 2, origin=Origin.HISTORY, status=PetitionStatus.DISCLOSED, disclosure_count=1, **published)
+
+    def case(self, plan: CasePlan) -> None:
+        """Every step of one case of the month, from its registration to where its story ends."""
+        from .. import services as svc
+
+        office, r, site = self.coordinator, plan.received_on, plan.site
+        self.register(plan, 3, origin=Origin.TRANSFER)
+        self.by_batch.setdefault(plan.batch, []).append(plan)
         if plan.duplicate_of is not None:
             original = plan.duplicate_of
-            self.on(at(r, 19, 0), step(lambda p: svc.petition_merge(
+            self.on(at(r, 19, 0), self.step(plan, lambda p: svc.petition_merge(
                 actor=office, petition=p, original=original.petition, reason="与此前交办件反映同一问题")))
             return
         if plan.is_key or plan.is_supervised:
-            self.on(at(r, 18, 30), step(lambda p: svc.petition_mark(
+            self.on(at(r, 18, 30), self.step(plan, lambda p: svc.petition_mark(
                 actor=office, petition=p, is_key=plan.is_key, is_supervised=plan.is_supervised)))
         if not plan.assign_today:
             return
-        self.on(at(r, 19, 0), step(lambda p: svc.petition_assign(
+        staff = self.staff[plan.lead]
+        self.on(at(r, 19, 0), self.step(plan, lambda p: svc.petition_assign(
             actor=office, petition=p, lead=self.units[plan.lead], cooperating=[self.units[c] for c in plan.cooperating])))
-        self.on(at(r + dt.timedelta(days=1), 9, self.rng.randrange(60)), step(lambda p: svc.petition_sign(actor=staff, petition=p)))
-        subject = site.name or f"{site.place or site.town_name}"
-        report = handling(self.rng, site.scenario, subject=subject, unit=self.units[plan.lead].short_name,
-                          verdict=plan.verdict, closure=plan.closure)
-        reported = r + dt.timedelta(days=plan.report_after)
+        self.on(at(r + dt.timedelta(days=1), 9, self.rng.randrange(60)),
+                self.step(plan, lambda p: svc.petition_sign(actor=staff, petition=p)))
+        report = handling(self.rng, site.scenario, subject=site.name or site.place or site.town_name,
+                          unit=self.units[plan.lead].short_name, verdict=plan.verdict, closure=plan.closure)
 
         def save_and_report(values):
             def run(p):
                 p = svc.petition_save_handling(actor=staff, petition=p, claims=report.claims, **values)
                 return svc.petition_report(actor=staff, petition=p)
-            return step(run)
+            return self.step(plan, run)
 
+        reported = r + dt.timedelta(days=plan.report_after)
         self.on(at(reported, 15), save_and_report(report.values))
         if plan.sent_back:
-            self.on(at(reported + dt.timedelta(days=1), 10), step(lambda p: svc.petition_send_back(
+            self.on(at(reported + dt.timedelta(days=1), 10), self.step(plan, lambda p: svc.petition_send_back(
                 actor=office, petition=p, reason="调查核实情况不够具体，请补充现场核查时间、人员和佐证材料。")))
             reported += dt.timedelta(days=2)
             self.on(at(reported, 16), save_and_report(report.values))
         approved = reported + dt.timedelta(days=1)
-        self.on(at(approved, 10), step(lambda p: svc.petition_approve(actor=office, petition=p)))
+        self.on(at(approved, 10), self.step(plan, lambda p: svc.petition_approve(actor=office, petition=p)))
         if plan.open_problem and plan.verdict in SUBSTANTIATED:
-            self.on(at(approved, 11), step(lambda p: svc.petition_open_problem(
+            self.on(at(approved, 11), self.step(plan, lambda p: svc.petition_open_problem(
                 actor=office, petition=p, deadline=approved + dt.timedelta(days=90))))
         disclosed = max(approved + dt.timedelta(days=1), r + dt.timedelta(days=6))
-        self.on(at(disclosed, 15), step(lambda p: transition(p, action="disclose", actor=self.publisher)))
-        self.after_disclosure(plan, disclosed, staff, report.values, save_and_report)
+        self.disclosure(plan.batch, disclosed)
+        self.after_disclosure(plan, disclosed, report.values, save_and_report)
 
-    def after_disclosure(self, plan: CasePlan, disclosed: dt.date, staff, values: dict, save_and_report) -> None:
+    def step(self, plan: CasePlan, fn: Callable) -> Callable:
+        return lambda: self.apply(plan, fn)
+
+    def disclosure(self, number: int, day: dt.date) -> None:
+        """The publisher discloses the batch's approved cases (and its repeats) that day, once."""
+        from .. import services as svc
+        from ..disclosure import due_for_disclosure
+
+        if (number, day) in self.disclosed:
+            return
+        self.disclosed.add((number, day))
+
+        def run():
+            batch = self.batches[(3, number)]
+            if due_for_disclosure(batch).filter(status=PetitionStatus.APPROVED).exists():
+                svc.batch_disclose(actor=self.publisher, batch=batch)
+                for plan in self.by_batch.get(number, ()):
+                    plan.stale = True  # the service moved its own copies of the cases
+
+        self.on(at(day, 15), run)
+
+    def after_disclosure(self, plan: CasePlan, disclosed: dt.date, values: dict, save_and_report) -> None:
         """Return visits (before anything else happens to the case), stage-closed cases resumed and worked to
         the end, an unsatisfied visit handled again; each disclosed again, and closed out when done."""
-        from ecoinspect.core.workflow import transition
-
         from .. import services as svc
 
         office = self.coordinator
 
         def on_case(moment, fn):
-            self.on(moment, lambda: self.apply(plan, fn))
+            self.on(moment, self.step(plan, fn))
 
         again, last = None, disclosed
         if plan.visit is not None:
@@ -210,7 +246,7 @@ class Loader:
             self.on(at(done, 15), save_and_report(finish(values)))
             on_case(at(done + dt.timedelta(days=1), 10), lambda p: svc.petition_approve(actor=office, petition=p))
             last = done + dt.timedelta(days=2)
-            on_case(at(last, 15), lambda p: transition(p, action="disclose", actor=self.publisher))
+            self.disclosure(plan.batch, last)
         closing = last + dt.timedelta(days=self.rng.randint(3, 8))
         on_case(at(closing, 11), lambda p: svc.petition_close_out(actor=office, petition=p))
 
@@ -222,11 +258,11 @@ class Loader:
         self.rounds(planner)
         self.batch(2, 1, history[0].received_on, Origin.HISTORY)
         for plan in history:
-            self.case(plan, 2)
+            self.history_case(plan)
         for number in sorted({p.batch for p in cases}):
             self.batch(3, number, planner.stationed_on + dt.timedelta(days=number), Origin.TRANSFER)
         for plan in cases:
-            self.case(plan, 3)
+            self.case(plan)
         self.planned = history + cases
 
     def run(self) -> None:

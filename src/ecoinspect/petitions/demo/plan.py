@@ -35,14 +35,15 @@ class Site:
     river: str
     scenario: Scenario
     name: str  # the facility (empty: the complaint is about the place itself)
+    district: tuple[str, str] = ("广州市白云区", "白云区")  # the district unit's full and short name
 
     @property
     def where(self) -> str:
-        return f"白云区{self.town_name}{self.place}"
+        return f"{self.district[1]}{self.town_name}{self.place}"
 
     @property
     def region(self) -> str:
-        return f"广州市白云区{self.town_name}"
+        return f"{self.district[0]}{self.town_name}"
 
 
 @dataclass
@@ -65,12 +66,14 @@ class CasePlan:
     report_after: int = 3  # days from transfer to the unit's report
     assign_today: bool = True  # the last batch: assigned before the load ends, or still waiting
     petition: object = field(default=None, repr=False)
+    stale: bool = False  # a service changed the case through its own copy: read it again before the next step
 
 
 class Planner:
     def __init__(self, rng: random.Random, today: dt.date, places: dict[str, list[str]], rivers: dict[str, list[str]],
-                 towns: dict[str, str], cases: int = 1500):
+                 towns: dict[str, str], cases: int = 1500, district: tuple[str, str] = ("广州市白云区", "白云区")):
         self.rng = rng
+        self.district = district
         self.cases = cases  # about that many over the month (the twins merged as repeats come on top)
         self.hotspots = max(8, cases // 30)
         self.history_cases = max(12, cases // 25)
@@ -90,7 +93,8 @@ class Planner:
         scenario = rng.choices(SCENARIOS, weights=[s.weight for s in SCENARIOS])[0]
         places = self.places.get(town) or [""]
         rivers = self.rivers.get(town) or list(RIVER_FALLBACK)
-        return Site(town, self.towns[town], rng.choice(places), rng.choice(rivers), scenario, facility_name(rng, scenario))
+        return Site(town, self.towns[town], rng.choice(places), rng.choice(rivers), scenario, facility_name(rng, scenario),
+                    self.district)
 
     def number(self, channel: str, round_no: int, day: dt.date) -> str:
         """D (来电) or X (来信), the round, GD, the day the team took it (the day before the transfer), a
