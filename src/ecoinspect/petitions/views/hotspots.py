@@ -117,8 +117,9 @@ def hotspot_list(request):
     if kind in ("csv", "xlsx"):
         headers = [str(h) for h in HEADERS]
         rows = export_rows(shown)
-        content = csv_bytes(headers, rows) if kind == "csv" else xlsx_bytes(headers, rows, title=_("重复投诉热点"))
-        return download(content, f"{_('重复投诉热点')}-{timezone.localtime():%Y%m%d-%H%M}.{kind}", kind)
+        title = _("重复投诉热点")
+        content = csv_bytes(headers, rows) if kind == "csv" else xlsx_bytes(headers, rows, title=title)
+        return download(content, f"{title}-{timezone.localtime():%Y%m%d-%H%M}.{kind}", kind)
     page = Paginator(shown, 30).get_page(request.GET.get("page"))
     context = {
         "title": _("重复投诉热点"),
