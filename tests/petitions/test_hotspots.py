@@ -48,7 +48,7 @@ def history(structure, people):
           types=("agriculture",), status=S.ASSIGNED)
     c5 = _case(rnd, "D3GD202606010005", "沙坑涌发黑发臭。", day, town=u["tonghe"], types=("water",), status=S.REPORTED)
     _case(rnd, "D3GD202606010006", "沙坑涌黑臭，夏天更严重。", day, town=u["tonghe"], types=("water",), status=S.ASSIGNED)
-    _case(rnd, "D3GD202606010007", "沙坑涌旁边工地扬尘。", day, town=u["tonghe"], types=("air",), status=S.ASSIGNED)
+    _case(rnd, "D3GD202606010007", "同和路某工地夜间施工扬尘，车辆带泥上路。", day, town=u["tonghe"], types=("air",), status=S.ASSIGNED)
     original = _case(rnd, "D3GD202606010008", "夜间噪声扰民，无法入睡。", day - dt.timedelta(days=3),
                      town=u["jingxi"], types=("noise",), status=S.ASSIGNED)
     repeat = _case(rnd, "D3GD202606010009", "晚上很吵，睡不着。", day - dt.timedelta(days=3), town=u["jingxi"], types=("noise",))
@@ -165,28 +165,17 @@ def test_a_case_naming_no_facility_is_keyed_by_its_place_and_problem(text, town,
     assert [k.key for k in keys] == ([key] if key else [])
 
 
-def test_the_repeat_engines_clusters_join_cases_that_share_no_key(history, people, monkeypatch):
-    """When the engine's ``repeats.repeat_clusters(queryset)`` is there (the engine's branch), its clusters
-    join cases the keys alone keep apart, named by the facility or place the engine says they share."""
-    from dataclasses import dataclass, field
-
-    from ecoinspect.petitions import repeats
-    from ecoinspect.petitions.models import Petition
-
-    @dataclass
-    class RepeatCluster:  # the engine's shape: the case ids and what they share
-        petition_ids: list[int]
-        places: list[str] = field(default_factory=list)
-        facilities: list[str] = field(default_factory=list)
-
-    lone = Petition.objects.get(acceptance_no="D3GD202606010010")  # 鑫瑞五金厂, alone
-    other = PetitionFactory(round=history["round"], acceptance_no="D3GD202606010011", status=S.ASSIGNED,
-                            complaint_text="那家做五金的工厂晚上很吵。", region_text="")
-    monkeypatch.setattr(
-        repeats, "repeat_clusters",
-        lambda qs: [RepeatCluster([lone.pk, other.pk], facilities=["鑫瑞五金厂"])] if qs.filter(pk=lone.pk).exists() else [],
-        raising=False,
-    )
+def test_the_repeat_engines_clusters_join_cases_that_share_no_key(structure, people):
+    """The same burning complained about twice, typed once as air and once as waste: the place keys differ
+    (穗丰村 · 大气, 穗丰村 · 固废), the repeat engine (``repeats.repeat_clusters``) finds them one complaint."""
+    rnd = RoundFactory()
+    for n, (text, types) in enumerate(
+        [
+            ("白云区太和镇穗丰村路边每天晚上都有人焚烧废旧电线，黑烟很大，气味刺鼻。", ["air"]),
+            ("太和镇穗丰村晚上又有人在路边烧电线，黑烟呛人，气味刺鼻。", ["solid_waste"]),
+        ]
+    ):
+        PetitionFactory(round=rnd, acceptance_no=f"D3GD2026060200{n}", complaint_text=text, region_text="",
+                        problem_types=types, status=S.ASSIGNED)
     found = hs.hotspots(figures_queryset(user=people["leader"]), user=people["leader"])
-    joined = next(h for h in found if lone.pk in {c["pk"] for c in h.cases})
-    assert {c["pk"] for c in joined.cases} == {lone.pk, other.pk} and joined.label == "鑫瑞五金厂"
+    assert [(h.count, sorted(h.keys)) for h in found] == [(2, ["穗丰村 · 固废", "穗丰村 · 大气"])]
