@@ -47,7 +47,7 @@ def _seed_history(scale: int) -> int:
     """Copies of the demo's complaints under new numbers in one more round (bulk, no services)."""
     import datetime as dt
 
-    from ecoinspect.petitions import numbers
+    from ecoinspect.petitions import numbers, repeats
     from ecoinspect.petitions.models import InspectionRound, Petition
 
     rows = list(Petition.objects.values("complaint_text", "region_text", "problem_types", "sub_tags", "town_id"))
@@ -61,6 +61,7 @@ def _seed_history(scale: int) -> int:
                               received_on=dt.date(2017, 6, 1) + dt.timedelta(days=i % 30),
                               **(row | {"complaint_text": text})))
     Petition.objects.bulk_create(batch, batch_size=2000)
+    repeats.refresh_signatures()  # the repeat engine's signatures, as registration writes them
     return Petition.objects.count()
 
 

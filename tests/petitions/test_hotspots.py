@@ -165,17 +165,23 @@ def test_a_case_naming_no_facility_is_keyed_by_its_place_and_problem(text, town,
     assert [k.key for k in keys] == ([key] if key else [])
 
 
-def test_the_repeat_engines_clusters_join_cases_that_share_no_key(structure, people):
-    """The same burning complained about twice, typed once as air and once as waste: the place keys differ
-    (穗丰村 · 大气, 穗丰村 · 固废), the repeat engine (``repeats.repeat_clusters``) finds them one complaint."""
+def test_the_repeats_the_engine_found_at_registration_join_cases_that_share_no_key(structure, people):
+    """The same burning complained about twice in other words: the place keys differ (穗丰村 · 大气 for the
+    first, typed as air; 穗丰村 · 露天焚烧, the sub-tag the engine gave the second when it was typed in), but the
+    engine found the second a repeat of the first (its stored 疑似重复件 suggestion); once the coordinator
+    dismisses that suggestion, they part."""
+    from ecoinspect.petitions.choices import SuggestionDecision, SuggestionKind
+
     rnd = RoundFactory()
-    for n, (text, types) in enumerate(
-        [
-            ("白云区太和镇穗丰村路边每天晚上都有人焚烧废旧电线，黑烟很大，气味刺鼻。", ["air"]),
-            ("太和镇穗丰村晚上又有人在路边烧电线，黑烟呛人，气味刺鼻。", ["solid_waste"]),
-        ]
-    ):
-        PetitionFactory(round=rnd, acceptance_no=f"D3GD2026060200{n}", complaint_text=text, region_text="",
-                        problem_types=types, status=S.ASSIGNED)
+    PetitionFactory(round=rnd, acceptance_no="D3GD20260602001", status=S.ASSIGNED, region_text="",
+                    complaint_text="白云区太和镇穗丰村路边每天晚上都有人焚烧废旧电线，黑烟很大，气味刺鼻。",
+                    problem_types=["air"])
+    second = svc.petition_intake(
+        actor=people["coordinator"], round=rnd, acceptance_no="D3GD20260603002", received_on=rnd.stationed_on,
+        complaint_text="太和镇穗丰村晚上又有人在路边烧电线，黑烟呛人，气味刺鼻。", problem_types=["solid_waste"],
+    )
     found = hs.hotspots(figures_queryset(user=people["leader"]), user=people["leader"])
-    assert [(h.count, sorted(h.keys)) for h in found] == [(2, ["穗丰村 · 固废", "穗丰村 · 大气"])]
+    assert [(h.count, sorted(h.keys)) for h in found] == [(2, ["穗丰村 · 大气", "穗丰村 · 露天焚烧"])]
+
+    second.suggestions.filter(kind=SuggestionKind.DUPLICATE).update(decision=SuggestionDecision.DISMISSED)
+    assert hs.hotspots(figures_queryset(user=people["leader"]), user=people["leader"]) == []

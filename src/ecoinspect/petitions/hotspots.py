@@ -3,11 +3,12 @@ every imported round, ranked — the list the district should fix before the nex
 
 Every case is read for what it is about (:mod:`hotspot_keys`: its facilities, its road-and-number
 addresses, or else its place with what is wrong there). Cases that share a key — or that were merged as
-repeats (``duplicate_of``), or that the repeat engine puts in one cluster (``engine_groups``) — are one
-hotspot (connected components: a case naming both a factory and its address joins the two). A hotspot
-needs at least two cases. It is ranked by the number of cases, then the number of rounds, then the latest
-transfer date, and says whether a ledger problem covers it: ``Petition.problem`` set on any of its cases,
-or a ledger problem whose 来源编号 is one of its cases' numbers.
+repeats (``duplicate_of``), or that the repeat engine found to repeat one another when they came in (the
+stored 疑似重复件 suggestions not dismissed, :func:`engine_links`) — are one hotspot (connected components: a
+case naming both a factory and its address joins the two). A hotspot needs at least two cases. It is ranked
+by the number of cases, then the number of rounds, then the latest transfer date, and says whether a ledger
+problem covers it: ``Petition.problem`` set on any of its cases, or a ledger problem whose 来源编号 is one of
+its cases' numbers.
 
 The text is read in Python, one pass over the cases' ``values()`` (no model instances); the grouping is
 linear in the number of cases.
@@ -148,19 +149,22 @@ def _petition_problems(user) -> tuple[dict[str, list[dict]], dict[int, dict]]:
     return by_ref, visible
 
 
-def engine_groups(qs: QuerySet) -> list[tuple[list[int], str]]:
-    """The repeat engine's clusters of these cases — (case pks, the place or facility they share) — when the
-    engine provides ``repeats.repeat_clusters``; nothing otherwise."""
-    from . import repeats
+def engine_links(qs: QuerySet) -> list[tuple[int, int]]:
+    """The repeats the engine found when the cases came in: each stored 疑似重复件 suggestion names the
+    earlier case it matched (``value["petition"]``). One the coordinator dismissed (不采纳) is no link.
 
-    clusters = getattr(repeats, "repeat_clusters", None)
-    if clusters is None:
-        return []
-    found = []
-    for cluster in clusters(qs):
-        named = [*getattr(cluster, "facilities", ()), *getattr(cluster, "places", ())]
-        found.append((list(cluster.petition_ids), named[0] if named else ""))
-    return found
+    The engine's own clustering of everything stored (``repeats.repeat_clusters``) is not run here: it
+    compares every case again and takes about 27 s for 21,600 cases (benchmarks/petitions_figures_bench.py)
+    — too slow for a page; what it found at import is the same judgement, kept."""
+    from .choices import SuggestionDecision, SuggestionKind
+    from .models import Suggestion
+
+    rows = (
+        Suggestion.objects.filter(kind=SuggestionKind.DUPLICATE, petition__in=qs.order_by().values("pk"))
+        .exclude(decision=SuggestionDecision.DISMISSED)
+        .values_list("petition_id", "value")
+    )
+    return [(pk, value["petition"]) for pk, value in rows if isinstance(value, dict) and value.get("petition")]
 
 
 def _excerpt(text: str, length: int = 24) -> str:
@@ -168,16 +172,14 @@ def _excerpt(text: str, length: int = 24) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _hotspot(cases: list[dict], engine_names: dict[int, str], problems: list[dict]) -> Hotspot:
+def _hotspot(cases: list[dict], problems: list[dict]) -> Hotspot:
     keys = Counter(k.key for c in cases for k in c["keys"])
     kinds = {k.key: k.kind for c in cases for k in c["keys"]}
     labels = {k.key: k.label for c in cases for k in c["keys"]}
     kind, key = _label(keys, kinds)
-    if not key:  # grouped only as the same complaint (merged, or by the engine): named by what it says
+    if not key:  # grouped only as the same complaint (merged, or found by the engine): named by what it says
         kind = REPEAT
-        label = next((engine_names[c["pk"]] for c in cases if engine_names.get(c["pk"])), "") or _excerpt(
-            min(cases, key=lambda c: (c["received_on"], c["pk"]))["complaint_text"]
-        )
+        label = _excerpt(min(cases, key=lambda c: (c["received_on"], c["pk"]))["complaint_text"])
     else:
         label = labels[key]
     towns = Counter(c["town__short_name"] for c in cases if c["town__short_name"])
@@ -203,14 +205,12 @@ def hotspots(qs: QuerySet, *, user, vocabulary: Vocabulary | None = None) -> lis
     for row in rows:
         row["problem_types"] = MultiChoiceField.decode(row["problem_types"])
     vocabulary = vocabulary or Vocabulary.from_database()
-    engine = engine_groups(qs)
-    engine_names = {pk: name for pks, name in engine if name for pk in pks}
-    clusters = group(rows, vocabulary, [pks for pks, _name in engine])
+    clusters = group(rows, vocabulary, engine_links(qs))
     by_ref, visible = _petition_problems(user)
     found = []
     for members in clusters:
         cases = [rows[i] for i in members]
-        found.append(_hotspot(cases, engine_names, _problems_for(cases, user, by_ref, visible)))
+        found.append(_hotspot(cases, _problems_for(cases, user, by_ref, visible)))
     found.sort(key=lambda h: (-h.count, -len(h.rounds), -h.latest.toordinal(), h.label))
     for rank, hotspot in enumerate(found, start=1):
         hotspot.rank = rank
