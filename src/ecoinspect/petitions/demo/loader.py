@@ -59,7 +59,10 @@ class Loader:
             self.staff[code] = login or demo_person(f"demo_{code}", f"{unit.short_name}经办人（演示）", unit, "staff")
 
     def planner(self) -> Planner:
+        from ecoinspect.orgs.gazetteer import PlaceMatcher
         from ecoinspect.orgs.models import HOME_DISTRICT, Place, Unit
+
+        self.matcher = PlaceMatcher()  # the gazetteer read once, for every registration (town, signature)
 
         towns = {code: u.short_name for code, u in self.units.items() if u.kind in ("town", "subdistrict")}
         district = Unit.objects.filter(kind="district").values_list("name", "short_name").first() or ("", "")
@@ -136,7 +139,7 @@ class Loader:
                 acceptance_no=plan.number, complaint_text=plan.text, received_on=plan.received_on,
                 region_text=site.region, type_text=self.type_text(site.scenario.types),
                 problem_types=site.scenario.types, sub_tags=list(site.scenario.sub_tags), town=self.units[site.town],
-                **published,
+                matcher=self.matcher, **published,
             )
 
         self.on(at(plan.received_on, 17, 0), run)
