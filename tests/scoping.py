@@ -61,12 +61,45 @@ class Verdict:
     seen: str
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def body(response) -> str:
+    """The response as text; a Word or Excel file is opened and its text read (a marker is searched in
+    what a reader of the file sees, not in the zipped bytes)."""
     if getattr(response, "streaming", False):
         content = b"".join(response.streaming_content)
     else:
         content = response.content
+    kind = response.get("Content-Type", "").split(";")[0].strip()
+    if kind == DOCX and content:
+        return _docx_text(content)
+    if kind == XLSX and content:
+        return _xlsx_text(content)
     return content.decode(errors="replace")
+
+
+def _docx_text(content: bytes) -> str:
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def _xlsx_text(content: bytes) -> str:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row if value is not None
+    )
 
 
 def _url_name(location: str) -> str:

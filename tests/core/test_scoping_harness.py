@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import TicketFactory
-from tests.scoping import Case, all_cases, all_open, owner_verdict, scoping_modules, url_names
+from tests.scoping import Case, all_cases, all_open, body, owner_verdict, scoping_modules, url_names
 from tests.testapp.models import Ticket
 
 # Django's own admin and i18n plumbing are not unit-scoped (the admin is for superusers only).
@@ -64,12 +64,12 @@ def test_outsider_sees_nothing(case, client, structure, people, make_user):
     response = send(url, case.data) if case.method == "post" else send(url)
     if case.kind == "list":
         assert response.status_code in (200, 403, 404)
-        assert marker not in response.content.decode(), f"{people[case.outsider]} sees {marker!r} at {url}"
+        assert marker not in body(response), f"{people[case.outsider]} sees {marker!r} at {url}"
     else:
         assert response.status_code in (403, 404), (
             f"{people[case.outsider]} got {response.status_code} at {url}"
         )
-        assert marker not in response.content.decode()
+        assert marker not in body(response)
 
 
 # ---- the harness's own test: a redirect is no proof that the owner got through --------------------------------

@@ -6,8 +6,11 @@ it is handled (signed for, reported) only by the units it is assigned to.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ecoinspect.petitions.choices import PetitionStatus as S
 from tests.factories import BatchFactory, PetitionFactory
+from tests.factories.petitions import HANDLING, advance_petition
 from tests.scoping import Case
 
 
@@ -75,10 +78,40 @@ def approved_batch(marker: str):
     return build
 
 
+def handled_with_fine(marker: str, lead: str = "swj"):
+    """A case of the owner's unit, handled and reported with a fine whose amount is the marker (the figures
+    pages show sums, not cases: an outsider's figures must not contain it)."""
+
+    def build(ctx):
+        petition = PetitionFactory(complaint_text="河涌发黑发臭。", region_text="")
+        advance_petition(
+            petition, S.REPORTED, lead=ctx["structure"][lead], handling=HANDLING | {"fine_amount": Decimal(marker)}
+        )
+        return {}, marker
+
+    return build
+
+
 def public_text_of(marker: str):
     def build(ctx):
         p = _approved_batch(marker).petitions.get()
         return {"pk": p.pk, "column": "complaint_text"}, marker
+
+    return build
+
+
+def hotspot(marker: str, lead: str = "swj"):
+    """Two complaints about the same facility (its name carries the marker), both the owner's."""
+
+    def build(ctx):
+        for n in (1, 2):
+            PetitionFactory(
+                status=S.ASSIGNED,
+                complaint_text=f"{marker}五金厂夜间生产噪声扰民（第{n}次反映）。",
+                region_text="",
+                lead=ctx["structure"][lead],
+            )
+        return {}, marker
 
     return build
 
@@ -120,6 +153,11 @@ CASES = [
     Case("petitions:batch_detail", batch_of("PET-BATCH-1"), owner="water", outsider="housing"),
     Case("api:petition_list", listed("PET-API-LIST-1"), owner="water", outsider="sanyuanli", kind="list"),
     Case("api:petition_detail", case("PET-API-1", arg="petition_id"), owner="water", outsider="sanyuanli"),
+    Case("petitions:figures", handled_with_fine("777.77"), owner="water", outsider="housing", kind="list"),
+    Case("petitions:figures", handled_with_fine("313.13", lead="sanyuanli"), owner="sanyuanli", outsider="jingtai", kind="list"),
+    Case("petitions:figures_report", handled_with_fine("646.46"), owner="water", outsider="housing", kind="list"),
+    Case("petitions:hotspots", hotspot("PETHOTA"), owner="water", outsider="housing", kind="list"),
+    Case("petitions:hotspots", hotspot("PETHOTB"), owner="water", outsider="sanyuanli", kind="list", query="format=xlsx"),
 ]
 
 # disclosure is the publishers' (district-wide): a unit's staff gets 403, even for its own cases (the same

@@ -125,7 +125,7 @@ def _table_xml(table: OfficialTable, rows: list[list[str]]) -> str:
     return "".join(parts)
 
 
-def _set_fonts(run, font: str, size_pt: float, bold: bool = False) -> None:
+def set_fonts(run, font: str, size_pt: float, bold: bool = False) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -161,27 +161,27 @@ def to_docx(table: OfficialTable) -> bytes:
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = Pt(6)
-    _set_fonts(title.add_run(table.title), TITLE_FONT, 18, bold=True)
+    set_fonts(title.add_run(table.title), TITLE_FONT, 18, bold=True)
     if table.date_line:
         line = document.add_paragraph()
         line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _set_fonts(line.add_run(table.date_line), BODY_FONT, 12)
+        set_fonts(line.add_run(table.date_line), BODY_FONT, 12)
     for text in table.intro:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.first_line_indent = Pt(24)
-        _set_fonts(paragraph.add_run(text), BODY_FONT, 12)
+        set_fonts(paragraph.add_run(text), BODY_FONT, 12)
     tables = []
     for index, group in enumerate(table.groups):
         if group.note:
             note = document.add_paragraph()
             note.paragraph_format.space_before = Pt(6)
-            _set_fonts(note.add_run(group.note), BODY_FONT, 12, bold=True)
+            set_fonts(note.add_run(group.note), BODY_FONT, 12, bold=True)
         document.add_paragraph(_PLACEHOLDER % index)
         tables.append(_table_xml(table, group.rows))
     for text in table.outro:
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _set_fonts(paragraph.add_run(text), BODY_FONT, 12)
+        set_fonts(paragraph.add_run(text), BODY_FONT, 12)
     out = io.BytesIO()
     document.save(out)
     return _insert_tables(out.getvalue(), tables)

@@ -6,6 +6,7 @@ runs them in the order of INSTALLED_APPS after the people exist. Every loader mu
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 DEMO_PASSWORD = "Baiyun@2026"
@@ -66,3 +67,55 @@ def logins_table() -> str:
     for login in DEMO_LOGINS:
         lines.append(f"  {login.username.ljust(width)}  {login.description}")
     return "\n".join(lines)
+
+
+# --- helpers for the apps' demo loaders -------------------------------------------------------------------
+
+
+def demo_person(username: str, full_name: str, unit, role: str):
+    """A demo actor of a unit (made once, with an unusable password: an actor in the timelines, not a
+    log-in), holding ``role`` there."""
+    from ecoinspect.orgs.models import Membership, User
+
+    user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
+    if created:
+        user.set_unusable_password()
+        user.save()
+    Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    return user
+
+
+@contextlib.contextmanager
+def simulated_clock():
+    """Point ``django.utils.timezone.now`` at ``clock.now`` while a demo replays its history, so that the
+    services stamp each event with its simulated moment; the real clock is restored afterwards."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    class Clock:
+        now = timezone.now()
+
+    clock = Clock()
+    with mock.patch.object(timezone, "now", lambda: clock.now):
+        yield clock
+
+
+@contextlib.contextmanager
+def relaxed_sqlite_sync():
+    """On SQLite (WAL), commit without waiting for the disk while a demo loads: each simulated day is a
+    transaction and every notification sent after it commits on its own, many small commits that would
+    otherwise each wait for fsync. The previous setting is restored afterwards."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        previous = cursor.execute("PRAGMA synchronous").fetchone()[0]
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA synchronous = {int(previous)}")

@@ -12,6 +12,8 @@ class PetitionsConfig(AppConfig):
     navigation = (
         NavItem(_("信访件"), "envelope-paper", "petitions:petition_list", "petitions.view", 30),
         NavItem(_("交办批次"), "inboxes", "petitions:batch_list", "petitions.view", 31),
+        NavItem(_("边督边改数据"), "bar-chart-line", "petitions:figures", "petitions.view", 36),
+        NavItem(_("重复投诉热点"), "fire", "petitions:hotspots", "petitions.view", 37),
     )
     api_routers = (("/petitions", "ecoinspect.petitions.api:router"),)
 

@@ -237,3 +237,30 @@ def petitions_of_problem(problem, user):
         for p in cases
     ]
     return RelatedSection(title=_("来源信访件"), items=items, icon="envelope-paper", key="petitions")
+
+
+# --- figures and hotspots (边督边改 daily figures; repeat hotspots) ----------------------------------------
+
+
+def figures_queryset(*, user) -> QuerySet[Petition]:
+    """The cases whose figures a person sees: the district's people everything, a unit its own cases."""
+    return restrict(Petition.objects.all(), user, "petitions.view")
+
+
+def rounds_with_cases() -> QuerySet[InspectionRound]:
+    return InspectionRound.objects.order_by("-stationed_on", "-pk")
+
+
+def figures_scope(*, user) -> tuple[bool, list]:
+    """Whether the person sees the whole district, and otherwise the units whose cases they see."""
+    from ecoinspect.orgs.access import active_memberships, user_scope
+    from ecoinspect.orgs.roles import ROLE_SPECS, role_holds
+
+    if user_scope(user, "petitions.view").everything:
+        return True, []
+    units = [
+        m.unit
+        for m in active_memberships(user)
+        if m.role in ROLE_SPECS and role_holds(m.role, "petitions.view")
+    ]
+    return False, list(dict.fromkeys(units))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import batch, cases, disclosure, intake, suggestions, work
+from .views import batch, cases, disclosure, figures, hotspots, intake, suggestions, work
 
 app_name = "petitions"
 
@@ -27,4 +27,7 @@ urlpatterns = [
     path("batches/<int:pk>/disclosure/", disclosure.batch_disclosure, name="batch_disclosure"),
     path("batches/<int:pk>/disclosure/publish/", disclosure.batch_disclose_view, name="batch_disclose"),
     path("<int:pk>/public-text/<slug:column>/", disclosure.PublicTextEditView.as_view(), name="public_text_edit"),
+    path("figures/", figures.figures_page, name="figures"),
+    path("figures/report.docx", figures.figures_report_docx, name="figures_report"),
+    path("hotspots/", hotspots.hotspot_list, name="hotspots"),
 ]

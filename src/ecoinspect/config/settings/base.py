@@ -190,3 +190,6 @@ LOGGING = {
 # Shown in the page header; the district this installation serves.
 ECOINSPECT_SITE_TITLE = _("生态环境保护督察迎检系统")
 ECOINSPECT_DISTRICT_NAME = os.environ.get("ECOINSPECT_DISTRICT_NAME", "白云区")
+
+# How many transferred petition cases the demo inspection month brings (``ecoinspect demo load``).
+ECOINSPECT_DEMO_PETITIONS = int(os.environ.get("ECOINSPECT_DEMO_PETITIONS", "1500"))

@@ -21,3 +21,6 @@ STORAGES = {
 }
 os.environ.setdefault("ECOINSPECT_TESTING", "1")
 ROOT_URLCONF = "tests.urls"
+# The demo inspection month, smaller: the same code, a tenth of the cases (the full month is measured by
+# benchmarks/petitions_demo.py).
+ECOINSPECT_DEMO_PETITIONS = 150

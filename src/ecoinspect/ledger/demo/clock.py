@@ -1,19 +1,8 @@
-"""The replayed clock: the one thing the demo adjusts outside the services (see the package docstring)."""
+"""The replayed clock: the one thing the demo adjusts outside the services (see the package docstring).
+It is core's (``ecoinspect.core.demo.simulated_clock``), shared by every app's demo."""
 
 from __future__ import annotations
 
-import contextlib
-from unittest import mock
+from ecoinspect.core.demo import simulated_clock
 
-
-@contextlib.contextmanager
-def simulated_clock():
-    """Point ``django.utils.timezone.now`` at ``clock.now`` for the duration of the load (see the docstring)."""
-    from django.utils import timezone
-
-    class Clock:
-        now = timezone.now()
-
-    clock = Clock()
-    with mock.patch.object(timezone, "now", lambda: clock.now):
-        yield clock
+__all__ = ["simulated_clock"]

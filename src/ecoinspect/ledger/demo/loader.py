@@ -4,7 +4,6 @@ the replay of every step in date order under the simulated clock; ``load`` runs 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import random
@@ -13,6 +12,8 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
+
+from ecoinspect.core.demo import demo_person, relaxed_sqlite_sync
 
 from .clock import simulated_clock
 from .constants import DEMO_MARK, DEMO_USERNAMES, LOADED_ACTION, SEED, TZ
@@ -72,14 +73,7 @@ class Loader(Planning, RegistrationSteps, RectificationSteps, ReviewSteps, Notic
         self.publisher = self.users["publisher"]
 
     def _person(self, username, full_name, unit, role):
-        from ecoinspect.orgs.models import Membership, User
-
-        user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
-        if created:
-            user.set_unusable_password()
-            user.save()
-        Membership.objects.get_or_create(user=user, unit=unit, role=role)
-        return user
+        return demo_person(username, full_name, unit, role)
 
     def lead_staff(self, story: Story):
         return self.staff[story.lead]
@@ -97,32 +91,12 @@ class Loader(Planning, RegistrationSteps, RectificationSteps, ReviewSteps, Notic
 
         self.events.sort(key=lambda e: (e[0], e[1]))
         latest = dt.datetime.now(TZ) - dt.timedelta(minutes=1)  # nothing is dated after the real now
-        with simulated_clock() as clock, _relaxed_sqlite_sync():
+        with simulated_clock() as clock, relaxed_sqlite_sync():
             for _day, batch in _by_day(self.events):
                 with transaction.atomic():
                     for moment, _seq, fn in batch:
                         clock.now = min(moment.replace(tzinfo=TZ), latest)
                         fn()
-
-
-@contextlib.contextmanager
-def _relaxed_sqlite_sync():
-    """On SQLite (WAL), commit without waiting for the disk while the demo loads: each simulated day is a
-    transaction and every notification sent after it commits on its own, a thousand small commits that
-    would otherwise each wait for fsync. The previous setting is restored afterwards."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        previous = cursor.execute("PRAGMA synchronous").fetchone()[0]
-        cursor.execute("PRAGMA synchronous = NORMAL")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA synchronous = {int(previous)}")
 
 
 def _by_day(events):

@@ -7,33 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecoinspect.common.charts import series as chart_series
 from ecoinspect.core.permissions import user_scope
 
 from .. import selectors, stats
-
-#: Bootstrap badge colours as chart colours, so a chart and a badge of the same thing agree.
-PALETTE = {
-    "primary": "#0d6efd",
-    "secondary": "#6c757d",
-    "success": "#198754",
-    "danger": "#dc3545",
-    "warning": "#ffc107",
-    "info": "#0dcaf0",
-    "light": "#ced4da",
-    "dark": "#212529",
-}
-
-
-def _series(rows: list[dict]) -> list[dict]:
-    return [
-        {
-            "key": r["key"],
-            "name": r["label"],
-            "value": r["count"],
-            "colour": PALETTE.get(r["colour"], "#6c757d"),
-        }
-        for r in rows
-    ]
 
 
 @login_required
@@ -41,10 +18,10 @@ def district_dashboard(request):
     today = timezone.localdate()
     picture = stats.district_picture(selectors.problem_queryset(user=request.user, today=today), today=today)
     charts = {
-        "status": _series(picture["by_status"]),
-        "source": _series(picture["by_source"]),
-        "type": _series(picture["by_type"]),
-        "warning": _series(picture["by_warning"]),
+        "status": chart_series(picture["by_status"]),
+        "source": chart_series(picture["by_source"]),
+        "type": chart_series(picture["by_type"]),
+        "warning": chart_series(picture["by_warning"]),
         "units": [
             {
                 "name": row["unit_name"],
