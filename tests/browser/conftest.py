@@ -70,3 +70,13 @@ def page(request, chromium, live_server):
     if report is not None and report.failed:
         report.sections.append(("browser", _what_the_page_said(page)))
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def gazetteer(live_server):
+    """The gazetteer the migrations load. A browser test runs in a committed transaction and Django empties
+    every table after it, migration data included; the next browser test in the same worker would otherwise
+    find no places (a Tianhe address then reads as "not recognised" instead of "not in the district")."""
+    from ecoinspect.orgs.gazetteer import load_gazetteer
+
+    load_gazetteer()

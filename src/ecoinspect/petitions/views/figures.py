@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from ecoinspect.common.charts import colour, series
 from ecoinspect.common.export import download
+from ecoinspect.common.widgets import date_input
 
 from .. import figures_report, selectors, stats
 from ..models import InspectionRound
@@ -28,7 +29,7 @@ class FiguresForm(forms.Form):
     day = forms.DateField(
         label=_lazy("统计日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_input(),
         error_messages={"invalid": _lazy("统计日期应写成 2026-06-01 这样的日期。")},
     )
 
