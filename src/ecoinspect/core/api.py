@@ -19,7 +19,12 @@ from ninja import Schema
 from pydantic import BeforeValidator
 from pydantic import ValidationError as PydanticError
 
-from ecoinspect.common.api import ErrorOut, error_responses  # noqa: F401  (the typed API base, re-exported)
+from ecoinspect.common.api import (  # ErrorOut, error_responses: the typed API base, re-exported
+    DB_INT_MAX,
+    ErrorOut,  # noqa: F401
+    error_responses,  # noqa: F401
+    out_of_range_ints,
+)
 from ecoinspect.common.errors import Refusal
 
 
@@ -60,13 +65,18 @@ def read_body(request, schema: type[Schema]) -> Schema:
                 else:
                     data[name] = values[-1]
     try:
-        return schema.model_validate(data)
+        body = schema.model_validate(data)
     except PydanticError as exc:
         errors: dict[str, list[str]] = {}
         for item in exc.errors():
             field = ".".join(str(p) for p in item["loc"]) or "__all__"
             errors.setdefault(field, []).append(f"输入有误：{item['msg']} / Invalid input: {item['msg']}")
         raise ValidationError(errors) from exc
+    too_big = out_of_range_ints(body.model_dump())
+    if too_big:
+        message = _("数值超出范围（绝对值不能超过 %(max)s）。") % {"max": DB_INT_MAX}
+        raise ValidationError({field: [message] for field in too_big})
+    return body
 
 
 def install_error_handlers(api) -> None:
@@ -82,6 +92,13 @@ def install_error_handlers(api) -> None:
             },
             status=400,
         )
+
+    @api.exception_handler(OverflowError)
+    def _overflow(request, exc):
+        """The last net under the bounds above: a number or date past what Python or the database holds."""
+        detail = _("数值或日期超出可处理的范围。")
+        return api.create_response(request, {"detail": detail, "code": "invalid", "errors": {"__all__": [detail]}},
+                                   status=400)
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):

@@ -4,10 +4,10 @@ import datetime as dt
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ecoinspect.common import calendar
-from ecoinspect.common.api import error_responses
+from ecoinspect.common.api import Pagination, error_responses
 from ecoinspect.common.filters import bound_filters
 
 from . import selectors
@@ -85,7 +85,7 @@ def me(request):
 
 
 @router.get("/units", response=list[UnitOut], summary="单位名录（与页面相同的筛选参数）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def unit_list(request, kind: str | None = None, q: str | None = None, sort: str | None = None):
     return selectors.unit_directory(filters=bound_filters(request, UnitFilter))
 
@@ -134,7 +134,7 @@ class SectorDutyOut(Schema):
 
 
 @router.get("/sector-duties", response=list[SectorDutyOut], summary="三管三必须职责清单")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def sector_duty_list(
     request, department: int | None = None, problem_type: str | None = None, q: str | None = None
 ):
