@@ -213,6 +213,5 @@ class WorkdaysOut(Schema):
 def workdays_add(request, start: dt.date, days: int = Query(..., ge=-365, le=365)):
     cal = calendar.default_calendar()
     due = cal.add_workdays(start, days)
-    lo, hi = min(start, due), max(start, due)
-    estimated = any(cal.is_estimated(lo + dt.timedelta(d)) for d in range((hi - lo).days + 1))
+    estimated = cal.estimated_between(start, due)
     return {"start": start, "days": days, "due": due, "estimated": estimated}
