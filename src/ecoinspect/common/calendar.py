@@ -24,6 +24,47 @@ import chinese_calendar
 from lunardate import LunarDate
 
 _CACHE_SECONDS = 60
+
+#: The range of a date a person enters (a deadline, a registration or report date, a calculator's start):
+#: nothing in the inspection work is older, and a date further ahead is a typing mistake (9999-12-31) —
+#: refused with a clear message by the pages, the API (core.api.read_body) and the imports (import_cells).
+EARLIEST_ENTERED_DATE = dt.date(2000, 1, 1)
+YEARS_AHEAD = 20
+
+
+def entered_date_bounds(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """(earliest, latest) date a person may enter: 2000-01-01 … today + 20 years."""
+    if today is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    return EARLIEST_ENTERED_DATE, latest
+
+
+def entered_date_problem(value: dt.date) -> str | None:
+    """The message for a date outside :func:`entered_date_bounds`, or None when it is inside."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    earliest, latest = entered_date_bounds()
+    if earliest <= value <= latest:
+        return None
+    return _("日期 %(d)s 超出允许范围（%(lo)s 至 %(hi)s），请检查。") % {
+        "d": value.isoformat(), "lo": earliest.isoformat(), "hi": latest.isoformat()}
+
+
+def validate_entered_date(value: dt.date | None) -> None:
+    """A Django validator: ValidationError for a date outside :func:`entered_date_bounds`."""
+    from django.core.exceptions import ValidationError
+
+    problem = None if value is None else entered_date_problem(value)
+    if problem:
+        raise ValidationError(problem, code="date_out_of_range")
 _lock = threading.Lock()
 _cached: tuple[float, dict[dt.date, bool]] | None = None
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -211,6 +212,9 @@ class WorkdaysOut(Schema):
 
 @router.get("/workdays/add", response={200: WorkdaysOut, **error_responses(400)}, summary="按工作日推算期限")
 def workdays_add(request, start: dt.date, days: int = Query(..., ge=-365, le=365)):
+    problem = calendar.entered_date_problem(start)
+    if problem:
+        raise ValidationError({"start": [problem]})
     cal = calendar.default_calendar()
     due = cal.add_workdays(start, days)
     estimated = cal.estimated_between(start, due)
