@@ -48,3 +48,18 @@ def test_the_workdays_calculator_refuses_a_far_start_on_the_page_and_in_the_api(
     assert 'data-testid="calc-result"' not in page.content.decode()
     ok = client.get(f"{API}/workdays/add", {"start": "2026-12-01", "days": 10})
     assert ok.status_code == 200
+
+
+def test_the_services_refuse_a_far_date_whatever_called_them():
+    """Pages, API, the batch screen and the importer all pass through validate_schedule."""
+    from ecoinspect.common.errors import ServiceError
+    from ecoinspect.ledger.services.problems import validate_schedule
+
+    with pytest.raises(ServiceError) as info:
+        validate_schedule(registered_on=dt.date(2026, 1, 5), deadline_kind="date", deadline=dt.date(9999, 12, 31))
+    assert "超出允许范围" in info.value.message_dict["deadline"][0]
+    with pytest.raises(ServiceError) as info:
+        validate_schedule(registered_on=dt.date(1, 1, 1), deadline_kind="long_term", deadline=None)
+    assert "registered_on" in info.value.message_dict
+    assert validate_schedule(registered_on=dt.date(2026, 1, 5), deadline_kind="date",
+                             deadline=dt.date(2026, 6, 30)) == dt.date(2026, 6, 30)

@@ -58,6 +58,15 @@ def entered_date_problem(value: dt.date) -> str | None:
         "d": value.isoformat(), "lo": earliest.isoformat(), "hi": latest.isoformat()}
 
 
+def check_entered_dates(**dates: dt.date | None) -> None:
+    """For services: a ServiceError naming every field whose date is outside the range (None passes)."""
+    from .errors import ServiceError
+
+    problems = {name: [p] for name, value in dates.items() if value is not None and (p := entered_date_problem(value))}
+    if problems:
+        raise ServiceError(problems)
+
+
 def validate_entered_date(value: dt.date | None) -> None:
     """A Django validator: ValidationError for a date outside :func:`entered_date_bounds`."""
     from django.core.exceptions import ValidationError
