@@ -12,8 +12,10 @@ is a working day).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import itertools
 import threading
 import time
 from collections.abc import Mapping
@@ -22,6 +24,56 @@ import chinese_calendar
 from lunardate import LunarDate
 
 _CACHE_SECONDS = 60
+
+#: The range of a date a person enters (a deadline, a registration or report date, a calculator's start):
+#: nothing in the inspection work is older, and a date further ahead is a typing mistake (9999-12-31) —
+#: refused with a clear message by the pages, the API (core.api.read_body) and the imports (import_cells).
+EARLIEST_ENTERED_DATE = dt.date(2000, 1, 1)
+YEARS_AHEAD = 20
+
+
+def entered_date_bounds(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """(earliest, latest) date a person may enter: 2000-01-01 … today + 20 years."""
+    if today is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    return EARLIEST_ENTERED_DATE, latest
+
+
+def entered_date_problem(value: dt.date) -> str | None:
+    """The message for a date outside :func:`entered_date_bounds`, or None when it is inside."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    earliest, latest = entered_date_bounds()
+    if earliest <= value <= latest:
+        return None
+    return _("日期 %(d)s 超出允许范围（%(lo)s 至 %(hi)s），请检查。") % {
+        "d": value.isoformat(), "lo": earliest.isoformat(), "hi": latest.isoformat()}
+
+
+def check_entered_dates(**dates: dt.date | None) -> None:
+    """For services: a ServiceError naming every field whose date is outside the range (None passes)."""
+    from .errors import ServiceError
+
+    problems = {name: [p] for name, value in dates.items() if value is not None and (p := entered_date_problem(value))}
+    if problems:
+        raise ServiceError(problems)
+
+
+def validate_entered_date(value: dt.date | None) -> None:
+    """A Django validator: ValidationError for a date outside :func:`entered_date_bounds`."""
+    from django.core.exceptions import ValidationError
+
+    problem = None if value is None else entered_date_problem(value)
+    if problem:
+        raise ValidationError(problem, code="date_out_of_range")
 _lock = threading.Lock()
 _cached: tuple[float, dict[dt.date, bool]] | None = None
 
@@ -41,6 +93,14 @@ def first_unknown_day() -> dt.date:
     while _package_knows(dt.date(year, 12, 31)):
         year += 1
     return dt.date(year, 1, 1)
+
+
+@functools.lru_cache(maxsize=1)
+def _first_known_day() -> dt.date:
+    """1 January of the first year the installed ``chinesecalendar`` knows."""
+    from chinese_calendar import constants
+
+    return dt.date(min(constants.holidays).year, 1, 1)
 
 
 #: The years under the 2024 amendment of 《全国年节及纪念日放假办法》 (in force 1 January 2025) that the
@@ -93,11 +153,75 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
     return dict(sorted(days.items()))
 
 
+def _weekdays_through(ordinal: int) -> int:
+    """Monday–Friday days from 0001-01-01 (a Monday, ordinal 1) through ``ordinal``, in closed form."""
+    weeks, rest = divmod(ordinal, 7)
+    return weeks * 5 + min(rest, 5)
+
+
+@functools.lru_cache(maxsize=1)
+def _published_exceptions() -> dict[int, int]:
+    """ordinal → +1 / −1 for every day whose status differs from Monday–Friday without overrides: the
+    package's holidays on weekdays and 调休 make-up days on weekends, then the statutory holidays computed
+    for the years the package does not know (up to STATUTORY_UNTIL)."""
+    from chinese_calendar import constants
+
+    found: dict[int, int] = {}
+    for day in itertools.chain(constants.holidays, constants.workdays):
+        delta = int(chinese_calendar.is_workday(day)) - int(day.weekday() < 5)
+        if delta:
+            found[day.toordinal()] = delta
+    for year in range(max(first_unknown_day().year, STATUTORY_FROM), STATUTORY_UNTIL + 1):
+        for day in statutory_holidays(year):
+            if day.weekday() < 5:
+                found[day.toordinal()] = -1
+    return found
+
+
 class WorkCalendar:
-    """A working-day calendar with explicit overrides; pure and cheap to copy into a loop."""
+    """A working-day calendar with explicit overrides; pure and cheap to copy into a loop.
+
+    ``add_workdays`` and ``workdays_between`` cost the same for a week or a century: Monday–Friday is
+    counted in closed form, and the days that differ from it (holidays on weekdays, 调休 make-up days,
+    overrides) are counted by bisection on one sorted list with running sums.
+    """
 
     def __init__(self, overrides: Mapping[dt.date, bool] | None = None):
         self.overrides = dict(overrides or {})
+        self._table: tuple[list[int], list[int]] | None = None
+
+    def _exceptions(self) -> tuple[list[int], list[int]]:
+        """(sorted ordinals of the days that differ from Monday–Friday, running sum of their ±1)."""
+        if self._table is None:
+            merged = dict(_published_exceptions())
+            for day, working in self.overrides.items():
+                delta = int(working) - int(day.weekday() < 5)
+                if delta:
+                    merged[day.toordinal()] = delta
+                else:
+                    merged.pop(day.toordinal(), None)
+            ordinals = sorted(merged)
+            self._table = (ordinals, list(itertools.accumulate(merged[o] for o in ordinals)))
+        return self._table
+
+    def _workdays_through(self, ordinal: int) -> int:
+        """Working days from 0001-01-01 through ``ordinal`` (a non-decreasing step function)."""
+        ordinals, sums = self._exceptions()
+        i = bisect.bisect_right(ordinals, ordinal)
+        return _weekdays_through(ordinal) + (sums[i - 1] if i else 0)
+
+    def _kth_workday(self, k: int) -> dt.date:
+        """The k-th working day counted from 0001-01-01: the first ordinal whose count reaches k."""
+        lo, hi = 1, dt.date.max.toordinal()
+        if k < 1 or self._workdays_through(hi) < k:
+            raise OverflowError("working-day count out of the calendar's range")
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._workdays_through(mid) >= k:
+                hi = mid
+            else:
+                lo = mid + 1
+        return dt.date.fromordinal(lo)
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -117,36 +241,36 @@ class WorkCalendar:
         (any day before the first year the package does not know) depends on an unpublished schedule."""
         if end is None:
             return False
-        day = first_unknown_day()
-        while day <= end:
-            if day not in self.overrides:
-                return True
-            day += dt.timedelta(days=1)
-        return False
+        return self._unknown_days_left(first_unknown_day(), end)
+
+    def estimated_between(self, lo: dt.date, hi: dt.date) -> bool:
+        """True when a day in [lo, hi] is an estimate (``is_estimated``), whatever the distance."""
+        lo, hi = min(lo, hi), max(lo, hi)
+        known_from = _first_known_day()
+        before = hi if hi < known_from else known_from - dt.timedelta(days=1)
+        return (lo < known_from and self._unknown_days_left(lo, before)) or self._unknown_days_left(
+            max(lo, first_unknown_day()), hi)
+
+    def _unknown_days_left(self, lo: dt.date, hi: dt.date) -> bool:
+        """True when a day in [lo, hi] (a stretch the package does not know) has no override."""
+        if hi < lo:
+            return False
+        days = sorted(d.toordinal() for d in self.overrides)
+        covered = bisect.bisect_right(days, hi.toordinal()) - bisect.bisect_left(days, lo.toordinal())
+        return covered < (hi - lo).days + 1
 
     def add_workdays(self, start: dt.date, n: int) -> dt.date:
-        """The n-th working day after ``start`` (n > 0), or before it (n < 0); n == 0 returns ``start``."""
-        step = 1 if n >= 0 else -1
-        remaining = abs(n)
-        day = start
-        while remaining:
-            day += dt.timedelta(days=step)
-            if self.is_workday(day):
-                remaining -= 1
-        return day
+        """The n-th working day after ``start`` (n > 0), or before it (n < 0); n == 0 returns ``start``.
+        OverflowError past the years ``datetime.date`` holds."""
+        if n == 0:
+            return start
+        if n > 0:
+            return self._kth_workday(self._workdays_through(start.toordinal()) + n)
+        return self._kth_workday(self._workdays_through(start.toordinal() - 1) + n + 1)
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]; negative when ``end`` is before ``start``."""
-        if end == start:
-            return 0
-        if end < start:
-            return -self.workdays_between(end, start)
-        count = 0
-        day = start
-        while day < end:
-            day += dt.timedelta(days=1)
-            count += self.is_workday(day)
-        return count
+        return self._workdays_through(end.toordinal()) - self._workdays_through(start.toordinal())
 
     def rest_day_reason(self, day: dt.date) -> str:
         """Why ``day`` is a day off: the holiday's name, else the weekday (in the active language)."""

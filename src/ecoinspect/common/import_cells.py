@@ -21,8 +21,6 @@ from django.utils.translation import gettext_lazy as _lazy
 
 #: Excel's day zero for serial dates (the 1900 system, with its leap-year bug already folded in).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-#: Dates outside this range are almost certainly a number typed into a date column.
-PLAUSIBLE_YEARS = (1990, 2100)
 #: Separators between several values in one cell: 、 , ， ; ； / ／ and line breaks.
 LIST_SEPARATORS = re.compile(r"[、,，;；/／\n\r]+")
 
@@ -109,11 +107,11 @@ def _checked(year: int, month: int, day: int, shown: str) -> dt.date:
         result = dt.date(year, month, day)
     except ValueError as exc:
         raise _bad_date(shown) from exc
-    if not PLAUSIBLE_YEARS[0] <= result.year <= PLAUSIBLE_YEARS[1]:
-        raise CellProblem(
-            _("日期 %(d)s 不在 %(lo)s—%(hi)s 年之间，请检查。")
-            % {"d": result.isoformat(), "lo": PLAUSIBLE_YEARS[0], "hi": PLAUSIBLE_YEARS[1]}
-        )
+    from .calendar import entered_date_problem
+
+    problem = entered_date_problem(result)  # the same range as the pages and the API
+    if problem:
+        raise CellProblem(problem)
     return result
 
 

@@ -18,3 +18,16 @@ class DateInput(forms.DateInput):
 
 def date_input(**attrs) -> DateInput:
     return DateInput(attrs=attrs or None)
+
+
+class EnteredDateField(forms.DateField):
+    """A date a person enters, with the browser's date picker; refused outside 2000-01-01 … today + 20
+    years (``common.calendar.entered_date_bounds``) with a clear message — a deadline of 9999-12-31 is a
+    typing mistake, not a plan."""
+
+    def __init__(self, **kwargs):
+        from .calendar import validate_entered_date
+
+        kwargs.setdefault("widget", date_input())
+        kwargs["validators"] = [*kwargs.get("validators", ()), validate_entered_date]
+        super().__init__(**kwargs)

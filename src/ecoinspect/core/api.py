@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import typing
 
@@ -19,7 +20,13 @@ from ninja import Schema
 from pydantic import BeforeValidator
 from pydantic import ValidationError as PydanticError
 
-from ecoinspect.common.api import ErrorOut, error_responses  # noqa: F401  (the typed API base, re-exported)
+from ecoinspect.common import calendar
+from ecoinspect.common.api import (  # ErrorOut, error_responses: the typed API base, re-exported
+    DB_INT_MAX,
+    ErrorOut,  # noqa: F401
+    error_responses,  # noqa: F401
+    out_of_range_ints,
+)
 from ecoinspect.common.errors import Refusal
 
 
@@ -60,13 +67,35 @@ def read_body(request, schema: type[Schema]) -> Schema:
                 else:
                     data[name] = values[-1]
     try:
-        return schema.model_validate(data)
+        body = schema.model_validate(data)
     except PydanticError as exc:
         errors: dict[str, list[str]] = {}
         for item in exc.errors():
             field = ".".join(str(p) for p in item["loc"]) or "__all__"
             errors.setdefault(field, []).append(f"输入有误：{item['msg']} / Invalid input: {item['msg']}")
         raise ValidationError(errors) from exc
+    dumped = body.model_dump()
+    too_big = out_of_range_ints(dumped)
+    if too_big:
+        message = _("数值超出范围（绝对值不能超过 %(max)s）。") % {"max": DB_INT_MAX}
+        raise ValidationError({field: [message] for field in too_big})
+    far = out_of_range_dates(dumped)
+    if far:
+        raise ValidationError({field: [message] for field, message in far})
+    return body
+
+
+def out_of_range_dates(value, path: str = "") -> list[tuple[str, str]]:
+    """(dotted path, message) for every date in a dumped body outside the range a person may enter
+    (``common.calendar.entered_date_bounds``). Timestamps the system sets are not in request bodies."""
+    if isinstance(value, dt.date):
+        problem = calendar.entered_date_problem(value)
+        return [(path or "__all__", problem)] if problem else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in out_of_range_dates(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list | tuple):
+        return [p for i, v in enumerate(value) for p in out_of_range_dates(v, f"{path}.{i}" if path else str(i))]
+    return []
 
 
 def install_error_handlers(api) -> None:
@@ -82,6 +111,13 @@ def install_error_handlers(api) -> None:
             },
             status=400,
         )
+
+    @api.exception_handler(OverflowError)
+    def _overflow(request, exc):
+        """The last net under the bounds above: a number or date past what Python or the database holds."""
+        detail = _("数值或日期超出可处理的范围。")
+        return api.create_response(request, {"detail": detail, "code": "invalid", "errors": {"__all__": [detail]}},
+                                   status=400)
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):

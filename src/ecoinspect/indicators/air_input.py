@@ -119,9 +119,9 @@ def parse_concentrations(series: pl.Series, pollutant: str, *, co_unit: str = "m
     n = len(series)
     scaled = sticky = None
     if series.dtype == pl.Utf8 or series.dtype == pl.Categorical:
-        text = series.cast(pl.Utf8).str.strip_chars()
+        text = series.cast(pl.Utf8).str.normalize("NFKC").str.strip_chars()  # full-width "３５" reads as "35"
         lowered = text.str.to_lowercase()
-        missing = (lowered.is_null() | lowered.is_in(list(MISSING_MARKERS))).to_numpy()
+        missing = (lowered.is_null() | lowered.is_in(list(MISSING_MARKERS))).fill_null(True).to_numpy()
         not_monitored = (text == NOT_MONITORED_MARKER).fill_null(False).to_numpy()
         scaled, parsed, sticky = rounding.parse_text(text)
         bad = ~(parsed | missing | not_monitored)

@@ -164,10 +164,12 @@ def parse_values(raw: pl.Series, key: str, column: str, factor: float, config: W
             problems.extend(_bad_cells(np.flatnonzero(bad), raw.cast(pl.Utf8), column, "不是有限数值",
                                        "not a finite number"))
     else:
-        text = raw.cast(pl.Utf8).str.strip_chars()
+        # NFKC: full-width "０．５" / "＜0.01" / "ＮＤ" read like their ASCII forms. An empty cell is null
+        # (polars 2 reads empty CSV cells as null) and is_in(null) is null: fill it, or numpy gets None.
+        text = raw.cast(pl.Utf8).str.normalize("NFKC").str.strip_chars()
         lower = text.str.to_lowercase()
-        missing = (text.is_null() | lower.is_in(MISSING_TOKENS)).to_numpy()
-        bare_nd = lower.is_in(BARE_ND_TOKENS).to_numpy()
+        missing = (text.is_null() | lower.is_in(MISSING_TOKENS)).fill_null(True).to_numpy()
+        bare_nd = lower.is_in(BARE_ND_TOKENS).fill_null(False).to_numpy()
         number = r"([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)"
         dl = pl.select(pl.coalesce(lower.str.extract(rf"^[<＜]\s*{number}$", 1),
                                    lower.str.extract(rf"^{number}\s*l$", 1))).to_series().cast(pl.Float64, strict=False)

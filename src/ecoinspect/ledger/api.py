@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from ecoinspect.common.api import limit_query, offset_query
 from ecoinspect.common.errors import ConcurrentEdit
 from ecoinspect.common.filters import bound_filters
 from ecoinspect.core.api import ErrorOut, error_responses, read_body
@@ -29,7 +30,6 @@ from .models import Evidence, Measure, Problem, SpecialPlan, SupervisionNotice
 
 router = Router(tags=["ledger"])
 
-MAX_LIMIT = 500
 
 
 def _problem(request, problem_id: int) -> Problem:
@@ -61,8 +61,8 @@ def _conflict(exc: ConcurrentEdit):
 )
 def problem_list(
     request,
-    limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    limit: int = limit_query(),
+    offset: int = offset_query(),
     q: str | None = None,
     status: list[str] | None = Query(None),  # noqa: B008  (repeatable: ?status=a&status=b)
     source: str | None = None,
@@ -361,7 +361,7 @@ def _notice(request, notice_id: int) -> SupervisionNotice:
 
 
 @router.get("/notices", response=s.NoticePageOut, summary="督办单列表（分页）")
-def notice_list(request, limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)):
+def notice_list(request, limit: int = limit_query(), offset: int = offset_query()):
     qs = selectors.notice_list(user=request.user)
     return {
         "count": qs.count(),

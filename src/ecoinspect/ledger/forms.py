@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterSet
 from ecoinspect.common.i18n import district_language
-from ecoinspect.common.widgets import date_input
+from ecoinspect.common.widgets import EnteredDateField, date_input
 from ecoinspect.core import forms as core_forms
 from ecoinspect.core.forms import GroupedUnits  # noqa: F401  (the ledger's pages use it)
 from ecoinspect.orgs.choices import TOWN_KINDS, UnitKind
@@ -127,7 +127,7 @@ class ProblemRegisterForm(ProblemFieldsForm):
         initial=DeadlineKind.DATE,
         widget=_radio(),
     )
-    deadline = forms.DateField(
+    deadline = EnteredDateField(
         label=_("整改时限"), required=False, widget=date_input(), help_text=_("立行立改留空时按 5 个工作日计")
     )
 
@@ -200,7 +200,7 @@ class RerouteForm(VersionMixin):
 
 
 class ExtendDeadlineForm(VersionMixin):
-    new_deadline = forms.DateField(label=_("新的整改时限"), widget=date_input())
+    new_deadline = EnteredDateField(label=_("新的整改时限"), widget=date_input())
     reason = forms.CharField(label=_("调整理由"), widget=_text(3))
 
 
@@ -227,15 +227,15 @@ class MeasureForm(forms.Form):
     content = forms.CharField(label=_("整改措施"), widget=_text(3))
     owner_unit = UnitChoiceField(label=_("责任单位"))
     owner_person = forms.CharField(label=_("责任人"), max_length=50, required=False)
-    deadline = forms.DateField(label=_("完成时限"), required=False, widget=date_input())
+    deadline = EnteredDateField(label=_("完成时限"), required=False, widget=date_input())
 
 
 class MeasureCompleteForm(forms.Form):
-    done_on = forms.DateField(label=_("完成日期"), widget=date_input(), initial=timezone.localdate)
+    done_on = EnteredDateField(label=_("完成日期"), widget=date_input(), initial=timezone.localdate)
 
 
 class ProgressReportForm(forms.Form):
-    reported_on = forms.DateField(
+    reported_on = EnteredDateField(
         label=_("报送日期"),
         widget=date_input(),
         initial=timezone.localdate,
@@ -275,7 +275,7 @@ class EvidenceForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=date_input())
+    date = EnteredDateField(label=_("日期"), widget=date_input())
     content = forms.CharField(label=_("节点内容"), max_length=200)
 
 
@@ -297,7 +297,7 @@ class PlanDecisionForm(forms.Form):
 
 
 class JointActionForm(forms.Form):
-    acted_on = forms.DateField(label=_("执法日期"), widget=date_input(), initial=timezone.localdate)
+    acted_on = EnteredDateField(label=_("执法日期"), widget=date_input(), initial=timezone.localdate)
     units = UnitMultipleChoiceField(label=_("参加部门"), help_text=_("至少两个部门；输入名称搜索，可选多个"))
     findings = forms.CharField(label=_("发现问题"), widget=_text(3))
     actions = forms.CharField(label=_("处理措施"), widget=_text(3))
@@ -307,13 +307,13 @@ class JointActionForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    accepted_on = forms.DateField(label=_("验收日期"), widget=date_input(), initial=timezone.localdate)
+    accepted_on = EnteredDateField(label=_("验收日期"), widget=date_input(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("验收方式"), choices=AcceptanceMethod.choices(), widget=_radio())
     opinion = forms.CharField(label=_("验收意见"), widget=_text(4))
 
 
 class RejectForm(forms.Form):
-    accepted_on = forms.DateField(label=_("验收日期"), widget=date_input(), initial=timezone.localdate)
+    accepted_on = EnteredDateField(label=_("验收日期"), widget=date_input(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("验收方式"), choices=AcceptanceMethod.choices(), widget=_radio())
     reason = forms.CharField(label=_("退回理由"), widget=_text(4), help_text=_("写明未达到整改目标之处"))
 
@@ -325,7 +325,7 @@ def district_website() -> str:
 
 
 class PublicityForm(forms.Form):
-    starts_on = forms.DateField(label=_("公示开始日期"), widget=date_input(), initial=timezone.localdate)
+    starts_on = EnteredDateField(label=_("公示开始日期"), widget=date_input(), initial=timezone.localdate)
     period = forms.ChoiceField(
         label=_("公示期"),
         choices=list(PUBLICITY_PERIODS.items()),
@@ -361,7 +361,7 @@ class ObjectionForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("反弹情况"), widget=_text(3), help_text=_("写明问题反弹的事实与来源"))
-    new_deadline = forms.DateField(
+    new_deadline = EnteredDateField(
         label=_("新的整改时限"), required=False, widget=date_input(), help_text=_("长期坚持类问题可留空")
     )
 
@@ -375,7 +375,7 @@ class NoticeForm(forms.Form):
         label=_("督办问题"), queryset=Problem.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     requirements = forms.CharField(label=_("督办要求"), widget=_text(4))
-    reply_due = forms.DateField(label=_("回复期限"), widget=date_input())
+    reply_due = EnteredDateField(label=_("回复期限"), widget=date_input())
 
     def __init__(self, *args, problems=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -420,7 +420,7 @@ class ProblemSelectionForm(forms.Form):
         label=_("操作"),
         choices=[(ASSIGN, _("交办")), (EXTEND, _("调整时限")), (EXPORT, _("导出所选"))],
     )
-    new_deadline = forms.DateField(label=_("新整改时限"), required=False, widget=date_input())
+    new_deadline = EnteredDateField(label=_("新整改时限"), required=False, widget=date_input())
     reason = forms.CharField(label=_("调整理由"), max_length=300, required=False)
 
     def __init__(self, data=None, **kwargs):

@@ -3,7 +3,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from ecoinspect.common.api import Pagination
 
 from .selectors import notification_list
 from .services import notification_mark_read
@@ -22,7 +24,7 @@ class NotificationOut(Schema):
 
 
 @router.get("", response=list[NotificationOut], summary="本人的通知")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def notifications(request, unread: bool = False):
     qs = notification_list(user=request.user)
     return qs.unread() if unread else qs

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ecoinspect.common import calendar
-from ecoinspect.common.api import error_responses
+from ecoinspect.common.api import Pagination, error_responses
 from ecoinspect.common.filters import bound_filters
 
 from . import selectors
@@ -85,7 +86,7 @@ def me(request):
 
 
 @router.get("/units", response=list[UnitOut], summary="单位名录（与页面相同的筛选参数）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def unit_list(request, kind: str | None = None, q: str | None = None, sort: str | None = None):
     return selectors.unit_directory(filters=bound_filters(request, UnitFilter))
 
@@ -134,7 +135,7 @@ class SectorDutyOut(Schema):
 
 
 @router.get("/sector-duties", response=list[SectorDutyOut], summary="三管三必须职责清单")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def sector_duty_list(
     request, department: int | None = None, problem_type: str | None = None, q: str | None = None
 ):
@@ -211,8 +212,10 @@ class WorkdaysOut(Schema):
 
 @router.get("/workdays/add", response={200: WorkdaysOut, **error_responses(400)}, summary="按工作日推算期限")
 def workdays_add(request, start: dt.date, days: int = Query(..., ge=-365, le=365)):
+    problem = calendar.entered_date_problem(start)
+    if problem:
+        raise ValidationError({"start": [problem]})
     cal = calendar.default_calendar()
     due = cal.add_workdays(start, days)
-    lo, hi = min(start, due), max(start, due)
-    estimated = any(cal.is_estimated(lo + dt.timedelta(d)) for d in range((hi - lo).days + 1))
+    estimated = cal.estimated_between(start, due)
     return {"start": start, "days": days, "due": due, "estimated": estimated}

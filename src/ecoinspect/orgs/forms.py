@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.models import WorkdayOverride
-from ecoinspect.common.widgets import date_input
+from ecoinspect.common.widgets import EnteredDateField, date_input
 
 from .auth import client_ip
 from .choices import UnitKind
@@ -144,7 +144,7 @@ class WorkdayOverrideForm(forms.ModelForm):
 
 
 class WorkdayCalculatorForm(forms.Form):
-    start = forms.DateField(label=_("起始日期"), widget=date_input())
+    start = EnteredDateField(label=_("起始日期"), widget=date_input())
     days = forms.IntegerField(label=_("工作日数"), min_value=-365, max_value=365)
 
 

@@ -475,9 +475,7 @@ def workday_list(request):
         due = cal.add_workdays(start, days)
         result = {
             "due": due,
-            "estimated": any(
-                cal.is_estimated(start + dt.timedelta(d)) for d in range((due - start).days + 1)
-            ),
+            "estimated": cal.estimated_between(start, due),
         }
     today = dt.date.today()
     cal = calendar.default_calendar()

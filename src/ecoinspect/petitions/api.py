@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404
 from ninja import Query, Router, Status
 
+from ecoinspect.common.api import limit_query, offset_query
 from ecoinspect.common.errors import ConcurrentEdit
 from ecoinspect.common.filters import bound_filters
 from ecoinspect.core.api import ErrorOut, error_responses, read_body, unit_by_id, units_by_id
@@ -26,7 +27,6 @@ from .models import Petition, Suggestion
 
 router = Router(tags=["petitions"])
 
-MAX_LIMIT = 500
 
 #: What a write on a case answers: the case in detail, or why not.
 DETAIL = {200: s.PetitionDetailOut, **error_responses(400, 403, 404, 409)}
@@ -61,8 +61,8 @@ def _write(request, petition_id: int, call):
 @router.get("/cases", response={200: s.PetitionPageOut, 400: ErrorOut}, summary="信访件列表（与页面相同的筛选参数，分页）")
 def petition_list(
     request,
-    limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0, le=10**9),
+    limit: int = limit_query(),
+    offset: int = offset_query(),
     q: str | None = None,
     status: list[str] | None = Query(None),  # noqa: B008  (repeatable)
     batch: int | None = None,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.common.choices import ProblemType
-from ecoinspect.common.widgets import date_input
+from ecoinspect.common.widgets import EnteredDateField, date_input
 from ecoinspect.core.forms import UnitChoiceField, UnitMultipleChoiceField
 from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit
@@ -56,8 +56,8 @@ class AssignForm(VersionForm):
         required=False,
         help_text=_("一件多派：可选多个单位，各自承办，时限相同；输入名称搜索"),
     )
-    internal_due = forms.DateField(label=_("区内反馈时限"), required=False, widget=date_input())
-    external_due = forms.DateField(label=_("督察组反馈时限"), required=False, widget=date_input())
+    internal_due = EnteredDateField(label=_("区内反馈时限"), required=False, widget=date_input())
+    external_due = EnteredDateField(label=_("督察组反馈时限"), required=False, widget=date_input())
     note = forms.CharField(label=_("交办要求"), max_length=200, required=False)
 
     def __init__(self, *args, defaults=None, **kwargs):
@@ -186,7 +186,7 @@ class MergeForm(VersionForm):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("回访日期"), widget=date_input(), initial=timezone.localdate)
+    visited_on = EnteredDateField(label=_("回访日期"), widget=date_input(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("回访方式"), choices=VisitMethod.choices(), initial=VisitMethod.PHONE)
     satisfied = forms.TypedChoiceField(
         label=_("群众是否满意"),

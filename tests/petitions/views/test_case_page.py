@@ -65,7 +65,7 @@ def test_the_office_assigns_from_the_cases_page_with_the_rounds_two_due_dates(as
 
     wrong = client.post(
         form_url,
-        {**form_data(form), "lead": structure["swj"].pk, "internal_due": "2099-01-10", "external_due": "2099-01-05", "note": "当日核查"},
+        {**form_data(form), "lead": structure["swj"].pk, "internal_due": "2036-01-10", "external_due": "2036-01-05", "note": "当日核查"},
     )
     assert wrong.status_code == 400 and "区内反馈时限不能晚于督察组反馈时限" in wrong.content.decode()
     assert 'value="当日核查"' in wrong.content.decode()  # what was typed is kept

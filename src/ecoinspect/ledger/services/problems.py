@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
+from ecoinspect.common import calendar
 from ecoinspect.common.calendar import default_calendar
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
@@ -143,6 +144,7 @@ def validate_schedule(
 ) -> dt.date | None:
     if deadline_kind not in DeadlineKind:
         raise ServiceError({"deadline_kind": _("未知的整改时限类型。")})
+    calendar.check_entered_dates(registered_on=registered_on, deadline=deadline)
     if deadline_kind == DeadlineKind.LONG_TERM:
         return None
     if deadline_kind == DeadlineKind.IMMEDIATE and deadline is None:
@@ -546,6 +548,7 @@ def problem_extend_deadline(
     refuse_unless_allowed(rules.extend_refusal(problem))
     if not reason.strip():
         raise ServiceError({"reason": _("调整时限须填写理由。")})
+    calendar.check_entered_dates(new_deadline=new_deadline)
     if new_deadline < problem.registered_on or (problem.deadline and new_deadline <= problem.deadline):
         raise ServiceError(
             {

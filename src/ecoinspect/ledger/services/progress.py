@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
+from ecoinspect.common import calendar
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.core.services import require
 from ecoinspect.core.workflow import check, transition
@@ -45,6 +46,7 @@ def measure_add(
     _require_open(problem)
     if not content.strip():
         raise ServiceError({"content": _("请填写整改措施。")})
+    calendar.check_entered_dates(deadline=deadline)
     if deadline is not None and deadline < problem.registered_on:
         raise ServiceError(
             {

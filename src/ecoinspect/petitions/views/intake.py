@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.views import ServiceFormView
-from ecoinspect.common.widgets import date_input
+from ecoinspect.common.widgets import EnteredDateField, date_input
 from ecoinspect.core.views.imports import ImportForm, ImportPages
 
 from ..choices import Channel
@@ -42,7 +42,7 @@ class BatchImportForm(ImportForm):
     )
     round = forms.ChoiceField(label=_lazy("督察轮次"))
     batch = forms.IntegerField(label=_lazy("批次（第N批）"), min_value=1, max_value=1000)
-    received_on = forms.DateField(
+    received_on = EnteredDateField(
         label=_lazy("交办日期"), widget=date_input(), initial=timezone.localdate
     )
 
@@ -87,7 +87,7 @@ class PetitionRegisterForm(forms.Form):
         help_text=_lazy("不选时按问题内容建议"),
     )
     channel = forms.ChoiceField(label=_lazy("受理方式"), choices=(), required=False)
-    received_on = forms.DateField(label=_lazy("交办日期"), widget=date_input(), initial=timezone.localdate)
+    received_on = EnteredDateField(label=_lazy("交办日期"), widget=date_input(), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
