@@ -15,4 +15,6 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """The page of an unhandled error: plain HTML (the layout itself may be what failed), in both languages
+    (the person's may not be known yet), with the request's id, which is in the log line of the error."""
+    return render(request, "errors/500.html", {"request_id": getattr(request, "request_id", "")}, status=500)

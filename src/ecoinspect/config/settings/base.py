@@ -179,10 +179,22 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "ecoinspect.common.logging.RequestContext"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # an unhandled error: which request (the id on the error page), who, where — then the traceback
+        "request": {
+            "format": "%(asctime)s %(levelname)s %(name)s request=%(request_id)s user=%(user)s path=%(path)s %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "request", "filters": ["request"]},
+    },
     "loggers": {
         "ecoinspect": {"handlers": ["console"], "level": os.environ.get("ECOINSPECT_LOG_LEVEL", "INFO")},
+        # Django logs every unhandled error of a request here (with the traceback), in production too
+        "django.request": {"handlers": ["requests"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
     },
 }
