@@ -21,6 +21,9 @@ class PetitionStatus(ChoiceSet):
     MERGED = Choice("merged", _("重复件已合并"), "light")
 
 
+#: States after the unit has reported: a return visit can be made, a ledger problem opened.
+REPORTED_AND_AFTER = ("reported", "approved", "disclosed", "closed_out")
+
 #: States in which a unit still owes the district its handling.
 WORKING_STATES = (PetitionStatus.ASSIGNED, PetitionStatus.VERIFYING)
 #: States in which the district still owes the inspection team its answer (the external clock runs on

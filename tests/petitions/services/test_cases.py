@@ -136,3 +136,12 @@ def test_a_substantiated_case_opens_a_ledger_problem_linked_both_ways(people):
 def test_unit_staff_cannot_register_or_assign(people):
     with pytest.raises(Exception, match="权限"):
         PetitionFactory(actor=people["water"])
+
+
+def test_no_ledger_problem_before_the_unit_has_reported_even_with_a_draft_verdict(people):
+    """The rule lives in the service (the page only asks it): a verdict saved as a draft is not a finding."""
+    petition = PetitionFactory(status=S.VERIFYING)
+    svc.petition_save_handling(actor=people["water"], petition=petition, verdict=Verdict.TRUE)
+    with pytest.raises(ServiceError, match="反馈核查结论后"):
+        svc.petition_open_problem(actor=people["coordinator"], petition=reload(petition))
+    assert reload(petition).problem_id is None

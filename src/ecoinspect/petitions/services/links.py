@@ -16,7 +16,7 @@ from ecoinspect.common.i18n import district_language
 from ecoinspect.core.services import require
 from ecoinspect.ledger.public import DeadlineKind, ProblemSource, problem_register
 
-from ..choices import AssignmentRole
+from ..choices import REPORTED_AND_AFTER, AssignmentRole
 from ..models import Petition
 
 _TITLE_LENGTH = 60
@@ -27,16 +27,27 @@ def _title(petition: Petition) -> str:
     return text if len(text) <= _TITLE_LENGTH else text[: _TITLE_LENGTH - 1] + "…"
 
 
+def open_problem_refusal(petition: Petition) -> str:
+    """Why a ledger problem cannot be opened for this case now ("" when it can): the unit must have reported
+    a substantiated verdict, and the case have no problem yet. The page asks this to show the button."""
+    if petition.problem_id:
+        return _("该信访件已关联整改问题 %(n)s。") % {"n": petition.problem.number}
+    if petition.status not in REPORTED_AND_AFTER:
+        return _("单位反馈核查结论后才能建立整改问题。")
+    if not petition.substantiated:
+        return _("只有核查属实、基本属实或部分属实的信访件才需要建立整改问题。")
+    return ""
+
+
 @transaction.atomic
 def petition_open_problem(*, actor, petition: Petition, deadline: dt.date | None = None) -> Petition:
     """整改问题 from a substantiated case: the ledger problem names the case as its source, takes its text,
     place, types and lead unit; the case points at the problem."""
     require(actor, "petitions.assign", petition)
     require(actor, "ledger.assign")
-    if petition.problem_id:
-        raise ServiceError({"__all__": _("该信访件已关联整改问题 %(n)s。") % {"n": petition.problem.number}})
-    if not petition.substantiated:
-        raise ServiceError({"__all__": _("只有核查属实、基本属实或部分属实的信访件才需要建立整改问题。")})
+    refusal = open_problem_refusal(petition)
+    if refusal:
+        raise ServiceError({"__all__": refusal})
     lead = petition.assignments.filter(role=AssignmentRole.LEAD).select_related("unit").first()
     cooperating = [a.unit for a in petition.assignments.exclude(role=AssignmentRole.LEAD).select_related("unit")]
     with district_language():

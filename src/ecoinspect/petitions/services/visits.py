@@ -14,7 +14,7 @@ from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.core.services import require
 
-from ..choices import PetitionStatus, VisitMethod
+from ..choices import REPORTED_AND_AFTER, PetitionStatus, VisitMethod
 from ..models import Petition, ReturnVisit
 from .cases import petition_resume
 
@@ -36,7 +36,7 @@ def return_visit_record(
         raise ServiceError({"visited_on": _("回访日期不能晚于今天。")})
     if visited_on < petition.received_on:
         raise ServiceError({"visited_on": _("回访日期不能早于交办日期（%(d)s）。") % {"d": petition.received_on}})
-    if petition.status not in (PetitionStatus.REPORTED, PetitionStatus.APPROVED, PetitionStatus.DISCLOSED, PetitionStatus.CLOSED_OUT):
+    if petition.status not in REPORTED_AND_AFTER:
         raise ServiceError({"__all__": _("单位反馈办理情况后才能回访。")})
     if not satisfied and not note.strip():
         raise ServiceError({"note": _("不满意的回访请写明群众的意见。")})

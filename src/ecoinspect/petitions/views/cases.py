@@ -22,10 +22,11 @@ from ecoinspect.core.moves import move_view
 from ecoinspect.core.permissions import has_perm
 
 from .. import selectors
-from ..choices import EXTERNAL_CLOCK_STATES, WORKING_STATES, PetitionStatus, Verdict
+from ..choices import EXTERNAL_CLOCK_STATES, REPORTED_AND_AFTER, WORKING_STATES, PetitionStatus, Verdict
 from ..filters import BatchFilter, PetitionFilter
 from ..forms import COUNT_LABELS, plain_amount
 from ..models import Petition
+from ..services.links import open_problem_refusal
 from ..workflow import PETITION_WORKFLOW
 from .suggestions import describe, originals_for
 
@@ -207,7 +208,6 @@ def _figures(petition: Petition) -> list[tuple[str, object]]:
 
 
 #: Once a unit has reported: the case may be visited, and a true one opens a ledger problem.
-REPORTED_AND_AFTER = (PetitionStatus.REPORTED, PetitionStatus.APPROVED, PetitionStatus.DISCLOSED, PetitionStatus.CLOSED_OUT)
 
 
 def detail_context(request, petition: Petition) -> dict:
@@ -236,11 +236,8 @@ def detail_context(request, petition: Petition) -> dict:
         "can_handle": has_perm(user, "petitions.handle", petition) and petition.status == PetitionStatus.VERIFYING,
         "can_add_units": can_assign and petition.status in WORKING_STATES,
         "can_visit": can_assign and petition.status in REPORTED_AND_AFTER,
-        "can_open_problem": can_assign
-        and petition.status in REPORTED_AND_AFTER
-        and has_perm(user, "ledger.assign")
-        and petition.substantiated
-        and petition.problem_id is None,
+        # the service's own rule: the button is shown exactly when the write would go through
+        "can_open_problem": can_assign and has_perm(user, "ledger.assign") and not open_problem_refusal(petition),
         "problem_visible": petition.problem_id is not None and has_perm(user, "ledger.view", petition.problem),
     }
 
