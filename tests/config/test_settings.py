@@ -99,3 +99,44 @@ def test_production_settings_are_secure_once_running(ecoinspect):
         result.stdout.strip().splitlines()[-1]
         == "False ['hbj.baiyun.gov.cn', '10.1.2.3'] True True True True True"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "backend"),
+    [
+        ("local", "django.core.cache.backends.locmem.LocMemCache"),
+        ("database", "django.core.cache.backends.db.DatabaseCache"),
+        ("redis://cache.internal:6379/1", "django.core.cache.backends.redis.RedisCache"),
+    ],
+)
+def test_the_shared_cache_comes_from_the_environment(monkeypatch, value, backend):
+    from ecoinspect.config.settings.base import cache_from_env
+
+    monkeypatch.setenv("ECOINSPECT_CACHE", value)
+    assert cache_from_env()["default"]["BACKEND"] == backend
+
+
+def test_an_unknown_cache_is_refused_by_name(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ecoinspect.config.settings.base import cache_from_env
+
+    monkeypatch.setenv("ECOINSPECT_CACHE", "memcached://x")
+    with pytest.raises(ImproperlyConfigured, match="ECOINSPECT_CACHE"):
+        cache_from_env()
+
+
+def test_production_shares_the_cache_between_app_servers_and_migrate_makes_its_table(ecoinspect):
+    """Two app servers must count the public look-ups together: a per-process cache would not."""
+    env = {"ECOINSPECT_SECRET_KEY": GOOD_KEY, "ECOINSPECT_ALLOWED_HOSTS": "hbj.baiyun.gov.cn"}
+    migrated = ecoinspect("migrate", "--noinput", settings=PRODUCTION, env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    script = (
+        "from django.core.cache import cache; from django.conf import settings as s; "
+        "cache.add('k', 0, 60); print(s.CACHES['default']['BACKEND'], cache.incr('k'))"
+    )
+    first = ecoinspect("shell", "-c", script, settings=PRODUCTION, env=env)
+    second = ecoinspect("shell", "-c", script, settings=PRODUCTION, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.split()[-2:] == ["django.core.cache.backends.db.DatabaseCache", "1"]
+    assert second.stdout.split()[-1] == "2"  # another process sees the first one's count

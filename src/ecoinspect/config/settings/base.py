@@ -174,7 +174,33 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ecoinspect"}}
+
+
+def cache_from_env(default: str = "local") -> dict:
+    """The shared cache (rate limits of the public look-up) from ``ECOINSPECT_CACHE``.
+
+    ``local`` keeps it in each process (one server, development, tests); ``database`` puts it in a table
+    every app server shares (run ``ecoinspect createcachetable`` once); ``redis://host:6379/0`` uses Redis
+    (install the ``redis`` package). With two app servers a process-local cache would let every process
+    count its own look-ups, so production defaults to ``database``.
+    """
+    value = os.environ.get("ECOINSPECT_CACHE", default).strip()
+    if value == "local":
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ecoinspect"}
+    elif value == "database":
+        backend = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ecoinspect_cache"}
+    elif value.startswith(("redis://", "rediss://")):
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+    else:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"ECOINSPECT_CACHE={value!r}: use local, database or a redis:// address."
+        )
+    return {"default": backend}
+
+
+CACHES = cache_from_env()
 
 LOGGING = {
     "version": 1,

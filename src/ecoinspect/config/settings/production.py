@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSECURE_DEV_SECRET_KEY, SECRET_KEY, env_bool, env_list
+from .base import INSECURE_DEV_SECRET_KEY, SECRET_KEY, cache_from_env, env_bool, env_list
 
 DEBUG = False
 
@@ -36,3 +36,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Several app processes (and servers) must share the public look-up's rate limits.
+CACHES = cache_from_env(default="database")
