@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 #: Excel's day zero for serial dates (the 1900 system, with its leap-year bug already folded in).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Excel's last date, 9999-12-31 (a larger number is no date)
+MAX_EXCEL_SERIAL = 2958465
 #: Separators between several values in one cell: 、 , ， ; ； / ／ and line breaks.
 LIST_SEPARATORS = re.compile(r"[、,，;；/／\n\r]+")
 
@@ -128,10 +131,12 @@ def parse_date(value, *, month_end: bool = False) -> dt.date:
     if isinstance(value, bool):
         raise _bad_date(display(value))
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise _bad_date(display(value))
         serial = int(value)
         if 19000101 <= serial <= 21001231 and value == serial:  # 20260301 typed as a number
             return _checked(serial // 10000, serial // 100 % 100, serial % 100, display(value))
-        if serial < 1:
+        if not 1 <= serial <= MAX_EXCEL_SERIAL:
             raise _bad_date(display(value))
         result = EXCEL_EPOCH + dt.timedelta(days=serial)
         return _checked(result.year, result.month, result.day, display(value))
