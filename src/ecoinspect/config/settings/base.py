@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
@@ -59,11 +60,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # static files are answered here, with their long cache, before anything below marks answers private
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ecoinspect.core.middleware.PrivateCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ecoinspect.orgs.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # refuses an oversized body in process_view, before the CSRF check below reads it
+    "ecoinspect.core.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ecoinspect.orgs.middleware.MembershipRequiredMiddleware",
@@ -147,6 +153,27 @@ ECOINSPECT_SESSION_REFRESH_SECONDS = int(os.environ.get("ECOINSPECT_SESSION_REFR
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag; keep Django's default
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts only from this server (an inline script would need
+# nonce="{{ request.csp_nonce }}"; there is none), no eval, no plug-ins, no framing, forms post here only.
+# Style elements come from this server too; style *attributes* stay allowed because ECharts writes its
+# tooltips and Bootstrap's progress bars carry widths as style attributes — an attribute cannot run script or
+# read the page. Images may be data: URIs (Bootstrap draws its form icons so).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

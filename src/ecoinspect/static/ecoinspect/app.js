@@ -1,4 +1,5 @@
-// Small behaviours shared by every page. No network access beyond this server.
+// Small behaviours shared by every page. No network access beyond this server. The Content-Security-Policy
+// allows no inline script and no on…= attribute: a page's behaviour lives here, bound by data- attributes.
 (function () {
   "use strict";
   // HTMX sends Django's CSRF token with every write.
@@ -10,6 +11,12 @@
   document.addEventListener("click", function (event) {
     var el = event.target.closest("[data-confirm]");
     if (el && !window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+  // Buttons with data-remove-form take their form off the page (取消 on a form HTMX swapped in).
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest("[data-remove-form]");
+    var form = el && el.closest("form");
+    if (form) { form.remove(); }
   });
   // A page opened for printing (?print=1, the 打印 links) opens the browser's print dialogue.
   window.addEventListener("load", function () {
