@@ -46,15 +46,16 @@ def test_the_login_page_and_the_public_pages_too(db):
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 EVENT_ATTRIBUTE = re.compile(r"\s(on[a-z]+|hx-on[:\w-]*)\s*=", re.I)
+INLINE_STYLE = re.compile(r"<style\b[^>]*>|\sstyle\s*=", re.I)
 
 
-def test_no_template_has_inline_script_or_event_attributes():
-    """The policy refuses them: an inline <script> (without the request's nonce), onclick=…, hx-on…= (which
-    HTMX evaluates) or a javascript: link would silently do nothing in the browser."""
+def test_no_template_has_inline_script_style_or_event_attributes():
+    """The policy refuses them: an inline <script> or <style> (without the request's nonce), onclick=…,
+    hx-on…= (which HTMX evaluates), style="…" or a javascript: link would silently do nothing in the browser."""
     found = []
     for template in sorted(SRC.rglob("templates/**/*.html")):
         text = template.read_text(encoding="utf-8")
-        for pattern in (INLINE_SCRIPT, EVENT_ATTRIBUTE, re.compile(r"javascript:", re.I)):
+        for pattern in (INLINE_SCRIPT, EVENT_ATTRIBUTE, INLINE_STYLE, re.compile(r"javascript:", re.I)):
             for match in pattern.finditer(text):
                 if "csp_nonce" in text[match.start() : text.find(">", match.start())]:
                     continue

@@ -92,11 +92,11 @@ def evidence_url(problem) -> str:
     return reverse("api:evidence_upload", kwargs={"problem_id": problem.pk})
 
 
-def test_an_api_upload_with_a_session_cookie_is_refused_without_reading_the_body(
-    csrf_session, small_limit
-):
+def test_an_api_upload_with_a_session_cookie_is_refused_without_reading_the_body(csrf_session, small_limit):
     problem = ProblemFactory(status=S.RECTIFYING)
-    response, stream = send(csrf_session, evidence_url(problem), multipart(3 * MB), HTTP_X_CSRFTOKEN=CSRF_SECRET)
+    response, stream = send(
+        csrf_session, evidence_url(problem), multipart(3 * MB), HTTP_X_CSRFTOKEN=CSRF_SECRET
+    )
     assert stream.bytes_read == 0  # before: the CSRF check had read all 3 MB, then the view refused
     assert response.status_code == 413
     answer = response.json()
@@ -110,7 +110,9 @@ def test_under_the_limit_the_same_request_is_read_and_csrf_still_checked(csrf_se
     problem = ProblemFactory(status=S.RECTIFYING)
     forged, stream = send(csrf_session, evidence_url(problem), multipart(1000))
     assert forged.status_code == 403 and stream.bytes_read > 0
-    ordinary, stream = send(csrf_session, evidence_url(problem), multipart(1000), HTTP_X_CSRFTOKEN=CSRF_SECRET)
+    ordinary, stream = send(
+        csrf_session, evidence_url(problem), multipart(1000), HTTP_X_CSRFTOKEN=CSRF_SECRET
+    )
     assert ordinary.status_code == 400  # read and checked: a file of zeros is not a PNG
     assert stream.bytes_read > 0 and "file" in ordinary.json()["errors"]
 
@@ -118,7 +120,9 @@ def test_under_the_limit_the_same_request_is_read_and_csrf_still_checked(csrf_se
 def test_with_a_token_too(people, api_token, small_limit):
     problem = ProblemFactory(status=S.RECTIFYING)
     token = api_token(people["water"])
-    response, stream = send(Client(), evidence_url(problem), multipart(3 * MB), HTTP_AUTHORIZATION=f"Bearer {token}")
+    response, stream = send(
+        Client(), evidence_url(problem), multipart(3 * MB), HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert response.status_code == 413 and stream.bytes_read == 0
 
 
@@ -162,7 +166,9 @@ def test_a_view_may_declare_a_smaller_limit(small_limit):
     assert middleware.process_view(small, view, (), {}) is None
 
 
-def _raw_post(address: tuple[str, int], path: str, cookies: str, declared: int, sent: bytes) -> tuple[bytes, float]:
+def _raw_post(
+    address: tuple[str, int], path: str, cookies: str, declared: int, sent: bytes
+) -> tuple[bytes, float]:
     """Declare ``declared`` bytes, send only ``sent``, and wait for the answer: a server that reads the body
     first would wait for the rest (the socket times out); one that refuses from the header answers."""
     started = time.perf_counter()
@@ -194,7 +200,9 @@ def test_over_a_real_socket_the_refusal_comes_before_the_body(live_server, struc
     cookies = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}; "
     cookies += f"{settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"
     host, port = live_server.url.removeprefix("http://").split(":")
-    answer, seconds = _raw_post((host, int(port)), evidence_url(problem), cookies, 200 * MB, multipart(64 * 1024))
+    answer, seconds = _raw_post(
+        (host, int(port)), evidence_url(problem), cookies, 200 * MB, multipart(64 * 1024)
+    )
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert seconds < 2, seconds
 

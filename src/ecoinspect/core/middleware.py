@@ -63,7 +63,9 @@ class UploadLimitMiddleware:
             return _refusal(
                 request,
                 411,
-                _("请求未声明内容长度（Content-Length），无法在接收前核对大小，未保存任何内容。请用普通方式重新上传。"),
+                _(
+                    "请求未声明内容长度（Content-Length），无法在接收前核对大小，未保存任何内容。请用普通方式重新上传。"
+                ),
             )
         if getattr(view_func, "refuses_oversized", False):
             return None
@@ -91,9 +93,9 @@ class PrivateCacheMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if signed_in or _is_api(request) or _is_download(response):
-            if "no-store" not in response.get("Cache-Control", ""):
-                response["Cache-Control"] = self.VALUE
+        personal = signed_in or _is_api(request) or _is_download(response)
+        if personal and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = self.VALUE
         return response
 
 
@@ -145,4 +147,6 @@ class ASGIUploadLimit:
                 detail = _(
                     "请求未声明内容长度（Content-Length），无法在接收前核对大小，未保存任何内容。请用普通方式重新上传。"
                 )
-        return status, json.dumps({"detail": detail, "code": code, "errors": None}, ensure_ascii=False).encode()
+        return status, json.dumps(
+            {"detail": detail, "code": code, "errors": None}, ensure_ascii=False
+        ).encode()
