@@ -24,7 +24,8 @@ def bearer(raw: str) -> dict:
 # ---- documentation and router assembly ------------------------------------------------------------------------
 
 
-def test_the_openapi_schema_lists_every_endpoint_and_both_ways_to_authenticate(client, db):
+def test_the_openapi_schema_lists_every_endpoint_and_both_ways_to_authenticate(admin_client):
+    client = admin_client  # the schema and the docs are for signed-in people (tests/api/test_docs_access.py)
     schema = client.get(f"{API}/openapi.json").json()
     assert {
         f"{API}/me",
@@ -57,7 +58,8 @@ def _says_what_comes_back(schema: dict, components: dict) -> bool:
     return schema.get("type") == "object" and bool(schema.get("properties"))
 
 
-def test_every_operation_declares_the_shape_of_its_answer_and_of_its_refusals(client, db):
+def test_every_operation_declares_the_shape_of_its_answer_and_of_its_refusals(admin_client):
+    client = admin_client  # the schema and the docs are for signed-in people (tests/api/test_docs_access.py)
     document = client.get(f"{API}/openapi.json").json()
     components = document["components"]["schemas"]
     untyped, refusals = [], []
@@ -83,7 +85,8 @@ def test_every_operation_declares_the_shape_of_its_answer_and_of_its_refusals(cl
     assert {"200", "400", "403", "404", "409"} <= set(problem["patch"]["responses"])
 
 
-def test_every_router_an_app_declares_is_mounted_under_its_prefix(client, db):
+def test_every_router_an_app_declares_is_mounted_under_its_prefix(admin_client):
+    client = admin_client  # the schema and the docs are for signed-in people (tests/api/test_docs_access.py)
     """The API names no app: each AppConfig's ``api_routers`` is mounted, every one of its paths served."""
     import importlib
 
@@ -105,7 +108,8 @@ def test_every_router_an_app_declares_is_mounted_under_its_prefix(client, db):
     assert declared and declared <= served, sorted(declared - served)
 
 
-def test_the_docs_page_works_without_the_internet(client, db):
+def test_the_docs_page_works_without_the_internet(admin_client):
+    client = admin_client  # the schema and the docs are for signed-in people (tests/api/test_docs_access.py)
     page = client.get(f"{API}/docs")
     assert page.status_code == 200
     assets = re.findall(r'(?:src|href)="([^"]+)"', page.content.decode())

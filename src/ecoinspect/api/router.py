@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 
 from ecoinspect.core.api import install_error_handlers
 
-from .auth import ActiveSessionAuth, TokenAuth
+from .auth import ActiveSessionAuth, TokenAuth, signed_in_only
 
 api = NinjaAPI(
     title="ecoinspect API",
@@ -21,6 +21,7 @@ api = NinjaAPI(
     description="生态环境保护督察迎检系统接口。与页面相同的权限范围：每个请求只看到本单位有权查看的数据。",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
+    docs_decorator=signed_in_only,  # the schema and the docs page: signed-in people and tokens only
 )
 install_error_handlers(api)
 

@@ -2,22 +2,26 @@
 
 ``require`` asks the one permission question (``core.permissions.has_perm``) and refuses with a reason;
 ``bump_version`` and ``claim_versions`` implement "save only if nobody saved since you read it" for any model
-with an integer ``version`` field. A model may word its own conflict message by declaring
+with an integer ``version`` field; ``notifications_withdraw_unreachable`` takes back the notifications of
+people a record was routed away from. A model may word its own conflict message by declaring
 ``version_conflict_message`` (with ``%(now)s``, the stored version, and ``%(mine)s``, the version edited).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from ecoinspect.common.errors import ConcurrentEdit, NotPermitted
+from ecoinspect.notifications.selectors import notification_holders
+from ecoinspect.notifications.services import notification_withdraw
+from ecoinspect.orgs.models import User
 
-from .permissions import has_perm
+from .permissions import has_perm, restrict
 
-__all__ = ["bump_version", "claim_versions", "require"]
+__all__ = ["bump_version", "claim_versions", "notifications_withdraw_unreachable", "require"]
 
 #: Rows per ``IN (…)`` list: SQLite accepts 32,766 parameters a statement, stay far below.
 CHUNK = 900
@@ -81,3 +85,29 @@ def claim_versions(
         raise ConcurrentEdit(str(template) % {"n": "、".join(stale)}, code="conflict")
     for obj, version in items:
         obj.version = version + 1
+
+
+def notifications_withdraw_unreachable(*, actor, objects: Iterable[models.Model], perm: str = "view") -> int:
+    """After records changed hands — re-routed to another lead unit, a town, acceptance unit or cooperating
+    unit taken off — withdraw the notifications about them from every person who may no longer ``perm``
+    them: their links would lead to "not found", and their count would stay in the badge. Whoever still may
+    (the new units, district-wide roles) keeps theirs. Any app's service calls this after changing the
+    units a record names; records of one model at a time. Returns how many notifications were withdrawn."""
+    by_id = {str(o.pk): o for o in objects}
+    if not by_id:
+        return 0
+    model = type(next(iter(by_id.values())))
+    held = notification_holders(object_type=model._meta.label_lower, object_ids=list(by_id))
+    gone: dict[str, list[int]] = {}
+    for person in User.objects.filter(pk__in=list(held)):
+        ids = sorted(held[person.pk])
+        still = set()
+        for start in range(0, len(ids), CHUNK):
+            rows = restrict(model._base_manager.filter(pk__in=ids[start : start + CHUNK]), person, perm)
+            still |= {str(pk) for pk in rows.values_list("pk", flat=True)}
+        for object_id in set(ids) - still:
+            gone.setdefault(object_id, []).append(person.pk)
+    return sum(
+        notification_withdraw(actor=actor, obj=by_id[object_id], recipients=people)
+        for object_id, people in gone.items()
+    )

@@ -7,7 +7,11 @@ The limit is ``settings.ECOINSPECT_MAX_UPLOAD_BYTES``. A request is judged by it
   CSRF check, which parses the body, runs only for requests under the limit;
 * :class:`UploadLimitMixin` gives a :class:`~ecoinspect.common.views.ServiceFormView` the refusal: the form
   comes back with :func:`too_large_message` and status 413, and nothing is written;
-* a function view asks :func:`upload_refused` and renders its own page with the message.
+* a function view asks :func:`upload_refused` and renders its own page with the message;
+* every other view — the API's included, whether it is reached with a session cookie or a token — is covered
+  by :class:`~ecoinspect.core.middleware.UploadLimitMiddleware`, which answers 413 before Django's CSRF
+  check or the API's session authentication can read the body (a view may declare a smaller
+  ``upload_limit`` in bytes).
 """
 
 from __future__ import annotations
@@ -91,4 +95,7 @@ def upload_limited(view, limit: int | None = None):
         return protected(request, *args, **kwargs)
 
     guarded.csrf_exempt = True
+    # core.middleware.UploadLimitMiddleware leaves the refusal to this wrapper (the form, with the message)
+    guarded.refuses_oversized = True
+    guarded.upload_limit = limit
     return guarded

@@ -8,3 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("通知")
 
     api_routers = (("/notifications", "ecoinspect.notifications.api:router"),)
+
+    def ready(self) -> None:
+        from ecoinspect.audit.labels import register
+
+        register({"notifications.notification.withdrawn": _("撤回通知（收件人已无权查看该事项）")})

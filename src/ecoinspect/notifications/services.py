@@ -7,7 +7,12 @@ from collections.abc import Iterable
 from django.db import models, transaction
 from django.utils import timezone
 
+from ecoinspect.audit.services import action_log_append
+
 from .models import Notification
+
+#: The ActionLog entry of a withdrawal (its words are registered in apps.py).
+WITHDRAWN = "notifications.notification.withdrawn"
 
 
 def _recipients(recipients: Iterable, exclude: Iterable = ()) -> list[tuple[int, int | None]]:
@@ -79,3 +84,20 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
     return qs.update(read_at=timezone.now())
+
+
+def notification_withdraw(*, actor, obj: models.Model, recipients: Iterable[int]) -> int:
+    """Withdraw the notifications about ``obj`` from these people (read or not): they no longer concern them —
+    typically because the record was routed away from their unit and its link would say "not found". Logged
+    on the record; returns how many were withdrawn."""
+    people = sorted({getattr(r, "pk", r) for r in recipients})
+    if not people:
+        return 0
+    withdrawn, _ = Notification.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk), recipient_id__in=people
+    ).delete()
+    if withdrawn:
+        action_log_append(
+            action=WITHDRAWN, actor=actor, obj=obj, payload={"recipients": people, "count": withdrawn}
+        )
+    return withdrawn

@@ -22,22 +22,32 @@ class LoginForm(AuthenticationForm):
         "throttled": _(
             "登录失败次数过多，请 %(minutes)s 分钟后再试。"
         ),
+        "throttled_address": _(
+            "登录失败次数过多：近 %(window)s 分钟内，从您所在的网络地址有 %(names)s 个以上不同账号登录失败，"
+            "已暂停从该地址登录。请 %(minutes)s 分钟后再试；如多人共用此网络出口，请联系区督察迎检办。"
+        ),
     }
 
     def clean(self):
         from django.conf import settings
 
-        from .selectors import login_is_throttled
+        from .selectors import login_throttle
         from .services import login_attempt_record
 
         username = self.cleaned_data.get("username")
         ip = client_ip(self.request)
-        if username and login_is_throttled(username=username, ip_address=ip):
+        throttle = login_throttle(username=username, ip_address=ip) if username else None
+        if throttle is not None:
             login_attempt_record(username=username, ip_address=ip, succeeded=False, throttled=True)
+            code = "throttled" if throttle.reason == "name" else "throttled_address"
             raise ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)},
+                self.error_messages[code],
+                code=code,
+                params={
+                    "minutes": throttle.minutes,
+                    "window": max(1, settings.LOGIN_FAILURE_IP_WINDOW_SECONDS // 60),
+                    "names": settings.LOGIN_FAILURE_IP_LIMIT,
+                },
             )
         return super().clean()
 

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -193,15 +194,66 @@ def town_from_address(*, text: str, matcher: PlaceMatcher | None = None) -> Unit
     return (matcher or PlaceMatcher()).match(text)
 
 
-def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
-    """Too many recent failures for this name or this address — refuse before checking the password."""
-    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginAttempt.objects.filter(at__gte=since, succeeded=False)
+@dataclass(frozen=True)
+class LoginThrottle:
+    """Why log-ins are refused for now, and until when.
+
+    ``reason`` is ``"name"`` (too many failures for this user name, from anywhere) or ``"address"`` (failures
+    for too many *different* user names from this address: someone trying names, not a colleague behind the
+    same NAT who mistyped a password)."""
+
+    reason: str
+    until: dt.datetime
+
+    @property
+    def minutes(self) -> int:
+        """Whole minutes left, rounded up (at least 1)."""
+        seconds = (self.until - timezone.now()).total_seconds()
+        return max(1, -int(-seconds // 60))
+
+
+def login_throttle(*, username: str, ip_address: str | None) -> LoginThrottle | None:
+    """Should a log-in be refused before its password is checked? Two rules, each over its own window:
+
+    * a user name with ``LOGIN_FAILURE_LIMIT`` failures within ``LOGIN_FAILURE_WINDOW_SECONDS`` (from any
+      address) — that person's account is protected against guessing;
+    * an address from which ``LOGIN_FAILURE_IP_LIMIT`` *different* user names failed within
+      ``LOGIN_FAILURE_IP_WINDOW_SECONDS`` — someone trying many accounts. One person's failures, however many,
+      count once, so the colleagues behind the same address (a NAT) are not locked out by them.
+
+    Refused attempts are not counted (``login_attempt_record``): a lock ends when it said it would.
+    """
+    failures = LoginAttempt.objects.filter(succeeded=False)
+    now = timezone.now()
     limit = settings.LOGIN_FAILURE_LIMIT
-    if recent.filter(username__iexact=username).count() >= limit:
-        return True
-    ip_limit = settings.LOGIN_FAILURE_IP_LIMIT
-    return bool(ip_address and ip_limit) and recent.filter(ip_address=ip_address).count() >= ip_limit
+    if username and limit:
+        window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        times = list(
+            failures.filter(username__iexact=username, at__gte=now - window)
+            .order_by("-at")
+            .values_list("at", flat=True)[:limit]
+        )
+        if len(times) >= limit:
+            return LoginThrottle("name", times[-1] + window)
+    names = settings.LOGIN_FAILURE_IP_LIMIT
+    if ip_address and names:
+        window = dt.timedelta(seconds=settings.LOGIN_FAILURE_IP_WINDOW_SECONDS)
+        latest = list(
+            failures.filter(ip_address=ip_address, at__gte=now - window)
+            .annotate(name=Lower("username"))
+            .values("name")
+            .annotate(last=Max("at"))
+            .order_by("-last")
+            .values_list("last", flat=True)[:names]
+        )
+        if len(latest) >= names:
+            return LoginThrottle("address", latest[-1] + window)
+    return None
+
+
+def login_is_throttled(*, username: str, ip_address: str | None) -> bool:
+    """Too many recent failures for this name, or for too many names from this address (:func:`login_throttle`)."""
+    return login_throttle(username=username, ip_address=ip_address) is not None
 
 
 def memberships_of(*, user) -> list[Membership]:

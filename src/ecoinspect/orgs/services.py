@@ -506,7 +506,11 @@ def login_attempt_record(
     user: User | None = None,
     throttled: bool = False,
 ) -> None:
-    LoginAttempt.objects.create(username=username[:150], ip_address=ip_address, succeeded=succeeded)
+    """Record a log-in attempt: the ActionLog entry always; the LoginAttempt row that throttling counts only
+    for an attempt whose password was checked — a refused one (``throttled``) is not counted, so a lock ends
+    when its message said it would, and colleagues trying while an address is locked do not prolong it."""
+    if not throttled:
+        LoginAttempt.objects.create(username=username[:150], ip_address=ip_address, succeeded=succeeded)
     if throttled:
         action = "auth.login.throttled"
     else:

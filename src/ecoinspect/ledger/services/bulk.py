@@ -21,13 +21,14 @@ from ecoinspect.common.errors import NotPermitted, ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.core.bulk import BulkRow, bulk_create_logged, bulk_update_logged
 from ecoinspect.core.permissions import has_perm, restrict, user_scope
-from ecoinspect.core.services import CHUNK, require
+from ecoinspect.core.services import CHUNK, notifications_withdraw_unreachable, require
 from ecoinspect.orgs.selectors import TownMatcher
 
 from ..choices import DeadlineKind, HandlingMode, Severity
 from ..models import Measure, Problem
 from .problems import (
     EDITABLE_FIELDS,
+    SCOPE_FIELDS,
     _place_reason,
     _validate_choices,
     place_propose,
@@ -252,4 +253,6 @@ def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], 
         ),
         describe=lambda p: p.number,
     )
+    moved = [r.obj for r in planned if set(r.changed) & SCOPE_FIELDS]
+    notifications_withdraw_unreachable(actor=actor, objects=moved)
     return [r.obj for r in planned]

@@ -19,7 +19,7 @@ from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.common.numbering import next_number
 from ecoinspect.core.permissions import has_perm, user_scope
-from ecoinspect.core.services import bump_version, require
+from ecoinspect.core.services import bump_version, notifications_withdraw_unreachable, require
 from ecoinspect.core.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.choices import TOWN_KINDS
@@ -34,6 +34,10 @@ from . import rules
 from .rules import problem_check_editable, refuse_unless_allowed
 
 NUMBER_PREFIX = "ZG"
+
+#: The fields naming units that give people sight of a problem (besides the lead unit, which only
+#: ``problem_reroute`` changes): when one changes, notifications of people who lost sight are withdrawn.
+SCOPE_FIELDS = frozenset({"town", "supervising_unit", "acceptance_unit", "cooperating_units"})
 
 #: Fields the inspection office may edit after registration (status and dates have their own services).
 EDITABLE_FIELDS = (
@@ -444,6 +448,8 @@ def problem_update(*, actor, problem: Problem, expected_version: int | None = No
         action_log_append(
             action="ledger.problem.updated", actor=actor, obj=problem, payload={"fields": changed}
         )
+        if set(changed) & SCOPE_FIELDS:
+            notifications_withdraw_unreachable(actor=actor, objects=[problem])
     return problem
 
 
@@ -521,6 +527,9 @@ def problem_reroute(
                 "reason": reason,
             },
         )
+        # the old lead and cooperating units' people no longer see the problem: their links would say
+        # "not found" — their notifications about it are taken back
+        notifications_withdraw_unreachable(actor=actor, objects=[problem])
         notification_queue(
             recipients=[lead_unit, *cooperating],
             title=title,

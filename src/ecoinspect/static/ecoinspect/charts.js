@@ -16,6 +16,9 @@
     if (!el || !window.echarts) { return null; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
     option.textStyle = { fontFamily: font };
+    // Tooltips drawn on the canvas: ECharts' HTML tooltips are written with style="…" attributes, which the
+    // Content-Security-Policy refuses.
+    if (option.tooltip) { option.tooltip.renderMode = "richText"; }
     chart.setOption(option);
     charts.push(chart);
     return chart;
