@@ -54,7 +54,9 @@ def delete_tail(first_seq: int) -> None:
 
 def empty() -> None:
     """Empty the table (TRUNCATE on PostgreSQL, DELETE FROM on SQLite)."""
-    statement = "TRUNCATE audit_actionlog" if connection.vendor == "postgresql" else "DELETE FROM audit_actionlog"
+    statement = (
+        "TRUNCATE audit_actionlog" if connection.vendor == "postgresql" else "DELETE FROM audit_actionlog"
+    )
     with raw_sql() as cursor:
         cursor.execute(statement)
 

@@ -15,25 +15,6 @@ from ecoinspect.audit.models import ActionLog, AppendOnlyError
 from ecoinspect.audit.selectors import verify_chain
 from ecoinspect.audit.services import action_log_append, action_log_append_many
 from tests.audit import tamper
-from tests.factories import ActionLogFactory
-
-
-@pytest.fixture
-def chain(people):
-    """Seven entries — the structure's own, then six steps: what a morning in the office leaves behind."""
-    for i, action in enumerate(
-        [
-            "orgs.unit.updated",
-            "testapp.ticket.assigned",
-            "testapp.ticket.started",
-            "testapp.ticket.finished",
-            "testapp.ticket.accepted",
-            "testapp.ticket.closed",
-        ],
-        start=1,
-    ):
-        ActionLogFactory(action=action, actor=people["coordinator"], payload={"step": i, "note": f"第{i}步"})
-    return list(ActionLog.objects.order_by("seq"))
 
 
 def verify() -> tuple[int, str]:
@@ -109,7 +90,8 @@ def test_raw_sql_changes_are_refused_by_the_database_itself(chain):
     statements = RAW_CHANGES
     if connection.vendor == "postgresql":
         statements += PG_EMPTYING
-        with connection.cursor() as cursor:  # the test's pending foreign-key checks would stop a TRUNCATE first
+        # the test's pending foreign-key checks would stop a TRUNCATE before the trigger does
+        with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for statement in statements:
         with (
@@ -128,7 +110,11 @@ def test_only_a_connection_in_maintenance_gets_past_the_guard(chain):
     with maintenance(connection), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_actionlog SET actor_name = 'someone' WHERE seq = 3")
     assert ActionLog.objects.get(seq=3).actor_name == "someone"
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM audit_actionlog WHERE seq = 3")
 
 

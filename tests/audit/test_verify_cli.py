@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-
 #: how an insider who owns the database lifts the action log's guard for one connection (audit.guard)
 BYPASS = {
     "postgresql": "SET ecoinspect.audit_maintenance = 'on'",
@@ -79,3 +78,26 @@ def test_verify_exits_0_on_an_intact_log_and_1_naming_the_first_tampered_row(eco
         assert (
             "第 2 条" in broken.stderr and "内容被篡改" in broken.stderr
         )
+
+
+def test_verify_names_what_went_missing_after_the_nightly_anchor(ecoinspect, tmp_path):
+    """What cron sees: `audit anchor` at night, then the newest rows deleted, then the table emptied."""
+    with scratch_database(tmp_path) as (env, run_sql):
+        bypass = BYPASS["postgresql" if env else "sqlite"]
+        assert ecoinspect("migrate", "--noinput", "-v", "0", env=env).returncode == 0
+        assert ecoinspect("orgs", "load-structure", env=env).returncode == 0  # entry 1
+        assert ecoinspect("audit", "verify", env=env).returncode == 0  # entry 2
+        anchored = ecoinspect("audit", "anchor", env=env)  # entry 3, anchored
+        assert anchored.returncode == 0, anchored.stderr
+        assert "已写入锚点：至第 3 条，共 3 条" in anchored.stdout
+        assert (tmp_path / "var" / "anchors" / "actionlog-anchors.jsonl").exists()
+
+        run_sql(bypass, "DELETE FROM audit_actionlog WHERE seq >= 2")
+        tail = ecoinspect("audit", "verify", env=env)
+        assert tail.returncode == 1
+        assert "共校验 1 条" in tail.stderr and "第 2–3 条缺失" in tail.stderr
+
+        run_sql(bypass, "TRUNCATE audit_actionlog" if env else "DELETE FROM audit_actionlog")
+        emptied = ecoinspect("audit", "verify", env=env)
+        assert emptied.returncode == 1
+        assert "操作日志为空" in emptied.stderr and "记录了 3 条" in emptied.stderr

@@ -34,11 +34,14 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
-PG_FORWARDS = PG_FUNCTION + """
+PG_FORWARDS = (
+    PG_FUNCTION
+    + """
 DROP TRIGGER IF EXISTS audit_actionlog_no_truncate ON audit_actionlog;
 CREATE TRIGGER audit_actionlog_no_truncate BEFORE TRUNCATE ON audit_actionlog
     FOR EACH STATEMENT EXECUTE FUNCTION audit_actionlog_append_only();
 """
+)
 
 # 0003's function: no way past
 PG_BACKWARDS = """
