@@ -44,14 +44,18 @@ def run(env: dict, *args: str, expect: int = 0) -> tuple[float, str]:
     done = subprocess.run([str(SCRIPT), *args], env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if done.returncode != expect:
-        sys.exit(f"ecoinspect {' '.join(args)} exited {done.returncode}, expected {expect}:\n{done.stdout}{done.stderr}")
+        sys.exit(
+            f"ecoinspect {' '.join(args)} exited {done.returncode}, expected {expect}:\n{done.stdout}{done.stderr}"
+        )
     return elapsed, done.stdout + done.stderr
 
 
 @contextmanager
 def scratch(base_url: str | None, var: Path):
     """(env, sql): the environment for the console script and a function running one SQL statement."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ECOINSPECT_", "DJANGO_", "DATABASE_URL"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("ECOINSPECT_", "DJANGO_", "DATABASE_URL"))
+    }
     env["ECOINSPECT_VAR_DIR"] = str(var)
     if not base_url:
         import sqlite3
@@ -99,7 +103,9 @@ def seed(env: dict, var: Path, *, entries: int, files: int, file_kb: int) -> Non
 def drill(args) -> None:
     var = Path(tempfile.mkdtemp(prefix="ecoinspect-drill-"))
     vendor = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"backup drill — {vendor}, {args.entries:,} extra log entries, {args.files} files of {args.file_kb} KB")
+    print(
+        f"backup drill — {vendor}, {args.entries:,} extra log entries, {args.files} files of {args.file_kb} KB"
+    )
     try:
         with scratch(args.database_url, var) as (env, sql):
             started = time.perf_counter()
@@ -127,7 +133,9 @@ def drill(args) -> None:
             print(f"  backup size                 {size / 1e6:8.1f} MB ({made.name})")
             rate = head / timings["audit verify"]
             print(f"  log entries verified        {head:8,d}  ({rate:,.0f} per second, start-up included)")
-            print("  every check passed: the damage was named, the restore verified against the backup's anchor")
+            print(
+                "  every check passed: the damage was named, the restore verified against the backup's anchor"
+            )
     finally:
         shutil.rmtree(var, ignore_errors=True)
 
