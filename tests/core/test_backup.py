@@ -83,7 +83,7 @@ def test_a_backup_holds_the_database_the_files_the_anchor_and_a_manifest(instanc
     assert head.action == "audit.chain.anchored" and head.payload["backup"] == made.name
     assert (manifest["anchor"]["seq"], manifest["anchor"]["hash"]) == (head.seq, head.hash)
     default_anchor = (tmp_path / "anchors" / FILE_NAME).read_text().splitlines()[-1]
-    assert json.loads(default_anchor) == json.loads((made / "anchor.jsonl").read_text())
+    assert json.loads(default_anchor) == json.loads((made / FILE_NAME).read_text())
     assert manifest["app_version"] and not list((tmp_path / "backups").glob("*.partial"))
 
 
@@ -113,7 +113,7 @@ def test_round_trip_every_row_file_and_hash_is_back(instance, settings, tmp_path
     assert Problem.objects.count() == 3 and "与清单一致" in output and "操作日志哈希链完整" in output
     assert "随备份之后的数据一起不在了" in output  # the entries of the day after the backup are named lost
     assert command("audit", "verify")[0] == 0  # against the anchor the restore wrote
-    assert command("audit", "verify", "--anchor", str(made / "anchor.jsonl"))[0] == 0
+    assert command("audit", "verify", "--anchor", str(made))[0] == 0  # the backup directory names its anchor
 
 
 def test_a_damaged_backup_is_refused_before_anything_changes(instance, settings, tmp_path):

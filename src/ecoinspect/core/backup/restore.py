@@ -115,6 +115,7 @@ def backup_restore(*, source: str | Path, overwrite: bool = False) -> RestoreRes
     holds data unless ``overwrite``, restore the database and the files, recount, verify the action log
     against the backup's anchor; when all agrees, log the restore and write a fresh anchor."""
     source = Path(source)
+    anchors.key()  # a key file that cannot be read stops the restore before anything changes
     manifest = _checked_manifest(source)
     if not overwrite:
         _refuse_over_data(source)

@@ -18,7 +18,7 @@ from ecoinspect.audit.services import anchor_write
 from . import database, files
 from .errors import BackupError
 
-ANCHOR = "anchor.jsonl"
+ANCHOR = anchors.FILE_NAME  # so that `audit verify --anchor <backup directory>` finds it
 MEDIA = "media"
 
 
