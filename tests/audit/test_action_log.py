@@ -10,29 +10,11 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
 from ecoinspect.audit import hashing
+from ecoinspect.audit.guard import maintenance
 from ecoinspect.audit.models import ActionLog, AppendOnlyError
 from ecoinspect.audit.selectors import verify_chain
 from ecoinspect.audit.services import action_log_append, action_log_append_many
 from tests.audit import tamper
-from tests.factories import ActionLogFactory
-
-
-@pytest.fixture
-def chain(people):
-    """Seven entries — the structure's own, then six steps: what a morning in the office leaves behind."""
-    for i, action in enumerate(
-        [
-            "orgs.unit.updated",
-            "testapp.ticket.assigned",
-            "testapp.ticket.started",
-            "testapp.ticket.finished",
-            "testapp.ticket.accepted",
-            "testapp.ticket.closed",
-        ],
-        start=1,
-    ):
-        ActionLogFactory(action=action, actor=people["coordinator"], payload={"step": i, "note": f"第{i}步"})
-    return list(ActionLog.objects.order_by("seq"))
 
 
 def verify() -> tuple[int, str]:
@@ -93,25 +75,47 @@ def test_the_log_cannot_be_changed_or_deleted_through_the_application(chain):
     assert ActionLog.objects.count() == len(chain)
 
 
-def test_raw_sql_changes_are_refused_by_postgresql_and_caught_by_verify_on_sqlite(chain):
+RAW_CHANGES = (
+    "UPDATE audit_actionlog SET actor_name = 'someone' WHERE seq = 3",
+    "DELETE FROM audit_actionlog WHERE seq = 3",
+    "DELETE FROM audit_actionlog WHERE seq >= 5",  # the newest rows: the chain alone would not notice
+    "DELETE FROM audit_actionlog",
+)
+PG_EMPTYING = ("TRUNCATE audit_actionlog", "TRUNCATE orgs_user CASCADE")
+
+
+def test_raw_sql_changes_are_refused_by_the_database_itself(chain):
+    """Below the ORM: the triggers refuse UPDATE and DELETE on both databases, and TRUNCATE on PostgreSQL
+    (SQLite has none), also when it cascades from the people the log refers to."""
+    statements = RAW_CHANGES
     if connection.vendor == "postgresql":
-        for statement in (
-            "UPDATE audit_actionlog SET actor_name = 'someone' WHERE seq = 3",
-            "DELETE FROM audit_actionlog WHERE seq = 3",
-        ):
-            with (
-                pytest.raises(DatabaseError, match="append-only"),
-                transaction.atomic(),
-                connection.cursor() as cursor,
-            ):
-                cursor.execute(statement)
-        assert ActionLog.objects.get(seq=3).actor_name == "coordinator"
-        assert verify_chain().ok
-    else:
+        statements += PG_EMPTYING
+        # the test's pending foreign-key checks would stop a TRUNCATE before the trigger does
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_actionlog SET actor_name = 'someone' WHERE seq = 3")
-        report = verify_chain()
-        assert not report.ok and report.broken_seq == 3
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for statement in statements:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+    assert list(ActionLog.objects.order_by("seq")) == chain
+    assert ActionLog.objects.get(seq=3).actor_name == "coordinator"
+    assert verify_chain().ok
+
+
+def test_only_a_connection_in_maintenance_gets_past_the_guard(chain):
+    """The way past is per connection (the test suite's flush uses it); it closes again after the block."""
+    with maintenance(connection), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_actionlog SET actor_name = 'someone' WHERE seq = 3")
+    assert ActionLog.objects.get(seq=3).actor_name == "someone"
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM audit_actionlog WHERE seq = 3")
 
 
 def test_verify_passes_on_an_intact_chain_and_records_that_it_did(chain):

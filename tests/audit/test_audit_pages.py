@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from ecoinspect.audit.models import ActionLog
@@ -95,6 +96,17 @@ def test_the_verify_button_names_the_tampered_row(login, people, entries):
     assert f"第 {target.seq} 条（id={target.pk}）" in page and "内容被篡改" in page
     last = ActionLog.objects.order_by("-seq").first()
     assert last.action == "audit.chain.broken" and last.payload["broken_seq"] == target.seq
+
+
+def test_the_verify_button_holds_the_log_against_the_latest_anchor(login, people, entries, anchor_dir):
+    client = login(people["auditor"])  # logging in appends an entry: before the anchor
+    call_command("audit", "anchor", stdout=io.StringIO())
+    head = ActionLog.objects.order_by("-seq").first().seq
+    tamper.delete_tail(head - 1)
+    page = client.post(VERIFY, follow=True).content.decode()
+    assert f"第 {head - 1}–{head} 条缺失" in page and "最新的记录被删除" in page
+    last = ActionLog.objects.order_by("-seq").first()
+    assert last.action == "audit.chain.broken" and last.payload["anchor_problems"] == 1
 
 
 def test_verify_is_a_post_for_auditors_only(login, people, entries):

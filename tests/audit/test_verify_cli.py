@@ -2,54 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-import uuid
-from contextlib import contextmanager
-
 import pytest
-from django.conf import settings
-from django.db import connection
 
-
-@contextmanager
-def scratch_database(tmp_path):
-    """(env for the subprocess, a function running raw SQL on that database)."""
-    if connection.vendor != "postgresql":
-        path = tmp_path / "var" / "ecoinspect.sqlite3"
-
-        def run_sql(*statements):
-            with sqlite3.connect(path) as db:
-                for statement in statements:
-                    db.execute(statement)
-
-        yield {}, run_sql
-        return
-
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    params = {
-        "host": db["HOST"],
-        "port": db["PORT"] or 5432,
-        "user": db["USER"],
-        "password": db["PASSWORD"] or None,
-    }
-    name = f"ecoinspect_cli_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-
-        def run_sql(*statements):
-            with psycopg.connect(dbname=name, autocommit=True, **params) as conn:
-                for statement in statements:
-                    conn.execute(statement)
-
-        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-        url = f"postgres://{db['USER']}{password}@{db['HOST']}:{params['port']}/{name}"
-        yield {"DATABASE_URL": url}, run_sql
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from tests.scratch_db import BYPASS, scratch_database
 
 
 def test_verify_exits_0_on_an_intact_log_and_1_naming_the_first_tampered_row(ecoinspect, tmp_path):
@@ -63,19 +18,35 @@ def test_verify_exits_0_on_an_intact_log_and_1_naming_the_first_tampered_row(eco
         assert "共校验 1 条" in intact.stdout
 
         update = "UPDATE audit_actionlog SET actor_name = '改过的名字' WHERE seq = 2"
-        if env:  # PostgreSQL: the database itself refuses, until the trigger is switched off
-            with pytest.raises(Exception, match="append-only"):
-                run_sql(update)
-            run_sql(
-                "ALTER TABLE audit_actionlog DISABLE TRIGGER audit_actionlog_no_change",
-                update,
-                "ALTER TABLE audit_actionlog ENABLE TRIGGER audit_actionlog_no_change",
-            )
-        else:
+        with pytest.raises(Exception, match="append-only"):  # the database itself refuses …
             run_sql(update)
+        run_sql(BYPASS["postgresql" if env else "sqlite"], update)  # … until the guard is lifted
 
         broken = ecoinspect("audit", "verify", env=env)
         assert broken.returncode == 1
         assert (
             "第 2 条" in broken.stderr and "内容被篡改" in broken.stderr
         )
+
+
+def test_verify_names_what_went_missing_after_the_nightly_anchor(ecoinspect, tmp_path):
+    """What cron sees: `audit anchor` at night, then the newest rows deleted, then the table emptied."""
+    with scratch_database(tmp_path) as (env, run_sql):
+        bypass = BYPASS["postgresql" if env else "sqlite"]
+        assert ecoinspect("migrate", "--noinput", "-v", "0", env=env).returncode == 0
+        assert ecoinspect("orgs", "load-structure", env=env).returncode == 0  # entry 1
+        assert ecoinspect("audit", "verify", env=env).returncode == 0  # entry 2
+        anchored = ecoinspect("audit", "anchor", env=env)  # entry 3, anchored
+        assert anchored.returncode == 0, anchored.stderr
+        assert "已写入锚点：至第 3 条，共 3 条" in anchored.stdout
+        assert (tmp_path / "var" / "anchors" / "actionlog-anchors.jsonl").exists()
+
+        run_sql(bypass, "DELETE FROM audit_actionlog WHERE seq >= 2")
+        tail = ecoinspect("audit", "verify", env=env)
+        assert tail.returncode == 1
+        assert "共校验 1 条" in tail.stderr and "第 2–3 条缺失" in tail.stderr
+
+        run_sql(bypass, "TRUNCATE audit_actionlog" if env else "DELETE FROM audit_actionlog")
+        emptied = ecoinspect("audit", "verify", env=env)
+        assert emptied.returncode == 1
+        assert "操作日志为空" in emptied.stderr and "记录了 3 条" in emptied.stderr

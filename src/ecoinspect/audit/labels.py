@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 _LABELS: dict[str, str] = {
     "audit.chain.verified": _("校验操作日志哈希链：完整"),
     "audit.chain.broken": _("校验操作日志哈希链：发现断点"),
+    "audit.chain.anchored": _("写入操作日志锚点"),
+    "core.backup.restored": _("从备份恢复数据"),
     "auth.login.succeeded": _("登录成功"),
     "auth.login.failed": _("登录失败"),
     "auth.login.throttled": _("登录被限制（失败次数过多）"),

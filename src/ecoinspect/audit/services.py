@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import hashing
+from . import anchors, hashing
 from .context import current_actor, current_request_id
 from .models import ActionLog
 
@@ -129,3 +131,30 @@ def action_log_append_many(*, action: str, items: Sequence[tuple[models.Model, d
             entries.append(entry)
         ActionLog.objects.bulk_create(entries, batch_size=500)
     return len(entries)
+
+
+def anchor_write(
+    *, path=None, reason: str = "anchor", actor=None, payload: dict | None = None
+) -> tuple[anchors.Anchor, Path]:
+    """Record the chain's head outside the database: an ``audit.chain.anchored`` entry is appended and the
+    head — that entry — is written as one line to the anchor file (``path``: a file or directory; default
+    ``ECOINSPECT_AUDIT_ANCHOR_DIR``), signed when a key is configured. The file is opened (and the key read)
+    before anything is written, so a path that cannot be written leaves no entry behind."""
+    target = anchors.resolve(path)
+    key = anchors.key()
+    with anchors.open_for_append(target) as handle, transaction.atomic():
+        _lock_chain()
+        entry = action_log_append(
+            action="audit.chain.anchored",
+            actor=actor,
+            payload={"file": os.path.abspath(target), "reason": reason, **(payload or {})},
+        )
+        anchor = anchors.Anchor(
+            seq=entry.seq,
+            hash=entry.hash,
+            count=ActionLog.objects.filter(seq__lte=entry.seq).count(),
+            time=timezone.localtime().isoformat(timespec="seconds"),
+            reason=reason,
+        ).signed(key)
+        anchors.write(handle, anchor)
+    return anchor, target

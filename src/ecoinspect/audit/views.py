@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import FilteredListView
 
+from .anchors import AnchorError
 from .display import action_name, change_lines, payload_text
 from .filters import ActionLogFilter, ChangeLogFilter
-from .selectors import action_log_list, change_log_list, verify_chain
+from .selectors import action_log_list, audit_verify, change_log_list
 from .services import action_log_append
 
 
@@ -75,11 +76,20 @@ class ChangeLogListView(FilteredListView):
 def verify(request):
     if not request.user.has_perm("audit.audit"):
         raise PermissionDenied
-    report = verify_chain()
+    try:
+        report = audit_verify()
+    except AnchorError as error:  # the anchor file or the key cannot be read: say so, log nothing
+        messages.error(request, str(error))
+        return redirect("audit:actionlog_list")
     action_log_append(
         action="audit.chain.verified" if report.ok else "audit.chain.broken",
         actor=request.user,
-        payload={"checked": report.checked, "broken_seq": report.broken_seq},
+        payload={
+            "checked": report.chain.checked,
+            "broken_seq": report.chain.broken_seq,
+            "anchor_seq": report.anchored.anchor.seq if report.anchored.anchor else None,
+            "anchor_problems": len(report.anchored.problems),
+        },
     )
     (messages.success if report.ok else messages.error)(request, report.message())
     return redirect("audit:actionlog_list")

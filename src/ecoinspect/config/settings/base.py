@@ -198,6 +198,15 @@ MEDIA_ROOT = Path(os.environ.get("ECOINSPECT_MEDIA_ROOT", VAR_DIR / "media"))
 # Evidence and import uploads larger than this are refused before they are read.
 ECOINSPECT_MAX_UPLOAD_BYTES = int(os.environ.get("ECOINSPECT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The action log's anchors (audit.anchors, docs/backup.md): the chain's head written down outside the
+# database by `ecoinspect audit anchor` (nightly) and by every backup. The key, when set, signs each anchor
+# (HMAC-SHA256): keep it out of the database and its backups — in the environment or a file readable by the
+# service account only.
+ECOINSPECT_AUDIT_ANCHOR_DIR = Path(os.environ.get("ECOINSPECT_AUDIT_ANCHOR_DIR", VAR_DIR / "anchors"))
+ECOINSPECT_AUDIT_KEY = os.environ.get("ECOINSPECT_AUDIT_KEY", "")
+ECOINSPECT_AUDIT_KEY_FILE = os.environ.get("ECOINSPECT_AUDIT_KEY_FILE", "")
+# Where `ecoinspect backup` writes its dated directories unless told --to.
+ECOINSPECT_BACKUP_DIR = Path(os.environ.get("ECOINSPECT_BACKUP_DIR", VAR_DIR / "backups"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -11,6 +11,10 @@ from .base import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ecoinspect-test-media-"))
+# Anchors and backups of a test go where the test says (the ``anchor_dir`` fixture); never under ./var.
+ECOINSPECT_AUDIT_ANCHOR_DIR = Path(tempfile.mkdtemp(prefix="ecoinspect-test-anchors-"))
+ECOINSPECT_BACKUP_DIR = Path(tempfile.mkdtemp(prefix="ecoinspect-test-backups-"))
+ECOINSPECT_AUDIT_KEY = ECOINSPECT_AUDIT_KEY_FILE = ""
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 # Each pytest-xdist worker gets its own SQLite file; on PostgreSQL pytest-django suffixes the name.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
