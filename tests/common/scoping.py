@@ -33,7 +33,9 @@ CASES = [
     Case("exports:progress", _export("water", "EXPORT-JOB-3"), owner="water", outsider="coordinator"),
     Case("exports:download", _export("water", "EXPORT-JOB-4"), owner="water", outsider="sanyuanli"),
     Case("exports:download", _export("coordinator", "EXPORT-JOB-5"), owner="coordinator", outsider="water"),
-    Case("exports:list", _exports("water", "EXPORT-JOB-6"), owner="water", outsider="coordinator", kind="list"),
+    Case(
+        "exports:list", _exports("water", "EXPORT-JOB-6"), owner="water", outsider="coordinator", kind="list"
+    ),
 ]
 
 OPEN: dict[str, str] = {}

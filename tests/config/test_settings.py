@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 
 import pytest
-
 from django.core.exceptions import ImproperlyConfigured
 
 from ecoinspect.config.settings.base import database_from_env, tasks_from_env

@@ -48,7 +48,9 @@ def test_a_large_list_export_is_built_by_the_worker_and_downloaded_by_its_owner(
     assert DBTaskResult.objects.get().status == TaskResultStatus.READY
 
     page = client.get(asked["Location"]).content.decode()
-    assert attribute(page, "export-progress", "data-status") == "pending" and not shows(page, "export-download")
+    assert attribute(page, "export-progress", "data-status") == "pending" and not shows(
+        page, "export-download"
+    )
     assert "排队等待后台生成" in text(page, "export-progress")
     again = client.get(asked["Location"]).content.decode()  # a reload shows the same
     assert attribute(again, "export-progress", "data-status") == "pending"
@@ -89,7 +91,12 @@ def test_an_official_table_above_the_threshold_is_built_by_the_worker(
     run_worker()
     page = client.get(asked["Location"]).content.decode()
     content = b"".join(client.get(link(page, "export-download")).streaming_content)
-    cells = {cell.text for table in docx.Document(io.BytesIO(content)).tables for row in table.rows for cell in row.cells}
+    cells = {
+        cell.text
+        for table in docx.Document(io.BytesIO(content)).tables
+        for row in table.rows
+        for cell in row.cells
+    }
     assert set(TITLES) <= cells
 
 

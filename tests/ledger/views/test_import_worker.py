@@ -66,7 +66,9 @@ def test_a_confirmed_import_is_written_by_the_worker_once_and_the_page_says_so(
     login, people, task_queue, run_worker
 ):
     client = login(people["coordinator"])
-    preview_url = upload(client, [import_row("BY-001"), import_row("BY-002"), import_row("BY-003")])["Location"]
+    preview_url = upload(client, [import_row("BY-001"), import_row("BY-002"), import_row("BY-003")])[
+        "Location"
+    ]
     run_worker()
     page = client.get(preview_url).content.decode()
     commit_url = form_action(page, "commit-form", preview_url)
@@ -77,7 +79,9 @@ def test_a_confirmed_import_is_written_by_the_worker_once_and_the_page_says_so(
     page = client.get(preview_url).content.decode()
     assert attribute(page, "import-progress", "data-phase") == "committing"
     assert "正在后台写入 3 行数据" in text(page, "import-phase") and not shows(page, "commit-form")
-    assert attribute(client.get(preview_url).content.decode(), "import-progress", "data-phase") == "committing"
+    assert (
+        attribute(client.get(preview_url).content.decode(), "import-progress", "data-phase") == "committing"
+    )
 
     # a second confirmation (another tab, a double click) is answered in words and queues nothing
     again = client.post(commit_url, follow=True)
@@ -96,12 +100,16 @@ def test_a_confirmed_import_is_written_by_the_worker_once_and_the_page_says_so(
     from ecoinspect.audit.models import ActionLog
 
     assert set(
-        ActionLog.objects.filter(action__startswith="ledger.problem").values_list("actor__username", flat=True)
+        ActionLog.objects.filter(action__startswith="ledger.problem").values_list(
+            "actor__username", flat=True
+        )
     ) == {"coordinator"}
     assert [r.status for r in queued("import_job_commit_task")] == [TaskResultStatus.SUCCESSFUL]
 
 
-def test_what_changed_meanwhile_is_said_on_the_page_and_nothing_is_written(login, people, task_queue, run_worker):
+def test_what_changed_meanwhile_is_said_on_the_page_and_nothing_is_written(
+    login, people, task_queue, run_worker
+):
     client = login(people["coordinator"])
     preview_url = upload(client, [import_row("BY-001"), import_row("BY-002")])["Location"]
     run_worker()
@@ -114,7 +122,9 @@ def test_what_changed_meanwhile_is_said_on_the_page_and_nothing_is_written(login
     rival = import_job_create(
         actor=people["coordinator"],
         kind=other.kind,
-        uploaded=SimpleUploadedFile("另一份.xlsx", import_workbook([import_row("BY-002", title="另一份台账")])),
+        uploaded=SimpleUploadedFile(
+            "另一份.xlsx", import_workbook([import_row("BY-002", title="另一份台账")])
+        ),
     )
     import_job_validate(rival)
     import_job_commit(actor=people["coordinator"], job=rival)
