@@ -90,19 +90,24 @@ def import_job_commit_enqueue(*, actor, job: ImportJob, decisions: dict[str, str
     options = dict(job.options or {})
     if decisions:
         options["decisions"] = {**options.get("decisions", {}), **decisions}
-    result = {key: value for key, value in (job.result or {}).items() if key != "notice"}
+    now = timezone.now()
+    changes = {"commit_requested_at": now, "options": options, "updated_at": now}
+    if "notice" in (job.result or {}):
+        # the last attempt's refusal no longer applies; the (large) preview is rewritten only then
+        changes["result"] = {k: v for k, v in job.result.items() if k != "notice"}
     claimed = ImportJob.objects.filter(
         pk=job.pk, created_by=actor, status=ImportStatus.VALID, commit_requested_at__isnull=True
-    ).update(commit_requested_at=timezone.now(), options=options, result=result, updated_at=timezone.now())
-    job.refresh_from_db()
-    if not claimed:
+    ).update(**changes)
+    if not claimed:  # another request confirmed it (or it changed) just now
+        job.refresh_from_db(fields=["status", "commit_requested_at"])
         raise _refusal(job) or ServiceError(_("该文件已确认导入，正在后台写入，请稍候；本页会显示导入结果。"))
+    for name, value in changes.items():
+        setattr(job, name, value)
     try:
         import_job_commit_task.enqueue(job.pk, translation.get_language() or "", current_request_id())
     except Exception:
         ImportJob.objects.filter(pk=job.pk).update(commit_requested_at=None)
         raise
-    job.refresh_from_db()
     return job
 
 

@@ -281,7 +281,11 @@ class ImportPages:
     def progress_view(self, request, pk: int):
         """Where the job stands (the preview page's progress bar asks every two seconds). Once it is done
         the answer tells HTMX to reload the page, which then shows the result."""
-        job = self.job_or_404(request, pk)
+        jobs = import_job_list(user=request.user, kind=self.importer.kind).defer("result", "errors")
+        try:
+            job = jobs.get(pk=pk)  # asked every two seconds: without the preview's rows and errors
+        except ImportJob.DoesNotExist as exc:
+            raise Http404 from exc
         context = {"job": job, "urls": self.url_names(request), **self.progress_context(job)}
         response = render(request, "core/_import_progress.html", context)
         if context["phase"] == DONE:
