@@ -145,11 +145,11 @@ class Browser:
     def __init__(self, base: str):
         self.base = base
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
-        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
 
-    def request(self, method: str, url: str, body: bytes | None = None, headers: dict | None = None, timeout=120):
+    def request(
+        self, method: str, url: str, body: bytes | None = None, headers: dict | None = None, timeout=120
+    ):
         full = urllib.parse.urljoin(self.base, url)
         req = urllib.request.Request(full, data=body, method=method, headers=headers or {})
         req.add_header("Referer", full)
@@ -171,7 +171,9 @@ class Browser:
         boundary = uuid.uuid4().hex
         parts = []
         for name, value in {"csrfmiddlewaretoken": self.csrf(), **fields}.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            )
         for name, (filename, data) in (files or {}).items():
             parts.append(
                 f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
@@ -185,7 +187,9 @@ class Browser:
 
     def login(self, username: str) -> None:
         self.get("/accounts/login/")
-        status, head, _content, _s = self.post("/accounts/login/", {"username": username, "password": PASSWORD})
+        status, head, _content, _s = self.post(
+            "/accounts/login/", {"username": username, "password": PASSWORD}
+        )
         assert status == 302, f"log-in failed ({status})"
 
 
@@ -213,6 +217,7 @@ def wait_until_done(browser: Browser, poll_url: str, patience: float) -> tuple[f
     started, seen = time.monotonic(), []
     while time.monotonic() - started < patience:
         status, head, content, _s = browser.get(poll_url, headers={"HX-Request": "true"})
+        assert status == 200, f"the progress poll answered {status}"
         text = re.sub(r"<[^>]+>|\s+", " ", content.decode()).strip()
         state = re.sub(r"\s+", " ", text)[:80]
         if not seen or seen[-1] != state:
@@ -242,7 +247,9 @@ def setup(db: str) -> None:
 
 
 def start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(args, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+    return subprocess.Popen(
+        args, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
+    )
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -256,7 +263,16 @@ def stop(process: subprocess.Popen) -> None:
 
 def gunicorn(db: str, backend: str, port: int) -> subprocess.Popen:
     process = start(
-        [script("gunicorn"), "ecoinspect.config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", str(GUNICORN_TIMEOUT)],
+        [
+            script("gunicorn"),
+            "ecoinspect.config.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            str(GUNICORN_TIMEOUT),
+        ],
         environment(db, backend),
         OUT / f"worker-bench-gunicorn-{db}-{backend}.log",
     )
@@ -303,7 +319,9 @@ def export_through_pages(browser: Browser, prefix: str, patience: float, say) ->
     from openpyxl import load_workbook
 
     listing = browser.get(f"/ledger/?q={prefix}-")[2].decode()
-    status, head, _c, ask_s = browser.get(urllib.parse.urljoin("/ledger/", link_before(listing, "export-xlsx")))
+    status, head, _c, ask_s = browser.get(
+        urllib.parse.urljoin("/ledger/", link_before(listing, "export-xlsx"))
+    )
     assert status == 302, f"export answered {status}"
     job_url = head["Location"]
     say(f"  export request: {ask_s:.2f} s → the export's page")
@@ -312,14 +330,23 @@ def export_through_pages(browser: Browser, prefix: str, patience: float, say) ->
     page = browser.get(job_url)[2].decode()
     status, _h, content, download_s = browser.get(link_before(page, "export-download"))
     rows = sum(1 for _row in load_workbook(io.BytesIO(content), read_only=True).active.iter_rows()) - 1
-    say(f"  built by the worker in {build_s:.1f} s; downloaded {len(content) / 1e6:.1f} MB in {download_s:.2f} s, {rows:,} rows")
-    return {"export_request_s": ask_s, "export_worker_s": build_s, "export_rows": rows, "export_bytes": len(content)}
+    say(
+        f"  built by the worker in {build_s:.1f} s; downloaded {len(content) / 1e6:.1f} MB in {download_s:.2f} s, {rows:,} rows"
+    )
+    return {
+        "export_request_s": ask_s,
+        "export_worker_s": build_s,
+        "export_rows": rows,
+        "export_bytes": len(content),
+    }
 
 
-def contrast(db: str, data: bytes, say) -> dict:
+def contrast(db: str, rows: int, say) -> dict:
     """The same work inside the request (immediate backend), under the same gunicorn timeout."""
+    data = ledger_workbook(rows, "WI")
     port = free_port()
     server = gunicorn(db, "immediate", port)
+    outcome: dict = {}
     try:
         browser = Browser(f"http://127.0.0.1:{port}")
         browser.login("bench-office")
@@ -327,25 +354,35 @@ def contrast(db: str, data: bytes, say) -> dict:
         upload_url = link_before(listing, "import-link")
         browser.get(upload_url)
         try:
-            status, head, _c, upload_s = browser.post(upload_url, {}, files={"file": ("台账-内联.xlsx", data)})
+            status, head, _c, upload_s = browser.post(
+                upload_url, {}, files={"file": ("台账-内联.xlsx", data)}
+            )
         except (ConnectionError, urllib.error.URLError, http.client.HTTPException) as exc:
             say(f"  inline upload: no answer — the gunicorn worker was killed ({type(exc).__name__})")
-            return {"inline_upload_s": None, "inline_upload_outcome": "killed"}
-        say(f"  inline upload (validation in the request): {upload_s:.1f} s → {status}")
-        outcome = {"inline_upload_s": upload_s, "inline_upload_status": status}
-        if status != 302:
-            return outcome
-        page = browser.get(head["Location"])[2].decode()
-        try:
-            status, _h, _c, commit_s = browser.post(attr(page, "commit-form", "action"), {})
-            outcome.update(inline_commit_s=commit_s, inline_commit_status=status)
-            say(f"  inline confirm (the import in the request): {commit_s:.1f} s → {status}")
-        except (ConnectionError, urllib.error.URLError, http.client.HTTPException) as exc:
-            say(f"  inline confirm: no answer — the gunicorn worker was killed ({type(exc).__name__})")
-            outcome.update(inline_commit_s=None, inline_commit_outcome="killed")
-        return outcome
+            status, head, upload_s = None, {}, None
+        outcome.update(inline_upload_s=upload_s, inline_upload_status=status)
+        if status == 302:
+            say(f"  inline upload (validation in the request): {upload_s:.1f} s → {status}")
+            page = browser.get(head["Location"])[2].decode()
+            try:
+                status, _h, _c, commit_s = browser.post(attr(page, "commit-form", "action"), {})
+                outcome.update(inline_commit_s=commit_s, inline_commit_status=status)
+                say(f"  inline confirm (the import in the request): {commit_s:.1f} s → {status}")
+            except (ConnectionError, urllib.error.URLError, http.client.HTTPException) as exc:
+                say(f"  inline confirm: no answer — the gunicorn worker was killed ({type(exc).__name__})")
+                outcome.update(inline_commit_s=None, inline_commit_outcome="killed")
     finally:
         stop(server)
+    from ecoinspect.ledger.models import Problem
+
+    log = (OUT / f"worker-bench-gunicorn-{db}-immediate.log").read_text()
+    outcome["inline_timeouts"] = log.count("WORKER TIMEOUT")
+    outcome["inline_written"] = Problem.objects.filter(number__startswith="WI-").count()
+    say(
+        f"  inline: gunicorn killed {outcome['inline_timeouts']} worker(s) for the timeout; "
+        f"{outcome['inline_written']:,} of {rows:,} rows written"
+    )
+    return outcome
 
 
 def run(db: str, args) -> dict:
@@ -372,8 +409,14 @@ def run(db: str, args) -> dict:
     finally:
         stop(worker)
         stop(server)
+    log = (OUT / f"worker-bench-gunicorn-{db}-database.log").read_text()
+    results["server_errors"] = log.count("ERROR django.request")
+    results["timeouts"] = log.count("WORKER TIMEOUT")
+    say(
+        f"  with the worker: {results['server_errors']} server errors, {results['timeouts']} gunicorn timeouts"
+    )
     if args.contrast:
-        results.update(contrast(db, ledger_workbook(args.rows, "WI"), say))
+        results.update(contrast(db, args.rows, say))
     return results
 
 
@@ -381,8 +424,12 @@ def report(all_results: list[dict]) -> None:
     def s(value):
         return "killed" if value is None else f"{value:.2f} s"
 
-    print(f"\nLong work off the request — gunicorn --timeout {GUNICORN_TIMEOUT}, ECOINSPECT_TASKS_BACKEND=database\n")
-    print("| database | rows | upload request | worker: check | confirm request | worker: write | export request | worker: export | inline upload | inline confirm |")
+    print(
+        f"\nLong work off the request — gunicorn --timeout {GUNICORN_TIMEOUT}, ECOINSPECT_TASKS_BACKEND=database\n"
+    )
+    print(
+        "| database | rows | upload request | worker: check | confirm request | worker: write | export request | worker: export | inline upload | inline confirm |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in all_results:
         print(
@@ -392,12 +439,27 @@ def report(all_results: list[dict]) -> None:
             f"{s(r.get('inline_upload_s')) if 'inline_upload_s' in r else '—'} | "
             f"{s(r.get('inline_commit_s')) if 'inline_commit_s' in r else '—'} |"
         )
-    slowest = max(max(r["upload_request_s"], r["commit_request_s"], r["export_request_s"]) for r in all_results)
+    for r in all_results:
+        if "inline_written" in r:
+            print(
+                f"\n{r['db']}, the same work inside the request (immediate backend): gunicorn killed "
+                f"{r['inline_timeouts']} worker(s) at its {GUNICORN_TIMEOUT} s timeout; {r['inline_written']:,} of "
+                f"{r['rows']:,} rows were written."
+            )
+    print(
+        "server errors / gunicorn timeouts with the worker: "
+        + ", ".join(f"{r['db']} {r['server_errors']} / {r['timeouts']}" for r in all_results)
+    )
+    slowest = max(
+        max(r["upload_request_s"], r["commit_request_s"], r["export_request_s"]) for r in all_results
+    )
     print(f"\nslowest request with the worker: {slowest:.2f} s (gunicorn's limit: {GUNICORN_TIMEOUT} s)")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--patience", type=float, default=900, help="seconds to wait for the worker, at most")
@@ -409,7 +471,16 @@ def main() -> None:
         return
     results = []
     for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
-        command = [sys.executable, __file__, "--run", db, "--rows", str(args.rows), "--patience", str(args.patience)]
+        command = [
+            sys.executable,
+            __file__,
+            "--run",
+            db,
+            "--rows",
+            str(args.rows),
+            "--patience",
+            str(args.patience),
+        ]
         if not args.contrast:
             command.append("--no-contrast")
         done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)

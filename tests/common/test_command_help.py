@@ -13,6 +13,7 @@ from django.utils import translation
 # app → command; common's makemessages keeps Django's own (English) help
 COMMANDS = {
     "ecoinspect.audit": "audit",
+    "ecoinspect.common": "exports",
     "ecoinspect.core": "demo",
     "ecoinspect.ledger": "ledger",
     "ecoinspect.orgs": "orgs",

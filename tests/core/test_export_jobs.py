@@ -8,6 +8,7 @@ import io
 
 import docx
 import pytest
+from django.core.management import call_command
 from django.urls import reverse, reverse_lazy
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -150,3 +151,17 @@ def test_an_expired_file_is_no_longer_given_and_is_deleted(login, people, proble
     assert job.file.storage.exists(stored)
     client.get(link(listing, "export-csv", LIST))  # the next export clears what has expired
     assert not job.file.storage.exists(stored) and not ExportJob.objects.filter(pk=job.pk).exists()
+
+
+def test_cron_deletes_expired_exports(login, people, problems, settings):
+    settings.ECOINSPECT_EXPORT_BACKGROUND_ROWS = 3
+    client = login(people["water"])
+    client.get(link(client.get(str(LIST)).content.decode(), "export-xlsx", LIST))
+    kept = ExportJob.objects.get()
+    settings.ECOINSPECT_EXPORT_KEEP_HOURS = 0
+    client.get(link(client.get(str(LIST)).content.decode(), "export-csv", LIST))
+    gone = ExportJob.objects.exclude(pk=kept.pk).get()
+    out = io.StringIO()
+    call_command("exports", "prune", stdout=out)
+    assert "已删除 1 个过期的导出文件。" in out.getvalue()
+    assert list(ExportJob.objects.all()) == [kept] and not gone.file.storage.exists(gone.file.name)

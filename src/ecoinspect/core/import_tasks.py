@@ -146,6 +146,13 @@ def import_job_commit_task(job_id: int, language: str = "", request_id: str = ""
         except Exception:
             logger.exception("import job %s failed while committing", job_id)
             _finish(job_id, notice=_("导入时发生系统错误，已记录，请联系管理员。"), failed=True)
+        except BaseException:
+            # the process is being stopped mid-import (a web server's timeout, a shutdown): the import's
+            # transaction is rolled back; the job says so, and may be confirmed again, instead of showing
+            # "being written" for ever
+            logger.exception("import job %s was interrupted while committing", job_id)
+            _finish(job_id, notice=_("导入被中断，未能完成，已记录。请重新确认导入；如再次中断，请联系管理员。"))
+            raise
         else:
             _finish(job_id)
     return ImportJob.objects.values_list("status", flat=True).get(pk=job_id)
