@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -52,6 +53,7 @@ def test_the_worker_checks_in_the_uploaders_language(client, people, task_queue,
     client.force_login(people["water"])
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     upload(client, workbook([(None, "2027-01-31")]))
+    translation.activate("zh-hans")  # the worker is another process, in the server's language
     run_worker()
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.INVALID
