@@ -165,3 +165,15 @@ def test_cron_deletes_expired_exports(login, people, problems, settings):
     call_command("exports", "prune", stdout=out)
     assert "已删除 1 个过期的导出文件。" in out.getvalue()
     assert list(ExportJob.objects.all()) == [kept] and not gone.file.storage.exists(gone.file.name)
+
+
+def test_an_export_nobody_builds_says_the_worker_may_not_be_running(
+    login, people, problems, task_queue, settings
+):
+    settings.ECOINSPECT_EXPORT_BACKGROUND_ROWS = 3
+    settings.ECOINSPECT_JOB_WAIT_WARNING_MINUTES = 0
+    client = login(people["water"])
+    asked = client.get(link(client.get(str(LIST)).content.decode(), "export-xlsx", LIST))
+    page = client.get(asked["Location"]).content.decode()
+    assert "ecoinspect db_worker" in text(page, "export-stalled")
+    assert link(page, "back-to-page") == str(LIST)

@@ -62,7 +62,7 @@ def export_job_create(*, actor, request, kind: str, title: str, filename: str, t
         title=str(title)[:200],
         kind=kind,
         filename=filename[:200],
-        path=request.path,
+        path=request.path_info,  # what the URL resolver takes (without a deployment's script prefix)
         query=query.urlencode(),
         language=translation.get_language() or settings.LANGUAGE_CODE,
         request_id=getattr(request, "request_id", "")[:64],

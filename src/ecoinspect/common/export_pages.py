@@ -5,9 +5,12 @@ Every page shows only the person's own exports: anyone else's answers 404, whate
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import render
+from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .export_jobs import export_job_expired, export_job_get, export_job_list
@@ -30,13 +33,21 @@ def _own(request, pk: int) -> ExportJob:
 
 def _state(job: ExportJob) -> dict:
     running = job.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
+    waited = (timezone.now() - job.created_at).total_seconds() / 60 if running else 0
     return {
         "job": job,
         "running": running,
+        "stalled": waited >= settings.ECOINSPECT_JOB_WAIT_WARNING_MINUTES,
         "expired": export_job_expired(job),
         "percent": min(100, round(100 * job.progress / job.total_rows)) if job.total_rows else 0,
-        "back": f"{job.path}?{_without_format(job.query)}",
+        "back": _back(job),
     }
+
+
+def _back(job: ExportJob) -> str:
+    """The page the export was asked on, with its filters."""
+    query = _without_format(job.query)
+    return f"{get_script_prefix()}{job.path.lstrip('/')}" + (f"?{query}" if query else "")
 
 
 def _without_format(query: str) -> str:

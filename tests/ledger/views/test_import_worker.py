@@ -83,6 +83,8 @@ def test_a_confirmed_import_is_written_by_the_worker_once_and_the_page_says_so(
         attribute(client.get(preview_url).content.decode(), "import-progress", "data-phase") == "committing"
     )
 
+    upload_page = link(client.get(reverse("ledger:problem_list")).content.decode(), "import-link")
+    assert "导入中" in text(client.get(upload_page).content.decode(), "import-jobs")
     # a second confirmation (another tab, a double click) is answered in words and queues nothing
     again = client.post(commit_url, follow=True)
     assert "该文件已确认导入，正在后台写入，请稍候" in again.content.decode()

@@ -183,7 +183,9 @@ class ImportPages:
             "form": form,
             "refusal": refusal,
             "steps": self.steps,
-            "jobs": import_job_list(user=request.user, kind=self.importer.kind)[: self.recent_jobs],
+            "jobs": import_job_list(user=request.user, kind=self.importer.kind).defer("result", "errors")[
+                : self.recent_jobs
+            ],
             "limit_mb": round(min(max_upload_bytes(), self.importer.size_limit()) / 1024 / 1024),
             "max_rows": self.importer(actor=request.user).max_rows,
             "columns": self.importer.columns,
