@@ -158,3 +158,38 @@ def _language_of_the_system():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def task_queue(settings):
+    """Background work queued in the database (django-tasks-db) for one test, as production runs it: nothing
+    runs until ``run_worker()`` does. Such tests need ``django_db(transaction=True)``: the worker takes its
+    own transactions (on SQLite an exclusive one), as the real ``db_worker`` process does."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    yield
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def run_worker():
+    """run_worker() → the output of ``ecoinspect db_worker --batch``, run in this process: it works off
+    every queued task, then returns (the signal handlers it installs are put back afterwards)."""
+    import io
+    import signal
+
+    from django.core.management import call_command
+
+    def run() -> str:
+        signals = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGQUIT", None)) if s]
+        saved = {s: signal.getsignal(s) for s in signals}
+        out = io.StringIO()
+        try:
+            call_command(
+                "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", stdout=out
+            )
+        finally:
+            for s, handler in saved.items():
+                signal.signal(s, handler)
+        return out.getvalue()
+
+    return run

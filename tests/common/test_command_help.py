@@ -13,6 +13,7 @@ from django.utils import translation
 # app → command; common's makemessages keeps Django's own (English) help
 COMMANDS = [
     ("ecoinspect.audit", "audit"),
+    ("ecoinspect.common", "exports"),
     ("ecoinspect.core", "backup"),
     ("ecoinspect.core", "demo"),
     ("ecoinspect.core", "restore"),

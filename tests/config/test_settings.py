@@ -1,12 +1,14 @@
-"""Settings: SQLite by default, PostgreSQL from DATABASE_URL; production refuses to start insecurely."""
+"""Settings: SQLite by default, PostgreSQL from DATABASE_URL; production refuses to start insecurely and
+queues background work for the worker."""
 
 from __future__ import annotations
 
 import secrets
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
-from ecoinspect.config.settings.base import database_from_env
+from ecoinspect.config.settings.base import database_from_env, tasks_from_env
 
 PRODUCTION = "ecoinspect.config.settings.production"
 GOOD_KEY = secrets.token_urlsafe(64)
@@ -140,3 +142,24 @@ def test_production_shares_the_cache_between_app_servers_and_migrate_makes_its_t
     assert first.returncode == 0, first.stderr
     assert first.stdout.split()[-2:] == ["django.core.cache.backends.db.DatabaseCache", "1"]
     assert second.stdout.split()[-1] == "2"  # another process sees the first one's count
+
+
+def test_background_work_runs_inline_unless_the_environment_names_the_queue(monkeypatch):
+    monkeypatch.delenv("ECOINSPECT_TASKS_BACKEND", raising=False)
+    assert tasks_from_env("immediate") == {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setenv("ECOINSPECT_TASKS_BACKEND", "Database")
+    assert tasks_from_env("immediate") == {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setenv("ECOINSPECT_TASKS_BACKEND", "redis")
+    with pytest.raises(ImproperlyConfigured, match="ECOINSPECT_TASKS_BACKEND 只能是 immediate 或 database"):
+        tasks_from_env("immediate")
+
+
+def test_production_queues_background_work_for_the_worker(ecoinspect):
+    env = {"ECOINSPECT_SECRET_KEY": GOOD_KEY, "ECOINSPECT_ALLOWED_HOSTS": "hbj.baiyun.gov.cn"}
+    shown = ecoinspect(
+        "shell", "-c", "from django.conf import settings as s; print(s.TASKS)", settings=PRODUCTION, env=env
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "{'default': {'BACKEND': 'django_tasks_db.DatabaseBackend'}}"
+    worker = ecoinspect("db_worker", "--help", settings=PRODUCTION, env=env)
+    assert worker.returncode == 0 and "--batch" in worker.stdout

@@ -8,7 +8,7 @@
   (or makes) who does a step.
 * audit — ``ActionLogFactory`` (appended to the hash chain by the service).
 * notifications — ``NotificationFactory``.
-* common — ``WorkdayOverrideFactory``, ``NumberSequenceFactory``, ``ImportJobFactory``.
+* common — ``WorkdayOverrideFactory``, ``NumberSequenceFactory``, ``ImportJobFactory``, ``ExportJobFactory``.
 * ledger — ``ProblemFactory`` (registered and walked to ``status`` through the services; ``.build()`` is
   a bare row), ``MeasureFactory``, ``ProgressReportFactory``, ``EvidenceFactory``, ``SpecialPlanFactory``,
   ``JointActionFactory``, ``AcceptanceFactory``, ``PublicityFactory``, ``SupervisionNoticeFactory``;
@@ -21,7 +21,7 @@
 """
 
 from .audit import ActionLogFactory
-from .common import ImportJobFactory, NumberSequenceFactory, WorkdayOverrideFactory
+from .common import ExportJobFactory, ImportJobFactory, NumberSequenceFactory, WorkdayOverrideFactory
 from .files import docx_bytes, exe_bytes, pdf_bytes, photo, png_bytes, upload, xlsx_bytes, xlsx_upload
 from .ledger import (
     IMPORT_HEADERS,
@@ -78,6 +78,7 @@ __all__ = [
     "BatchFactory",
     "ClaimFactory",
     "DisclosureFactory",
+    "ExportJobFactory",
     "PetitionFactory",
     "ReturnVisitFactory",
     "RoundFactory",

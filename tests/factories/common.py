@@ -1,4 +1,4 @@
-"""Factories of common: working-day overrides, number sequences, import jobs."""
+"""Factories of common: working-day overrides, number sequences, import jobs, export jobs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
-from ecoinspect.common.models import ImportJob, NumberSequence, WorkdayOverride
+from ecoinspect.common.models import ExportJob, ImportJob, NumberSequence, WorkdayOverride
 
 from .files import xlsx_upload
 from .orgs import UserFactory
@@ -74,3 +74,36 @@ def _ledger_workbook() -> bytes:
     from .ledger import import_row, import_workbook
 
     return import_workbook([import_row()])
+
+
+class ExportJobFactory(factory.Factory):
+    """An export asked for by ``owner`` on the page at ``path`` (default: the test app's ticket export) with
+    ``query``, queued by ``export_job_create`` as the page does when the rows are many — and, under the
+    immediate backend the tests run with, built at once by the task (``ExportJob.file`` holds the file)."""
+
+    class Meta:
+        model = ExportJob
+
+    owner = factory.SubFactory(UserFactory)
+    path = factory.LazyFunction(lambda: _reverse("testapp:ticket_export"))
+    query = ""
+    kind = "xlsx"
+    filename = "导出工单.xlsx"
+    title = "导出工单"
+    total = 1
+
+    @classmethod
+    def _create(cls, model_class, *, owner, path, query, kind, filename, title, total):
+        from django.test import RequestFactory
+
+        from ecoinspect.common.export_jobs import export_job_create
+
+        request = RequestFactory().get(f"{path}?{query}")
+        request.user = owner
+        return export_job_create(actor=owner, request=request, kind=kind, title=title, filename=filename, total=total)
+
+
+def _reverse(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)

@@ -255,6 +255,10 @@ CASES = [
         kind="list",
     ),
     Case("ledger:import_preview", import_job("water", "IMPORT-MARK-3"), owner="water", outsider="sanyuanli"),
+    Case("ledger:import_progress", import_job("water", "IMPORT-MARK-7"), owner="water", outsider="sanyuanli"),
+    Case(
+        "ledger:import_progress", import_job("water", "IMPORT-MARK-8"), owner="coordinator", outsider="housing"
+    ),
     Case(
         "ledger:import_preview", import_job("water", "IMPORT-MARK-4"), owner="coordinator", outsider="housing"
     ),

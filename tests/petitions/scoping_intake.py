@@ -39,6 +39,7 @@ CASES = [
     Case("petitions:import_upload", _jobs("coordinator", "PET-IMPORT-1"), owner="coordinator", outsider="water", kind="list"),
     Case("petitions:import_preview", _job("coordinator", "PET-IMPORT-2"), owner="coordinator", outsider="water"),
     Case("petitions:import_preview", _job("coordinator", "PET-IMPORT-3"), owner="coordinator", outsider="sanyuanli"),
+    Case("petitions:import_progress", _job("coordinator", "PET-IMPORT-4"), owner="coordinator", outsider="water"),
     Case(
         "petitions:import_commit",
         _job("coordinator", "PET-IMPORT-4"),

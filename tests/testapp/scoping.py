@@ -115,6 +115,8 @@ CASES += [
     ),
     Case("testapp:import_preview", _job("water", "TICKET-IMPORT-2"), owner="water", outsider="sanyuanli"),
     Case("testapp:import_preview", _job("water", "TICKET-IMPORT-3"), owner="coordinator", outsider="housing"),
+    Case("testapp:import_progress", _job("water", "TICKET-IMPORT-5"), owner="water", outsider="sanyuanli"),
+    Case("testapp:import_progress", _job("water", "TICKET-IMPORT-6"), owner="coordinator", outsider="housing"),
     Case(
         "testapp:import_commit",
         _job("water", "TICKET-IMPORT-4"),

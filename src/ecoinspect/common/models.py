@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +84,9 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("错误"), default=list, blank=True)
     result = models.JSONField(_("结果"), default=dict, blank=True)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    #: set when its uploader confirms the import and the commit is queued for the worker; cleared when the
+    #: worker is done (the job is then committed, or says why not)
+    commit_requested_at = models.DateTimeField(_("确认导入时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -90,3 +95,50 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class ExportStatus(ChoiceSet):
+    PENDING = Choice("pending", _("排队中"), "secondary")
+    RUNNING = Choice("running", _("生成中"), "info")
+    DONE = Choice("done", _("可下载"), "success")
+    FAILED = Choice("failed", _("未成功"), "danger")
+
+
+def export_file_path(instance: ExportJob, filename: str) -> str:
+    return f"exports/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class ExportJob(models.Model):
+    """A large export written by the worker into a file that only its owner may download, until it expires.
+
+    The job keeps the address of the page that asked for it (path and query string) and the language it
+    was asked in; the worker asks that page again, as the owner, for the file (ecoinspect.common.export_jobs).
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = ChoiceField(_("状态"), choiceset=ExportStatus, default=ExportStatus.PENDING, db_index=True)
+    title = models.CharField(_("导出内容"), max_length=200)
+    kind = models.CharField(_("文件格式"), max_length=10)
+    filename = models.CharField(_("文件名"), max_length=200)
+    path = models.CharField(_("页面地址"), max_length=500)
+    query = models.TextField(_("筛选条件"), blank=True)
+    language = models.CharField(_("语言"), max_length=10, default="zh-hans")
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    total_rows = models.PositiveIntegerField(_("记录数"), default=0)
+    progress = models.PositiveIntegerField(_("已写入"), default=0)
+    file = models.FileField(_("文件"), upload_to=export_file_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    error = models.TextField(_("未成功的原因"), blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("保留至"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

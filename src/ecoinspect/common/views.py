@@ -7,12 +7,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
 from .errors import NotPermitted, Refusal
 from .export import csv_bytes, download, xlsx_bytes
+from .export_jobs import background_rows, exceeds, export_job_create, export_progress, running_export
 from .tables import export_rows, row_html
 
 EXPORT_LIMIT = 100_000
@@ -54,6 +55,8 @@ class FilteredListView(LoginRequiredMixin, View):
     create_perm = ""  # "app.verb" needed to see the create button
     list_perm = ""  # "app.verb" needed to see the list
     intro = ""
+    #: above how many rows ``?format=`` is answered by the worker (None: ECOINSPECT_EXPORT_BACKGROUND_ROWS)
+    background_rows: int | None = None
 
     def selector(self, *, user, filters):
         raise TypeError(f"{type(self).__name__} must define selector()")
@@ -111,9 +114,18 @@ class FilteredListView(LoginRequiredMixin, View):
         return None
 
     def export(self, queryset, kind: str):
-        headers, rows = export_rows(self.get_columns(), queryset[:EXPORT_LIMIT])
+        """The file of the filtered rows; more than ``background_rows`` go to the worker (export_jobs)."""
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         filename = f"{self.export_name}-{stamp}.{kind}"
+        job = running_export(self.request)
+        limit = background_rows(self.background_rows)
+        if job is None and exceeds(queryset, limit):
+            total = min(queryset.count(), EXPORT_LIMIT)
+            job = export_job_create(
+                actor=self.request.user, request=self.request, kind=kind, title=self.title, filename=filename, total=total
+            )
+            return redirect("exports:job", pk=job.pk)
+        headers, rows = export_rows(self.get_columns(), export_progress(queryset[:EXPORT_LIMIT], job))
         content = (
             csv_bytes(headers, rows) if kind == "csv" else xlsx_bytes(headers, rows, title=str(self.title))
         )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("public/petitions/", include("ecoinspect.petitions.urls_public")),
     path("audit/", include("ecoinspect.audit.urls")),
     path("notifications/", include("ecoinspect.notifications.urls")),
+    path("exports/", include("ecoinspect.common.urls")),
     path("", include("ecoinspect.dashboard.urls")),
 ]
 

@@ -716,14 +716,17 @@ def _store_preview(job: ImportJob, importer: Importer, preview: Preview) -> None
 
 
 @task()
-def import_job_validate_task(job_id: int) -> str:
-    """django-tasks entry point: validate one job (a worker in production, inline by default)."""
+def import_job_validate_task(job_id: int, language: str = "") -> str:
+    """django-tasks entry point: validate one job (a worker in production, inline by default), its
+    messages in the uploader's language."""
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    return import_job_validate(job).status
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return import_job_validate(job).status
 
 
 def import_job_enqueue(job: ImportJob) -> None:
-    transaction.on_commit(lambda: import_job_validate_task.enqueue(job.pk))
+    language = translation.get_language() or ""
+    transaction.on_commit(lambda: import_job_validate_task.enqueue(job.pk, language))
 
 
 def import_job_commit(*, actor, job: ImportJob) -> dict:

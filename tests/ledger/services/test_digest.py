@@ -119,3 +119,29 @@ def test_the_command_can_skip_days_off(people, scene):
     call_command("ledger", "digest", "--date", "2026-12-05", "--workdays-only", stdout=out)  # a Saturday
     assert "不是工作日" in out.getvalue()
     assert not Notification.objects.filter(event="ledger.digest.sent").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cron_queues_the_digest_and_the_worker_sends_it(people, scene, task_queue, run_worker):
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    out = io.StringIO()
+    call_command("ledger", "digest", "--date", TODAY.isoformat(), "--workdays-only", stdout=out)
+    assert "每日提醒已交给后台任务进程发送" in out.getvalue()
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "ecoinspect.ledger.tasks.ledger_digest" and queued.status == TaskResultStatus.READY
+    assert not notes(people["water"])  # cron answered at once; nothing is sent yet
+
+    run_worker()
+    queued.refresh_from_db()
+    assert queued.status == TaskResultStatus.SUCCESSFUL
+    assert [n.title for n in notes(people["water"])] == ["每日提醒 2026-12-02：逾期 2 项；红灯 2、黄牌 1、蓝签 1；5 个工作日内到期 1 项"]
+    assert {r["unit"] for r in queued.return_value if r["sent"]} >= {"swj", "sanyuanli"}
+
+
+def test_the_command_can_still_send_at_once(people, scene, task_queue):
+    out = io.StringIO()
+    call_command("ledger", "digest", "--date", TODAY.isoformat(), "--now", stdout=out)
+    assert "白云区水务局：已发送 1 人" in out.getvalue()
+    assert len(notes(people["water"])) == 1

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "django_tasks_db",  # the queue table of the database backend (used when ECOINSPECT_TASKS_BACKEND=database)
     "ninja",  # serves the API docs' Swagger UI from its own static files: the intranet has no CDN
     "ecoinspect.common",
     "ecoinspect.core",
@@ -209,7 +210,34 @@ ECOINSPECT_AUDIT_KEY_FILE = os.environ.get("ECOINSPECT_AUDIT_KEY_FILE", "")
 ECOINSPECT_BACKUP_DIR = Path(os.environ.get("ECOINSPECT_BACKUP_DIR", VAR_DIR / "backups"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (imports, large exports, the daily digest) goes through django-tasks. "immediate" runs it
+# inside the request or command that asks for it (development, tests, the demo: no worker needed);
+# "database" queues it in a table that `ecoinspect db_worker` works off (production; docs/worker.md).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+
+
+def tasks_from_env(default: str) -> dict:
+    name = os.environ.get("ECOINSPECT_TASKS_BACKEND", default).strip().lower() or default
+    if name not in TASK_BACKENDS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"ECOINSPECT_TASKS_BACKEND 只能是 {' 或 '.join(TASK_BACKENDS)}，而不是 {name!r}。"
+            f" / ECOINSPECT_TASKS_BACKEND must be {' or '.join(TASK_BACKENDS)}, not {name!r}."
+        )
+    return {"default": {"BACKEND": TASK_BACKENDS[name]}}
+
+
+TASKS = tasks_from_env("immediate")
+# An export of more rows than this is written by the worker into a file kept for its owner (smaller ones
+# are answered at once); the file is deleted after ECOINSPECT_EXPORT_KEEP_HOURS.
+ECOINSPECT_EXPORT_BACKGROUND_ROWS = int(os.environ.get("ECOINSPECT_EXPORT_BACKGROUND_ROWS", "5000"))
+ECOINSPECT_EXPORT_KEEP_HOURS = int(os.environ.get("ECOINSPECT_EXPORT_KEEP_HOURS", "24"))
+# A job still waiting for the worker after this many minutes says so on its page (is the worker running?).
+ECOINSPECT_JOB_WAIT_WARNING_MINUTES = int(os.environ.get("ECOINSPECT_JOB_WAIT_WARNING_MINUTES", "5"))
 
 
 

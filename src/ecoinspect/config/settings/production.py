@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSECURE_DEV_SECRET_KEY, SECRET_KEY, cache_from_env, env_bool, env_list
+from .base import INSECURE_DEV_SECRET_KEY, SECRET_KEY, cache_from_env, env_bool, env_list, tasks_from_env
 
 DEBUG = False
 
@@ -21,6 +21,10 @@ if not env_list("ECOINSPECT_ALLOWED_HOSTS"):
         "生产环境必须设置 ECOINSPECT_ALLOWED_HOSTS（逗号分隔的主机名）。"
         " / Production needs ECOINSPECT_ALLOWED_HOSTS (comma-separated host names)."
     )
+
+# Imports, large exports and the digest run in `ecoinspect db_worker` (docs/worker.md), never in a request
+# that gunicorn's timeout could cut short.
+TASKS = tasks_from_env("database")
 
 SECURE_SSL_REDIRECT = env_bool("ECOINSPECT_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -25,6 +25,9 @@ STORAGES = {
 }
 os.environ.setdefault("ECOINSPECT_TESTING", "1")
 ROOT_URLCONF = "tests.urls"
+# Background work runs inline, whatever the environment says; tests of the queue switch to the database
+# backend themselves and run the worker (tests/core/test_worker.py).
+TASKS = {"default": {"BACKEND": TASK_BACKENDS["immediate"]}}  # noqa: F405
 # The demo inspection month, smaller: the same code, a tenth of the cases (the full month is measured by
 # benchmarks/petitions_demo.py).
 ECOINSPECT_DEMO_PETITIONS = 150

@@ -13,6 +13,10 @@ will be exported and the first of them, and with ``?format=<kind>`` returns the 
 
         def selector(self, *, user, filters):
             return selectors.problem_list(user=user, filters=filters)
+
+A file of more than ``background_rows`` rows (default ``ECOINSPECT_EXPORT_BACKGROUND_ROWS``) is built by the
+worker: the page answers at once with the export job's page, which shows progress and then the download
+link (ecoinspect.common.export_jobs).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from django.utils import timezone
 from django.views import View
 
 from ecoinspect.common.export import download
+from ecoinspect.common.export_jobs import background_rows, exceeds, export_job_create, running_export
 from ecoinspect.common.tables import row_html
 
 from ..permissions import has_perm
@@ -44,6 +49,8 @@ class ExportView(LoginRequiredMixin, View):
     #: format ("docx", "xlsx", "csv") → builder(selection) returning the file's bytes
     builders: dict[str, Callable[[QuerySet], bytes]] = {}
     file_stem = "export"
+    #: above how many exported rows the file is built by the worker (None: ECOINSPECT_EXPORT_BACKGROUND_ROWS)
+    background_rows: int | None = None
 
     def selector(self, *, user, filters) -> QuerySet:
         raise TypeError(f"{type(self).__name__} must define selector()")
@@ -77,6 +84,16 @@ class ExportView(LoginRequiredMixin, View):
             if reason:
                 messages.error(request, reason)
                 return redirect(f"{request.path}?{params.urlencode()}")
+            if running_export(request) is None and exceeds(exported, background_rows(self.background_rows)):
+                job = export_job_create(
+                    actor=request.user,
+                    request=request,
+                    kind=kind,
+                    title=self.title,
+                    filename=self.filename(kind),
+                    total=exported.count(),
+                )
+                return redirect("exports:job", pk=job.pk)
             return download(self.builders[kind](selection), self.filename(kind), kind)
         preview = list(exported[: self.preview_limit])
         context = {

@@ -5,9 +5,13 @@ An app writes an :class:`~ecoinspect.core.imports.Importer` and registers the pa
     ticket_import = ImportPages(TicketImporter, perms=("tickets.work",))
     urlpatterns = [*ticket_import.urls("import/"), ...]
 
-The URL names are ``<prefix>_template``, ``<prefix>_upload``, ``<prefix>_preview`` and ``<prefix>_commit``
-(prefix "import") in the app's namespace. The pages only move files and messages: the checks are the
-importer's, the writes its services', and who sees which job is :func:`import_job_list`'s.
+The URL names are ``<prefix>_template``, ``<prefix>_upload``, ``<prefix>_preview``, ``<prefix>_progress``
+and ``<prefix>_commit`` (prefix "import") in the app's namespace. The pages only move files and messages:
+the checks are the importer's, the writes its services', and who sees which job is :func:`import_job_list`'s.
+
+Checking and writing run in the worker (core.import_tasks): the upload and the confirmation answer at
+once, and the preview page shows a progress bar that asks ``<prefix>_progress`` every two seconds (HTMX)
+until the job is done, then reloads to show the result — all from the job row, so a reload shows the same.
 """
 
 from __future__ import annotations
@@ -29,10 +33,16 @@ from ecoinspect.common.errors import NotPermitted
 from ecoinspect.common.export import download, xlsx_bytes
 from ecoinspect.common.models import ImportJob, ImportStatus
 
+from ..import_tasks import (
+    DONE,
+    import_job_commit_enqueue,
+    import_job_phase,
+    import_job_stalled,
+    import_job_waiting_minutes,
+)
 from ..imports import (
     DECISIONS,
     Importer,
-    import_job_commit,
     import_job_create,
     import_job_enqueue,
     import_job_get,
@@ -40,7 +50,6 @@ from ..imports import (
 )
 from ..permissions import has_perm
 from ..uploads import max_upload_bytes, too_large_message, upload_limited, upload_refused
-from ..workflow import WorkflowError, log_refusal
 
 #: What the preview can show by itself: the rows the import would create, change, leave, or refuse.
 ACTIONS = {
@@ -57,7 +66,7 @@ DECISION_LABELS = {
     "update": _lazy("更新已有问题"),
     "new": _lazy("作为新问题导入"),
 }
-PAGES = ("template", "upload", "preview", "commit")
+PAGES = ("template", "upload", "preview", "progress", "commit")
 
 
 class ImportForm(forms.Form):
@@ -109,7 +118,8 @@ class ImportPages:
             raise ImproperlyConfigured(f"the import pages of {importer.__name__} need perms")
 
     def urls(self, route: str = "import/") -> list:
-        """The URL patterns: ``route`` (upload), ``route/template/``, ``route/<pk>/``, ``route/<pk>/commit/``."""
+        """The URL patterns: ``route`` (upload), ``route/template/``, ``route/<pk>/``, ``route/<pk>/progress/``,
+        ``route/<pk>/commit/``."""
         p = self.prefix
         return [
             path(f"{route}template/", login_required(self.template_view), name=f"{p}_template"),
@@ -119,6 +129,7 @@ class ImportPages:
                 name=f"{p}_upload",
             ),
             path(f"{route}<int:pk>/", login_required(self.preview_view), name=f"{p}_preview"),
+            path(f"{route}<int:pk>/progress/", login_required(self.progress_view), name=f"{p}_progress"),
             path(
                 f"{route}<int:pk>/commit/", login_required(require_POST(self.commit_view)), name=f"{p}_commit"
             ),
@@ -172,7 +183,9 @@ class ImportPages:
             "form": form,
             "refusal": refusal,
             "steps": self.steps,
-            "jobs": import_job_list(user=request.user, kind=self.importer.kind)[: self.recent_jobs],
+            "jobs": import_job_list(user=request.user, kind=self.importer.kind).defer("result", "errors")[
+                : self.recent_jobs
+            ],
             "limit_mb": round(min(max_upload_bytes(), self.importer.size_limit()) / 1024 / 1024),
             "max_rows": self.importer(actor=request.user).max_rows,
             "columns": self.importer.columns,
@@ -217,6 +230,7 @@ class ImportPages:
             return self.errors_workbook(job)
         show = request.GET.get("show", "")
         result = job.result or {}
+        phase = import_job_phase(job)
         rows = result.get("rows", [])
         if show in ACTIONS:
             rows = [r for r in rows if r["action"] == show]
@@ -234,8 +248,11 @@ class ImportPages:
             "counts": result.get("counts", {}),
             "committed": result.get("committed"),
             "ignored": result.get("ignored", []),
-            "running": job.status in (ImportStatus.PENDING, ImportStatus.VALIDATING),
-            "can_commit": job.status == ImportStatus.VALID and job.created_by_id == request.user.pk,
+            **self.progress_context(job),
+            "can_commit": phase == DONE
+            and job.status == ImportStatus.VALID
+            and job.created_by_id == request.user.pk,
+            "notice": result.get("notice", ""),
             "key_label": self.key_label(result.get("layout")),
             "summary_label": self.importer.summary_label,
             "layout_label": result.get("layout_label", "") if result.get("layout") not in (None, "template") else "",
@@ -253,30 +270,39 @@ class ImportPages:
             xlsx_bytes(headers, rows, title=_("导入错误")), f"导入错误-{job.pk}-{stamp}.xlsx", "xlsx"
         )
 
-    def commit_view(self, request, pk: int):
-        """Import a checked file in one transaction; any refusal leaves the database untouched."""
-        job = self.job_or_404(request, pk)
-        decisions = self.decisions_from(request)
-        if decisions and job.created_by_id == request.user.pk:
-            job.options = {**(job.options or {}), "decisions": {**job.options.get("decisions", {}), **decisions}}
-            job.save(update_fields=["options"])
+    def progress_context(self, job: ImportJob) -> dict:
+        phase = import_job_phase(job)
+        return {
+            "phase": phase,
+            "running": phase != DONE,
+            "waiting_minutes": import_job_waiting_minutes(job),
+            "stalled": import_job_stalled(job),
+            "percent": round(100 * job.progress / job.total_rows) if job.total_rows else 0,
+        }
+
+    def progress_view(self, request, pk: int):
+        """Where the job stands (the preview page's progress bar asks every two seconds). Once it is done
+        the answer tells HTMX to reload the page, which then shows the result."""
+        jobs = import_job_list(user=request.user, kind=self.importer.kind).defer("result", "errors")
         try:
-            summary = import_job_commit(actor=request.user, job=job)
+            job = jobs.get(pk=pk)  # asked every two seconds: without the preview's rows and errors
+        except ImportJob.DoesNotExist as exc:
+            raise Http404 from exc
+        context = {"job": job, "urls": self.url_names(request), **self.progress_context(job)}
+        response = render(request, "core/_import_progress.html", context)
+        if context["phase"] == DONE:
+            response["HX-Refresh"] = "true"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def commit_view(self, request, pk: int):
+        """Confirm a checked file: the worker writes it in one transaction (any refusal leaves the database
+        untouched) while the preview page shows that it is being written, then the result."""
+        job = self.job_or_404(request, pk)
+        try:
+            import_job_commit_enqueue(actor=request.user, job=job, decisions=self.decisions_from(request))
         except NotPermitted as exc:
             raise PermissionDenied(str(exc)) from exc
-        except WorkflowError as exc:
-            log_refusal(exc)
-            messages.error(request, str(exc))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _(
-                    "导入完成：新增 %(c)s 条，修改 %(u)s 条，无变化 %(n)s 条。"
-                )
-                % {"c": len(summary["created"]), "u": len(summary["updated"]), "n": summary["unchanged"]},
-            )
-            if summary.get("skipped"):
-                messages.info(request, _("按您的选择跳过 %(n)s 行。") % {"n": summary["skipped"]})
         return redirect(self.url_names(request)["preview"], pk=job.pk)
