@@ -193,3 +193,24 @@ def run_worker():
         return out.getvalue()
 
     return run
+
+
+@pytest.fixture
+def racing_db(tmp_path):
+    """The test database as threads racing each other need it (tests/concurrency.py): on SQLite a copy in
+    a file, where a second writer waits its turn. Put it first after ``django_db(transaction=True)``."""
+    from tests.concurrency import racing_database
+
+    with racing_database(tmp_path):
+        yield
+
+
+@pytest.fixture
+def rendezvous_storage(settings):
+    """Files stored through ``tests.concurrency.RendezvousStorage``: ``rendezvous_storage.meet(8)`` makes the
+    next eight racing threads all look for a file before any of them writes it."""
+    from tests.concurrency import RendezvousStorage
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "tests.concurrency.RendezvousStorage"}}
+    yield RendezvousStorage
+    RendezvousStorage.barrier = None

@@ -35,6 +35,7 @@ from tests.factories import (
     PublicityFactory,
     SectorDutyFactory,
     SpecialPlanFactory,
+    SubmissionFactory,
     SupervisionNoticeFactory,
     TicketFactory,
     UnitFactory,
@@ -132,6 +133,17 @@ def test_an_import_job_is_stored_and_checked_like_an_upload(people):
     assert (job.status, job.total_rows, job.original_name) == (ImportStatus.VALID, 1, "台账.xlsx")
     unchecked = ImportJobFactory(created_by=people["water"], validated=False)
     assert unchecked.status == ImportStatus.PENDING
+
+
+def test_a_submission_is_claimed_and_bound_to_what_it_made(people):
+    memo = MemoFactory()
+    claimed = SubmissionFactory(actor=people["water"], record=memo)
+    assert (claimed.actor, claimed.object_type, claimed.object_id) == (
+        people["water"],
+        "testapp.memo",
+        str(memo.pk),
+    )
+    assert SubmissionFactory(actor=people["water"]).object_id == ""
 
 
 # ---- ledger --------------------------------------------------------------------------------------------------------

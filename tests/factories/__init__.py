@@ -9,6 +9,7 @@
 * audit — ``ActionLogFactory`` (appended to the hash chain by the service).
 * notifications — ``NotificationFactory``.
 * common — ``WorkdayOverrideFactory``, ``NumberSequenceFactory``, ``ImportJobFactory``, ``ExportJobFactory``.
+* core — ``SubmissionFactory`` (a form's one-time key, claimed as a service claims it).
 * ledger — ``ProblemFactory`` (registered and walked to ``status`` through the services; ``.build()`` is
   a bare row), ``MeasureFactory``, ``ProgressReportFactory``, ``EvidenceFactory``, ``SpecialPlanFactory``,
   ``JointActionFactory``, ``AcceptanceFactory``, ``PublicityFactory``, ``SupervisionNoticeFactory``;
@@ -22,6 +23,7 @@
 
 from .audit import ActionLogFactory
 from .common import ExportJobFactory, ImportJobFactory, NumberSequenceFactory, WorkdayOverrideFactory
+from .core import SubmissionFactory
 from .files import docx_bytes, exe_bytes, pdf_bytes, photo, png_bytes, upload, xlsx_bytes, xlsx_upload
 from .ledger import (
     IMPORT_HEADERS,
@@ -104,6 +106,7 @@ __all__ = [
     "PlaceFactory",
     "SectorDutyFactory",
     "SpecialPlanFactory",
+    "SubmissionFactory",
     "SupervisionNoticeFactory",
     "TicketFactory",
     "MemoFactory",

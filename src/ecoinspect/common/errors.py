@@ -32,3 +32,12 @@ class Refusal(Exception):
 
 class ConcurrentEdit(ServiceError):
     """Someone else saved the record since it was loaded (optimistic concurrency)."""
+
+
+class AlreadySubmitted(ServiceError):
+    """The same form was sent before — a double click, a resent page: nothing new was written. ``existing``
+    is the record the first sending made (None when it cannot be shown); a page answers with it."""
+
+    def __init__(self, message: str, existing=None):
+        super().__init__(message, code="already_submitted")
+        self.existing = existing

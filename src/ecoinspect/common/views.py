@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from .errors import NotPermitted, Refusal
+from .errors import AlreadySubmitted, NotPermitted, Refusal
 from .export import csv_bytes, download, xlsx_bytes
 from .export_jobs import background_rows, exceeds, export_job_create, export_progress, running_export
 from .tables import export_rows, row_html
@@ -209,6 +209,11 @@ class ServiceFormView(LoginRequiredMixin, View):
             return self.render_form(form, status=400)
         try:
             result = self.perform(form)
+        except AlreadySubmitted as exc:  # the same form sent twice: answer with what the first one made
+            messages.info(request, exc.messages[0])
+            if exc.existing is None:
+                return HttpResponseRedirect(request.get_full_path())
+            return HttpResponseRedirect(self.success_url(exc.existing))
         except NotPermitted as exc:
             service_refused(request, exc)
             return self.render_form(form, status=403)

@@ -1,4 +1,5 @@
-"""Form fields every app's pages share: units chosen from a select grouped by kind (区直部门 / 街道 / 镇)."""
+"""Form fields every app's pages share: units chosen from a select grouped by kind (区直部门 / 街道 / 镇),
+and the one-time key of a form that creates a record (:class:`OnceForm`, see ``core.submissions``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from django import forms
 from django.utils.choices import BaseChoiceIterator
 
 from ecoinspect.orgs.choices import UnitKind
+
+from .submissions import new_key
 
 
 class GroupedUnits(BaseChoiceIterator):
@@ -47,3 +50,11 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         return GroupedUnits(self)
 
     choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class OnceForm(forms.Form):
+    """A form whose sending creates a record: it carries a fresh one-time key (hidden), kept when the form
+    comes back with errors. Pass ``cleaned_data["submission_key"]`` to the service (marked
+    ``core.submissions.once``): the same form sent twice then makes one record."""
+
+    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput, initial=new_key)

@@ -15,7 +15,9 @@ The pipeline around it is the same for every app:
    Chinese and English; the preview: rows to create, to update, unchanged.
 3. :func:`import_job_commit` — only a file without errors, only by the person who uploaded it; the file
    is read and checked again against the database as it is now, and refused if the outcome differs from
-   the preview that was confirmed; then everything is written in one transaction or nothing is.
+   the preview that was confirmed; then everything is written in one transaction or nothing is — under
+   the job's row lock (a second click is told the file was imported) and one commit of a kind at a time
+   (of two files with the same new numbers, the second is told which numbers exist now).
 
 Re-importing the same file changes nothing: rows are matched on the natural key and equal rows are
 "unchanged". An importer is usable without HTTP: ``Importer(actor=...).validate(path_or_bytes)``.
@@ -37,7 +39,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -48,6 +50,8 @@ from ecoinspect.common.import_cells import CellProblem, Parser, display, is_blan
 from ecoinspect.common.import_files import ImportRefused, Workbook, write_template
 from ecoinspect.common.models import ImportJob, ImportStatus
 
+from .services import serialise
+from .storage import store_once
 from .workflow import WorkflowError
 
 logger = logging.getLogger("ecoinspect.imports")
@@ -498,27 +502,59 @@ class Importer(ABC):
 
     def commit(self, job: ImportJob) -> dict:
         """Check the stored file again and write it in one transaction (see :func:`import_job_commit`)."""
-        data = job_bytes(job)
-        preview = self.validate(data)
+        return self.write_all(self.checked(job), job)
+
+    def key_label(self) -> str:
+        """How people name the natural key ("问题编号"), as the file being read writes it."""
+        key = self.layout.key or self.key
+        return self.written.get(key) or str(next((c.header for c in self.layout.columns if c.key == key), key))
+
+    def checked(self, job: ImportJob) -> Preview:
+        """The stored file read and compared with the database as it is now: the preview to write, or
+        ImportChanged when the outcome differs from the one confirmed (naming the keys others have
+        created since), or ImportUndecided while a conflicting row waits for the person's choice."""
+        preview = self.validate(job_bytes(job))
         if not preview.ok:
             raise ImportChanged(preview)
         if preview.signature() != (job.result or {}).get("signature"):
-            raise ImportChanged(preview, changed=True)
+            raise ImportChanged(preview, changed=True, taken=taken_keys(job, preview), label=self.key_label())
         undecided = [r.number for r in preview.rows if r.conflict and not r.decision]
         if undecided:
             raise ImportUndecided(preview, undecided)
+        return preview
+
+    def write_all(self, preview: Preview, job: ImportJob | None) -> dict:
+        """Write a checked preview and re-check the scope, in one transaction: everything or nothing."""
         with transaction.atomic():
             summary = self.write(preview, job)
             self.recheck(summary)
         return summary
 
 
-class ImportChanged(ServiceError):
-    """The file no longer validates, or would now do something else than the preview showed."""
+def taken_keys(job: ImportJob, preview: Preview) -> list[str]:
+    """The keys the confirmed preview was to create that exist now: registered or imported by someone
+    else after the preview was confirmed (two imports of the same new numbers at once)."""
+    confirmed = {r["row"]: r for r in (job.result or {}).get("rows", [])}
+    return [
+        confirmed[row.number]["key"]
+        for row in preview.rows
+        if confirmed.get(row.number, {}).get("action") == "create" and row.action != "create"
+    ]
 
-    def __init__(self, preview: Preview, changed: bool = False):
+
+class ImportChanged(ServiceError):
+    """The file no longer validates, or would now do something else than the preview showed (``taken``:
+    the keys it was to create that someone else has created since — the message names them)."""
+
+    def __init__(self, preview: Preview, changed: bool = False, taken=(), label: str = ""):
         self.preview = preview
-        if changed:
+        self.taken = list(taken)
+        if self.taken:
+            shown = "、".join(self.taken[:20]) + ("……" if len(self.taken) > 20 else "")
+            message = _(
+                "%(label)s %(keys)s 已存在：在您预览之后已由他人登记或导入。本次未导入任何内容，请核对新的预览后再导入。"
+            ) % {"label": label or _("编号"), "keys": shown}
+        elif changed:
             message = _(
                 "预览之后系统中的数据发生了变化，导入结果会与预览不同。请重新校验并核对预览后再导入。"
                 ""
@@ -528,6 +564,14 @@ class ImportChanged(ServiceError):
                 "文件现在有 %(n)s 处错误，未导入任何内容。"
             ) % {"n": len(preview.errors)}
         super().__init__(message, code="changed")
+
+
+class ImportStateError(ServiceError):
+    """The job does not wait to be imported (still being checked, has errors, failed, or imported)."""
+
+
+class ImportDone(ImportStateError):
+    """The job was imported already — by an earlier click, or by a second one at the same moment."""
 
 
 class ImportUndecided(ImportChanged):
@@ -647,11 +691,9 @@ def import_job_create(*, actor, kind: str, uploaded, options: dict | None = None
         size=len(data),
         options=options or {},
     )
-    stored = job.file.field.generate_filename(job, name)
-    if job.file.storage.exists(stored):
-        job.file.name = stored  # content-addressed: the same bytes are already there
-    else:
-        job.file.save(name, ContentFile(data), save=False)
+    # content-addressed: the same bytes are stored once, even when uploaded several times at once
+    stored = store_once(job.file.storage, job.file.field.generate_filename(job, name), ContentFile(data))
+    job.file.name = stored.name
     job.save()
     return job
 
@@ -729,35 +771,84 @@ def import_job_enqueue(job: ImportJob) -> None:
     transaction.on_commit(lambda: import_job_validate_task.enqueue(job.pk, language))
 
 
-def import_job_commit(*, actor, job: ImportJob) -> dict:
-    """Write a validated job in one transaction (only its uploader may). On any refusal nothing is written;
-    the job keeps the reason."""
-    if actor.pk != job.created_by_id:
-        raise NotPermitted(
-            _("只有上传该文件的人可以确认导入。")
+def _refuse_unless_valid(job: ImportJob) -> None:
+    if job.status == ImportStatus.COMMITTED:
+        when = timezone.localtime(job.committed_at).strftime("%Y-%m-%d %H:%M") if job.committed_at else ""
+        raise ImportDone(
+            _("该文件已于 %(when)s 导入，不会重复导入。") % {"when": when}, code="done"
         )
     if job.status != ImportStatus.VALID:
-        raise ServiceError(
+        raise ImportStateError(
             _("该文件当前状态为“%(s)s”，不能导入。")
             % {"s": job.get_status_display()},
             code="state",
         )
+
+
+def _locked_valid(job: ImportJob) -> ImportJob:
+    """The job's row, locked until the transaction ends, if it still waits to be imported (else the
+    refusal in words: imported meanwhile, or failed)."""
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    _refuse_unless_valid(locked)
+    return locked
+
+
+def import_job_commit(*, actor, job: ImportJob) -> dict:
+    """Write a validated job in one transaction (only its uploader may). On any refusal nothing is written;
+    the job keeps the reason.
+
+    At the same moment as other commits: the job's row is locked and its status read again under the
+    lock, so a second click (or worker) waits for the first and is told the file was imported; commits of
+    one kind take turns (``serialise``), so of two files with the same new numbers the second finds them
+    taken when it writes — it writes nothing, and is told which numbers exist now (the job keeps the
+    fresh preview to confirm). The job's status changes in the same transaction as the data."""
+    if actor.pk != job.created_by_id:
+        raise NotPermitted(
+            _("只有上传该文件的人可以确认导入。")
+        )
+    _refuse_unless_valid(job)
     importer = importer_for(job.kind)(actor=actor, options=job.options)
     try:
-        summary = importer.commit(job)
+        preview = importer.checked(job)
+        with transaction.atomic():
+            locked = _locked_valid(job)
+            serialise(f"import:{job.kind}")
+            summary = importer.write_all(preview, locked)
+            _store_committed(locked, summary)
+    except ImportStateError:
+        job.refresh_from_db()
+        raise
     except ImportChanged as exc:
-        _store_preview(job, importer, exc.preview)
-        if exc.preview.ok:
-            job.status = ImportStatus.VALID  # a fresh preview to confirm
-            job.save(update_fields=["status"])
+        _keep_changed(job, importer, exc)
         raise
-    except (ServiceError, WorkflowError) as exc:
-        job.status = ImportStatus.FAILED
-        reasons = exc.messages if isinstance(exc, ServiceError) else [str(exc)]
-        job.errors = [CellError(None, "", "", m).as_dict() for m in reasons][:MAX_STORED_ERRORS]
-        job.error_count = len(reasons)
-        job.save(update_fields=["status", "errors", "error_count", "updated_at"])
+    except (IntegrityError, ServiceError, WorkflowError) as exc:
+        # Refused while writing: if the database changed since the check (another import or a
+        # registration wrote the same numbers meanwhile) the person is told what changed; otherwise the
+        # refusal is the import's own (scope, a workflow rule) and the job keeps it.
+        changed = _changed_since_check(job, actor)
+        if changed is not None:
+            _keep_changed(job, *changed)
+            raise changed[1] from exc
+        if isinstance(exc, IntegrityError):
+            raise
+        _keep_failure(job, exc)
         raise
+    job.refresh_from_db()
+    return summary
+
+
+def _changed_since_check(job: ImportJob, actor) -> tuple[Importer, ImportChanged] | None:
+    """The file checked once more against the database as it is now: what differs from the confirmed
+    preview (None: nothing — a refusal while writing was not caused by someone else's write)."""
+    importer = importer_for(job.kind)(actor=actor, options=job.options)
+    try:
+        importer.checked(job)
+    except ImportChanged as exc:
+        return importer, exc
+    return None
+
+
+def _store_committed(job: ImportJob, summary: dict) -> None:
     job.status = ImportStatus.COMMITTED
     job.committed_at = timezone.now()
     job.created_count = len(summary.get("created", []))
@@ -765,4 +856,23 @@ def import_job_commit(*, actor, job: ImportJob) -> dict:
     job.unchanged_count = summary.get("unchanged", 0)
     job.result = {**(job.result or {}), "committed": summary}
     job.save()
-    return summary
+
+
+def _keep_changed(job: ImportJob, importer: Importer, exc: ImportChanged) -> None:
+    """Keep the fresh preview on the job to be confirmed again — unless the job was imported meanwhile
+    (a second click that lost the race: then it is told so, and the first one's result stays)."""
+    with transaction.atomic():
+        locked = _locked_valid(job)
+        _store_preview(locked, importer, exc.preview)
+    job.refresh_from_db()
+
+
+def _keep_failure(job: ImportJob, exc: ServiceError | WorkflowError) -> None:
+    reasons = exc.messages if isinstance(exc, ServiceError) else [str(exc)]
+    with transaction.atomic():
+        locked = _locked_valid(job)
+        locked.status = ImportStatus.FAILED
+        locked.errors = [CellError(None, "", "", m).as_dict() for m in reasons][:MAX_STORED_ERRORS]
+        locked.error_count = len(reasons)
+        locked.save(update_fields=["status", "errors", "error_count", "updated_at"])
+    job.refresh_from_db()

@@ -1,27 +1,41 @@
-"""Helpers every app's services share: the permission check and optimistic concurrency.
+"""Helpers every app's services share: the permission check, optimistic concurrency and concurrent writes.
 
 ``require`` asks the one permission question (``core.permissions.has_perm``) and refuses with a reason;
 ``bump_version`` and ``claim_versions`` implement "save only if nobody saved since you read it" for any model
 with an integer ``version`` field; ``notifications_withdraw_unreachable`` takes back the notifications of
 people a record was routed away from. A model may word its own conflict message by declaring
 ``version_conflict_message`` (with ``%(now)s``, the stored version, and ``%(mine)s``, the version edited).
+
+Two writers at the same moment (docs/architecture.md, "Concurrent writes"): ``serialise(name)`` makes
+the writers of one thing take turns until their transaction ends; ``unique_or_refuse`` turns the
+database's refusal of a duplicate (a number registered twice at once) into the rule's message in words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
-from django.db import models
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
-from ecoinspect.common.errors import ConcurrentEdit, NotPermitted
+from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
 from ecoinspect.notifications.selectors import notification_holders
 from ecoinspect.notifications.services import notification_withdraw
 from ecoinspect.orgs.models import User
 
 from .permissions import has_perm, restrict
 
-__all__ = ["bump_version", "claim_versions", "notifications_withdraw_unreachable", "require"]
+__all__ = [
+    "bump_version",
+    "claim_versions",
+    "lock",
+    "notifications_withdraw_unreachable",
+    "require",
+    "serialise",
+    "unique_or_refuse",
+]
 
 #: Rows per ``IN (…)`` list: SQLite accepts 32,766 parameters a statement, stay far below.
 CHUNK = 900
@@ -111,3 +125,44 @@ def notifications_withdraw_unreachable(*, actor, objects: Iterable[models.Model]
         notification_withdraw(actor=actor, obj=by_id[object_id], recipients=people)
         for object_id, people in gone.items()
     )
+
+
+def _lock_key(name: str) -> int:
+    """A signed 64-bit number for ``name`` (PostgreSQL's advisory locks are named by a bigint)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def serialise(name: str) -> None:
+    """Make every transaction that calls ``serialise(name)`` wait for the one holding it until that one
+    commits or rolls back: the writers of one thing (the imports of one kind) take turns, and each one sees
+    what the one before it wrote. Call inside ``transaction.atomic``. PostgreSQL: a transaction-scoped
+    advisory lock; SQLite runs every transaction IMMEDIATE (see settings), which already takes turns."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("serialise() holds its lock until the transaction ends: call it inside atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(name)])
+
+
+@contextmanager
+def unique_or_refuse(refusal: Callable[[], ServiceError | None]) -> Iterator[None]:
+    """Write inside a savepoint; when the database refuses it for a unique rule — someone wrote the same
+    number a moment earlier, after the service checked — raise ``refusal()`` (the rule's own message,
+    naming the value) instead of a server error. ``refusal`` is asked after the other write is visible; if
+    it returns None the IntegrityError was something else and is raised as it is."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        error = refusal()
+        if error is None:
+            raise
+        raise error from exc
+
+
+def lock(obj: models.Model) -> None:
+    """Hold ``obj``'s row until the transaction ends: whoever writes to it, or under it (a problem's
+    evidence), at the same moment waits for this transaction and then sees what it wrote. Call inside
+    ``transaction.atomic`` and before other locks (the audit chain's), so that writers queue in one order.
+    SQLite's IMMEDIATE transactions already queue every writer."""
+    type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True).first()

@@ -15,7 +15,10 @@ from ecoinspect.common.filters import FilterSet
 from ecoinspect.common.i18n import district_language
 from ecoinspect.common.widgets import EnteredDateField, date_input
 from ecoinspect.core import forms as core_forms
-from ecoinspect.core.forms import GroupedUnits  # noqa: F401  (the ledger's pages use it)
+from ecoinspect.core.forms import (
+    GroupedUnits,  # noqa: F401  (the ledger's pages use it)
+    OnceForm,
+)
 from ecoinspect.orgs.choices import TOWN_KINDS, UnitKind
 from ecoinspect.orgs.models import Unit
 
@@ -111,7 +114,7 @@ class ProblemFieldsForm(forms.Form):
     target = forms.CharField(label=_("整改目标"), required=False, widget=_text(3))
 
 
-class ProblemRegisterForm(ProblemFieldsForm):
+class ProblemRegisterForm(OnceForm, ProblemFieldsForm):
     lead_unit = UnitChoiceField(
         label=_("牵头单位"), required=False, help_text=_("留空则按“三管三必须”由系统推荐")
     )
@@ -223,7 +226,7 @@ class PauseForm(forms.Form):
 # ---- the unit's work ----------------------------------------------------------------------------------
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(OnceForm):
     content = forms.CharField(label=_("整改措施"), widget=_text(3))
     owner_unit = UnitChoiceField(label=_("责任单位"))
     owner_person = forms.CharField(label=_("责任人"), max_length=50, required=False)
@@ -234,7 +237,7 @@ class MeasureCompleteForm(forms.Form):
     done_on = EnteredDateField(label=_("完成日期"), widget=date_input(), initial=timezone.localdate)
 
 
-class ProgressReportForm(forms.Form):
+class ProgressReportForm(OnceForm):
     reported_on = EnteredDateField(
         label=_("报送日期"),
         widget=date_input(),
@@ -258,7 +261,7 @@ class ProgressReportForm(forms.Form):
     )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(OnceForm):
     file = forms.FileField(label=_("文件"))
     kind = forms.ChoiceField(label=_("材料类型"), choices=EvidenceKind.choices(), initial=EvidenceKind.PHOTO)
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
@@ -282,7 +285,7 @@ class MilestoneForm(forms.Form):
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, min_num=1, validate_min=True)
 
 
-class SpecialPlanForm(forms.Form):
+class SpecialPlanForm(OnceForm):
     goals = forms.CharField(label=_("整治目标"), widget=_text(3))
     measures = forms.CharField(label=_("主要措施"), widget=_text(5))
 
@@ -296,7 +299,7 @@ class PlanDecisionForm(forms.Form):
     note = forms.CharField(label=_("审批意见"), max_length=300, required=False, widget=_text(2))
 
 
-class JointActionForm(forms.Form):
+class JointActionForm(OnceForm):
     acted_on = EnteredDateField(label=_("执法日期"), widget=date_input(), initial=timezone.localdate)
     units = UnitMultipleChoiceField(label=_("参加部门"), help_text=_("至少两个部门；输入名称搜索，可选多个"))
     findings = forms.CharField(label=_("发现问题"), widget=_text(3))
@@ -369,7 +372,7 @@ class ReopenForm(forms.Form):
 # ---- supervision notices --------------------------------------------------------------------------------
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(OnceForm):
     unit = UnitChoiceField(label=_("督办对象"))
     problems = forms.ModelMultipleChoiceField(
         label=_("督办问题"), queryset=Problem.objects.none(), widget=forms.CheckboxSelectMultiple

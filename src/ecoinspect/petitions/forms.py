@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.widgets import EnteredDateField, date_input
-from ecoinspect.core.forms import UnitChoiceField, UnitMultipleChoiceField
+from ecoinspect.core.forms import OnceForm, UnitChoiceField, UnitMultipleChoiceField
 from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit
 
@@ -106,8 +106,9 @@ def _count(label):
     return forms.IntegerField(label=label, min_value=0, max_value=100000, initial=0, required=False)
 
 
-class HandlingForm(VersionForm):
-    """The unit's verification and handling; ``claims`` is the formset of the complaint's claims."""
+class HandlingForm(OnceForm, VersionForm):
+    """The unit's verification and handling; ``claims`` is the formset of the complaint's claims (sent twice
+    by a double click, it is saved once: the one-time key of :class:`~ecoinspect.core.forms.OnceForm`)."""
 
     investigation = forms.CharField(label=_("调查核实情况"), widget=_text(5), required=False)
     verdict = forms.ChoiceField(
@@ -163,7 +164,8 @@ class HandlingForm(VersionForm):
 
     @classmethod
     def initial_for(cls, petition) -> dict:
-        initial = {name: getattr(petition, name) for name in cls.base_fields if name != "version"}
+        own = [name for name in cls.base_fields if name not in ("version", "submission_key")]
+        initial = {name: getattr(petition, name) for name in own}
         initial["version"] = petition.version
         initial["fine_amount"] = plain_amount(petition.fine_amount)
         return initial
@@ -185,7 +187,7 @@ class MergeForm(VersionForm):
     reason = forms.CharField(label=_("说明"), widget=_text(2), max_length=500, required=False)
 
 
-class VisitForm(forms.Form):
+class VisitForm(OnceForm):
     visited_on = EnteredDateField(label=_("回访日期"), widget=date_input(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("回访方式"), choices=VisitMethod.choices(), initial=VisitMethod.PHONE)
     satisfied = forms.TypedChoiceField(

@@ -26,7 +26,9 @@ from ecoinspect.core.attachments import (
     sha256_of,
     thumbnail,
 )
-from ecoinspect.core.services import require
+from ecoinspect.core.services import lock, require
+from ecoinspect.core.storage import store_once
+from ecoinspect.core.submissions import once
 
 from ..choices import OPEN_STATES, EvidenceKind
 from ..models import Evidence, Problem, ProgressReport
@@ -44,6 +46,7 @@ EVIDENCE_FILES = AttachmentPolicy(
 )
 
 
+@once("ledger.evidence")
 @transaction.atomic
 def evidence_add(
     *,
@@ -69,6 +72,7 @@ def evidence_add(
         )
     checked = inspect_upload(uploaded, EVIDENCE_FILES)
     sha256 = checked.sha256
+    lock(problem)  # the same file sent twice at once: the second waits, then finds the first
     if problem.evidence.filter(sha256=sha256, cycle=problem.cycle).exists():
         raise ServiceError(
             {
@@ -91,13 +95,17 @@ def evidence_add(
         uploaded_by=actor,
         unit=actor_unit(actor, problem),
     )
-    stored = []
+    written = []
     try:
-        evidence.file.save(evidence.original_name, uploaded, save=False)
-        stored.append(evidence.file)
-        if thumb is not None:
-            evidence.thumbnail.save(f"{sha256}.jpg", ContentFile(thumb), save=False)
-            stored.append(evidence.thumbnail)
+        # content-addressed (evidence/<problem>/<sha256>): the same bytes are kept once on disk
+        for field, name, content in (
+            (evidence.file, evidence.original_name, uploaded),
+            (evidence.thumbnail, f"{sha256}.jpg", ContentFile(thumb) if thumb is not None else None),
+        ):
+            if content is not None:
+                stored = store_once(field.storage, field.field.generate_filename(evidence, name), content)
+                field.name = stored.name
+                written += [field] if stored.created else []
         with acting_as(actor):
             evidence.save()
             action_log_append(
@@ -114,7 +122,7 @@ def evidence_add(
                 },
             )
     except Exception:
-        for f in stored:
+        for f in written:  # only what this call wrote: an earlier cycle may keep the same file
             f.storage.delete(f.name)
         raise
     return evidence

@@ -14,6 +14,7 @@ from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.common.numbering import next_number
 from ecoinspect.core.services import require
+from ecoinspect.core.submissions import once
 from ecoinspect.core.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.models import Unit
@@ -24,6 +25,7 @@ from ..workflow import NOTICE_WORKFLOW
 NUMBER_PREFIX = "DB"
 
 
+@once("ledger.notice")
 @transaction.atomic
 def notice_issue(*, actor, unit: Unit, problems, requirements: str, reply_due: dt.date) -> SupervisionNotice:
     require(actor, "ledger.assign")

@@ -19,7 +19,13 @@ from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.common.numbering import next_number
 from ecoinspect.core.permissions import has_perm, user_scope
-from ecoinspect.core.services import bump_version, notifications_withdraw_unreachable, require
+from ecoinspect.core.services import (
+    bump_version,
+    notifications_withdraw_unreachable,
+    require,
+    unique_or_refuse,
+)
+from ecoinspect.core.submissions import once
 from ecoinspect.core.workflow import transition
 from ecoinspect.notifications.services import notification_queue
 from ecoinspect.orgs.choices import TOWN_KINDS
@@ -244,7 +250,6 @@ def _routing_reasons(*, title, description, address, problem_types, lead_unit, t
     return lead_unit, town, reasons, proposal.outside_district
 
 
-@transaction.atomic
 def validate_source_for(actor, source: str, *, office: bool) -> None:
     """A unit registers (and imports) only what it found itself (自查自纠); every other source is entered by
     the inspection office (``office``: the actor holds ledger.assign)."""
@@ -252,6 +257,34 @@ def validate_source_for(actor, source: str, *, office: bool) -> None:
         raise ServiceError({"source": _("单位只能登记自查自纠问题，其他来源的问题由区督察迎检办登记。")})
 
 
+def _number_exists(number: str) -> ServiceError | None:
+    if Problem.objects.filter(number=number).exists():
+        return ServiceError({"number": _("问题编号“%(n)s”已存在。") % {"n": number}})
+    return None
+
+
+def _create_numbered(number: str | None, **fields) -> Problem:
+    """Create the problem under ``number``, or under the next free number of its registration year. Safe
+    when others register at the same moment: the year's counter is locked (``next_number``); a given
+    number written by someone else a moment ago is refused in words; a counted number that an import has
+    just written is skipped for the next one."""
+    if number:
+        with unique_or_refuse(lambda: _number_exists(number)):
+            return Problem.objects.create(number=number, **fields)
+    for _attempt in range(5):
+        counted = next_number(
+            NUMBER_PREFIX, fields["registered_on"].year, taken=lambda n: _number_exists(n) is not None
+        )
+        try:
+            with unique_or_refuse(lambda n=counted: _number_exists(n)):
+                return Problem.objects.create(number=counted, **fields)
+        except ServiceError:
+            continue
+    raise ServiceError(_("暂时无法分配问题编号，请稍后再登记。"))
+
+
+@once("ledger.problem")
+@transaction.atomic
 def problem_register(
     *,
     actor,
@@ -315,18 +348,8 @@ def problem_register(
         supervising_unit=supervising_unit,
         cooperating_units=cooperating_units,
     )
-    if number:
-        if Problem.objects.filter(number=number).exists():
-            raise ServiceError(
-                {
-                    "number": _("问题编号“%(n)s”已存在。")
-                    % {"n": number}
-                }
-            )
-    else:
-        number = next_number(
-            NUMBER_PREFIX, registered_on.year, taken=lambda n: Problem.objects.filter(number=n).exists()
-        )
+    if number and (taken := _number_exists(number)):
+        raise taken
 
     # Unit staff register only what their own unit leads (naming themselves cooperating is not enough).
     if not has_perm(actor, "ledger.assign") and (
@@ -337,8 +360,8 @@ def problem_register(
         )
 
     with acting_as(actor):
-        problem = Problem.objects.create(
-            number=number,
+        problem = _create_numbered(
+            number,
             title=title.strip(),
             description=description,
             source=source,

@@ -12,7 +12,8 @@ from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common import calendar
 from ecoinspect.common.errors import ServiceError
-from ecoinspect.core.services import require
+from ecoinspect.core.services import lock, require
+from ecoinspect.core.submissions import once
 from ecoinspect.core.workflow import check, transition
 from ecoinspect.orgs.models import Unit
 
@@ -32,6 +33,7 @@ def _require_open(problem: Problem) -> None:
         )
 
 
+@once("ledger.measure")
 @transaction.atomic
 def measure_add(
     *,
@@ -100,6 +102,7 @@ def measure_complete(*, actor, measure: Measure, done_on: dt.date | None = None)
     return measure
 
 
+@once("ledger.progress_report")
 @transaction.atomic
 def progress_report_add(
     *, actor, problem: Problem, text: str, progress_status: str, reported_on: dt.date | None = None
@@ -129,6 +132,7 @@ def progress_report_add(
     unit = actor_unit(actor, problem)
     if unit is None:
         raise ServiceError(_("您未隶属任何单位，不能报送。"))
+    lock(problem)  # before the audit chain's lock, in the order every write on a problem takes them
     with acting_as(actor):
         report = ProgressReport.objects.create(
             problem=problem,
@@ -160,6 +164,7 @@ def progress_report_add(
     return report
 
 
+@once("ledger.special_plan")
 @transaction.atomic
 def special_plan_submit(
     *, actor, problem: Problem, goals: str, measures: str, milestones: list[dict]
@@ -221,6 +226,7 @@ def special_plan_decide(*, actor, plan: SpecialPlan, approve: bool, note: str = 
         return transition(plan, action=action, actor=actor, payload={"reason": note}, workflow=PLAN_WORKFLOW)
 
 
+@once("ledger.joint_action")
 @transaction.atomic
 def joint_action_record(
     *, actor, problem: Problem, acted_on: dt.date, units, findings: str, actions: str

@@ -112,6 +112,7 @@ class NoticeCreateView(ServiceFormView):
             problems=list(data["problems"]),
             requirements=data["requirements"],
             reply_due=data["reply_due"],
+            submission_key=data["submission_key"],
         )
 
     def success_message(self, result) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from ecoinspect.common.errors import NotPermitted
+from ecoinspect.common.errors import AlreadySubmitted, NotPermitted
 from ecoinspect.common.views import form_add_service_errors, service_refused
 from ecoinspect.core.permissions import restrict
 from ecoinspect.core.uploads import UploadLimitMixin
@@ -92,6 +92,7 @@ class ReportAddView(UploadLimitMixin, ProblemFormView):
                 text=data["text"],
                 progress_status=data["progress_status"],
                 reported_on=data["reported_on"],
+                submission_key=data["submission_key"],
             )
             if data["file"] is not None:
                 services.evidence_add(
@@ -130,6 +131,7 @@ class EvidenceAddView(UploadLimitMixin, ProblemFormView):
             kind=data["kind"],
             description=data["description"],
             report=data["report"],
+            submission_key=data["submission_key"],
         )
 
     def success_url(self, result) -> str:
@@ -174,7 +176,11 @@ class PlanSubmitView(ProblemFormView):
                 goals=form.cleaned_data["goals"],
                 measures=form.cleaned_data["measures"],
                 milestones=milestones,
+                submission_key=form.cleaned_data["submission_key"],
             )
+        except AlreadySubmitted as exc:
+            messages.info(request, exc.messages[0])
+            return HttpResponseRedirect(self.object.get_absolute_url() + "#plans")
         except NotPermitted as exc:
             service_refused(request, exc)
             return self.render_form(form, status=403)

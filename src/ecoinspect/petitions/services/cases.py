@@ -17,7 +17,8 @@ from ecoinspect.common.calendar import default_calendar
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
-from ecoinspect.core.services import bump_version, require
+from ecoinspect.core.services import bump_version, require, unique_or_refuse
+from ecoinspect.core.submissions import once
 from ecoinspect.core.workflow import check, transition
 from ecoinspect.orgs.choices import UnitKind
 from ecoinspect.orgs.gazetteer import PlaceMatcher, Status, place_match
@@ -66,6 +67,14 @@ def resolve_town(
         return None, _("行政区域和问题描述中未找到本区的地名，请人工确认。"), False
 
 
+def _number_taken(round: InspectionRound, key: str, acceptance_no: str) -> ServiceError | None:
+    if Petition.objects.filter(round=round, acceptance_key=key).exists():
+        return ServiceError(
+            {"acceptance_no": _("受理编号“%(n)s”在%(round)s中已存在。") % {"n": acceptance_no, "round": round}}
+        )
+    return None
+
+
 @transaction.atomic
 def petition_register(
     *,
@@ -100,10 +109,8 @@ def petition_register(
     if not (complaint_text or "").strip():
         raise ServiceError({"complaint_text": _("请填写交办问题基本情况。")})
     key = numbers.normalise(acceptance_no)
-    if Petition.objects.filter(round=round, acceptance_key=key).exists():
-        raise ServiceError(
-            {"acceptance_no": _("受理编号“%(n)s”在%(round)s中已存在。") % {"n": acceptance_no, "round": round}}
-        )
+    if taken := _number_taken(round, key, acceptance_no):
+        raise taken
     parsed = numbers.parse(acceptance_no)
     published_channel = published.pop("channel", "")
     outside = outside_district
@@ -115,7 +122,7 @@ def petition_register(
     elif not town_reason:
         town_reason = _("登记时指定")
     signature = repeats.signature_for(complaint_text, region_text, type_text, anchors=repeats.CaseAnchors(matcher))
-    with acting_as(actor):
+    with acting_as(actor), unique_or_refuse(lambda: _number_taken(round, key, acceptance_no)):
         petition = Petition.objects.create(
             round=round,
             batch=batch,
@@ -269,6 +276,7 @@ def _validated_report(values: dict) -> dict:
     return values
 
 
+@once("petitions.handling")
 @transaction.atomic
 def petition_save_handling(
     *,

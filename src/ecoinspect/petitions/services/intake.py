@@ -14,6 +14,7 @@ from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.core.official_layouts import INSPECTION, chinese_number, number_of, round_of
 from ecoinspect.core.services import bump_version, require
+from ecoinspect.core.submissions import once
 
 from ..choices import RoundKind
 from ..models import InspectionRound, Petition
@@ -145,6 +146,7 @@ def petition_reimport(
     return petition
 
 
+@once("petitions.petition")
 @transaction.atomic
 def petition_intake(
     *,

@@ -13,12 +13,14 @@ from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.core.services import require
+from ecoinspect.core.submissions import once
 
 from ..choices import REPORTED_AND_AFTER, PetitionStatus, VisitMethod
 from ..models import Petition, ReturnVisit
 from .cases import petition_resume
 
 
+@once("petitions.return_visit")
 @transaction.atomic
 def return_visit_record(
     *,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.views import ServiceFormView
 from ecoinspect.common.widgets import EnteredDateField, date_input
+from ecoinspect.core.forms import OnceForm
 from ecoinspect.core.views.imports import ImportForm, ImportPages
 
 from ..choices import Channel
@@ -77,7 +78,7 @@ batch_import = ImportPages(
 )
 
 
-class PetitionRegisterForm(forms.Form):
+class PetitionRegisterForm(OnceForm):
     round = forms.ModelChoiceField(label=_lazy("督察轮次"), queryset=InspectionRound.objects.none())
     acceptance_no = forms.CharField(label=_lazy("受理编号"), max_length=100, help_text=_lazy("按督察组原表填写，如 D3GD202311200002"))
     complaint_text = forms.CharField(label=_lazy("交办问题基本情况"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -124,6 +125,7 @@ class PetitionRegisterView(ServiceFormView):
             problem_types=data["problem_types"],
             channel=data["channel"],
             received_on=data["received_on"],
+            submission_key=data["submission_key"],
         )
 
     def success_message(self, result) -> str:
