@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
+from ecoinspect.common.calendar import check_entered_dates
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.core.services import require
 
@@ -32,6 +33,7 @@ def return_visit_record(
     require(actor, "petitions.assign", petition)
     if method not in VisitMethod:
         raise ServiceError({"method": _("未知的回访方式。")})
+    check_entered_dates(visited_on=visited_on)
     if visited_on > timezone.localdate():
         raise ServiceError({"visited_on": _("回访日期不能晚于今天。")})
     if visited_on < petition.received_on:
