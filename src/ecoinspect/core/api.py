@@ -153,33 +153,12 @@ def install_error_handlers(api) -> None:
 # --- request bodies ------------------------------------------------------------------------------
 
 
-def _max_length(prop: dict, length: int) -> None:
-    if prop.get("type") == "string":
-        prop["maxLength"] = length
-    for key in ("anyOf", "oneOf"):
-        for option in prop.get(key, ()):
-            _max_length(option, length)
-    if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
-        _max_length(prop["items"], length)
-
-
 class BodySchema(Schema):
     """A request body. ``bounds`` says where its text fields are stored (``common.text_bounds.Bounds``):
-    :func:`read_body` holds each string to that field's length and characters, and the OpenAPI document
-    shows the length (``maxLength``)."""
+    :func:`read_body` holds each string to that field's length and characters (nested schemas declare
+    their own)."""
 
     bounds: typing.ClassVar[Bounds | None] = None
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema, handler):
-        schema = handler(core_schema)
-        if cls.bounds is not None:
-            target = handler.resolve_ref_schema(schema)
-            for name, prop in target.get("properties", {}).items():
-                bound = cls.bounds.of(name)
-                if bound is not None:
-                    _max_length(prop, bound.max_length)
-        return schema
 
 
 # --- shapes every app answers with ---------------------------------------------------------------
