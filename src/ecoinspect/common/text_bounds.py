@@ -256,7 +256,7 @@ def body_text_problems(body, path: str = "") -> dict[str, list[str]]:
     bounds = getattr(type(body), "bounds", None)
     for name in type(body).model_fields:
         bound = (bounds.of(name) if isinstance(bounds, Bounds) else None) or _default_bound(name)
-        _walk(getattr(body, name), bound, f"{path}{name}", problems)
+        _walk(getattr(body, name, None), bound, f"{path}{name}", problems)
     return problems
 
 
