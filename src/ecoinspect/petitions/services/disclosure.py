@@ -94,11 +94,11 @@ def _amend_published(petition: Petition, column: str, source_hash: str, text: st
 def _issued_on(batch: TransferBatch, issued_on: dt.date | None) -> dt.date:
     today = timezone.localdate()
     issued_on = issued_on or today
-    check_entered_dates(issued_on=issued_on)
     if issued_on > today:
         raise ServiceError({"issued_on": _("公开日期不能晚于今天。")})
     if issued_on < batch.received_on:
         raise ServiceError({"issued_on": _("公开日期不能早于交办日期 %(d)s。") % {"d": batch.received_on}})
+    check_entered_dates(issued_on=issued_on)
     return issued_on
 
 

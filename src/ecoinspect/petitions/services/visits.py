@@ -33,11 +33,11 @@ def return_visit_record(
     require(actor, "petitions.assign", petition)
     if method not in VisitMethod:
         raise ServiceError({"method": _("未知的回访方式。")})
-    check_entered_dates(visited_on=visited_on)
     if visited_on > timezone.localdate():
         raise ServiceError({"visited_on": _("回访日期不能晚于今天。")})
     if visited_on < petition.received_on:
         raise ServiceError({"visited_on": _("回访日期不能早于交办日期（%(d)s）。") % {"d": petition.received_on}})
+    check_entered_dates(visited_on=visited_on)
     if petition.status not in REPORTED_AND_AFTER:
         raise ServiceError({"__all__": _("单位反馈办理情况后才能回访。")})
     if not satisfied and not note.strip():
