@@ -20,7 +20,6 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
 
 from ecoinspect.audit.models import ChangeLoggedModel
 from ecoinspect.common.errors import ServiceError
@@ -119,7 +118,9 @@ def test_each_text_field_of_each_form_is_held_to_its_bound(cls, name, field):
     if target is not None:
         model, field_name = target
         stored = model_bounds(model)[field_name]
-        assert bound.max_length <= stored.max_length, f"{name} may hold more than {model.__name__}.{field_name}"
+        assert bound.max_length <= stored.max_length, (
+            f"{name} may hold more than {model.__name__}.{field_name}"
+        )
         assert bound.multiline == stored.multiline or not bound.multiline
         assert stored.multiline or not isinstance(field.widget, forms.Textarea), (
             f"{name}: a textarea for the one-line field {model.__name__}.{field_name}"
@@ -175,7 +176,9 @@ def stored_text_columns():
 def test_every_text_column_of_a_domain_model_is_guarded_before_the_database(model, name, bound):
     instance = model(**{name: "字" * (bound.max_length + 1)})
     problems = stored_text_problems(instance)
-    assert problems == {name: [f"「{bound.label}」最多 {bound.max_length} 个字，现有 {bound.max_length + 1} 个字。"]}
+    assert problems == {
+        name: [f"「{bound.label}」最多 {bound.max_length} 个字，现有 {bound.max_length + 1} 个字。"]
+    }
     assert stored_text_problems(model(**{name: "字\x00"}), [name])
     assert stored_text_problems(model(**{name: "字"}), [name]) == {}
 
@@ -215,14 +218,9 @@ def test_models_with_text_are_change_logged():
 
 
 def test_a_model_field_is_bounded_by_what_it_is():
-    class Probe(models.Model):
-        line = models.CharField("一行", max_length=12)
-        text = models.TextField("多行")
+    from ecoinspect.ledger.models import Problem
 
-        class Meta:
-            app_label = "testapp"
-            managed = False
-
-    bounds = model_bounds(Probe)
-    assert (bounds["line"].max_length, bounds["line"].multiline) == (12, False)
-    assert (bounds["text"].max_length, bounds["text"].multiline) == (LONG_TEXT_MAX, True)
+    bounds = model_bounds(Problem)
+    assert (bounds["title"].max_length, bounds["title"].multiline) == (200, False)
+    assert (bounds["description"].max_length, bounds["description"].multiline) == (LONG_TEXT_MAX, True)
+    assert "deadline" not in bounds and "lead_unit" not in bounds

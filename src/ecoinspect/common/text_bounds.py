@@ -121,7 +121,7 @@ def bad_characters(value: str, *, multiline: bool = True) -> list[str]:
 
 
 def _named(label, message: str) -> str:
-    return f"「{label}」{message}" if label else message
+    return _("「%(field)s」%(problem)s") % {"field": label, "problem": message} if label else message
 
 
 def length_problem(bound: Bound, length: int, *, named: bool = True) -> str:
