@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from .export import xlsx_value
 from .sheets import new_cell
+from .text_bounds import strip_control
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -83,7 +84,7 @@ def _run_props(font: str, size_half_points: int, bold: bool = False) -> str:
 
 def _cell_xml(text: str, *, centred: bool, head: str = "") -> str:
     """A table cell; ``head`` is the header cells' tcPr and run properties (body cells need none)."""
-    lines = str(text if text is not None else "").split("\n")
+    lines = strip_control(str(text if text is not None else "")).split("\n")  # XML holds no control characters
     ppr = '<w:pPr><w:jc w:val="center"/></w:pPr>' if centred else ""
     paragraphs = "".join(
         f"<w:p>{ppr}"
