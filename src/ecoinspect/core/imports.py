@@ -468,6 +468,7 @@ class Importer(ABC):
                 if isinstance(value, str) and has_control(value):
                     value = self._control_cell(row, header, value)
                     if value is None:
+                        row.values[column.key] = None
                         continue
                 shown = display(value)
                 row.raw[header] = shown
