@@ -84,7 +84,9 @@ def _run_props(font: str, size_half_points: int, bold: bool = False) -> str:
 
 def _cell_xml(text: str, *, centred: bool, head: str = "") -> str:
     """A table cell; ``head`` is the header cells' tcPr and run properties (body cells need none)."""
-    lines = strip_control(str(text if text is not None else "")).split("\n")  # XML holds no control characters
+    lines = strip_control(str(text if text is not None else "")).split(
+        "\n"
+    )  # XML holds no control characters
     ppr = '<w:pPr><w:jc w:val="center"/></w:pPr>' if centred else ""
     paragraphs = "".join(
         f"<w:p>{ppr}"
