@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from ninja import Schema
 
-from ecoinspect.core.api import read_body
+from ecoinspect.core.api import BodySchema, read_body
 
 
 class Milestone(Schema):
@@ -18,7 +18,7 @@ class Milestone(Schema):
     content: str
 
 
-class Body(Schema):
+class Body(BodySchema):
     title: str
     units: list[int] = []
     milestones: list[Milestone] = []

@@ -24,7 +24,19 @@
 from .audit import ActionLogFactory
 from .common import ExportJobFactory, ImportJobFactory, NumberSequenceFactory, WorkdayOverrideFactory
 from .core import SubmissionFactory
-from .files import docx_bytes, exe_bytes, pdf_bytes, photo, png_bytes, upload, xlsx_bytes, xlsx_upload
+from .files import (
+    BELL_MARK,
+    NUL_MARK,
+    docx_bytes,
+    excel_escaped,
+    exe_bytes,
+    pdf_bytes,
+    photo,
+    png_bytes,
+    upload,
+    xlsx_bytes,
+    xlsx_upload,
+)
 from .ledger import (
     IMPORT_HEADERS,
     PATH,
@@ -114,8 +126,11 @@ __all__ = [
     "UserFactory",
     "WorkdayOverrideFactory",
     "advance",
+    "BELL_MARK",
+    "NUL_MARK",
     "docx_bytes",
     "end_publicity",
+    "excel_escaped",
     "exe_bytes",
     "finish_work",
     "import_row",

@@ -73,6 +73,26 @@ def xlsx_bytes(rows: list[list], *, sheet: str = "Sheet1", above=(), extra_sheet
     return out.getvalue()
 
 
+#: Put in a cell of a workbook, then :func:`excel_escaped`: the control character Excel writes as ``_x0000_``.
+NUL_MARK, BELL_MARK = "[[NUL]]", "[[BEL]]"  # ASCII: openpyxl writes other text as &#…; references
+
+
+def excel_escaped(content: bytes) -> bytes:
+    """A workbook whose cells hold control characters, as Excel stores them (``_x0000_``, ``_x0007_``):
+    openpyxl refuses to write them, so the marks :data:`NUL_MARK` and :data:`BELL_MARK` are replaced in the
+    file's XML. Readers (python-calamine) give back U+0000 and U+0007."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            data = data.replace(NUL_MARK.encode(), b"_x0000_").replace(BELL_MARK.encode(), b"_x0007_")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
 def upload(name: str, content: bytes, content_type: str | None = None) -> SimpleUploadedFile:
     """A file as a form or the API receives it."""
     if content_type is None:

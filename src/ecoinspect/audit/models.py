@@ -25,6 +25,14 @@ class ChangeLoggedModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        """The last net under the forms, the API and the imports: text the columns cannot hold (too long,
+        a control character) is refused with a message naming the field, never a database error."""
+        from ecoinspect.common.text_bounds import check_stored_text
+
+        check_stored_text(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
 
 class ChangeLog(models.Model):
     class Operation(models.TextChoices):

@@ -59,8 +59,11 @@ def entered_date_problem(value: dt.date) -> str | None:
 
 
 def check_entered_dates(**dates: dt.date | None) -> None:
-    """For services: a ServiceError naming every field whose date is outside the range (None passes)."""
+    """For services: a ServiceError naming every field whose date is outside the range (None passes; an
+    ISO string, as the ORM takes for a date field, is read as the date it names)."""
     from .errors import ServiceError
+
+    dates = {name: dt.date.fromisoformat(v) if isinstance(v, str) else v for name, v in dates.items()}
 
     problems = {name: [p] for name, value in dates.items() if value is not None and (p := entered_date_problem(value))}
     if problems:

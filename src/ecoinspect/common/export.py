@@ -1,4 +1,6 @@
-"""Writing tables to CSV and Excel (openpyxl). CSV cells are protected against formula injection."""
+"""Writing tables to CSV and Excel (openpyxl). No cell ever becomes a formula: Excel cells go through the
+one cell writer (:mod:`.sheets`: text stays text, shown as written), CSV cells that a spreadsheet would read
+as a formula get a leading apostrophe (CSV has no cell types)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,7 @@ from datetime import date, datetime
 from django.http import HttpResponse
 from django.utils import timezone
 
-#: A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from .sheets import FORMULA_TRIGGERS, looks_like_formula, new_cell, row_cells  # noqa: F401  (the writer)
 
 
 def safe_cell(value) -> str:
@@ -24,17 +25,7 @@ def safe_cell(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
-    if text.startswith(FORMULA_TRIGGERS) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return "'" + text if looks_like_formula(text) else text
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -53,28 +44,22 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str =
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31] or "Sheet1")
     sheet.freeze_panes = "A2"
-    header_cells = []
-    from openpyxl.cell import WriteOnlyCell
-
-    for h in headers:
-        cell = WriteOnlyCell(sheet, value=str(h))
+    header_cells = [new_cell(sheet, str(h)) for h in headers]
+    for cell in header_cells:
         cell.font = Font(bold=True)
-        header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([xlsx_value(v) for v in row])
+        sheet.append(row_cells(sheet, [xlsx_value(v) for v in row]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
 def xlsx_value(value):
-    """A value for an Excel cell: aware datetimes in local time, and text that a spreadsheet would read as a
-    formula neutralised the same way as in CSV (every .xlsx writer goes through this)."""
+    """A value for an Excel cell: aware datetimes in local time (Excel has no time zones); the cell itself
+    is written by :mod:`.sheets` (``new_cell``, ``row_cells``), which keeps text text."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _is_number(value):
-        return "'" + value  # openpyxl would store "=..." as a formula
     return value
 
 

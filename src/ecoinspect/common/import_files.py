@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from . import sheets
 from .errors import ServiceError
 
 #: Compound File (OLE2) signature: legacy .xls/.doc, and password-protected .xlsx.
@@ -230,7 +231,8 @@ def write_template(importer) -> bytes:
     list_column = 0
     for index, column in enumerate(importer.columns, start=1):
         letter = get_column_letter(index)
-        cell = data.cell(row=1, column=index, value=str(column.header))
+        cell = data.cell(row=1, column=index)
+        sheets.put(cell, str(column.header))
         cell.font = Font(bold=True, color="B42318" if column.required else "1F2937")
         cell.fill = required_fill if column.required else optional_fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -243,9 +245,11 @@ def write_template(importer) -> bytes:
         if options:
             list_column += 1
             list_letter = get_column_letter(list_column)
-            lists.cell(row=1, column=list_column, value=str(column.header)).font = Font(bold=True)
+            heading = lists.cell(row=1, column=list_column)
+            sheets.put(heading, str(column.header))
+            heading.font = Font(bold=True)
             for offset, option in enumerate(options, start=2):
-                lists.cell(row=offset, column=list_column, value=str(option))
+                sheets.put(lists.cell(row=offset, column=list_column), str(option))
             source = f"{quote_sheetname(lists.title)}!${list_letter}$2:${list_letter}${len(options) + 1}"
             validation = DataValidation(
                 type="list",
@@ -268,13 +272,13 @@ def write_template(importer) -> bytes:
     guide.column_dimensions["B"].width = 10
     guide.column_dimensions["C"].width = 70
     guide.column_dimensions["D"].width = 28
-    guide.append([str(importer.title)])
+    sheets.append(guide, [str(importer.title)])
     guide["A1"].font = Font(bold=True, size=14)
     for line in importer.instructions:
-        guide.append([str(line)])
-    guide.append([])
+        sheets.append(guide, [str(line)])
+    sheets.append(guide, [])
     header_row = guide.max_row + 1
-    guide.append([str(_("列名")), str(_("是否必填")), str(_("填写要求")), str(_("示例"))])
+    sheets.append(guide, [str(_("列名")), str(_("是否必填")), str(_("填写要求")), str(_("示例"))])
     for cell in guide[header_row]:
         cell.font = Font(bold=True)
         cell.fill = optional_fill
@@ -283,8 +287,8 @@ def write_template(importer) -> bytes:
         note = str(column.help or "")
         if aliases:
             note += (" " if note else "") + str(_("（旧模板列名“%(a)s”也可识别）")) % {"a": aliases}
-        guide.append(
-            [str(column.header), str(_("必填")) if column.required else "", note, str(column.example)]
+        sheets.append(
+            guide, [str(column.header), str(_("必填")) if column.required else "", note, str(column.example)]
         )
     for row in guide.iter_rows(min_row=header_row + 1):
         for cell in row:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from copy import copy
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from .export import xlsx_value
+from .sheets import new_cell
+from .text_bounds import strip_control
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -83,7 +84,9 @@ def _run_props(font: str, size_half_points: int, bold: bool = False) -> str:
 
 def _cell_xml(text: str, *, centred: bool, head: str = "") -> str:
     """A table cell; ``head`` is the header cells' tcPr and run properties (body cells need none)."""
-    lines = str(text if text is not None else "").split("\n")
+    lines = strip_control(str(text if text is not None else "")).split(
+        "\n"
+    )  # XML holds no control characters
     ppr = '<w:pPr><w:jc w:val="center"/></w:pPr>' if centred else ""
     paragraphs = "".join(
         f"<w:p>{ppr}"
@@ -216,7 +219,6 @@ def to_xlsx(table: OfficialTable) -> bytes:
     and the rows with wrapped text. Several groups follow one another, each under its note.
     Written in openpyxl's write-only mode (10,000 rows × 7 styled cells in about two seconds)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -247,23 +249,18 @@ def to_xlsx(table: OfficialTable) -> bytes:
     def full_width_line(text: str, *, font: Font, align: Alignment) -> None:
         nonlocal current
         current += 1
-        cell = WriteOnlyCell(sheet, value=xlsx_value(text))
+        cell = new_cell(sheet, xlsx_value(text))
         cell.font, cell.alignment = font, align
         sheet.append([cell])
         sheet.merged_cells.add(f"A{current}:{get_column_letter(width)}{current}")
 
     def styled(font, alignment, fill=None):
         # Setting a style hashes it (slow on 70,000 cells): style one cell, then copy its style indices.
-        model = WriteOnlyCell(sheet)
+        model = new_cell(sheet, None)
         model.font, model.alignment, model.border = font, alignment, border
         if fill is not None:
             model.fill = fill
         return model._style
-
-    def cell(value, style) -> WriteOnlyCell:
-        result = WriteOnlyCell(sheet, value=xlsx_value(value))  # "=…" stays text, never a formula
-        result._style = copy(style)
-        return result
 
     header_style = styled(header_font, centred, header_fill)
     centred_style, wrap_style = styled(body_font, centred), styled(body_font, wrap)
@@ -279,10 +276,11 @@ def to_xlsx(table: OfficialTable) -> bytes:
     for group in table.groups:
         if group.note:
             full_width_line(group.note, font=Font(name=BODY_FONT, bold=True), align=Alignment(wrap_text=True))
-        sheet.append([cell(h, header_style) for h in table.headers])
+        sheet.append([new_cell(sheet, xlsx_value(h), header_style) for h in table.headers])
         current += 1
         for values in group.rows:
-            sheet.append([cell(v, style) for v, style in zip(values, column_styles)])
+            # "=…" stays text, shown as written (common.sheets)
+            sheet.append([new_cell(sheet, xlsx_value(v), style) for v, style in zip(values, column_styles)])
             current += 1
     for text in table.outro:
         full_width_line(text, font=body_font, align=Alignment(wrap_text=True, vertical="top"))

@@ -1,7 +1,8 @@
 """The typed API base every app's router uses.
 
 * :func:`read_body` — a request body as a pydantic schema, from JSON or from form fields (HTMX posts
-  forms); an invalid body is a ``ValidationError`` (400) naming each field.
+  forms); an invalid body is a ``ValidationError`` (400) naming each field. Every string in it is held to
+  the bounds its schema declares (:class:`BodySchema`, ``common.text_bounds``): length and characters.
 * :func:`install_error_handlers` — one JSON shape for every refusal:
   ``{"detail": message, "code": ..., "errors": {field: [messages]}}``; :class:`ErrorOut` declares that shape
   for the OpenAPI document (``response={200: ThingOut, **error_responses(400, 404)}``).
@@ -28,6 +29,7 @@ from ecoinspect.common.api import (  # ErrorOut, error_responses: the typed API 
     out_of_range_ints,
 )
 from ecoinspect.common.errors import Refusal
+from ecoinspect.common.text_bounds import Bounds, body_text_problems
 
 
 def _is_list(annotation) -> bool:
@@ -46,7 +48,10 @@ def _form_value(value: str):
 
 
 def read_body(request, schema: type[Schema]) -> Schema:
-    """The request body as ``schema``: JSON, or form fields (lists from repeated keys). 400 when invalid."""
+    """The request body as ``schema`` (a :class:`BodySchema`): JSON, or form fields (lists from repeated keys).
+    400 when invalid."""
+    if not (isinstance(schema, type) and issubclass(schema, BodySchema)):
+        raise TypeError(f"{schema!r} is not a BodySchema: a request body declares where its text is stored")
     content_type = request.content_type or ""
     if content_type.startswith("application/json"):
         try:
@@ -74,6 +79,9 @@ def read_body(request, schema: type[Schema]) -> Schema:
             field = ".".join(str(p) for p in item["loc"]) or "__all__"
             errors.setdefault(field, []).append(f"输入有误：{item['msg']} / Invalid input: {item['msg']}")
         raise ValidationError(errors) from exc
+    wrong_text = body_text_problems(body)
+    if wrong_text:
+        raise ValidationError(wrong_text)
     dumped = body.model_dump()
     too_big = out_of_range_ints(dumped)
     if too_big:
@@ -140,6 +148,17 @@ def install_error_handlers(api) -> None:
         return api.create_response(
             request, {"detail": _("未找到。"), "code": "not_found"}, status=404
         )
+
+
+# --- request bodies ------------------------------------------------------------------------------
+
+
+class BodySchema(Schema):
+    """A request body. ``bounds`` says where its text fields are stored (``common.text_bounds.Bounds``):
+    :func:`read_body` holds each string to that field's length and characters (nested schemas declare
+    their own)."""
+
+    bounds: typing.ClassVar[Bounds | None] = None
 
 
 # --- shapes every app answers with ---------------------------------------------------------------

@@ -32,6 +32,7 @@ from ecoinspect.audit.changes import changelog_entry, snapshot
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.models import ChangeLog, ChangeLoggedModel
 from ecoinspect.audit.services import action_log_append_many
+from ecoinspect.common.text_bounds import check_stored_text
 
 from .services import CHUNK, claim_versions
 
@@ -138,6 +139,7 @@ def bulk_create_logged(
         for f, values in m2m.items():
             links.setdefault(f, []).append((row, _ids(values)))
         row.changed = sorted(f.name for f in concrete) + sorted(f.name for f in m2m)
+        check_stored_text(row.obj)
     with _actor(actor):
         model._base_manager.bulk_create([r.obj for r in rows], batch_size=batch_size)
         logged = issubclass(model, ChangeLoggedModel)
@@ -212,6 +214,7 @@ def bulk_update_logged(
                 _assign(row.obj, f, value)
                 if getattr(row.obj, f.attname) != getattr(current, f.attname):
                     row.changed.append(f.name)
+            check_stored_text(row.obj, [f.name for f in concrete])
             row.changed.sort()
             for f in touched:
                 setattr(row.obj, f.attname, now)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 
+from ecoinspect.common.text_bounds import BoundedForm
 from ecoinspect.orgs.choices import UnitKind
 
 from .submissions import new_key
@@ -52,7 +53,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     choices = property(_get_choices, forms.ChoiceField.choices.fset)
 
 
-class OnceForm(forms.Form):
+class OnceForm(BoundedForm):
     """A form whose sending creates a record: it carries a fresh one-time key (hidden), kept when the form
     comes back with errors. Pass ``cleaned_data["submission_key"]`` to the service (marked
     ``core.submissions.once``): the same form sent twice then makes one record."""

@@ -49,6 +49,16 @@ from ecoinspect.common.errors import NotPermitted, ServiceError
 from ecoinspect.common.import_cells import CellProblem, Parser, display, is_blank, text, unwrap
 from ecoinspect.common.import_files import ImportRefused, Workbook, write_template
 from ecoinspect.common.models import ImportJob, ImportStatus
+from ecoinspect.common.text_bounds import (
+    Bound,
+    Bounds,
+    bad_characters,
+    characters_problem,
+    has_control,
+    shortened,
+    strip_control,
+    visible_control,
+)
 
 from .services import serialise
 from .storage import store_once
@@ -259,6 +269,11 @@ class Importer(ABC):
     max_bytes: int | None = None
     #: A cell merged down several rows gives its value to each (official tables merge 行政区域 down a group)
     fill_merged = False
+    #: Where a row's values are stored (``common.text_bounds.Bounds``; ``text_bounds.over_long`` measures them)
+    bounds: Bounds | None = None
+    #: A cell with an invisible control character (U+0000 …): "refuse" it (the row's error), or "strip"
+    #: the characters with a note (a table taken as published)
+    control_characters = "refuse"
 
     @classmethod
     def size_limit(cls) -> int:
@@ -367,7 +382,11 @@ class Importer(ABC):
     def titles_above(self, book: Workbook, sheet_name: str, header_index: int) -> list[str]:
         """The text of the rows above the header (a merged title such as 第三轮…第5批…办理情况公开表)."""
         rows = book.sheet(sheet_name, nrows=HEADER_SCAN_ROWS).rows[:header_index]
-        return [" ".join(display(c) for c in cells if not is_blank(c)) for cells in rows if any(not is_blank(c) for c in cells)]
+        return [
+            strip_control(" ".join(display(c) for c in cells if not is_blank(c)))
+            for cells in rows
+            if any(not is_blank(c) for c in cells)
+        ]
 
     def prepare(self, preview: Preview) -> None:  # noqa: B027  (optional hook)
         """After the header is found, before the rows are parsed: read what the title rows say (the
@@ -396,7 +415,7 @@ class Importer(ABC):
                 continue
             column = mapping.get(header_key(cell))
             if column is None:
-                preview.ignored.append(display(cell))
+                preview.ignored.append(strip_control(display(cell)))
                 continue
             if column.key in seen_at:
                 raise ImportRefused(
@@ -412,7 +431,7 @@ class Importer(ABC):
                 )
             seen_at[column.key] = position
             positions[column.key] = position
-            preview.columns[column.key] = display(cell)
+            preview.columns[column.key] = strip_control(display(cell))
         self.written = dict(preview.columns)
         missing = [str(c.header) for c in layout.columns if c.required and c.key not in positions]
         if missing:
@@ -450,6 +469,11 @@ class Importer(ABC):
             row = Row(number=number, values={}, raw={})
             for column, position, header, memo in columns:
                 value = cells[position] if position < len(cells) else ""
+                if isinstance(value, str) and has_control(value):
+                    value = self._control_cell(row, header, value)
+                    if value is None:
+                        row.values[column.key] = None
+                        continue
                 shown = display(value)
                 row.raw[header] = shown
                 if not shown:
@@ -473,6 +497,20 @@ class Importer(ABC):
             if self.progress and count % PROGRESS_EVERY == 0:
                 self.progress(count // 2, total)
         return preview
+
+    def _control_cell(self, row: Row, header: str, value: str) -> str | None:
+        """A cell holding invisible control characters: the row's error (None: the cell is not read), or —
+        for a table taken as published — the cell without them, noted."""
+        found = [c for c in bad_characters(value) if has_control(c)]
+        reason = characters_problem(Bound(header, 0), found, named=False)
+        if self.control_characters == "strip":
+            cleaned = strip_control(value)
+            row.notes.append(CellError(row.number, header, shortened(display(cleaned)), _("已删除不可见的控制字符。")))
+            return cleaned
+        shown = visible_control(display(value))
+        row.raw[header] = shown
+        row.errors.append(CellError(row.number, header, shortened(shown), reason))
+        return None
 
     def validate(self, source) -> Preview:
         """Read, find duplicate keys within the file, then compare with the database."""
@@ -668,7 +706,7 @@ def import_job_create(*, actor, kind: str, uploaded, options: dict | None = None
     kind the importer does not take (by default anything but .xlsx)."""
     importer = importer_for(kind)
     limit = importer.size_limit()
-    name = Path(getattr(uploaded, "name", "") or "upload.xlsx").name[:200]
+    name = strip_control(Path(getattr(uploaded, "name", "") or "upload.xlsx").name)[:200] or "upload.xlsx"
     if uploaded.size > limit:
         raise ImportRefused(
             _(

@@ -27,7 +27,7 @@ def text_column(key, header, aliases=(), **kw) -> Column:
 #: Columns some provinces add to the disclosure table.
 PROVINCIAL_EXTRAS = (
     Column("lead_unit", _lazy("责任单位"), unit_cells.unit(), aliases=("牵头单位", "责任部门")),
-    Column("responsible_person", _lazy("责任人"), cells.text(50)),
+    Column("responsible_person", _lazy("责任人"), cells.text()),
     text_column("intake", _lazy("受理方式"), ("来件方式",)),
     text_column("remarks", _lazy("备注")),
 )
@@ -37,7 +37,7 @@ def transfer_columns() -> list[Column]:
     """The first five columns: what the inspection team hands over (序号 … 问题类型)."""
     return [
         text_column("seq", _lazy("序号")),
-        Column("source_ref", _lazy("受理编号"), cells.code(40), required=True),
+        Column("source_ref", _lazy("受理编号"), cells.code(), required=True),
         text_column("complaint", _lazy("交办问题基本情况"), required=True),
         Column("region", _lazy("行政区域"), unit_cells.region()),
     ]

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from .errors import IndicatorInputError, InputProblem
-from .io import read_table, write_table
+from .io import read_table, write_table, write_xlsx_sheets
 from .water_input import WaterConfig
 from .water_tables import ITEM_ALIASES, normalise_name
 
@@ -115,22 +115,12 @@ def _emit(frames: dict[str, pl.DataFrame], output: str | None, decimals: int | N
     if len(frames) == 1:
         write_table(next(iter(frames.values())), path)
     elif path.suffix.lower() == ".xlsx":
-        _write_sheets(frames, path)
+        write_xlsx_sheets(frames, path)
     else:
         for name, frame in frames.items():
             write_table(frame, path.with_name(f"{path.stem}_{name}{path.suffix}"))
 
 
-def _write_sheets(frames: dict[str, pl.DataFrame], path: Path) -> None:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for name, frame in frames.items():
-        sheet = workbook.create_sheet(name)
-        sheet.append(frame.columns)
-        for row in frame.iter_rows():  # file output, not computation
-            sheet.append(list(row))
-    workbook.save(path)
 
 
 def _run(args: argparse.Namespace, compute) -> int:

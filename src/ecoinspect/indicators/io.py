@@ -102,11 +102,20 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
 
 
 def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    write_xlsx_sheets({"data": frame}, path)
+
+
+def write_xlsx_sheets(frames: dict[str, pl.DataFrame], path: Path) -> None:
+    """One sheet per frame, every cell through the system's one cell writer (``common.sheets``: a section
+    named "=…" stays text, never a formula)."""
     from openpyxl import Workbook
 
+    from ecoinspect.common import sheets
+
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("data")
-    sheet.append(frame.columns)
-    for row in frame.iter_rows():  # file output, not computation
-        sheet.append(list(row))
+    for name, frame in frames.items():
+        sheet = workbook.create_sheet(name)
+        sheets.append(sheet, frame.columns)
+        for row in frame.iter_rows():  # file output, not computation
+            sheets.append(sheet, list(row))
     workbook.save(path)

@@ -257,9 +257,10 @@ def evidence_upload(request, problem_id: int):
         raise ValidationError(
             {"file": [_("请选择文件（multipart 字段 file）。")]}
         )
+    body = read_body(request, s.EvidenceIn)
     report = None
-    if request.POST.get("report"):
-        report = problem.reports.filter(pk=request.POST["report"]).first()
+    if body.report is not None:
+        report = problem.reports.filter(pk=body.report).first()
         if report is None:
             raise ValidationError(
                 {"report": ["该进展报送不属于此问题。"]}
@@ -268,8 +269,8 @@ def evidence_upload(request, problem_id: int):
         actor=request.user,
         problem=problem,
         uploaded=uploaded,
-        kind=request.POST.get("kind", ""),
-        description=request.POST.get("description", ""),
+        kind=body.kind,
+        description=body.description,
         report=report,
     )
     return evidence

@@ -7,13 +7,17 @@ Bodies are read *after* the record has been found through its selector, so a per
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
 from ecoinspect.common.choices import ProblemType
-from ecoinspect.core.api import ChoiceOut, Labelled, UnitRefOut, unit_by_id, units_by_id  # noqa: F401  (shared)
+from ecoinspect.common.text_bounds import Bound, Bounds
+from ecoinspect.core.api import BodySchema, ChoiceOut, Labelled, UnitRefOut, unit_by_id, units_by_id  # noqa: F401
 
+from . import models as m
 from .choices import (
     AcceptanceMethod,
     DeadlineKind,
@@ -29,9 +33,16 @@ from .choices import (
 )
 
 # --- request bodies ---------------------------------------------------------------------------------
+#
+# ``bounds`` says where each text is stored (``common.text_bounds``): ``read_body`` holds it to that
+# field's length and characters, and the OpenAPI document shows the length.
+
+OVERRIDE_REASON, MILESTONE_CONTENT = m.OVERRIDE_REASON, m.MILESTONE_CONTENT
 
 
-class ProblemIn(Schema):
+class ProblemIn(BodySchema):
+    bounds: ClassVar = Bounds(m.Problem, override_reason=OVERRIDE_REASON)
+
     title: str
     source: str
     number: str | None = None
@@ -58,8 +69,10 @@ class ProblemIn(Schema):
     override_reason: str = ""
 
 
-class ProblemPatch(Schema):
+class ProblemPatch(BodySchema):
     """Only the fields sent are changed; ``version`` (from the last read) is required with any change."""
+
+    bounds: ClassVar = Bounds(m.Problem)
 
     version: int | None = None
     title: str | None = None
@@ -82,27 +95,33 @@ class ProblemPatch(Schema):
     cooperating_units: list[int] | None = None
 
 
-class VersionIn(Schema):
+class VersionIn(BodySchema):
     version: int | None = None
 
 
-class EmptyIn(Schema):
+class EmptyIn(BodySchema):
     pass
 
 
-class AcceptIn(Schema):
+class AcceptIn(BodySchema):
+    bounds: ClassVar = Bounds(m.Acceptance)
+
     accepted_on: dt.date
     method: str
     opinion: str
 
 
-class RejectIn(Schema):
+class RejectIn(BodySchema):
+    bounds: ClassVar = Bounds(m.Acceptance, reason="opinion")
+
     accepted_on: dt.date
     method: str
     reason: str
 
 
-class PublicityIn(Schema):
+class PublicityIn(BodySchema):
+    bounds: ClassVar = Bounds(m.Publicity, period="period_rule")
+
     starts_on: dt.date
     period: str
     channel: str
@@ -113,68 +132,96 @@ class PublicityIn(Schema):
     published_where: str = Field("", description="where it was published: the page, the link")
 
 
-class ObjectionIn(Schema):
+class ObjectionIn(BodySchema):
+    bounds: ClassVar = Bounds(m.Publicity, note="objection_note")
+
     note: str
     upheld: bool
 
 
-class ReopenIn(Schema):
+class ReopenIn(BodySchema):
     reason: str
     new_deadline: dt.date | None = None
 
 
-class MeasureIn(Schema):
+class MeasureIn(BodySchema):
+    bounds: ClassVar = Bounds(m.Measure)
+
     content: str
     owner_unit: int
     owner_person: str = ""
     deadline: dt.date | None = None
 
 
-class MeasureDoneIn(Schema):
+class MeasureDoneIn(BodySchema):
     done_on: dt.date | None = None
 
 
-class ReportIn(Schema):
+class EvidenceIn(BodySchema):
+    """The fields beside the file of an evidence upload (multipart)."""
+
+    bounds: ClassVar = Bounds(m.Evidence)
+
+    kind: str = ""
+    description: str = ""
+    report: int | None = None
+
+
+class ReportIn(BodySchema):
+    bounds: ClassVar = Bounds(m.ProgressReport)
+
     text: str
     progress_status: str
     reported_on: dt.date | None = None
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(BodySchema):
+    bounds: ClassVar = Bounds(date=Bound(_("日期"), 10), content=MILESTONE_CONTENT)
+
     date: str
     content: str
 
 
-class PlanIn(Schema):
+class PlanIn(BodySchema):
+    bounds: ClassVar = Bounds(m.SpecialPlan)
+
     goals: str
     measures: str
     milestones: list[MilestoneIn]
 
 
-class PlanDecisionIn(Schema):
+class PlanDecisionIn(BodySchema):
+    bounds: ClassVar = Bounds(m.SpecialPlan, note="decision_note")
+
     approve: bool
     note: str = ""
 
 
-class JointActionIn(Schema):
+class JointActionIn(BodySchema):
+    bounds: ClassVar = Bounds(m.JointAction)
+
     acted_on: dt.date
     units: list[int]
     findings: str
     actions: str
 
 
-class NoticeIn(Schema):
+class NoticeIn(BodySchema):
+    bounds: ClassVar = Bounds(m.SupervisionNotice)
+
     unit: int
     problems: list[int]
     requirements: str
     reply_due: dt.date
 
 
-class NoticeReplyIn(Schema):
+class NoticeReplyIn(BodySchema):
+    bounds: ClassVar = Bounds(m.SupervisionNotice)
+
     reply: str
 
 
-class ReasonIn(Schema):
+class ReasonIn(BodySchema):
     reason: str
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterSet
 from ecoinspect.common.i18n import district_language
+from ecoinspect.common.text_bounds import BoundedForm, Bounds
 from ecoinspect.common.widgets import EnteredDateField, date_input
 from ecoinspect.core import forms as core_forms
 from ecoinspect.core.forms import (
@@ -22,6 +23,7 @@ from ecoinspect.core.forms import (
 from ecoinspect.orgs.choices import TOWN_KINDS, UnitKind
 from ecoinspect.orgs.models import Unit
 
+from . import models as m
 from .choices import (
     REPORTABLE_PROGRESS,
     AcceptanceMethod,
@@ -69,7 +71,7 @@ def _text(rows: int = 3, **attrs):
     return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
-class VersionMixin(forms.Form):
+class VersionMixin(BoundedForm):
     """The problem's version when the form was opened (optimistic concurrency)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -78,12 +80,14 @@ class VersionMixin(forms.Form):
 # ---- registering and editing --------------------------------------------------------------------------
 
 
-class ProblemFieldsForm(forms.Form):
-    title = forms.CharField(label=_("整改任务"), max_length=200)
+class ProblemFieldsForm(BoundedForm):
+    bounds = Bounds(Problem, override_reason=m.OVERRIDE_REASON)
+
+    title = forms.CharField(label=_("整改任务"))
     description = forms.CharField(label=_("问题描述"), required=False, widget=_text(4))
     source = forms.ChoiceField(label=_("问题来源"), choices=ProblemSource.choices())
     source_ref = forms.CharField(
-        label=_("来源编号"), max_length=100, required=False, help_text=_("如信访件受理编号、反馈意见条目")
+        label=_("来源编号"), required=False, help_text=_("如信访件受理编号、反馈意见条目")
     )
     problem_types = forms.MultipleChoiceField(
         label=_("问题类型"),
@@ -101,16 +105,16 @@ class ProblemFieldsForm(forms.Form):
     handling_mode = forms.ChoiceField(
         label=_("分类施策"), choices=HandlingMode.choices(), initial=HandlingMode.DEADLINE
     )
-    address = forms.CharField(label=_("问题地点"), max_length=200, required=False)
+    address = forms.CharField(label=_("问题地点"), required=False)
     town = UnitChoiceField(town_units(), label=_("所在镇街"), required=False)
     supervising_unit = UnitChoiceField(label=_("督导单位"), required=False)
     acceptance_unit = UnitChoiceField(label=_("验收销号单位"), required=False)
     cooperating_units = UnitMultipleChoiceField(
         label=_("配合单位"), required=False, help_text=_("输入名称搜索，可选多个")
     )
-    responsible_leader = forms.CharField(label=_("责任领导"), max_length=50, required=False)
-    responsible_person = forms.CharField(label=_("责任人"), max_length=50, required=False)
-    contact_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    responsible_leader = forms.CharField(label=_("责任领导"), required=False)
+    responsible_person = forms.CharField(label=_("责任人"), required=False)
+    contact_phone = forms.CharField(label=_("联系电话"), required=False)
     target = forms.CharField(label=_("整改目标"), required=False, widget=_text(3))
 
 
@@ -120,7 +124,6 @@ class ProblemRegisterForm(OnceForm, ProblemFieldsForm):
     )
     override_reason = forms.CharField(
         label=_("不采用推荐的理由"),
-        max_length=300,
         required=False,
         help_text=_("所选牵头单位与系统推荐不一致时必填，记入分派依据"),
     )
@@ -185,12 +188,14 @@ class ProblemEditForm(VersionMixin, ProblemFieldsForm):
         return initial
 
 
-class RoutingProposalForm(forms.Form):
+class RoutingProposalForm(BoundedForm):
     """What the 推荐 button sends: the text the proposal is made from."""
 
-    title = forms.CharField(required=False, max_length=200)
+    bounds = Bounds(Problem)
+
+    title = forms.CharField(required=False)
     description = forms.CharField(required=False)
-    address = forms.CharField(required=False, max_length=200)
+    address = forms.CharField(required=False)
     problem_types = forms.MultipleChoiceField(choices=ProblemType.choices(), required=False)
 
 
@@ -207,7 +212,9 @@ class ExtendDeadlineForm(VersionMixin):
     reason = forms.CharField(label=_("调整理由"), widget=_text(3))
 
 
-class DistrictDecisionForm(forms.Form):
+class DistrictDecisionForm(BoundedForm):
+    bounds = Bounds(Problem, reason="district_decision_reason")
+
     keep = forms.TypedChoiceField(
         label=_("属地确认"),
         choices=[("1", _("确认由本区办理")), ("0", _("确认不属本区"))],
@@ -217,27 +224,31 @@ class DistrictDecisionForm(forms.Form):
     reason = forms.CharField(label=_("属地确认理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PauseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("暂停计时理由"), max_length=200, help_text=_("如等待司法裁决、汛期停工等")
-    )
+class PauseForm(BoundedForm):
+    bounds = Bounds(Problem, reason="pause_reason")
+
+    reason = forms.CharField(label=_("暂停计时理由"), help_text=_("如等待司法裁决、汛期停工等"))
 
 
 # ---- the unit's work ----------------------------------------------------------------------------------
 
 
 class MeasureForm(OnceForm):
+    bounds = Bounds(m.Measure)
+
     content = forms.CharField(label=_("整改措施"), widget=_text(3))
     owner_unit = UnitChoiceField(label=_("责任单位"))
-    owner_person = forms.CharField(label=_("责任人"), max_length=50, required=False)
+    owner_person = forms.CharField(label=_("责任人"), required=False)
     deadline = EnteredDateField(label=_("完成时限"), required=False, widget=date_input())
 
 
-class MeasureCompleteForm(forms.Form):
+class MeasureCompleteForm(BoundedForm):
     done_on = EnteredDateField(label=_("完成日期"), widget=date_input(), initial=timezone.localdate)
 
 
 class ProgressReportForm(OnceForm):
+    bounds = Bounds(ProgressReport)
+
     reported_on = EnteredDateField(
         label=_("报送日期"),
         widget=date_input(),
@@ -262,9 +273,11 @@ class ProgressReportForm(OnceForm):
 
 
 class EvidenceForm(OnceForm):
+    bounds = Bounds(m.Evidence)
+
     file = forms.FileField(label=_("文件"))
     kind = forms.ChoiceField(label=_("材料类型"), choices=EvidenceKind.choices(), initial=EvidenceKind.PHOTO)
-    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+    description = forms.CharField(label=_("说明"), required=False)
     report = forms.ModelChoiceField(
         label=_("对应的进展报送"), queryset=ProgressReport.objects.none(), required=False, empty_label="—"
     )
@@ -277,29 +290,37 @@ class EvidenceForm(OnceForm):
         self.fields["report"].label_from_instance = lambda r: f"{r.reported_on} {r.text[:30]}"
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(BoundedForm):
+    bounds = Bounds(content=m.MILESTONE_CONTENT)
+
     date = EnteredDateField(label=_("日期"), widget=date_input())
-    content = forms.CharField(label=_("节点内容"), max_length=200)
+    content = forms.CharField(label=_("节点内容"))
 
 
 MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, min_num=1, validate_min=True)
 
 
 class SpecialPlanForm(OnceForm):
+    bounds = Bounds(m.SpecialPlan)
+
     goals = forms.CharField(label=_("整治目标"), widget=_text(3))
     measures = forms.CharField(label=_("主要措施"), widget=_text(5))
 
 
-class PlanDecisionForm(forms.Form):
+class PlanDecisionForm(BoundedForm):
+    bounds = Bounds(m.SpecialPlan, note="decision_note")
+
     decision = forms.ChoiceField(
         label=_("审批结果"),
         choices=[("approve", _("批准")), ("reject", _("退回修改"))],
         widget=_radio(),
     )
-    note = forms.CharField(label=_("审批意见"), max_length=300, required=False, widget=_text(2))
+    note = forms.CharField(label=_("审批意见"), required=False)
 
 
 class JointActionForm(OnceForm):
+    bounds = Bounds(m.JointAction)
+
     acted_on = EnteredDateField(label=_("执法日期"), widget=date_input(), initial=timezone.localdate)
     units = UnitMultipleChoiceField(label=_("参加部门"), help_text=_("至少两个部门；输入名称搜索，可选多个"))
     findings = forms.CharField(label=_("发现问题"), widget=_text(3))
@@ -309,13 +330,17 @@ class JointActionForm(OnceForm):
 # ---- acceptance, publicity, closing --------------------------------------------------------------------
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(BoundedForm):
+    bounds = Bounds(m.Acceptance)
+
     accepted_on = EnteredDateField(label=_("验收日期"), widget=date_input(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("验收方式"), choices=AcceptanceMethod.choices(), widget=_radio())
     opinion = forms.CharField(label=_("验收意见"), widget=_text(4))
 
 
-class RejectForm(forms.Form):
+class RejectForm(BoundedForm):
+    bounds = Bounds(m.Acceptance, reason="opinion")
+
     accepted_on = EnteredDateField(label=_("验收日期"), widget=date_input(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("验收方式"), choices=AcceptanceMethod.choices(), widget=_radio())
     reason = forms.CharField(label=_("退回理由"), widget=_text(4), help_text=_("写明未达到整改目标之处"))
@@ -327,7 +352,9 @@ def district_website() -> str:
         return gettext("%(district)s人民政府网站") % {"district": settings.ECOINSPECT_DISTRICT_NAME}
 
 
-class PublicityForm(forms.Form):
+class PublicityForm(BoundedForm):
+    bounds = Bounds(m.Publicity)
+
     starts_on = EnteredDateField(label=_("公示开始日期"), widget=date_input(), initial=timezone.localdate)
     period = forms.ChoiceField(
         label=_("公示期"),
@@ -335,8 +362,8 @@ class PublicityForm(forms.Form):
         initial="10_workdays",
         widget=_radio(),
     )
-    channel = forms.CharField(label=_("公示渠道"), max_length=200, initial=district_website)
-    objection_phone = forms.CharField(label=_("异议受理电话"), max_length=30)
+    channel = forms.CharField(label=_("公示渠道"), initial=district_website)
+    objection_phone = forms.CharField(label=_("异议受理电话"))
     published_at = forms.DateTimeField(
         label=_("实际发布时间"),
         required=False,
@@ -347,12 +374,13 @@ class PublicityForm(forms.Form):
     published_where = forms.CharField(
         label=_("实际发布位置或链接"),
         required=False,
-        max_length=500,
         help_text=_("如区政府网站栏目及网址、公告栏所在地点"),
     )
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(BoundedForm):
+    bounds = Bounds(m.Publicity, note="objection_note")
+
     upheld = forms.TypedChoiceField(
         label=_("核查结论"),
         choices=[("1", _("异议成立，退回整改")), ("0", _("异议不成立，继续公示"))],
@@ -362,7 +390,7 @@ class ObjectionForm(forms.Form):
     note = forms.CharField(label=_("异议情况及核查意见"), widget=_text(4))
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(BoundedForm):
     reason = forms.CharField(label=_("反弹情况"), widget=_text(3), help_text=_("写明问题反弹的事实与来源"))
     new_deadline = EnteredDateField(
         label=_("新的整改时限"), required=False, widget=date_input(), help_text=_("长期坚持类问题可留空")
@@ -373,6 +401,8 @@ class ReopenForm(forms.Form):
 
 
 class NoticeForm(OnceForm):
+    bounds = Bounds(m.SupervisionNotice)
+
     unit = UnitChoiceField(label=_("督办对象"))
     problems = forms.ModelMultipleChoiceField(
         label=_("督办问题"), queryset=Problem.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -387,11 +417,13 @@ class NoticeForm(OnceForm):
         self.fields["reply_due"].initial = timezone.localdate() + dt.timedelta(days=7)
 
 
-class NoticeReplyForm(forms.Form):
+class NoticeReplyForm(BoundedForm):
+    bounds = Bounds(m.SupervisionNotice)
+
     reply = forms.CharField(label=_("回复内容"), widget=_text(5), help_text=_("写明整改推进情况与下一步安排"))
 
 
-class NoticeReturnForm(forms.Form):
+class NoticeReturnForm(BoundedForm):
     reason = forms.CharField(label=_("退回理由"), widget=_text(3))
 
 
@@ -413,7 +445,7 @@ class _Ids(forms.TypedMultipleChoiceField):
         return str(value).isdigit()
 
 
-class ProblemSelectionForm(forms.Form):
+class ProblemSelectionForm(BoundedForm):
     """The list's actions bar: what to do with the ticked problems (交办, 调整时限 with a reason, 导出)."""
 
     ASSIGN, EXTEND, EXPORT = "assign", "extend", "export"

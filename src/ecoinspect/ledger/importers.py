@@ -27,6 +27,7 @@ from ecoinspect.audit.services import action_log_append
 from ecoinspect.common import import_cells as cells
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.text_bounds import Bounds, length_problem, over_long, shortened
 from ecoinspect.core.imports import (
     CellError,
     Column,
@@ -43,7 +44,7 @@ from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit
 
 from .choices import DeadlineKind, HandlingMode, ProblemSource, Severity
-from .models import Problem
+from .models import Measure, Problem
 from .services import problem_assign
 from .services.bulk import chunks, problem_bulk_register, problem_bulk_update
 from .services.problems import (
@@ -123,7 +124,7 @@ COLUMNS = (
     Column(
         "number",
         _lazy("问题编号"),
-        cells.text(40),
+        cells.text(),
         required=True,
         aliases=("编号", "台账编号", "任务编号"),
         help=_lazy("每个问题唯一；再次导入时按编号识别同一问题（不会重复新增）。"),
@@ -133,7 +134,7 @@ COLUMNS = (
     Column(
         "title",
         _lazy("整改任务"),
-        cells.text(200),
+        cells.text(),
         required=True,
         aliases=("问题名称", "整改问题", "问题标题"),
         help=_lazy("一句话说明要整改什么，200 字以内。"),
@@ -158,7 +159,7 @@ COLUMNS = (
         width=14,
     ),
     Column(
-        "source_ref", _lazy("来源编号"), cells.text(100), aliases=("受理编号",), example="D3GD202605010001"
+        "source_ref", _lazy("来源编号"), cells.text(), aliases=("受理编号",), example="D3GD202605010001"
     ),
     Column(
         "problem_types",
@@ -192,7 +193,7 @@ COLUMNS = (
     Column(
         "address",
         _lazy("问题地点"),
-        cells.text(200),
+        cells.text(),
         aliases=("地址", "具体位置"),
         example="石井街道某村",
         width=24,
@@ -239,9 +240,9 @@ COLUMNS = (
         example="生态环境分局",
         width=16,
     ),
-    Column("responsible_leader", _lazy("责任领导"), cells.text(50), width=10),
-    Column("responsible_person", _lazy("责任人"), cells.text(50), width=10),
-    Column("contact_phone", _lazy("联系电话"), cells.text(30), width=14),
+    Column("responsible_leader", _lazy("责任领导"), cells.text(), width=10),
+    Column("responsible_person", _lazy("责任人"), cells.text(), width=10),
+    Column("contact_phone", _lazy("联系电话"), cells.text(), width=14),
     Column("target", _lazy("整改目标"), cells.text(), example="排水口晴天无污水排出", width=30),
     Column(
         "measures",
@@ -315,7 +316,7 @@ PROGRESS = Layout(
     _lazy("整改进展情况表（广东省格式）"),
     (
         text_column("seq", _lazy("序号")),
-        Column("title", _lazy("整改任务"), cells.text(200), required=True, aliases=("整改问题",)),
+        Column("title", _lazy("整改任务"), cells.text(), required=True, aliases=("整改问题",)),
         Column("deadline", _lazy("整改时限"), parse_published_deadline, aliases=("完成时限",)),
         Column("measures", _lazy("整改措施"), parse_measures, aliases=("主要整改措施",)),
         text_column("progress_text", _lazy("目前进展情况及存在问题"), ("目前进展情况", "进展情况")),
@@ -435,6 +436,8 @@ class LedgerImporter(Importer):
     key = "number"
     columns = COLUMNS
     layouts = (DISCLOSURE, DISCLOSURE_ROUND2, PROGRESS)
+    #: every text is held to the field it is stored in (a measure to a measure's content)
+    bounds = Bounds(Problem, measures=(Measure, "content"))
     instructions = (
         _lazy("1. 在“整改问题”工作表中每行填写一个问题，红色表头为必填列；请勿修改表头文字。"),
         _lazy("2. 问题编号在全区唯一。再次导入同一文件不会重复新增：编号相同、内容相同的行视为无变化。"),
@@ -578,6 +581,11 @@ class LedgerImporter(Importer):
         for row in rows:
             if not row.errors:
                 self._shape(row)
+            if self.layout.name == "template" or not row.errors:
+                for key, bound, length in over_long(self.bounds, row.values):
+                    value = row.values[key]
+                    shown = shortened(value if isinstance(value, str) else max(value, key=len))
+                    row.error(self.column(key), length_problem(bound, length, named=False), shown)
         by_number, by_identity, by_title = self._candidates(rows)
         every = {p.pk: p for p in [*by_number.values(), *by_identity.values()] + [p for ps in by_title.values() for p in ps]}
         cooperating: dict[int, set[int]] = self.cache.setdefault("cooperating", {})

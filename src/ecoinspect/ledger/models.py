@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.audit.models import ChangeLoggedModel
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.fields import ChoiceField, MultiChoiceField
+from ecoinspect.common.text_bounds import Bound
 from ecoinspect.core.permissions import RestrictedQuerySet
 
 from .choices import (
@@ -297,6 +298,12 @@ class Evidence(ChangeLoggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("ledger:evidence_file", args=[self.pk])
+
+
+#: Text the pages and the API take that has no column of its own (common.text_bounds): the reason for another
+#: lead unit than proposed (kept in the routing reason) and a milestone's content (in the plan's JSON list).
+OVERRIDE_REASON = Bound(_("不采用推荐的理由"), 300)
+MILESTONE_CONTENT = Bound(_("节点内容"), 200)
 
 
 class SpecialPlan(ChangeLoggedModel):

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
 from ecoinspect.common.choices import ProblemType
-from ecoinspect.core.api import Labelled, UnitRefOut
+from ecoinspect.common.text_bounds import Bound, Bounds
+from ecoinspect.core.api import BodySchema, Labelled, UnitRefOut
 
+from . import models as m
 from .choices import (
     AssignmentRole,
     Channel,
@@ -125,14 +129,22 @@ class PetitionPageOut(Schema):
 # --- the writes' bodies -------------------------------------------------------------------------------
 #
 # Each write finds the case through its selector first (404 outside one's scope), then reads the body
-# (``core.api.read_body``: JSON or form fields; 400 naming each field), then calls one service.
+# (``core.api.read_body``: JSON or form fields; 400 naming each field), then calls one service. ``bounds``
+# says where each text is stored (``common.text_bounds``: length and characters, as on the pages).
+
+#: The reason of a send-back or a resumption (kept in the log); the page's form takes the same.
+REASON = Bound(_("理由"), 1000, multiline=True)
+#: The note of a merge (kept in the log); the page's form takes the same.
+MERGE_NOTE = Bound(_("说明"), 500, multiline=True)
 
 
-class VersionIn(Schema):
+class VersionIn(BodySchema):
     version: int | None = Field(None, description="the version read; a stale one is 409 conflict")
 
 
 class AssignIn(VersionIn):
+    bounds: ClassVar = Bounds(m.Assignment)
+
     lead: int | None = Field(None, description="unit id of the lead unit")
     cooperating: list[int] = Field([], description="unit ids of cooperating units (一件多派)")
     note: str = ""
@@ -140,7 +152,9 @@ class AssignIn(VersionIn):
     external_due: dt.date | None = Field(None, description="default: the round's external working days")
 
 
-class ClaimIn(Schema):
+class ClaimIn(BodySchema):
+    bounds: ClassVar = Bounds(m.Claim)
+
     text: str
     finding: str = ""
     verdict: str = ""
@@ -148,6 +162,8 @@ class ClaimIn(Schema):
 
 class HandlingIn(VersionIn):
     """Omitted fields keep their saved value; ``claims`` (when given) replaces the claims."""
+
+    bounds: ClassVar = Bounds(m.Petition)
 
     investigation: str | None = None
     verdict: str | None = None
@@ -168,31 +184,37 @@ class HandlingIn(VersionIn):
 
 
 class ReasonIn(VersionIn):
+    bounds: ClassVar = Bounds(reason=REASON)
+
     reason: str
 
 
 class MergeIn(VersionIn):
+    bounds: ClassVar = Bounds(reason=MERGE_NOTE)
+
     original: int = Field(description="id of the case this one repeats")
     reason: str = ""
 
 
-class MarkIn(Schema):
+class MarkIn(BodySchema):
     is_key: bool | None = None
     is_supervised: bool | None = None
 
 
-class VisitIn(Schema):
+class VisitIn(BodySchema):
+    bounds: ClassVar = Bounds(m.ReturnVisit)
+
     visited_on: dt.date
     satisfied: bool
     method: str = VisitMethod.PHONE
     note: str = ""
 
 
-class OpenProblemIn(Schema):
+class OpenProblemIn(BodySchema):
     deadline: dt.date | None = Field(None, description="the problem's deadline; none: 长期坚持 until set")
 
 
-class CorrectIn(Schema):
+class CorrectIn(BodySchema):
     value: dict = Field(
         description='the right value: {"unit": id} for a town or department ({"outside": true}: not in the '
         'district), {"problem_types": [...], "sub_tags": [...]} for types, {"petition": id} for an original'

@@ -7,11 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.common.choices import ProblemType
+from ecoinspect.common.text_bounds import BoundedForm, Bounds
 from ecoinspect.common.widgets import EnteredDateField, date_input
 from ecoinspect.core.forms import OnceForm, UnitChoiceField, UnitMultipleChoiceField
 from ecoinspect.orgs.choices import TOWN_KINDS
 from ecoinspect.orgs.models import Unit
 
+from . import models as m
+from .api_schemas import MERGE_NOTE, REASON
 from .choices import ClosureStatus, Verdict, VisitMethod
 from .services.cases import ASSIGNABLE_KINDS
 
@@ -39,7 +42,7 @@ def _choices(choiceset, empty=None):
     return [("", empty or "—"), *choiceset.choices()]
 
 
-class VersionForm(forms.Form):
+class VersionForm(BoundedForm):
     """The case's version when the form was opened (optimistic concurrency)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -49,6 +52,8 @@ class VersionForm(forms.Form):
 
 
 class AssignForm(VersionForm):
+    bounds = Bounds(m.Assignment)
+
     lead = UnitChoiceField(assignable_units(), label=_("牵头单位"), required=False)
     cooperating = UnitMultipleChoiceField(
         assignable_units(),
@@ -58,7 +63,7 @@ class AssignForm(VersionForm):
     )
     internal_due = EnteredDateField(label=_("区内反馈时限"), required=False, widget=date_input())
     external_due = EnteredDateField(label=_("督察组反馈时限"), required=False, widget=date_input())
-    note = forms.CharField(label=_("交办要求"), max_length=200, required=False)
+    note = forms.CharField(label=_("交办要求"), required=False)
 
     def __init__(self, *args, defaults=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +82,9 @@ class AssignForm(VersionForm):
 # --- 办理情况 ---------------------------------------------------------------------------------------------
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(BoundedForm):
+    bounds = Bounds(m.Claim)
+
     text = forms.CharField(label=_("反映问题"), widget=_text(2), required=False)
     finding = forms.CharField(label=_("核查情况"), widget=_text(2), required=False)
     verdict = forms.ChoiceField(label=_("是否属实"), choices=_choices(Verdict), required=False)
@@ -109,6 +116,8 @@ def _count(label):
 class HandlingForm(OnceForm, VersionForm):
     """The unit's verification and handling; ``claims`` is the formset of the complaint's claims (sent twice
     by a double click, it is saved once: the one-time key of :class:`~ecoinspect.core.forms.OnceForm`)."""
+
+    bounds = Bounds(m.Petition)
 
     investigation = forms.CharField(label=_("调查核实情况"), widget=_text(5), required=False)
     verdict = forms.ChoiceField(
@@ -175,19 +184,24 @@ class HandlingForm(OnceForm, VersionForm):
 
 
 class ReasonForm(VersionForm):
-    reason = forms.CharField(label=_("理由"), widget=_text(3), max_length=1000)
+    bounds = Bounds(reason=REASON)
+
+    reason = forms.CharField(label=_("理由"), widget=_text(3))
 
 
 class MergeForm(VersionForm):
+    bounds = Bounds(original=(m.Petition, "acceptance_no"), reason=MERGE_NOTE)
+
     original = forms.CharField(
         label=_("原件受理编号"),
-        max_length=100,
         help_text=_("本件与哪一件是同一诉求：填写原件的受理编号（本轮或往轮）"),
     )
-    reason = forms.CharField(label=_("说明"), widget=_text(2), max_length=500, required=False)
+    reason = forms.CharField(label=_("说明"), widget=_text(2), required=False)
 
 
 class VisitForm(OnceForm):
+    bounds = Bounds(m.ReturnVisit)
+
     visited_on = EnteredDateField(label=_("回访日期"), widget=date_input(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("回访方式"), choices=VisitMethod.choices(), initial=VisitMethod.PHONE)
     satisfied = forms.TypedChoiceField(
@@ -200,7 +214,7 @@ class VisitForm(OnceForm):
     note = forms.CharField(label=_("回访情况"), widget=_text(3), required=False)
 
 
-class MarkForm(forms.Form):
+class MarkForm(BoundedForm):
     is_key = forms.NullBooleanField(required=False)
     is_supervised = forms.NullBooleanField(required=False)
 
@@ -208,14 +222,16 @@ class MarkForm(forms.Form):
 # --- the batch page and the list's selection ------------------------------------------------------------
 
 
-class SuggestionCorrectForm(forms.Form):
+class SuggestionCorrectForm(BoundedForm):
     """The corrected value of one suggestion: a unit (town or department), 不在本区, types, or an original."""
+
+    bounds = Bounds(original=(m.Petition, "acceptance_no"))
 
     unit = forms.ModelChoiceField(queryset=assignable_units(), required=False)
     outside = forms.BooleanField(required=False)
     problem_types = forms.MultipleChoiceField(choices=ProblemType.choices(), required=False)
     sub_tags = forms.CharField(max_length=200, required=False)
-    original = forms.CharField(max_length=100, required=False)
+    original = forms.CharField(required=False)
 
     def value(self, kind: str) -> dict:
         data = self.cleaned_data
@@ -229,7 +245,7 @@ class SuggestionCorrectForm(forms.Form):
         return {"acceptance_no": data.get("original", "").strip()} if data.get("original") else {}
 
 
-class SelectionForm(forms.Form):
+class SelectionForm(BoundedForm):
     ASSIGN_SUGGESTED = "assign_suggested"
     ASSIGN_UNITS = "assign_units"
     MARK_KEY = "mark_key"
@@ -238,12 +254,13 @@ class SelectionForm(forms.Form):
     UNMARK_SUPERVISED = "unmark_supervised"
     EXPORT = "export"
     ACTIONS = (ASSIGN_SUGGESTED, ASSIGN_UNITS, MARK_KEY, UNMARK_KEY, MARK_SUPERVISED, UNMARK_SUPERVISED, EXPORT)
+    bounds = Bounds(note=(m.Assignment, "note"))
 
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
     petitions = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={"required": _("请先勾选信访件。")})
     lead = forms.ModelChoiceField(queryset=assignable_units(), required=False)
     cooperating = forms.ModelMultipleChoiceField(queryset=assignable_units(), required=False)
-    note = forms.CharField(max_length=200, required=False)
+    note = forms.CharField(required=False)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)

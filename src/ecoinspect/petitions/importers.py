@@ -30,8 +30,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common import import_cells as cells
+from ecoinspect.common.calendar import entered_date_problem
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.text_bounds import Bounds, length_problem, over_long, shortened
 from ecoinspect.core.imports import Column, Importer, Preview, Row, register_importer
 from ecoinspect.core.official_layouts import DISCLOSURE, DISCLOSURE_ROUND2, batch_of, round_of, text_column
 from ecoinspect.orgs import cells as unit_cells
@@ -52,7 +54,7 @@ COLUMNS = (
     Column(
         "source_ref",
         _lazy("受理编号"),
-        cells.code(100),
+        cells.code(),
         required=True,
         aliases=("acceptance_no", "信访件编号", "编号"),
         help=_lazy("按督察组原表填写，如 D3GD202311200002；同一轮次内唯一。"),
@@ -109,17 +111,30 @@ FIELD_LABELS = {
 }
 #: Columns whose parse problems are not flags: the text is kept as such (责任单位 is a published name).
 UNFLAGGED = ("lead_unit",)
+#: Petition field → the column its text comes from (for the fields not in TEXT_FIELDS).
+FIELD_COLUMNS = {
+    **{name: key for key, name in TEXT_FIELDS.items()},
+    "acceptance_no": "source_ref",
+    "acceptance_key": "source_ref",
+    "region_text": "region",
+    "type_text": "problem_types",
+    "responsible_unit_text": "lead_unit",
+}
+#: The case's identity: too long to be stored, it cannot be cut (the row is refused, naming the cell).
+IDENTITY = ("acceptance_no", "acceptance_key")
 _DATE_IN_TITLE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 def title_date(titles: str) -> dt.date | None:
+    """The day a table's title names (…2023年11月20日…), when it is a date one may enter."""
     found = _DATE_IN_TITLE.search(cells.normalise(titles))
     if not found:
         return None
     try:
-        return dt.date(int(found[1]), int(found[2]), int(found[3]))
+        day = dt.date(int(found[1]), int(found[2]), int(found[3]))
     except ValueError:
         return None
+    return None if entered_date_problem(day) else day
 
 
 @register_importer
@@ -135,6 +150,10 @@ class PetitionImporter(Importer):
     formats = FORMATS
     max_bytes = MAX_BYTES
     fill_merged = True
+    #: Taken as published: invisible control characters are removed (noted), an over-long cell is kept whole
+    #: in the raw row and cut to its field with a flag — only a 受理编号 too long to store refuses its row.
+    bounds = Bounds(Petition)
+    control_characters = "strip"
     instructions = (
         _lazy("1. 督察组交办的表格可直接上传（.xlsx、.xls、WPS .et 或 CSV），表头上方的标题行会自动跳过。"),
         _lazy("2. 单元格按原样保存；无法识别的内容（如区外地名、未知的问题类型）标记为“待人工确认”，不影响导入。"),
@@ -238,7 +257,28 @@ class PetitionImporter(Importer):
             )
         received = v.get("received")
         fields["received_on"] = received.value if received is not None else None
-        self.cache["fields"][row.number] = fields
+        if self._bounded(row, fields):
+            self.cache["fields"][row.number] = fields
+
+    def _bounded(self, row: Row, fields: dict) -> bool:
+        """Hold each text to its field: a field too long is cut and flagged (the raw row keeps the cell
+        whole); a 受理编号 too long to store is the row's error (False: the row is not a case)."""
+        for name, bound, length in over_long(self.bounds, fields, fold=False):
+            header = self.header(FIELD_COLUMNS.get(name, "source_ref"))
+            reason = length_problem(bound, length, named=False)
+            if name in IDENTITY:
+                row.error(header, _("受理编号过长，无法保存：%(why)s") % {"why": reason}, shortened(fields[name]))
+                return False
+            fields[name] = fields[name][: bound.max_length]
+            row.extra["flags"].append(
+                {
+                    "column": header,
+                    "raw": shortened(row.raw.get(header, ""), 200),
+                    "reason": _("%(why)s系统中只保存前 %(max)s 个字，原文完整保留在原表内容中，请人工核对。")
+                    % {"why": reason, "max": bound.max_length},
+                }
+            )
+        return True
 
     def _note(self, row: Row, key: str, reason: str):
         from ecoinspect.core.imports import CellError
@@ -485,8 +525,8 @@ class PetitionImporter(Importer):
                 acceptance_no=f["acceptance_no"],
                 complaint_text=f.get("complaint_text", ""),
                 received_on=f["received_on"] or received,
-                region_text=f["region_text"][:200],
-                type_text=f["type_text"][:200],
+                region_text=f["region_text"],
+                type_text=f["type_text"],
                 origin=origin,
                 flags=row.extra["flags"],
                 raw=f["raw"],

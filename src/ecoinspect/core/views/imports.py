@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 from ecoinspect.common.errors import NotPermitted
 from ecoinspect.common.export import download, xlsx_bytes
 from ecoinspect.common.models import ImportJob, ImportStatus
+from ecoinspect.common.text_bounds import BoundedForm
 
 from ..import_tasks import (
     DONE,
@@ -69,7 +70,7 @@ DECISION_LABELS = {
 PAGES = ("template", "upload", "preview", "progress", "commit")
 
 
-class ImportForm(forms.Form):
+class ImportForm(BoundedForm):
     """The file. An app adds its options as fields (and overrides :meth:`options`)."""
 
     file = forms.FileField(

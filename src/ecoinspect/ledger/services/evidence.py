@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
 from ecoinspect.common.errors import ServiceError
+from ecoinspect.common.text_bounds import strip_control
 from ecoinspect.core.attachments import (
     DOCUMENT_TYPES,
     IMAGE_TYPES,
@@ -87,7 +88,7 @@ def evidence_add(
         cycle=problem.cycle,
         kind=kind,
         description=description,
-        original_name=PurePath(uploaded.name).name[:200],
+        original_name=strip_control(PurePath(uploaded.name).name)[:200],
         content_type=checked.content_type,
         extension=checked.extension,
         size=checked.size,

@@ -191,6 +191,9 @@ def special_plan_submit(
                 "第 %(i)s 个时间节点的日期无效：%(v)s"
             ) % {"i": i, "v": m.get("date")}
             break
+        if calendar.entered_date_problem(when):
+            errors["milestones"] = _("第 %(i)s 个时间节点：%(why)s") % {"i": i, "why": calendar.entered_date_problem(when)}
+            break
         if not str(m.get("content", "")).strip():
             errors["milestones"] = _("第 %(i)s 个时间节点缺少内容。") % {
                 "i": i

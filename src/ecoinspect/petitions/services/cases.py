@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
-from ecoinspect.common.calendar import default_calendar
+from ecoinspect.common.calendar import check_entered_dates, default_calendar
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
@@ -103,6 +103,7 @@ def petition_register(
     the town it suggested with its reason (``town_reason``, ``outside_district``): then nothing is guessed
     here, and no town stays no town."""
     require(actor, "petitions.assign")
+    check_entered_dates(received_on=received_on)
     acceptance_no = (acceptance_no or "").strip()
     if not acceptance_no:
         raise ServiceError({"acceptance_no": _("请填写受理编号。")})
@@ -200,6 +201,7 @@ def petition_assign(
         require(actor, "petitions.assign", petition)
         if petition.status not in (PetitionStatus.ASSIGNED, PetitionStatus.VERIFYING):
             raise ServiceError({"units": _("只有未反馈的信访件可以增派承办单位。")})
+    check_entered_dates(internal_due=internal_due, external_due=external_due)
     default_internal, default_external = due_dates(petition)
     internal_due = internal_due or default_internal
     external_due = external_due or default_external

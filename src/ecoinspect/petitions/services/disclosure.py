@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.labels import register as register_labels
 from ecoinspect.audit.services import action_log_append, action_log_append_many
+from ecoinspect.common.calendar import check_entered_dates
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.core.services import bump_version, require
 from ecoinspect.core.workflow import check, transition
@@ -97,6 +98,7 @@ def _issued_on(batch: TransferBatch, issued_on: dt.date | None) -> dt.date:
         raise ServiceError({"issued_on": _("公开日期不能晚于今天。")})
     if issued_on < batch.received_on:
         raise ServiceError({"issued_on": _("公开日期不能早于交办日期 %(d)s。") % {"d": batch.received_on}})
+    check_entered_dates(issued_on=issued_on)
     return issued_on
 
 

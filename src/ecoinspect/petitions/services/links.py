@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
+from ecoinspect.common.calendar import check_entered_dates
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.i18n import district_language
 from ecoinspect.core.services import require
@@ -45,6 +46,7 @@ def petition_open_problem(*, actor, petition: Petition, deadline: dt.date | None
     place, types and lead unit; the case points at the problem."""
     require(actor, "petitions.assign", petition)
     require(actor, "ledger.assign")
+    check_entered_dates(deadline=deadline)
     refusal = open_problem_refusal(petition)
     if refusal:
         raise ServiceError({"__all__": refusal})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
+from ecoinspect.common.calendar import check_entered_dates
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.core.services import require
 
@@ -42,6 +43,7 @@ def round_create(
         errors["kind"] = _("未知的督察类型。")
     if not 1 <= int(number) <= 20:
         errors["number"] = _("轮次应在 1 到 20 之间。")
+    check_entered_dates(stationed_on=stationed_on, ends_on=ends_on)
     if ends_on and ends_on < stationed_on:
         errors["ends_on"] = _("结束日期不能早于进驻日期。")
     if not (1 <= internal_days <= 60 and 1 <= external_days <= 60):
@@ -85,6 +87,7 @@ def batch_create(
     require(actor, "petitions.assign")
     if not 1 <= int(number) <= 1000:
         raise ServiceError({"number": _("批次应在 1 到 1000 之间。")})
+    check_entered_dates(received_on=received_on)
     if TransferBatch.objects.filter(round=round, number=number).exists():
         raise ServiceError({"number": _("%(round)s 第%(n)s批已存在。") % {"round": round, "n": number}})
     with acting_as(actor):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ecoinspect.audit.context import acting_as
 from ecoinspect.audit.services import action_log_append
+from ecoinspect.common.calendar import check_entered_dates
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.core.services import require
 from ecoinspect.core.submissions import once
@@ -38,6 +39,7 @@ def return_visit_record(
         raise ServiceError({"visited_on": _("回访日期不能晚于今天。")})
     if visited_on < petition.received_on:
         raise ServiceError({"visited_on": _("回访日期不能早于交办日期（%(d)s）。") % {"d": petition.received_on}})
+    check_entered_dates(visited_on=visited_on)
     if petition.status not in REPORTED_AND_AFTER:
         raise ServiceError({"__all__": _("单位反馈办理情况后才能回访。")})
     if not satisfied and not note.strip():

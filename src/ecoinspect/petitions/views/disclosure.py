@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ecoinspect.common.errors import Refusal, ServiceError
 from ecoinspect.common.export import download
+from ecoinspect.common.text_bounds import BoundedForm
 from ecoinspect.common.views import ServiceFormView, service_refused
 from ecoinspect.core.permissions import has_perm, restrict
 
@@ -161,7 +162,7 @@ def _download(request, batch: TransferBatch, kind: str):
     return download(exporters.BUILDERS[kind](batch), exporters.file_name(batch, kind), kind)
 
 
-class PublicTextForm(forms.Form):
+class PublicTextForm(BoundedForm):
     text = forms.CharField(
         label=_lazy("公开文本"),
         required=False,

@@ -16,13 +16,14 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from ecoinspect.common.charts import colour, series
 from ecoinspect.common.export import download
+from ecoinspect.common.text_bounds import BoundedForm
 from ecoinspect.common.widgets import date_input
 
 from .. import figures_report, selectors, stats
 from ..models import InspectionRound
 
 
-class FiguresForm(forms.Form):
+class FiguresForm(BoundedForm):
     round = forms.ModelChoiceField(
         label=_lazy("督察轮次"), queryset=InspectionRound.objects.none(), required=False, empty_label=None
     )

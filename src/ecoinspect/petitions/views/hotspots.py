@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ecoinspect.common.export import csv_bytes, download, xlsx_bytes
+from ecoinspect.common.text_bounds import BoundedForm
 
 from .. import hotspots as hs
 from .. import selectors
@@ -23,7 +24,7 @@ KIND_LABELS = {hs.FACILITY: _lazy("设施"), hs.ADDRESS: _lazy("地址"), hs.PLA
 KIND_COLOURS = {hs.FACILITY: "danger", hs.ADDRESS: "warning", hs.PLACE: "info", hs.REPEAT: "secondary"}
 
 
-class HotspotFilter(forms.Form):
+class HotspotFilter(BoundedForm):
     q = forms.CharField(label=_lazy("搜索"), required=False, widget=forms.TextInput(attrs={"placeholder": _lazy("名称、地址、受理编号")}))
     town = forms.CharField(label=_lazy("属地镇街"), required=False)
     covered = forms.ChoiceField(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ecoinspect.common.choices import ProblemType
+from ecoinspect.common.text_bounds import Bounds
 from ecoinspect.common.views import ServiceFormView
 from ecoinspect.common.widgets import EnteredDateField, date_input
 from ecoinspect.core.forms import OnceForm
@@ -16,7 +17,7 @@ from ecoinspect.core.views.imports import ImportForm, ImportPages
 
 from ..choices import Channel
 from ..importers import PetitionImporter
-from ..models import InspectionRound
+from ..models import InspectionRound, Petition
 from ..services import petition_intake
 from ..services.intake import standard_round_name
 
@@ -79,10 +80,12 @@ batch_import = ImportPages(
 
 
 class PetitionRegisterForm(OnceForm):
+    bounds = Bounds(Petition)
+
     round = forms.ModelChoiceField(label=_lazy("督察轮次"), queryset=InspectionRound.objects.none())
-    acceptance_no = forms.CharField(label=_lazy("受理编号"), max_length=100, help_text=_lazy("按督察组原表填写，如 D3GD202311200002"))
+    acceptance_no = forms.CharField(label=_lazy("受理编号"), help_text=_lazy("按督察组原表填写，如 D3GD202311200002"))
     complaint_text = forms.CharField(label=_lazy("交办问题基本情况"), widget=forms.Textarea(attrs={"rows": 5}))
-    region_text = forms.CharField(label=_lazy("行政区域"), max_length=200, required=False, help_text=_lazy("按原表照录，写到镇街、村居或河涌水库更好"))
+    region_text = forms.CharField(label=_lazy("行政区域"), required=False, help_text=_lazy("按原表照录，写到镇街、村居或河涌水库更好"))
     problem_types = forms.MultipleChoiceField(
         label=_lazy("问题类型"), choices=(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_lazy("不选时按问题内容建议"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
 from ecoinspect.common.export import download
+from ecoinspect.common.text_bounds import BoundedForm
 from ecoinspect.orgs.auth import client_ip
 
 from .. import disclosure as pub
@@ -25,7 +26,7 @@ from .. import exporters
 LOOKUP_CACHE_PREFIX = "petitions:public-lookup:"
 
 
-class LookupForm(forms.Form):
+class LookupForm(BoundedForm):
     no = forms.CharField(
         label=_lazy("受理编号"),
         max_length=60,
