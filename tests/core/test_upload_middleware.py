@@ -210,6 +210,7 @@ def test_over_a_real_socket_the_refusal_comes_before_the_body(live_server, struc
 def _asgi(headers: list[tuple[bytes, bytes]]) -> tuple[list[dict], int]:
     """Call the ASGI guard in front of an app that would read the body; (messages sent, receives made)."""
     import asyncio
+    import threading
 
     from ecoinspect.core.middleware import ASGIUploadLimit
 
@@ -228,7 +229,10 @@ def _asgi(headers: list[tuple[bytes, bytes]]) -> tuple[list[dict], int]:
         await send_({"type": "http.response.body", "body": b"read"})
 
     scope = {"type": "http", "method": "POST", "path": "/api/v1/x", "headers": headers}
-    asyncio.run(ASGIUploadLimit(app)(scope, receive, send))
+    # in a thread of its own: a browser test may have left an event loop running in this one
+    worker = threading.Thread(target=lambda: asyncio.run(ASGIUploadLimit(app)(scope, receive, send)))
+    worker.start()
+    worker.join()
     return sent, len(received)
 
 

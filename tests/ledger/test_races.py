@@ -12,8 +12,9 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.models import ImportJob, ImportStatus
-from ecoinspect.core.imports import import_job_create, import_job_validate
+from ecoinspect.core.imports import import_job_commit, import_job_create, import_job_validate
 from ecoinspect.ledger import services
 from ecoinspect.ledger.choices import ProgressStatus
 from ecoinspect.ledger.importers import LedgerImporter
@@ -49,6 +50,8 @@ def validated_job(actor, rows) -> ImportJob:
 
 
 def test_one_job_committed_three_times_at_once_is_written_once_and_the_others_are_told(people):
+    """Three confirmations of one job at once (three tabs, a double click): one is taken for the worker, the
+    other two are told in words that it is already being written."""
     job = validated_job(people["coordinator"], [import_row("BY-101"), import_row("BY-102", "第二个问题")])
     clients = [client_of(people["coordinator"]) for _ in range(3)]
     url = reverse("ledger:import_commit", args=[job.pk])
@@ -58,11 +61,26 @@ def test_one_job_committed_three_times_at_once_is_written_once_and_the_others_ar
     assert [o.error for o in outcomes] == [None, None, None]
     assert all(o.value.status_code == 302 for o in outcomes)
     messages = [said(o.value) for o in outcomes]
-    assert sum("导入完成" in m for m in messages) == 1, messages
-    assert sum("导入，不会重复导入" in m for m in messages) == 2, messages
+    assert sum("已确认导入" in m or "不会重复导入" in m for m in messages) == 2, messages
     assert sorted(Problem.objects.values_list("number", flat=True)) == ["BY-101", "BY-102"]
     job.refresh_from_db()
     assert job.status == ImportStatus.COMMITTED and job.result["committed"]["created"] == ["BY-101", "BY-102"]
+
+
+def test_the_commit_service_called_three_times_at_once_writes_once_and_refuses_the_others_in_words(people):
+    """Below the page: the worker (or a retried task) committing one job three times at once."""
+    job = validated_job(people["coordinator"], [import_row("BY-111"), import_row("BY-112", "第二个问题")])
+
+    outcomes = race(3, lambda i: import_job_commit(actor=people["coordinator"], job=ImportJob.objects.get(pk=job.pk)))
+
+    written = [o for o in outcomes if o.error is None]
+    refused = [o for o in outcomes if o.error is not None]
+    assert len(written) == 1 and written[0].value["created"] == ["BY-111", "BY-112"]
+    assert len(refused) == 2
+    for outcome in refused:
+        assert isinstance(outcome.error, ServiceError), repr(outcome.error)
+        assert "不会重复导入" in " ".join(outcome.error.messages)
+    assert Problem.objects.count() == 2
 
 
 def test_two_imports_of_the_same_new_numbers_at_once_the_loser_is_told_which_numbers_exist(people):
@@ -74,17 +92,17 @@ def test_two_imports_of_the_same_new_numbers_at_once_the_loser_is_told_which_num
     outcomes = race(2, lambda i: clients[i].post(reverse("ledger:import_commit", args=[jobs[i].pk])))
 
     assert [o.error for o in outcomes] == [None, None]
-    messages = [said(o.value) for o in outcomes]
-    winner = next(i for i, m in enumerate(messages) if "导入完成" in m)
-    loser = messages[1 - winner]
-    assert "BY-201" in loser and "BY-202" in loser and "已存在" in loser, loser
-    assert "未导入任何内容" in loser
+    assert all(o.value.status_code == 302 for o in outcomes)
+    statuses = [ImportJob.objects.get(pk=j.pk).status for j in jobs]
+    assert sorted(st == ImportStatus.COMMITTED for st in statuses) == [False, True], statuses
+    winner = statuses.index(ImportStatus.COMMITTED)
     numbers = set(Problem.objects.values_list("number", flat=True))
     won = {"BY-201", "BY-202", "BY-203"} if winner == 0 else {"BY-201", "BY-202", "BY-204"}
     assert numbers == won  # nothing of the loser's file is half-written
-    statuses = {j.pk: ImportJob.objects.get(pk=j.pk).status for j in jobs}
-    assert statuses[jobs[winner].pk] == ImportStatus.COMMITTED
-    assert statuses[jobs[1 - winner].pk] != ImportStatus.COMMITTED
+    # the loser's page (where the redirect leads) says which numbers exist and that nothing was imported
+    loser = clients[1 - winner].get(outcomes[1 - winner].value["Location"]).content.decode()
+    assert "BY-201" in loser and "BY-202" in loser and "已存在" in loser
+    assert "未导入任何内容" in loser
 
 
 def test_registrations_at_the_same_moment_get_different_numbers(people, structure):

@@ -133,6 +133,7 @@ def test_what_changed_meanwhile_is_said_on_the_page_and_nothing_is_written(
 
     run_worker()
     result = client.get(preview_url).content.decode()
-    assert "预览之后系统中的数据发生了变化" in text(result, "import-notice")
+    notice = text(result, "import-notice")
+    assert "BY-002" in notice and "已存在" in notice and "未导入任何内容" in notice
     assert Problem.objects.count() == 1  # only the rival's row
     assert shows(result, "commit-form")  # a fresh preview to confirm (BY-002 is now an update)
