@@ -46,7 +46,7 @@ class Shared:
     samples: list[Sample] = field(default_factory=list)
     import_files: list[str] = field(default_factory=list)
     imports_done: int = 0
-    import_every: float = 600.0  # seconds between two imports of the run (one office user at a time)
+    import_every: float = 120.0  # seconds between two imports of the run (one office user at a time)
     last_import: float = 0.0
     running: bool = True
 
@@ -105,6 +105,11 @@ class VirtualUser:
             raise PageError(f"{label} {path}: {error}")
         return text
 
+    def fail(self, label: str, message: str):
+        """A page that answered but not with what a person needs (no form, nothing to commit): an error."""
+        self.shared.samples.append(Sample(time.monotonic(), label, 0.0, 200, message))
+        return PageError(f"{label}: {message}")
+
     async def get(self, label: str, path: str, **kwargs) -> str:
         return await self.request(label, "GET", path, **kwargs)
 
@@ -117,7 +122,7 @@ class VirtualUser:
         page = await self.get("log-in page", "/accounts/login/")
         token = CSRF.search(page)
         if token is None:
-            raise PageError("the log-in page has no CSRF token")
+            raise self.fail("log-in page", "no CSRF token")
         form = {
             "csrfmiddlewaretoken": token.group(1),
             "username": self.person["username"],
@@ -188,7 +193,7 @@ class VirtualUser:
         page = await self.get("report form", offered[0])
         form = form_with(page, "text")
         if form is None:
-            raise PageError(f"{offered[0]}: no report form")
+            raise self.fail("report form", "no form on the page")
         await pause()
         text = f"第{self.rng.randint(1, 99)}次调度：已完成现场排查和部分整改工程，下一步开展第三方监测。"
         data = aiohttp.FormData()
@@ -220,7 +225,7 @@ class VirtualUser:
         page = await self.get("handling form", offered[0])
         form = form_with(page, "investigation")
         if form is None:
-            raise PageError(f"{offered[0]}: no handling form")
+            raise self.fail("handling form", "no form on the page")
         await pause()
         note = f"经现场核查（第{self.rng.randint(1, 99)}次），情况属实，已督促整改。"
         where = await self.post("handling (POST)", offered[0], form.data(investigation=note, save="1"),
@@ -240,7 +245,7 @@ class VirtualUser:
         page = await self.get("import form", "/ledger/io/import/")
         form = form_with(page, "file")
         if form is None:
-            raise PageError("/ledger/io/import/: no upload form")
+            raise self.fail("import form", "no upload form")
         await pause()
         data = aiohttp.FormData()
         for name, value in form.data():
@@ -251,7 +256,7 @@ class VirtualUser:
         page = await self.get("import preview", preview)
         commit = form_to(page, "/commit/")
         if commit is None:
-            raise PageError(f"{preview}: the preview offers no commit (the file did not validate)")
+            raise self.fail("import preview", "no commit button (the file did not validate)")
         await pause()
         where = await self.post("import commit (POST)", commit.action, commit.data())
         await self.get("import preview", where)

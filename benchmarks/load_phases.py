@@ -42,11 +42,12 @@ def cast(people: list[dict], n: int, seed: int = 7) -> list[dict]:
 
 def stats(samples, start: float, end: float) -> dict:
     inside = [s for s in samples if start <= s.ended <= end]
-    ms = [s.ms for s in inside]
+    ms = [s.ms for s in inside if s.ms > 0]  # a content failure (no form on the page) has no time of its own
     errors = [s for s in inside if s.error]
     by_label = defaultdict(list)
     for s in inside:
-        by_label[s.label].append(s.ms)
+        if s.ms > 0:
+            by_label[s.label].append(s.ms)
     error_kinds = defaultdict(int)
     for s in errors:
         error_kinds[f"{s.label}: {s.error}"] += 1
