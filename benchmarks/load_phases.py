@@ -187,7 +187,7 @@ def profile_phase(args, manifest: dict) -> dict:
     raw.unlink(missing_ok=True)
     server = Server(args, profile_to=raw)
     try:
-        sessions = max(args.step_list)
+        sessions = min(max(args.step_list), 16)  # enough to keep every worker thread busy
         asyncio.run(_profiled_run(args, manifest, server, sessions))
     finally:
         server.stop()
