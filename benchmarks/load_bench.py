@@ -177,7 +177,7 @@ class Server:
     def __init__(self, args, profile_to: Path | None = None):
         command = gunicorn_command(args)
         if profile_to is not None:
-            command = [pyspy(), "record", "--subprocesses", "--gil", "--nonblocking", "--nolineno", "--rate", "50",
+            command = [pyspy(), "record", "--subprocesses", "--gil", "--nolineno", "--rate", "50",
                        "--format", "raw", "--output", str(profile_to), "--", *command]  # fmt: skip
         self.proc = subprocess.Popen(command, env=server_env(args), cwd=ROOT, start_new_session=True)
         self.base = f"http://127.0.0.1:{args.port}"

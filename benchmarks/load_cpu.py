@@ -160,7 +160,7 @@ def cost_centres(raw_path: str, worker_pids: set[int] | None = None) -> dict:
         "template rendering (inclusive)": ("render", "django/template/"),
         "SQL execution in Django (inclusive)": ("execute", "django/db/backends/utils.py"),
     }
-    logins = 0
+    logins = startup = 0
     with open(raw_path, encoding="utf-8", errors="replace") as fh:
         for line in fh:
             stack, _, count = line.rstrip("\n").rpartition(" ")
@@ -173,6 +173,11 @@ def cost_centres(raw_path: str, worker_pids: set[int] | None = None) -> dict:
             if any("contrib/auth/views.py" in p or "contrib/auth/hashers.py" in p for _f, p in frames):
                 logins += n  # the log-ins before the run (PBKDF2), not the mix
                 continue
+            if any(p.startswith("<frozen importlib") or f.endswith("load_middleware") for f, p in frames):
+                startup += (
+                    n  # a fresh worker's first requests import the URLconf, the API, WhiteNoise's files
+                )
+                continue
             total += n
             centres[_centre(frames)] += n
             if frames:
@@ -183,7 +188,14 @@ def cost_centres(raw_path: str, worker_pids: set[int] | None = None) -> dict:
                     inclusive[label] += n
             if any(f.endswith("_view_wrapper") or "views" in p for f, p in frames):
                 inclusive["in the view (inclusive)"] += n
-    return {"samples": total, "login_samples": logins, "centres": centres, "own": own, "inclusive": inclusive}
+    return {
+        "samples": total,
+        "login_samples": logins,
+        "startup_samples": startup,
+        "centres": centres,
+        "own": own,
+        "inclusive": inclusive,
+    }
 
 
 def _short(path: str) -> str:

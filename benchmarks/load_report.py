@@ -92,7 +92,9 @@ def _profile(p: dict) -> None:
         print(f"   not measured: {p.get('skipped', 'no samples')}")
         return
     total = p["samples"]
-    print(f"   {total:,} samples of busy worker threads, {p['sessions']} sessions for {p['seconds']:g} s")
+    print(f"   {total:,} samples of request threads holding the GIL, {p['sessions']} sessions for {p['seconds']:g} s "
+          f"(left out: {p.get('login_samples', 0):,} of the log-ins, {p.get('startup_samples', 0):,} of the workers' "
+          f"start-up imports)")  # fmt: skip
     print("   by cost centre (the innermost frame's package):")
     for label, n in p["centres"].most_common(14):
         print(f"     {100 * n / total:5.1f} %  {label}")
