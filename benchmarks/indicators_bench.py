@@ -40,22 +40,8 @@ from ecoinspect.indicators.air_period import air_period  # noqa: E402
 from ecoinspect.indicators.aqi import compute_aqi  # noqa: E402
 from ecoinspect.indicators.standards_air import HJ633_2012, HJ633_2026, breakpoints  # noqa: E402
 
-HOURLY_TABLE = {
-    "so2": "so2_1h",
-    "no2": "no2_1h",
-    "co": "co_1h",
-    "o3": "o3_1h",
-    "pm10": "pm10_24h",
-    "pm2_5": "pm2_5_24h",
-}
-DAILY_TABLE = {
-    "so2": "so2_24h",
-    "no2": "no2_24h",
-    "co": "co_24h",
-    "o3": "o3_8h",
-    "pm10": "pm10_24h",
-    "pm2_5": "pm2_5_24h",
-}
+HOURLY_TABLE = {"so2": "so2_1h", "no2": "no2_1h", "co": "co_1h", "o3": "o3_1h", "pm10": "pm10_24h", "pm2_5": "pm2_5_24h"}
+DAILY_TABLE = {"so2": "so2_24h", "no2": "no2_24h", "co": "co_24h", "o3": "o3_8h", "pm10": "pm10_24h", "pm2_5": "pm2_5_24h"}
 HUB_NAMES = {"pm2_5": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
 # aqi-hub's SO2_24H column as documented in STANDARDS.md §5.2 (the 1-h column spliced onto the 24-h tail)
 HUB_SO2_24H = (0, 150, 500, 650, 800, 1600, 2100, 2620)
@@ -115,9 +101,7 @@ def exact_value(bp, steps, c: Fraction) -> Fraction:
 
 def half_even(x: Fraction, decimals: int = 0) -> Fraction:
     quantum = Decimal(1).scaleb(-decimals)
-    return Fraction(
-        (Decimal(x.numerator) / Decimal(x.denominator)).quantize(quantum, rounding=ROUND_HALF_EVEN)
-    )
+    return Fraction((Decimal(x.numerator) / Decimal(x.denominator)).quantize(quantum, rounding=ROUND_HALF_EVEN))
 
 
 def discrete_value(bp, steps, c: Fraction) -> Fraction:
@@ -188,7 +172,7 @@ def _chunked(call, items: list) -> tuple[list, float, float]:
     size = max(1, len(items) // CHUNKS)
     best_rate, total = 0.0, 0.0
     for start in range(0, len(items), size):
-        chunk = items[start : start + size]
+        chunk = items[start:start + size]
         began = time.perf_counter()
         results.extend(call(item) for item in chunk)
         seconds = time.perf_counter() - began
@@ -238,45 +222,31 @@ def part_a(n_records: int, n_peer: int) -> None:
     unrounded = {k: np.round(v + np.random.default_rng(3).random(n_records) - 0.5, 2 if k == "co" else 1).clip(0)
                  for k, v in data.items()}  # fmt: skip
     seconds = best_time(lambda: compute_aqi(unrounded, kind="hourly", standard=HJ633_2012), repeat=2)
-    print(
-        f"  ecoinspect compute_aqi {HJ633_2012} on unrounded 1-decimal values (CO 2 decimals): "
-        f"{n_records / seconds:,.0f} records/s"
-    )
+    print(f"  ecoinspect compute_aqi {HJ633_2012} on unrounded 1-decimal values (CO 2 decimals): "
+          f"{n_records / seconds:,.0f} records/s")
 
     sub = {k: v[:n_peer] for k, v in data.items()}
     print(f"  peers timed on the first {n_peer:,} of the same records (pure Python, one call per record, "
           "AQI only — no level, category or primary pollutant):")  # fmt: skip
     hub, hub_seconds, hub_rate = run_aqi_hub(sub, "hourly")
-    print(
-        f"  aqi-hub 0.3.3 cal_aqi_cn(hourly):   {hub_seconds:6.2f} s = {n_peer / hub_seconds:>10,.0f} records/s; "
-        f"fastest of {CHUNKS} chunks {hub_rate:>10,.0f} records/s"
-    )
+    print(f"  aqi-hub 0.3.3 cal_aqi_cn(hourly):   {hub_seconds:6.2f} s = {n_peer / hub_seconds:>10,.0f} records/s; "
+          f"fastest of {CHUNKS} chunks {hub_rate:>10,.0f} records/s")
     pa, pa_seconds, pa_rate = run_python_aqi(sub)
-    print(
-        f"  python-aqi 0.6.1 to_aqi(MEP):       {pa_seconds:6.2f} s = {n_peer / pa_seconds:>10,.0f} records/s; "
-        f"fastest of {CHUNKS} chunks {pa_rate:>10,.0f} records/s"
-    )
-    print(
-        f"  ratio ecoinspect {HJ633_2026} / aqi-hub:    {rates[HJ633_2026] / hub_rate:7.1f} x  (target >= 50 x; "
-        "best ecoinspect run / fastest peer chunk)"
-    )
-    print(
-        f"  ratio ecoinspect {HJ633_2012} / python-aqi: {rates[HJ633_2012] / pa_rate:7.1f} x  (target >= 100 x)"
-    )
+    print(f"  python-aqi 0.6.1 to_aqi(MEP):       {pa_seconds:6.2f} s = {n_peer / pa_seconds:>10,.0f} records/s; "
+          f"fastest of {CHUNKS} chunks {pa_rate:>10,.0f} records/s")
+    print(f"  ratio ecoinspect {HJ633_2026} / aqi-hub:    {rates[HJ633_2026] / hub_rate:7.1f} x  (target >= 50 x; "
+          "best ecoinspect run / fastest peer chunk)")
+    print(f"  ratio ecoinspect {HJ633_2012} / python-aqi: {rates[HJ633_2012] / pa_rate:7.1f} x  (target >= 100 x)")
 
     print(f"\n  Disagreements (AQI and single IAQIs) on {n_peer:,} records, each traced to STANDARDS.md §5:")
     sub_unrounded = {k: v[:n_peer] for k, v in unrounded.items()}
-    for label, records, hub_results in (
-        ("published form", sub, hub),
-        ("unrounded 1-decimal", sub_unrounded, run_aqi_hub(sub_unrounded, "hourly")[0]),
-    ):
+    for label, records, hub_results in (("published form", sub, hub),
+                                        ("unrounded 1-decimal", sub_unrounded, run_aqi_hub(sub_unrounded, "hourly")[0])):
         compare_aqi_hub(records, hub_results, label, "hourly")
     daily = realtime_records(n_peer, daily=True)
     compare_aqi_hub(daily, run_aqi_hub(daily, "daily")[0], "daily means, published form", "daily")
-    for label, records, pa_results in (
-        ("published form", sub, pa),
-        ("unrounded 1-decimal", sub_unrounded, run_python_aqi(sub_unrounded)[0]),
-    ):
+    for label, records, pa_results in (("published form", sub, pa),
+                                       ("unrounded 1-decimal", sub_unrounded, run_python_aqi(sub_unrounded)[0])):
         compare_python_aqi(records, pa_results, label)
 
 
@@ -291,11 +261,7 @@ def _print_causes(title: str, aqi_causes: Counter, iaqi_causes: Counter, extra: 
 def compare_aqi_hub(records: dict[str, np.ndarray], results: list, label: str, kind: str) -> None:
     tables = HOURLY_TABLE if kind == "hourly" else DAILY_TABLE
     column = {"o3": "o3"} if kind == "hourly" else {"o3": "o3_8h"}
-    inputs = (
-        records
-        if kind == "hourly"
-        else {**{k: v for k, v in records.items() if k != "o3"}, "o3_8h": records["o3"]}
-    )
+    inputs = records if kind == "hourly" else {**{k: v for k, v in records.items() if k != "o3"}, "o3_8h": records["o3"]}
     ours = compute_aqi(inputs, kind=kind, standard=HJ633_2026)
     theirs_aqi = np.array([r[0] for r in results])
     our_iaqi = {p: ours[f"iaqi_{column.get(p, p)}"].to_list() for p in tables}
@@ -311,9 +277,7 @@ def compare_aqi_hub(records: dict[str, np.ndarray], results: list, label: str, k
         if their_aqi != ours["aqi"][i]:
             aqi_causes[" + ".join(sorted(found)) or "unexplained"] += 1
     n_aqi = int(np.count_nonzero(theirs_aqi != ours["aqi"].to_numpy()))
-    old = compute_aqi(
-        inputs if kind == "hourly" else {**inputs, "o3_1h": records["o3"]}, kind=kind, standard=HJ633_2012
-    )
+    old = compute_aqi(inputs if kind == "hourly" else {**inputs, "o3_1h": records["o3"]}, kind=kind, standard=HJ633_2012)
     version = int(np.count_nonzero(theirs_aqi != old["aqi"].to_numpy()))
     _print_causes(f"  aqi-hub vs ecoinspect {HJ633_2026} ({kind}, {label}): {n_aqi:,} AQIs, "
                   f"{sum(iaqi_causes.values()):,} IAQIs differ", aqi_causes, iaqi_causes,
@@ -339,9 +303,7 @@ def compare_python_aqi(records: dict[str, np.ndarray], results: list, label: str
         found = set()
         for p, table in HOURLY_TABLE.items():
             try:
-                theirs = int(
-                    python_aqi.to_iaqi(PA_KEYS[p], repr(float(records[p][i])), algo=python_aqi.ALGO_MEP)
-                )
+                theirs = int(python_aqi.to_iaqi(PA_KEYS[p], repr(float(records[p][i])), algo=python_aqi.ALGO_MEP))
             except Exception:  # above its table: the AQI call would have raised too
                 continue
             if theirs != our_iaqi[p][i]:
@@ -412,31 +374,23 @@ def part_b(stations: int) -> None:
     scale = [r["total_s"] / results[0]["total_s"] for r in results]
     size = [r["station_hours"] / results[0]["station_hours"] for r in results]
     cpu = [r["cpu_s"] / results[0]["cpu_s"] for r in results]
-    print(
-        f"  growth: size x{size[1]:.1f} -> time x{scale[1]:.1f} (CPU x{cpu[1]:.1f}); "
-        f"size x{size[2]:.1f} -> time x{scale[2]:.1f} (CPU x{cpu[2]:.1f})"
-    )
-    print(
-        f"  (load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; wall time above "
-        "CPU time is waiting for a CPU)"
-    )
+    print(f"  growth: size x{size[1]:.1f} -> time x{scale[1]:.1f} (CPU x{cpu[1]:.1f}); "
+          f"size x{size[2]:.1f} -> time x{scale[2]:.1f} (CPU x{cpu[2]:.1f})")
+    print(f"  (load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; wall time above "
+          "CPU time is waiting for a CPU)")
     if stations >= 1700:
         ok_time, ok_mem = whole["total_s"] <= 10, whole["peak_rss_gb"] <= 4
         verdict = (f" (target <= 10 s: {'met' if ok_time else 'NOT met'}), peak {whole['peak_rss_gb']:.2f} GB "
                    f"(target <= 4 GB: {'met' if ok_mem else 'NOT met'})")  # fmt: skip
     else:
         verdict = f", peak {whole['peak_rss_gb']:.2f} GB (the 10 s / 4 GB targets are for 1,700 stations)"
-    print(
-        f"  whole: {whole['total_s']:.2f} s{verdict}; {whole['station_days']:,} station-days, "
-        f"{whole['valid_year_pm2_5']:,} stations with a valid PM2.5 year"
-    )
+    print(f"  whole: {whole['total_s']:.2f} s{verdict}; {whole['station_days']:,} station-days, "
+          f"{whole['valid_year_pm2_5']:,} stations with a valid PM2.5 year")
 
 
 # --- (c) ----------------------------------------------------------------------------------------------------
 def part_c() -> None:
-    shared = (
-        Path(os.environ.get("ECOINSPECT_SHARED_DATA", REPO.parent / "shared" / "data")) / "beijing_multisite"
-    )
+    shared = Path(os.environ.get("ECOINSPECT_SHARED_DATA", REPO.parent / "shared" / "data")) / "beijing_multisite"
     files = sorted(shared.glob("PRSA_Data_*.csv"))
     print(f"\n(c) Real data: UCI Beijing multi-site, {len(files)} CSV files -> annual statistics per station")
     if not files:
@@ -449,10 +403,8 @@ def part_c() -> None:
     mid = time.perf_counter()
     annual = air_period(daily, period="year")
     end = time.perf_counter()
-    print(
-        f"  {raw.height:,} station-hours: read {read - start:.2f} s, daily {mid - read:.2f} s, "
-        f"annual {end - mid:.2f} s, total {end - start:.2f} s"
-    )
+    print(f"  {raw.height:,} station-hours: read {read - start:.2f} s, daily {mid - read:.2f} s, "
+          f"annual {end - mid:.2f} s, total {end - start:.2f} s")
     summary = (annual.filter(pl.col("period") == "2015").select(
         pl.len().alias("stations"), pl.col("pm2_5_valid").sum().alias("valid PM2.5 years"),
         pl.col("pm2_5_mean").mean().round(1).alias("mean PM2.5"), pl.col("good_day_ratio").mean().round(1).alias("good-day %"),
@@ -461,9 +413,7 @@ def part_c() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller run: 100,000 records, 170 stations")
     parser.add_argument("--parts", default="abc", help="which parts to run (default abc)")
     parser.add_argument("--records", type=int, help="records for (a) (default 1,000,000)")
@@ -479,11 +429,9 @@ def main() -> None:
     stations = args.stations or (170 if args.quick else 1_700)
     import aqi_hub
 
-    print(
-        f"ecoinspect indicators benchmark — Python {platform.python_version()}, numpy {np.__version__}, "
-        f"polars {pl.__version__}, aqi-hub {getattr(aqi_hub, '__version__', '0.3.3')}, python-aqi 0.6.1, "
-        f"{os.cpu_count()} CPUs{' (quick run)' if args.quick else ''}"
-    )
+    print(f"ecoinspect indicators benchmark — Python {platform.python_version()}, numpy {np.__version__}, "
+          f"polars {pl.__version__}, aqi-hub {getattr(aqi_hub, '__version__', '0.3.3')}, python-aqi 0.6.1, "
+          f"{os.cpu_count()} CPUs{' (quick run)' if args.quick else ''}")
     if "a" in args.parts:
         part_a(records, peers)
     if "b" in args.parts:

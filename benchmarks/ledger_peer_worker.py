@@ -100,7 +100,6 @@ def seed(tickets: int, followups: int, *, detail_tickets: int = 20, detail_follo
     detail_set = {row[0] for row in detail}
     others = [row for row in ids if row[0] not in detail_set]
     staff_by_queue = {queue.pk: staff[i] for i, queue in enumerate(queues)}
-
     def followups_for(ticket_id, queue_id, created, n):
         for k in range(n):
             yield FollowUp(

@@ -53,8 +53,6 @@ STATUS_WEIGHTS = {
     "publicity": 4,
     "closed": 27,
 }
-
-
 class FastCalendar:
     """The project's working-day calendar as a sorted list, for counting milestones of 100,000 rows."""
 

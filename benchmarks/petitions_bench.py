@@ -92,10 +92,7 @@ def seed(stored: int, batch_size: int, planted: int):
         name="第二轮中央生态环境保护督察（生成）", number=2, stationed_on=dt.date(2021, 8, 26)
     )
     current = InspectionRound.objects.create(
-        name="第三轮中央生态环境保护督察（生成）",
-        number=3,
-        stationed_on=dt.date(2026, 5, 10),
-        is_current=True,
+        name="第三轮中央生态环境保护督察（生成）", number=3, stationed_on=dt.date(2026, 5, 10), is_current=True
     )
     gen = Generator()
     earlier = gen.earlier(stored)
@@ -157,9 +154,7 @@ def search_at(sizes, current, earlier, batch) -> list[dict]:
         if n > len(pks):
             continue
         t0 = time.monotonic()
-        index = repeats.RepeatIndex.from_database(
-            queryset=Petition.objects.filter(pk__lte=pks[n - 1]), anchors=anchors
-        )
+        index = repeats.RepeatIndex.from_database(queryset=Petition.objects.filter(pk__lte=pks[n - 1]), anchors=anchors)
         t1 = time.monotonic()
         found = repeats.find_repeats(index, cases, current_round=current)
         t2 = time.monotonic()
@@ -191,12 +186,7 @@ def all_pairs(n: int, earlier, batch) -> dict:
     seconds = time.monotonic() - t0
     pairs = sum(len(v) for v in found.values())
     _say(f"  all pairs at {n:,}: {seconds:.1f} s, {len(docs) * len(stored):,} comparisons, {pairs} matches")
-    return {
-        "stored": n,
-        "seconds": round(seconds, 2),
-        "comparisons": len(docs) * len(stored),
-        "matches": pairs,
-    }
+    return {"stored": n, "seconds": round(seconds, 2), "comparisons": len(docs) * len(stored), "matches": pairs}
 
 
 def end_to_end(current, earlier, batch) -> dict:
@@ -243,16 +233,9 @@ def register(current, batch) -> dict:
     rows = svc.batch_create(actor=user, round=current, number=1, received_on=dt.date(2026, 6, 1))
     for seq, c in enumerate(batch, 1):
         svc.petition_register(
-            actor=user,
-            round=current,
-            batch=rows,
-            seq=seq,
-            acceptance_no=c.acceptance_no,
-            complaint_text=c.complaint_text,
-            region_text=c.region_text,
-            type_text=c.type_text,
-            received_on=dt.date(2026, 6, 1),
-            matcher=matcher,
+            actor=user, round=current, batch=rows, seq=seq, acceptance_no=c.acceptance_no,
+            complaint_text=c.complaint_text, region_text=c.region_text, type_text=c.type_text,
+            received_on=dt.date(2026, 6, 1), matcher=matcher,
         )
     seconds = time.monotonic() - t0
     _say(f"  registered {len(batch)} cases through petition_register in {seconds:.1f} s")
@@ -268,9 +251,7 @@ def worker(args) -> dict:
 
     t0 = time.monotonic()
     call_command("migrate", verbosity=0)
-    _say(
-        f"[{args.db}] migrated in {time.monotonic() - t0:.1f} s; seeding {args.stored:,} cases (bulk_create)"
-    )
+    _say(f"[{args.db}] migrated in {time.monotonic() - t0:.1f} s; seeding {args.stored:,} cases (bulk_create)")
     current, earlier, batch, seeded = seed(args.stored, args.batch, args.planted)
     import jieba
 
@@ -299,21 +280,8 @@ def run_worker(db: str, args) -> dict:
     (OUT / f"var-petitions-{db}").mkdir(parents=True, exist_ok=True)
     result_file = OUT / f"petitions-{db}.json"
     result_file.unlink(missing_ok=True)
-    command = [
-        sys.executable,
-        str(Path(__file__)),
-        "--worker",
-        "--db",
-        db,
-        "--stored",
-        str(args.stored),
-        "--batch",
-        str(args.batch),
-        "--planted",
-        str(args.planted),
-        "--json-out",
-        str(result_file),
-    ]
+    command = [sys.executable, str(Path(__file__)), "--worker", "--db", db, "--stored", str(args.stored),
+               "--batch", str(args.batch), "--planted", str(args.planted), "--json-out", str(result_file)]
     subprocess.run(command, env=env, check=True)
     return json.loads(result_file.read_text())
 
@@ -323,40 +291,26 @@ def report(results: dict) -> None:
         e = r["end_to_end"]
         ok = "OK" if e["total_s"] < TARGET_SECONDS else "OVER"
         print(f"\n[{db}] {r['batch']} cases against {e['stored']:,} stored (seeded in {r['seed_s']} s)")
-        print(
-            f"  end to end {e['total_s']:.2f} s (index and setup {e['init_s']:.2f} s, suggest {e['suggest_s']:.2f} s)"
-            f"  target < {TARGET_SECONDS:.0f} s: {ok}"
-        )
-        print(
-            f"  planted paraphrases found {e['planted_found']}; cases with a town {e['with_town']}, "
-            f"a department {e['with_department']}, possible repeats {e['with_repeats']}"
-        )
-        print(
-            "  repeat search     build    search    total   µs/stored  candidates (max/case)  verified  planted"
-        )
+        print(f"  end to end {e['total_s']:.2f} s (index and setup {e['init_s']:.2f} s, suggest {e['suggest_s']:.2f} s)"
+              f"  target < {TARGET_SECONDS:.0f} s: {ok}")
+        print(f"  planted paraphrases found {e['planted_found']}; cases with a town {e['with_town']}, "
+              f"a department {e['with_department']}, possible repeats {e['with_repeats']}")
+        print("  repeat search     build    search    total   µs/stored  candidates (max/case)  verified  planted")
         for s in r["search"]:
             per = 1e6 * s["total_s"] / s["stored"]
-            print(
-                f"    {s['stored']:>7,}  {s['build_s']:7.3f}  {s['search_s']:8.3f}  {s['total_s']:7.3f}  {per:9.1f}"
-                f"  {s['candidates']:>10,} ({s['max_candidates']:,})  {s['verified']:>8,}  {s['planted_found']:>7}"
-            )
+            print(f"    {s['stored']:>7,}  {s['build_s']:7.3f}  {s['search_s']:8.3f}  {s['total_s']:7.3f}  {per:9.1f}"
+                  f"  {s['candidates']:>10,} ({s['max_candidates']:,})  {s['verified']:>8,}  {s['planted_found']:>7}")
         ap = r["all_pairs"]
         ten = next((s for s in r["search"] if s["stored"] == ap["stored"]), None)
         if ten:
-            print(
-                f"  all pairs on the same {ap['stored']:,}: {ap['seconds']:.1f} s for {ap['comparisons']:,} exact "
-                f"comparisons → the index is {ap['seconds'] / ten['total_s']:.0f}× faster"
-            )
-        print(
-            f"  registering the {r['register']['cases']} cases (petition_register, signing each): "
-            f"{r['register']['seconds']:.1f} s"
-        )
+            print(f"  all pairs on the same {ap['stored']:,}: {ap['seconds']:.1f} s for {ap['comparisons']:,} exact "
+                  f"comparisons → the index is {ap['seconds'] / ten['total_s']:.0f}× faster")
+        print(f"  registering the {r['register']['cases']} cases (petition_register, signing each): "
+              f"{r['register']['seconds']:.1f} s")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--stored", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=300)

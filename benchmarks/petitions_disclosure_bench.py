@@ -44,11 +44,7 @@ ROADS = ("机场路", "黄石东路", "云城西路", "白云大道北", "同泰
 
 
 def database_url(db: str) -> str:
-    return (
-        f"sqlite:///{SQLITE}"
-        if db == "sqlite"
-        else f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{PG_DB}"
-    )
+    return f"sqlite:///{SQLITE}" if db == "sqlite" else f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{PG_DB}"
 
 
 def fresh_database(db: str) -> None:
@@ -84,47 +80,25 @@ def seed(cases: int):
     Membership.objects.create(user=publisher, unit=office, role="publisher")
     today = timezone.localdate()
     rnd = InspectionRound.objects.create(
-        name="第三轮中央生态环境保护督察（基准）",
-        number=3,
-        stationed_on=today - dt.timedelta(days=5),
-        is_current=True,
+        name="第三轮中央生态环境保护督察（基准）", number=3, stationed_on=today - dt.timedelta(days=5), is_current=True
     )
     batch = TransferBatch.objects.create(round=rnd, number=1, received_on=today)
     towns = list(Unit.objects.filter(kind__in=("town", "subdistrict")))
     rows = []
     for i in range(cases):
         text = TEXTS[i % len(TEXTS)].format(
-            name=NAMES[i % len(NAMES)],
-            road=ROADS[i % len(ROADS)],
-            n=i % 300 + 1,
-            b=i % 9 + 1,
-            room=1001 + i % 800,
-            phone=f"{i:08d}",
-            phone4=f"{i % 10000000:07d}",
-            plate=f"{10000 + i:05d}",
-            mmdd=f"{i % 12 + 1:02d}{i % 28 + 1:02d}",
-            id4=f"{i % 1000:03d}X",
+            name=NAMES[i % len(NAMES)], road=ROADS[i % len(ROADS)], n=i % 300 + 1, b=i % 9 + 1,
+            room=1001 + i % 800, phone=f"{i:08d}", phone4=f"{i % 10000000:07d}", plate=f"{10000 + i:05d}",
+            mmdd=f"{i % 12 + 1:02d}{i % 28 + 1:02d}", id4=f"{i % 1000:03d}X",
         )
         number = f"D3GD{today:%Y%m%d}{i + 1:04d}"
         rows.append(
             Petition(
-                round=rnd,
-                batch=batch,
-                seq=i + 1,
-                acceptance_no=number,
-                acceptance_key=numbers.normalise(number),
-                complaint_text=text,
-                region_text="广州市白云区",
-                town=towns[i % len(towns)],
-                problem_types=["air"],
-                received_on=today,
-                status=S.APPROVED,
-                investigation=f"经现场核查，投诉人{NAMES[i % 8]}反映情况属实。",
-                verdict=Verdict.TRUE,
-                closure_target="立行立改。",
-                handling="责令整改，已停止排放。",
-                closure_status=ClosureStatus.CLOSED,
-                accountability="无",
+                round=rnd, batch=batch, seq=i + 1, acceptance_no=number, acceptance_key=numbers.normalise(number),
+                complaint_text=text, region_text="广州市白云区", town=towns[i % len(towns)], problem_types=["air"],
+                received_on=today, status=S.APPROVED, investigation=f"经现场核查，投诉人{NAMES[i % 8]}反映情况属实。",
+                verdict=Verdict.TRUE, closure_target="立行立改。", handling="责令整改，已停止排放。",
+                closure_status=ClosureStatus.CLOSED, accountability="无",
             )
         )
     Petition.objects.bulk_create(rows, batch_size=500)
@@ -199,22 +173,8 @@ def main() -> None:
     print(f"disclosure of one batch of {args.cases} cases (best / median of {args.repeat}, server time)")
     for db in dbs:
         fresh_database(db)
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT / "src"),
-            "ECOINSPECT_ALLOWED_HOSTS": "testserver,localhost",
-        }
-        command = [
-            sys.executable,
-            __file__,
-            "--worker",
-            "--db",
-            db,
-            "--cases",
-            str(args.cases),
-            "--repeat",
-            str(args.repeat),
-        ]
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "ECOINSPECT_ALLOWED_HOSTS": "testserver,localhost"}
+        command = [sys.executable, __file__, "--worker", "--db", db, "--cases", str(args.cases), "--repeat", str(args.repeat)]
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         if done.returncode:
             print(f"[{db}] failed:\n{done.stderr[-3000:]}")
@@ -228,9 +188,7 @@ def report(r: dict) -> None:
 
     print(f"[{r['db']}]")
     print(f"  preview page          {ms('preview')}   {r['preview']['queries']} queries")
-    print(
-        f"  公开 (batch_disclose)  {r['disclose']['best_s'] * 1000:7.0f} ms once, {r['disclose']['rows']} rows"
-    )
+    print(f"  公开 (batch_disclose)  {r['disclose']['best_s'] * 1000:7.0f} ms once, {r['disclose']['rows']} rows")
     for kind in ("docx", "xlsx"):
         verdict = "ok" if r[kind]["best_s"] < TARGET_EXPORT_S else "OVER TARGET"
         print(

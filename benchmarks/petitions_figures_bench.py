@@ -50,24 +50,16 @@ def _seed_history(scale: int) -> int:
     from ecoinspect.petitions import numbers, repeats
     from ecoinspect.petitions.models import InspectionRound, Petition
 
-    rows = list(
-        Petition.objects.values("complaint_text", "region_text", "problem_types", "sub_tags", "town_id")
-    )
+    rows = list(Petition.objects.values("complaint_text", "region_text", "problem_types", "sub_tags", "town_id"))
     rnd = InspectionRound.objects.create(name="基准测试历史轮次", number=1, stationed_on=dt.date(2017, 5, 1))
     batch = []
     for i in range(scale):
         row = rows[i % len(rows)]
         number = f"X1GD20170601{i:06d}"
         text = f"{row['complaint_text']}（第{i}次反映）"  # a text of its own: read afresh, not remembered
-        batch.append(
-            Petition(
-                round=rnd,
-                acceptance_no=number,
-                acceptance_key=numbers.normalise(number),
-                received_on=dt.date(2017, 6, 1) + dt.timedelta(days=i % 30),
-                **(row | {"complaint_text": text}),
-            )
-        )
+        batch.append(Petition(round=rnd, acceptance_no=number, acceptance_key=numbers.normalise(number),
+                              received_on=dt.date(2017, 6, 1) + dt.timedelta(days=i % 30),
+                              **(row | {"complaint_text": text})))
     Petition.objects.bulk_create(batch, batch_size=2000)
     repeats.refresh_signatures()  # the repeat engine's signatures, as registration writes them
     return Petition.objects.count()
@@ -108,31 +100,23 @@ def main() -> None:
     demo.load(io.StringIO(), cases=args.cases)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     cases = Petition.objects.count()
-    print(
-        f"demo month: {cases} cases in {wall:.1f} s wall, {cpu:.1f} s CPU "
-        f"({1000 * cpu / cases:.0f} ms CPU a case); "
-        f"{ActionLog.objects.count() - logged} ActionLog entries, {ChangeLog.objects.count() - changes} ChangeLog rows"
-    )
+    print(f"demo month: {cases} cases in {wall:.1f} s wall, {cpu:.1f} s CPU "
+          f"({1000 * cpu / cases:.0f} ms CPU a case); "
+          f"{ActionLog.objects.count() - logged} ActionLog entries, {ChangeLog.objects.count() - changes} ChangeLog rows")
 
     leader = User.objects.get(username="leader")
     current = InspectionRound.objects.get(is_current=True)
     today = timezone.localdate()
-    seconds, queries, _rf = _timed(
-        lambda: stats.round_figures(figures_queryset(user=leader), rnd=current, day=today)
-    )
+    seconds, queries, _rf = _timed(lambda: stats.round_figures(figures_queryset(user=leader), rnd=current, day=today))
     print(f"figures (day + since stationing, {cases} cases): {1000 * seconds:.0f} ms, {queries} queries")
     seconds, queries, found = _timed(lambda: hotspots.hotspots(figures_queryset(user=leader), user=leader))
     print(f"hotspots over {cases} cases: {1000 * seconds:.0f} ms, {queries} queries, {len(found)} hotspots")
     if args.scale:
         total = _seed_history(args.scale)
         first, _q, _f = _timed(lambda: hotspots.hotspots(figures_queryset(user=leader), user=leader), runs=1)
-        seconds, queries, found = _timed(
-            lambda: hotspots.hotspots(figures_queryset(user=leader), user=leader), runs=3
-        )
-        print(
-            f"hotspots over {total} cases: first {1000 * first:.0f} ms (new texts read), then {1000 * seconds:.0f} ms"
-            f" (keys remembered), {queries} queries, {len(found)} hotspots"
-        )
+        seconds, queries, found = _timed(lambda: hotspots.hotspots(figures_queryset(user=leader), user=leader), runs=3)
+        print(f"hotspots over {total} cases: first {1000 * first:.0f} ms (new texts read), then {1000 * seconds:.0f} ms"
+              f" (keys remembered), {queries} queries, {len(found)} hotspots")
     sys.stdout.flush()
 
 

@@ -45,16 +45,7 @@ TEXTS = [
     "{town}{place}有小作坊露天焚烧废旧电线，浓烟刺鼻。",
     "{town}{place}养殖场粪污直排农田，周边臭味难闻。",
 ]
-PLACES = [
-    "石马桥涌",
-    "新市墟",
-    "三元里大道",
-    "永平街",
-    "嘉禾望岗",
-    "太和镇大源村",
-    "江高镇南岗村",
-    "人和镇蚌湖",
-]
+PLACES = ["石马桥涌", "新市墟", "三元里大道", "永平街", "嘉禾望岗", "太和镇大源村", "江高镇南岗村", "人和镇蚌湖"]
 
 
 def database_url(db: str) -> str:
@@ -107,107 +98,45 @@ def seed(*, cases: int, history: int) -> dict:
     water = Unit.objects.get(code="swj")
     staff = person("water", water, "staff")
     today = timezone.localdate()
-    earlier = InspectionRound.objects.create(
-        name="第二轮中央生态环境保护督察", number=2, stationed_on=today - dt.timedelta(days=1500)
-    )
-    current = InspectionRound.objects.create(
-        name="第三轮中央生态环境保护督察",
-        number=3,
-        stationed_on=today - dt.timedelta(days=20),
-        is_current=True,
-    )
+    earlier = InspectionRound.objects.create(name="第二轮中央生态环境保护督察", number=2, stationed_on=today - dt.timedelta(days=1500))
+    current = InspectionRound.objects.create(name="第三轮中央生态环境保护督察", number=3, stationed_on=today - dt.timedelta(days=20), is_current=True)
     old_batch = TransferBatch.objects.create(round=earlier, number=1, received_on=earlier.stationed_on)
-    batch = TransferBatch.objects.create(
-        round=current, number=15, received_on=today, imported_by=coordinator, imported_at=timezone.now()
-    )
+    batch = TransferBatch.objects.create(round=current, number=15, received_on=today, imported_by=coordinator, imported_at=timezone.now())
 
     def case(rnd, b, i, day):
         town = rng.choice(towns)
         number = f"{rng.choice('DX')}{rnd.number}GD{day:%Y%m%d}{i:04d}"
         return Petition(
-            round=rnd,
-            batch=b,
-            seq=i,
-            acceptance_no=number,
-            acceptance_key=numbers.normalise(number),
+            round=rnd, batch=b, seq=i, acceptance_no=number, acceptance_key=numbers.normalise(number),
             complaint_text=rng.choice(TEXTS).format(town=town.name, place=rng.choice(PLACES)),
-            region_text=f"广州市白云区{town.name}",
-            town=town,
-            received_on=day,
-            problem_types=["water"],
+            region_text=f"广州市白云区{town.name}", town=town, received_on=day, problem_types=["water"],
             status=PetitionStatus.CLOSED_OUT if rnd is earlier else PetitionStatus.RECEIVED,
         )
 
     Petition.objects.bulk_create(
-        [
-            case(earlier, old_batch, i, earlier.stationed_on + dt.timedelta(days=i % 30))
-            for i in range(1, history + 1)
-        ],
+        [case(earlier, old_batch, i, earlier.stationed_on + dt.timedelta(days=i % 30)) for i in range(1, history + 1)],
         batch_size=2000,
     )
-    current_cases = Petition.objects.bulk_create(
-        [case(current, batch, i, today) for i in range(1, cases + 1)]
-    )
+    current_cases = Petition.objects.bulk_create([case(current, batch, i, today) for i in range(1, cases + 1)])
     olds = list(Petition.objects.filter(round=earlier).values_list("pk", "acceptance_no")[:500])
     suggestions, assignments = [], []
     for p in current_cases:
         lead = rng.choice(departments) if rng.random() > 0.3 else water
         suggestions += [
-            Suggestion(
-                petition=p,
-                kind=SuggestionKind.TOWN,
-                value={"unit": p.town_id, "name": p.town.name, "status": "matched"},
-                score=0.9,
-                reasons=[f"行政区域含“{p.town.name}”"],
-            ),
-            Suggestion(
-                petition=p,
-                kind=SuggestionKind.DEPARTMENT,
-                value={"unit": lead.pk, "name": lead.name, "tied": []},
-                score=0.7,
-                reasons=["三管三必须：按问题类型"],
-            ),
-            Suggestion(
-                petition=p,
-                kind=SuggestionKind.TYPES,
-                value={"problem_types": ["water"], "sub_tags": ["黑臭水体"]},
-                score=0.8,
-                reasons=["关键词“发黑发臭”"],
-            ),
+            Suggestion(petition=p, kind=SuggestionKind.TOWN, value={"unit": p.town_id, "name": p.town.name, "status": "matched"}, score=0.9, reasons=[f"行政区域含“{p.town.name}”"]),
+            Suggestion(petition=p, kind=SuggestionKind.DEPARTMENT, value={"unit": lead.pk, "name": lead.name, "tied": []}, score=0.7, reasons=["三管三必须：按问题类型"]),
+            Suggestion(petition=p, kind=SuggestionKind.TYPES, value={"problem_types": ["water"], "sub_tags": ["黑臭水体"]}, score=0.8, reasons=["关键词“发黑发臭”"]),
         ]
         if rng.random() < 0.2:
             pk, number = rng.choice(olds)
             suggestions.append(
-                Suggestion(
-                    petition=p,
-                    kind=SuggestionKind.DUPLICATE,
-                    value={
-                        "petition": pk,
-                        "acceptance_no": number,
-                        "round": str(earlier),
-                        "matched": ["发黑发臭", "生活污水直排"],
-                        "signals": ["同一地点"],
-                    },
-                    score=round(rng.uniform(0.6, 0.95), 2),
-                    reasons=["文本相似"],
-                )
+                Suggestion(petition=p, kind=SuggestionKind.DUPLICATE, value={"petition": pk, "acceptance_no": number, "round": str(earlier), "matched": ["发黑发臭", "生活污水直排"], "signals": ["同一地点"]}, score=round(rng.uniform(0.6, 0.95), 2), reasons=["文本相似"])
             )
         if p.seq % 2:
-            assignments.append(
-                Assignment(
-                    petition=p,
-                    unit=lead,
-                    role=AssignmentRole.LEAD,
-                    internal_due=today + dt.timedelta(days=5),
-                    external_due=today + dt.timedelta(days=10),
-                    assigned_by=coordinator,
-                )
-            )
+            assignments.append(Assignment(petition=p, unit=lead, role=AssignmentRole.LEAD, internal_due=today + dt.timedelta(days=5), external_due=today + dt.timedelta(days=10), assigned_by=coordinator))
     Suggestion.objects.bulk_create(suggestions, batch_size=2000)
     Assignment.objects.bulk_create(assignments, batch_size=2000)
-    Petition.objects.filter(pk__in=[a.petition_id for a in assignments]).update(
-        status=PetitionStatus.ASSIGNED
-    )
+    Petition.objects.filter(pk__in=[a.petition_id for a in assignments]).update(status=PetitionStatus.ASSIGNED)
     return {"batch": batch.pk, "case": current_cases[1].pk, "coordinator": coordinator.pk, "staff": staff.pk,
             "suggestions": len(suggestions), "water_cases": sum(1 for a in assignments if a.unit_id == water.pk)}  # fmt: skip
 
@@ -237,10 +166,7 @@ def worker(args) -> dict:
     call_command("migrate", verbosity=0)
     t0 = time.monotonic()
     seeded = seed(cases=args.cases, history=args.history)
-    print(
-        f"[{args.db}] seeded {args.cases} + {args.history} cases in {time.monotonic() - t0:.1f} s",
-        file=sys.stderr,
-    )
+    print(f"[{args.db}] seeded {args.cases} + {args.history} cases in {time.monotonic() - t0:.1f} s", file=sys.stderr)
     office, unit = Client(), Client()
     office.force_login(User.objects.get(pk=seeded["coordinator"]))
     unit.force_login(User.objects.get(pk=seeded["staff"]))
@@ -284,9 +210,7 @@ def measure_click(client, case: int, requests: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--history", type=int, default=10_000)
@@ -315,19 +239,13 @@ def main() -> None:
             raise SystemExit(f"{db}: the worker failed")
         print(done.stderr.strip().splitlines()[-1])
         result = json.loads(done.stdout.strip().splitlines()[-1])
-        print(
-            f"\n{db}: a batch of {args.cases} cases ({result['suggestions']} suggestions), {args.history:,} earlier cases"
-        )
+        print(f"\n{db}: a batch of {args.cases} cases ({result['suggestions']} suggestions), {args.history:,} earlier cases")
         print(f"{'page':34} {'p50':>9} {'p95':>9} {'queries':>8} {'size':>9}")
         for name, r in result["pages"].items():
-            print(
-                f"{name:34} {fmt_ms(r['p50']):>9} {fmt_ms(r['p95']):>9} {r['queries']:>8} {r['bytes'] / 1024:>7.0f} KB"
-            )
+            print(f"{name:34} {fmt_ms(r['p50']):>9} {fmt_ms(r['p95']):>9} {r['queries']:>8} {r['bytes'] / 1024:>7.0f} KB")
         batch = result["pages"]["batch page (office, every case)"]["p95"]
         verdict = "met" if batch < TARGET_BATCH_MS else "NOT met"
-        print(
-            f"target: the batch page of {args.cases} cases under {TARGET_BATCH_MS:.0f} ms — {verdict} (p95 {fmt_ms(batch)})"
-        )
+        print(f"target: the batch page of {args.cases} cases under {TARGET_BATCH_MS:.0f} ms — {verdict} (p95 {fmt_ms(batch)})")
 
 
 if __name__ == "__main__":

@@ -80,18 +80,8 @@ class Figures:
     def __add__(self, other: Figures) -> Figures:
         """Two sets' figures together (their pairs kept apart by the set's name)."""
         out = Figures()
-        for name in (
-            "town_ok",
-            "town_rows",
-            "special_ok",
-            "special_rows",
-            "type_tp",
-            "type_fp",
-            "type_fn",
-            "tag_tp",
-            "tag_fp",
-            "tag_fn",
-        ):
+        for name in ("town_ok", "town_rows", "special_ok", "special_rows", "type_tp", "type_fp", "type_fn",
+                     "tag_tp", "tag_fp", "tag_fn"):
             setattr(out, name, getattr(self, name) + getattr(other, name))
         out.true_pairs = self.true_pairs | other.true_pairs
         out.found = {**self.found, **other.found}
@@ -179,10 +169,7 @@ def evaluate(rows: list[dict], actor, *, search_threshold: float = 0.15) -> Figu
             batch_rows = [r for r in in_round if int(r["batch"]) == batch_no]
             received = stationed + dt.timedelta(days=batch_no)
             batch = svc.batch_create(actor=actor, round=rnd, number=batch_no, received_on=received)
-            cases = [
-                CaseText(r["acceptance_no"], r["complaint_text"], r["region_text"], r["type_text"])
-                for r in batch_rows
-            ]
+            cases = [CaseText(r["acceptance_no"], r["complaint_text"], r["region_text"], r["type_text"]) for r in batch_rows]
             suggester = Suggester(current_round=rnd, threshold=search_threshold)
             for row, s in zip(batch_rows, suggester.suggest(cases), strict=True):
                 _score_row(fig, row, s)
@@ -191,16 +178,9 @@ def evaluate(rows: list[dict], actor, *, search_threshold: float = 0.15) -> Figu
                     fig.found[pair] = max(fig.found.get(pair, 0.0), d.score)
             for seq, row in enumerate(batch_rows, 1):
                 svc.petition_register(
-                    actor=actor,
-                    round=rnd,
-                    batch=batch,
-                    seq=seq,
-                    acceptance_no=row["acceptance_no"],
-                    complaint_text=row["complaint_text"],
-                    region_text=row["region_text"],
-                    type_text=row["type_text"],
-                    received_on=received,
-                    matcher=suggester.matcher,
+                    actor=actor, round=rnd, batch=batch, seq=seq, acceptance_no=row["acceptance_no"],
+                    complaint_text=row["complaint_text"], region_text=row["region_text"],
+                    type_text=row["type_text"], received_on=received, matcher=suggester.matcher,
                 )
     return fig
 
@@ -211,29 +191,19 @@ def report(fig: Figures, *, threshold: float, verbose: bool = False, out=print) 
 
     out(f"town top-1 (names a gazetteer place):  {pct(fig.town_ok, fig.town_rows)}   target ≥ 95 %")
     out(f"outside / ambiguous / none as such:    {pct(fig.special_ok, fig.special_rows)}")
-    out(
-        f"problem types micro-F1:                {fig.types_f1:.3f}   target ≥ 0.85"
-        f"   (tp {fig.type_tp}, fp {fig.type_fp}, fn {fig.type_fn})"
-    )
-    out(
-        f"sub-tags micro-F1:                     {fig.tags_f1:.3f}   (tp {fig.tag_tp}, fp {fig.tag_fp}, fn {fig.tag_fn})"
-    )
+    out(f"problem types micro-F1:                {fig.types_f1:.3f}   target ≥ 0.85"
+        f"   (tp {fig.type_tp}, fp {fig.type_fp}, fn {fig.type_fn})")
+    out(f"sub-tags micro-F1:                     {fig.tags_f1:.3f}   (tp {fig.tag_tp}, fp {fig.tag_fp}, fn {fig.tag_fn})")
     recall, precision, hit, predicted = fig.repeats_at(threshold)
-    out(
-        f"repeats at the default threshold {threshold:.2f}: recall {pct(hit, len(fig.true_pairs))}, "
-        f"precision {pct(hit, predicted)}   targets ≥ 90 % / ≥ 90 %"
-    )
+    out(f"repeats at the default threshold {threshold:.2f}: recall {pct(hit, len(fig.true_pairs))}, "
+        f"precision {pct(hit, predicted)}   targets ≥ 90 % / ≥ 90 %")
     positives = [fig.found.get(p, 0.0) for p in fig.true_pairs]
     negatives = [s for p, s in fig.found.items() if p not in fig.true_pairs]
-    out(
-        f"    lowest score of a true pair {min(positives, default=0):.3f}, "
-        f"highest of a wrong pair {max(negatives, default=0):.3f}"
-    )
+    out(f"    lowest score of a true pair {min(positives, default=0):.3f}, "
+        f"highest of a wrong pair {max(negatives, default=0):.3f}")
     for t in (0.20, 0.25, 0.30, 0.35, 0.40, 0.45):
         r, p, _h, n = fig.repeats_at(t)
-        out(
-            f"    threshold {t:.2f}: recall {100 * r:5.1f} %  precision {100 * p:5.1f} %  ({n} pairs suggested)"
-        )
+        out(f"    threshold {t:.2f}: recall {100 * r:5.1f} %  precision {100 * p:5.1f} %  ({n} pairs suggested)")
     if verbose:
         for miss in fig.misses:
             out("  miss " + " | ".join(str(x) for x in miss))
