@@ -240,6 +240,7 @@ def main() -> None:
     from load_report import report
 
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
     manifest = prepare(args)
     print(
         f"gunicorn: {args.workers} workers × {args.threads if args.worker_class == 'gthread' else 1} threads "
@@ -256,6 +257,7 @@ def main() -> None:
 
         results["profile"] = profile_phase(args, manifest)
     results["seconds"] = time.monotonic() - started
+    results["load_average"] = (load_before, os.getloadavg()[0])  # the machine's own load (shared or quiet)
     report(args, manifest, results)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))

@@ -38,8 +38,10 @@ def report(args, manifest: dict, results: dict) -> None:
           f"{c['reports']:,} progress reports, {c['petitions']:,} petition cases ({sum(manifest['petitions_by_state'].values()):,} "
           f"of the month, through the services), {len(manifest['people'])} accounts; seeded in {manifest['seconds']:.0f} s")  # fmt: skip
     threads = args.threads if args.worker_class == "gthread" else 1
+    before, after = results.get("load_average", (0.0, 0.0))
     print(f"gunicorn {args.workers} workers × {threads} threads ({args.worker_class}); whole run "
-          f"{results['seconds'] / 60:.1f} min")  # fmt: skip
+          f"{results['seconds'] / 60:.1f} min; load average {before:.1f} before the run, {after:.1f} after "
+          f"(above {os.cpu_count()} the machine was shared: read the CPU split's 'rest')")  # fmt: skip
     print(line)
 
     lg = results["logins"]

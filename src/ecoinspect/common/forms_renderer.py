@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
+
+from .markup import escape_text
 
 WIDGETS = "django/forms/widgets/"
 #: The stock templates that are nothing but ``{% include "django/forms/widgets/input.html" %}``.
@@ -31,13 +32,12 @@ TEXTAREA = f"{WIDGETS}textarea.html"
 
 def _value(value) -> str:
     """``{{ value|stringformat:'s' }}``: the string, escaped unless it is already safe."""
-    return str(conditional_escape(value if hasattr(value, "__html__") else str(value)))
+    return escape_text(value)
 
 
 def _shown(value) -> str:
     """``{{ value }}``: localised (dates, numbers) as the template engine shows a value, then escaped."""
-    value = localize(template_localtime(value))
-    return str(conditional_escape(value if isinstance(value, str) else str(value)))
+    return escape_text(localize(template_localtime(value)))
 
 
 def attrs_html(attrs: dict) -> str:
