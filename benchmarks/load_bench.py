@@ -79,6 +79,7 @@ def options(argv=None):
     p.add_argument("--json-out", help="write every figure to this file")
     p.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--manifest", help=argparse.SUPPRESS)
+    p.add_argument("--imports-only", action="store_true", help=argparse.SUPPRESS)
     argv = sys.argv[1:] if argv is None else argv
     if "--quick" in argv:  # smaller defaults; an option given on the command line still wins
         p.set_defaults(problems=10_000, reports=40_000, petitions=150, users=40, ramp=5.0, duration=20.0,
@@ -133,16 +134,18 @@ def fresh_database(url: str) -> None:
 def prepare(args) -> dict:
     manifest = OUT / f"load-manifest-{_dbname(args.database)}.json"
     sizes = {"problems": args.problems, "reports": args.reports, "petitions": args.petitions}
-    if args.reuse_db and manifest.exists():
-        data = json.loads(manifest.read_text())
-        if data.get("sizes") == sizes and _database_exists(args.database):
-            print(f"reusing {_dbname(args.database)} (seeded with {sizes})")
-            return data
-    print(f"preparing {_dbname(args.database)}: {sizes}, production settings")
-    fresh_database(args.database)
     command = [sys.executable, __file__, "--prepare", "--manifest", str(manifest), "--database", args.database,
                "--problems", str(args.problems), "--reports", str(args.reports), "--petitions", str(args.petitions),
                "--imports", str(args.imports + 2)]  # fmt: skip
+    if args.reuse_db and manifest.exists():
+        data = json.loads(manifest.read_text())
+        if data.get("sizes") == sizes and _database_exists(args.database):
+            print(f"reusing {_dbname(args.database)} (seeded with {sizes}); new workbooks for the imports")
+            # the last run committed the old workbooks' numbers: this run imports new ones
+            subprocess.run([*command, "--imports-only"], env=server_env(args), cwd=ROOT, check=True)
+            return json.loads(manifest.read_text())
+    print(f"preparing {_dbname(args.database)}: {sizes}, production settings")
+    fresh_database(args.database)
     subprocess.run(command, env=server_env(args), cwd=ROOT, check=True)
     return json.loads(manifest.read_text())
 
@@ -231,8 +234,12 @@ def main() -> None:
     args = options()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.prepare:
+        from load_seed import new_imports
         from load_seed import prepare as seed
 
+        if args.imports_only:
+            new_imports(imports=args.imports, import_rows=20, manifest=Path(args.manifest))
+            return
         seed(problems=args.problems, reports=args.reports, petitions=args.petitions, imports=args.imports,
              import_rows=20, manifest=Path(args.manifest))  # fmt: skip
         return

@@ -23,6 +23,8 @@ PAGE_LINK = re.compile(r"[?&]page=2(&|$)")
 PETITION_LINK = re.compile(r"^/petitions/\d+/$")
 HANDLING_LINK = re.compile(r"^/petitions/\d+/handling/$")
 STATIC_LINK = re.compile(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"')
+#: What the page says when another session saved the record first (core.services.bump_version).
+CONFLICT = "已被他人修改"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 LEDGER_FILTERS = ("?status=rectifying", "?warning=red", "?todo=on", "?q=%E6%B2%B3%E6%B6%8C", "?sort=deadline")
 PETITION_FILTERS = ("", "?todo=on", "?status=verifying", "?status=reported", "?is_key=true")
@@ -90,7 +92,7 @@ class VirtualUser:
                 body = await response.read()
                 if status not in expect:
                     error = f"HTTP {status}"
-                elif status == 200 and "text/html" in response.headers.get("Content-Type", ""):
+                elif status in (200, 400) and "text/html" in response.headers.get("Content-Type", ""):
                     text = body.decode("utf-8", "replace")
                 elif status in (301, 302, 303):
                     text = response.headers.get("Location", "")
@@ -223,9 +225,12 @@ class VirtualUser:
         await pause()
         note = f"经现场核查（第{self.rng.randint(1, 99)}次），情况属实，已督促整改。"
         where = await self.post("handling (POST)", offered[0], form.data(investigation=note, save="1"),
-                                expect=(302, 409))  # fmt: skip
-        if where:
+                                expect=(302, 400, 409))  # fmt: skip
+        if where.startswith("/"):
             await self.get("handling form", where)
+        elif CONFLICT not in where:
+            raise self.fail("handling (POST)", "the form was refused (HTTP 400)")
+        # else: another session of the unit saved the case first — the page says so and keeps the text
 
     async def import_ledger(self, pause):
         """The one import: upload a small workbook through the form, read the preview, commit it."""

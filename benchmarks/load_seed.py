@@ -67,6 +67,16 @@ def prepare(
     return data
 
 
+def new_imports(*, imports: int, import_rows: int, manifest: Path) -> None:
+    """Fresh workbooks for a run on a reused database (the numbers of the last run's are taken)."""
+    import django
+
+    django.setup()
+    data = json.loads(manifest.read_text())
+    data["import_files"] = _import_files(imports, import_rows, manifest.parent)
+    manifest.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+
+
 def _petitions_month(cases: int) -> dict:
     from ecoinspect.core.demo import load_people
     from ecoinspect.petitions import demo
@@ -125,7 +135,7 @@ def _import_files(count: int, rows: int, folder: Path) -> list[str]:
     from ledger_bench import _ledger_xlsx
 
     units = list(Unit.objects.all())
-    stamp = dt.datetime.now().strftime("%H%M%S")
+    stamp = dt.datetime.now().strftime("%d%H%M%S")
     paths = []
     for k in range(count):
         path = folder / f"load-import-{k + 1:02d}.xlsx"
