@@ -187,8 +187,9 @@ def pages(args, seeded, say) -> dict:
 # --- import and export of 10,000 rows -----------------------------------------------------------------------
 
 
-def _ledger_xlsx(importer_cls, rows: int, units, today) -> bytes:
-    """A 10,000-row ledger in the importer's own column layout (Chinese headers), as a unit would fill it."""
+def _ledger_xlsx(importer_cls, rows: int, units, today, prefix: str = "IMP") -> bytes:
+    """A 10,000-row ledger in the importer's own column layout (Chinese headers), as a unit would fill it;
+    its numbers are ``<prefix>-<year>-<row>``."""
     import io
     import random
 
@@ -214,11 +215,11 @@ def _ledger_xlsx(importer_cls, rows: int, units, today) -> bytes:
             river = RIVERS[rng.randrange(len(RIVERS))]
             lead = town if i % 3 == 0 else by_code[dept]
             values = {
-                "number": f"IMP-{today:%Y}-{i + 1:05d}",
+                "number": f"{prefix}-{today:%Y}-{i + 1:05d}",
                 "title": f"{town.short_name}{river}沿线{topic}",
                 "description": f"导入测试：{town.short_name}{river}沿线{topic}，需限期整改。",
                 "source": str(ProblemSource.label(ProblemSource.values()[i % 7])),
-                "source_ref": f"IMP-REF-{i:05d}",
+                "source_ref": f"{prefix}-REF-{i:05d}",
                 "problem_types": "、".join(str(ProblemType.label(t)) for t in types),
                 "severity": str(Severity.label("general")),
                 "is_key": "否",

@@ -8,10 +8,10 @@ from datetime import date, datetime
 
 from django.db import models
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .choices import ChoiceSet
+from .markup import format_html
 
 
 def _resolve(obj, accessor: str):

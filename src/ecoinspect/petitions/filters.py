@@ -41,7 +41,7 @@ def pending_suggestions():
 
 class PetitionFilter(FilterSet):
     round = forms.ModelChoiceField(label=_("督察轮次"), queryset=InspectionRound.objects.all(), required=False)
-    batch = forms.ModelChoiceField(label=_("批次"), queryset=TransferBatch.objects.all(), required=False)
+    batch = forms.ModelChoiceField(label=_("批次"), queryset=TransferBatch.objects.select_related("round"), required=False)
     status = forms.MultipleChoiceField(label=_("状态"), choices=PetitionStatus.choices(), required=False)
     problem_type = forms.ChoiceField(label=_("问题类型"), choices=_choices(ProblemType, _("全部类型")), required=False)
     verdict = forms.ChoiceField(label=_("是否属实"), choices=_choices(Verdict, _("全部")), required=False)

@@ -174,3 +174,23 @@ def test_the_to_do_link_lists_what_waits_for_the_person(as_user, people):
     office = as_user(people["coordinator"])
     new = PetitionFactory()
     assert set(numbers_on(office.get(todo))) == {done.acceptance_no, new.acceptance_no}
+
+
+def test_the_list_reads_the_same_number_of_queries_however_many_batches_there_are(as_user, people):
+    """The 批次 filter names each batch by its round: read with the batches, not one query a batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PetitionFactory(status=S.ASSIGNED, lead="swj")
+    office = as_user(people["coordinator"])
+    office.get(LIST)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert office.get(LIST).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for _ in range(5):
+        BatchFactory()
+    assert queries() == before

@@ -4,10 +4,11 @@ coloured badges, file sizes."""
 from __future__ import annotations
 
 from django import forms, template
-from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from ..markup import format_html, format_html_join
 
 register = template.Library()
 

@@ -101,6 +101,10 @@ TEMPLATES = [
     }
 ]
 
+# Forms draw Django's stock input, select and textarea widgets in Python (same markup, a fraction of the
+# CPU); every other widget template, and any an app overrides, through the templates.
+FORM_RENDERER = "ecoinspect.common.forms_renderer.FastRenderer"
+
 
 def database_from_env(default_sqlite: Path) -> dict:
     url = os.environ.get("DATABASE_URL")

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from ecoinspect.common.calendar import default_calendar
+from ecoinspect.common.markup import format_html, format_html_join
 
 from .. import deadlines
 from ..choices import WarningLevel

@@ -11,12 +11,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterPanel
+from ecoinspect.common.markup import format_html
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import FilteredListView
 from ecoinspect.core.permissions import active_memberships, has_perm, restrict, user_scope

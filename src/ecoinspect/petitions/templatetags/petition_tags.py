@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from ecoinspect.common.markup import format_html
 
 register = template.Library()
 

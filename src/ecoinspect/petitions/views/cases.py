@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from ecoinspect.audit.selectors import action_log_for
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.filters import FilterPanel
+from ecoinspect.common.markup import format_html
 from ecoinspect.common.tables import Column
 from ecoinspect.common.views import FilteredListView
 from ecoinspect.core.forms import GroupedUnits
