@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.audit.selectors import action_log_for
 from ecoinspect.common.expressions import AnyOf
-from ecoinspect.core.permissions import Reach, restrict
+from ecoinspect.core.permissions import Reach, restrict, sees_all, user_scope
 from ecoinspect.orgs.models import Unit
 
-from . import deadlines
+from . import deadlines, stats, tallies
 from .choices import OPEN_STATES, DeadlineKind, NoticeStatus, ProblemStatus, WarningLevel
 from .models import INVOLVING_PATHS, Evidence, Problem, ProgressReport, SupervisionNotice
 from .workflow import PROBLEM_WORKFLOW
@@ -124,11 +124,22 @@ def involving(unit) -> Q:
 def unit_queue_counts(*, user, unit, today: dt.date | None = None) -> dict:
     """A unit's own list at a glance: what it leads / co-handles, what is open, warned and closed.
 
-    Two grouped queries, one per half of :func:`involving`: what the unit leads is read from the covering
-    warning index alone, what it co-handles (and does not lead) from the link table — several times
-    cheaper than grouping the union. The warning colour is evaluated once per problem.
+    Whoever sees all of the unit's problems (its own people, district-wide roles) gets the maintained
+    counts (``tallies.unit_counts``): one small read, whatever the number of problems. Anyone else gets
+    :func:`unit_queue_counts_scanned` — the counts of the rows they may see.
     """
     today = today or timezone.localdate()
+    if sees_all(user, "view", Problem, within=Reach(INVOLVING_PATHS, frozenset({unit.pk}))):
+        return tallies.unit_counts(unit, today=today)
+    return unit_queue_counts_scanned(user=user, unit=unit, today=today)
+
+
+def unit_queue_counts_scanned(*, user, unit, today: dt.date) -> dict:
+    """:func:`unit_queue_counts` from the problems themselves. Two grouped queries, one per half of
+    :func:`involving`: what the unit leads is read from the covering warning index alone, what it
+    co-handles (and does not lead) from the link table — several times cheaper than grouping the union.
+    The warning colour is evaluated once per problem.
+    """
     reach = Reach(INVOLVING_PATHS, frozenset({unit.pk}))
     halves = (
         (True, Problem.objects.filter(lead_unit=unit)),
@@ -154,6 +165,15 @@ def unit_queue_counts(*, user, unit, today: dt.date | None = None) -> dict:
         if row["warning"] in ("red", "yellow", "blue"):
             counts[row["warning"]] += n
     return counts
+
+
+def district_picture(*, user, today: dt.date | None = None) -> dict:
+    """The dashboard's picture as ``user`` may see it: the whole district from the maintained counts, a
+    narrower scope from its problems (``stats.district_picture``)."""
+    today = today or timezone.localdate()
+    if user_scope(user, "ledger.view").everything:
+        return stats.district_picture(None, today=today)
+    return stats.district_picture(problem_queryset(user=user, today=today), today=today)
 
 
 def unit_get(*, user, pk: int) -> Unit:
@@ -201,7 +221,11 @@ def describe_queued_problem(problem: Problem) -> dict:
     """A waiting problem's deadline and warning colour, as 我的待办 shows them."""
     today = timezone.localdate()
     warning = getattr(problem, "warning", None) or deadlines.warning_for(problem, today)
-    overdue = problem.deadline is not None and problem.deadline < today and problem.deadline_kind != DeadlineKind.LONG_TERM
+    overdue = (
+        problem.deadline is not None
+        and problem.deadline < today
+        and problem.deadline_kind != DeadlineKind.LONG_TERM
+    )
     return {
         "due": _("长期坚持") if problem.deadline_kind == DeadlineKind.LONG_TERM else problem.deadline,
         "overdue": overdue,
