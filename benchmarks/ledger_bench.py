@@ -99,6 +99,8 @@ def worker(args) -> dict:
         "reused": seeded.reused,
         "tallies_seconds": seeded.tallies_seconds,
     }
+    if args.seed_only:
+        return results
     results["pages"] = pages(args, seeded, say)
     results["counts_check"] = check_counts(seeded, say)
     if not args.skip_io:
@@ -417,6 +419,7 @@ def run_worker(
         str(result_file),
         *(["--skip-io"] if args.skip_io else []),
         *(["--reuse"] if args.reuse else []),
+        *(["--seed-only"] if args.seed_only else []),
     ]
     proc = subprocess.run(command, env=env, cwd=ROOT)
     if proc.returncode != 0 or not result_file.exists():
@@ -454,6 +457,11 @@ def main() -> None:
         "takes about 10 minutes); pending migrations are applied to it",
     )
     parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed the databases and stop (measure them later with --reuse)",
+    )
+    parser.add_argument(
         "--peer-budget",
         type=float,
         default=300.0,
@@ -480,6 +488,11 @@ def main() -> None:
     for db in dbs:
         for label, problems, reports in points:
             ours[db][label] = run_worker(db, args, label, problems, reports)
+    if args.seed_only:
+        for db, by_point in ours.items():
+            for label, result in by_point.items():
+                print(f"{db} {label or ''}: {result.get('error') or result['seed']}")
+        return
     if not args.no_peer:
         import ledger_peer
 
