@@ -176,6 +176,29 @@ def district_picture(*, user, today: dt.date | None = None) -> dict:
     return stats.district_picture(problem_queryset(user=user, today=today), today=today)
 
 
+def units_overview(*, user, today: dt.date | None = None) -> tuple[dict[int, dict], dict[int, int]]:
+    """For the table of units (各单位整改清单): per lead unit its row of ``stats.by_unit``, and per unit the
+    problems it co-handles (and does not lead) — from the maintained counts for whoever sees the whole
+    district, from the problems they may see for anyone else."""
+    today = today or timezone.localdate()
+    if user_scope(user, "ledger.view").everything:
+        counts = tallies.district_counts(today=today, since=today, until=today)
+        groups = stats.Groups(plain=counts.plain, colours=counts.colours)
+        cooperating = tallies.cooperating_totals()
+    else:
+        qs = problem_queryset(user=user, today=today)
+        groups = stats.groups(qs)
+        cooperating = dict(
+            Problem.cooperating_units.through.objects.filter(problem__in=qs.values("pk"))
+            .exclude(problem__lead_unit=F("unit"))
+            .values_list("unit")
+            .annotate(n=Count("*"))
+            .values_list("unit", "n")
+        )
+    by_lead = {row["unit"].pk: row for row in stats.by_unit(groups) if row["unit"]}
+    return by_lead, cooperating
+
+
 def unit_get(*, user, pk: int) -> Unit:
     """A unit whose ledger the person may read (their own unit or one below it; every unit for a
     district-wide role). Raises Unit.DoesNotExist otherwise."""

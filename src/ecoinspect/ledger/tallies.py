@@ -185,6 +185,12 @@ def district_counts(*, today: dt.date, since: dt.date, until: dt.date) -> Distri
     return DistrictCounts(plain, colours, types, dict(days[REGISTERED]), dict(days[CLOSED]))
 
 
+def cooperating_totals() -> dict[int, int]:
+    """Per unit, the problems it co-handles and does not lead: one read."""
+    rows = ProblemTally.objects.filter(role=COOPERATING, kind=STATUS).values_list("scope").annotate(total=Sum("n"))
+    return {unit: n for unit, n in rows.order_by() if n}
+
+
 def unit_counts(unit, *, today: dt.date) -> dict:
     """A unit's list at a glance (``selectors.unit_queue_counts``) from the counts: one read."""
     counts = dict.fromkeys(("lead", "cooperating", "open", "red", "yellow", "blue", "closed"), 0)

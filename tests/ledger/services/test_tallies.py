@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import F
 
 from ecoinspect.common.errors import Refusal
 from ecoinspect.ledger import selectors, stats, tallies
@@ -68,6 +69,8 @@ def assert_pages_agree(leader, units, day: dt.date) -> None:
         assert tallies.unit_counts(unit, today=day) == selectors.unit_queue_counts_scanned(
             user=leader, unit=unit, today=day
         ), (day, unit.code)
+    through = Problem.cooperating_units.through.objects.exclude(problem__lead_unit=F("unit"))
+    assert tallies.cooperating_totals() == dict(Counter(through.values_list("unit_id", flat=True)))
 
 
 class Ledger:

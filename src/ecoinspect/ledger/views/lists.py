@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from ecoinspect.core.permissions import active_memberships, has_perm, restrict, 
 from ecoinspect.orgs.models import Unit
 from ecoinspect.orgs.roles import ROLE_SPECS
 
-from .. import deadlines, selectors, stats
+from .. import deadlines, selectors
 from ..choices import ProblemSource, ProblemStatus, ProgressStatus, WarningLevel
 from ..filters import ProblemFilter
 from ..forms import WORKING_KINDS, GroupedUnits
@@ -237,14 +236,7 @@ def my_list(request):
     visible = restrict(
         Unit.objects.filter(is_active=True, kind__in=WORKING_KINDS), request.user, "ledger.view"
     )
-    qs = selectors.problem_queryset(user=request.user)
-    by_lead = {row["unit"].pk: row for row in stats.by_unit(stats.groups(qs)) if row["unit"]}
-    cooperating = dict(
-        Problem.cooperating_units.through.objects.filter(problem__in=qs.values("pk"))
-        .values_list("unit")
-        .annotate(n=Count("*"))
-        .values_list("unit", "n")
-    )
+    by_lead, cooperating = selectors.units_overview(user=request.user)
     rows = [
         {"unit": u, "lead": by_lead.get(u.pk), "cooperating": cooperating.get(u.pk, 0)}
         for u in visible.order_by("sort_order", "code")
