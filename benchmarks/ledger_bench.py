@@ -1,13 +1,17 @@
-"""Ledger benchmark (issue #4): list, dashboard and problem pages at 100,000 problems, import and export,
-against django-helpdesk 2.6.1 seeded the same way on the same machine.
+"""Ledger benchmark (issues #4 and #10): list, dashboard and problem pages at 100,000 problems — and at
+1,000,000 with ``--scale 100k,1m`` —, import and export, against django-helpdesk 2.6.1 seeded the same way
+on the same machine.
 
     .venv/bin/python benchmarks/ledger_bench.py                 # the issue's figures: both databases + peer
     .venv/bin/python benchmarks/ledger_bench.py --db sqlite --quick --no-peer
+    .venv/bin/python benchmarks/ledger_bench.py --db postgres --scale 100k,1m --skip-io   # how pages grow
 
 Targets (issue #4): with 100,000 problems, 500,000 progress reports and 24 + 12 units, a unit's list page
 ≤ 70 ms and the district dashboard ≤ 150 ms at the 95th percentile (server time, ≥ 200 requests each), at
 most 15 queries a page whatever the page size or the number of rows; a problem's page with 50 progress
 reports ≤ 100 ms; importing a 10,000-row Excel ledger (validate + commit) < 20 s, exporting it < 10 s.
+Issue #10: the unit list ≤ 30 ms at 100,000 (5× ahead of the peer's queue list) and ≤ 70 ms at 1,000,000
+problems / 5,000,000 reports over the same 36 units, the dashboard ≤ 150 ms at 1,000,000; queries unchanged.
 
 Each database runs in its own process (``--worker``): a fresh database (SQLite file under
 benchmarks/out/, PostgreSQL ``ecoinspect_bench`` on 127.0.0.1:5432 as postgres), migrated, seeded with
@@ -15,6 +19,8 @@ benchmarks/out/, PostgreSQL ``ecoinspect_bench`` on 127.0.0.1:5432 as postgres),
 through Django's test ``Client`` (server time: middleware, view, queries and template rendering, no
 network), with ``CaptureQueriesContext`` counting the queries. The peer runs in its own virtualenv
 (benchmarks/out/peer-venv) with a project generated under benchmarks/out/peer-project (see ledger_peer.py).
+After the pages, the maintained counts are checked (ledger_checks.py) and the report (ledger_report.py)
+prints every figure, the targets, the ratio to the peer and, with several scale points, each page's growth.
 """
 
 from __future__ import annotations
