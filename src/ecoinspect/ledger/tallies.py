@@ -78,7 +78,10 @@ def status_key(status: str, source: str, is_key: bool) -> str:
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    """The day in the district's time zone (settings.TIME_ZONE), as the dashboard's weeks are cut."""
+    if timezone.is_naive(moment):
+        return moment.date()
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
 def problem_buckets(values: dict) -> Iterator[Bucket]:
@@ -228,7 +231,9 @@ def describe_bucket(bucket) -> str:
 
     scope, role, kind, key, on = bucket
     unit = Unit.objects.filter(pk=scope).first() if scope else None
-    who = f"{unit or _('未分派')}（{_('牵头') if role == LEAD else _('配合')}）"
+    name = str(unit) if unit else _("未分派")
+    how = _("牵头") if role == LEAD else _("配合")
+    who = f"{name}（{how}）"
     if kind == STATUS:
         status, source, is_key = key.split("|")
         what = _("状态“%(status)s”、来源“%(source)s”%(key)s") % {
