@@ -134,6 +134,15 @@ def unit_queue_counts(*, user, unit, today: dt.date | None = None) -> dict:
     return unit_queue_counts_scanned(user=user, unit=unit, today=today)
 
 
+def unit_list_total(*, user, unit, today: dt.date | None = None) -> int | None:
+    """How many problems a unit leads or co-handles, from the maintained counts — None when ``user`` does not
+    see all of them (their list must then count what it shows)."""
+    if not sees_all(user, "view", Problem, within=Reach(INVOLVING_PATHS, frozenset({unit.pk}))):
+        return None
+    counts = tallies.unit_counts(unit, today=today or timezone.localdate())
+    return counts["lead"] + counts["cooperating"]
+
+
 def unit_queue_counts_scanned(*, user, unit, today: dt.date) -> dict:
     """:func:`unit_queue_counts` from the problems themselves. Two grouped queries, one per half of
     :func:`involving`: what the unit leads is read from the covering warning index alone, what it

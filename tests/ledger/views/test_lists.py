@@ -135,6 +135,12 @@ def test_a_units_list_says_how_many_rows_it_holds_and_pages_through_all_of_them(
     lead_only = client.get(url, {"per_page": 10, "involvement": "lead"})
     assert "共 11 条" in lead_only.content.decode()
 
+    # the whole ledger narrowed to the unit, as the office sees it: the same total, from the same counts
+    office = as_user(people["coordinator"])
+    ledger = reverse("ledger:problem_list")
+    assert "共 12 条" in office.get(ledger, {"unit": u["swj"].pk, "per_page": 10}).content.decode()
+    assert "共 1 条" in office.get(ledger, {"unit": u["swj"].pk, "warning": "red"}).content.decode()
+
 
 def test_filtering_the_ledger_by_a_unit_one_cannot_see_shows_nothing(structure, as_user, people):
     """The unit filter narrows inside one's scope; it never stands in for the scope of another unit."""

@@ -146,6 +146,14 @@ class ProblemListView(FilteredListView):
             .only(*LIST_FIELDS)
         )
 
+    def known_total(self, filters) -> int | None:
+        """Narrowed to one unit and nothing else, the list holds what the unit leads or co-handles: the
+        maintained counts say how many (when the person sees all of them) — no count over the rows."""
+        if filters is None or filters.active_count() != 1 or not filters.is_valid():
+            return None
+        unit = filters.cleaned_data.get("unit")
+        return selectors.unit_list_total(user=self.request.user, unit=unit) if unit is not None else None
+
     def extra_context(self, request) -> dict:
         return {
             "create_url": reverse("ledger:problem_create") if _can_register(request.user) else None,
