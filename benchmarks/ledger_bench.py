@@ -108,6 +108,8 @@ def worker(args) -> dict:
     if args.seed_only:
         return results
     results["pages"] = pages(args, seeded, say)
+    if args.no_checks:  # a later round: the pages only
+        return results
     results["counts_check"] = check_counts(seeded, say)
     if not args.skip_io:
         results["io"] = import_export(args, seeded, say)
@@ -161,6 +163,7 @@ def pages(args, seeded, say) -> dict:
         return response
 
     def count_queries(user, url) -> tuple[int, list]:
+        get(user, url)  # a session idle for ECOINSPECT_SESSION_REFRESH_SECONDS is renewed (a write) here
         with CaptureQueriesContext(connection) as ctx:
             get(user, url)
         slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]
@@ -170,8 +173,9 @@ def pages(args, seeded, say) -> dict:
     rows = _unit_rows(units)
     # -- a unit's own list, as that unit's staff, going round all 36 units
     urls = [(seeded.staff[u.pk], reverse("ledger:unit_problems", args=[u.pk])) for u in units]
+    cpu: list = []
     samples = time_calls(
-        lambda i: get(*urls[i % len(urls)], b"BM-"), requests=args.requests, warmup=len(urls)
+        lambda i: get(*urls[i % len(urls)], b"BM-"), requests=args.requests, warmup=len(urls), cpu_out=cpu
     )
     smallest = min(units, key=lambda u: rows[u.pk])
     largest = max(units, key=lambda u: rows[u.pk])
@@ -185,7 +189,7 @@ def pages(args, seeded, say) -> dict:
                 counts[f"{unit.code} ({rows[unit.pk]} rows) per_page={per_page} page={page}"] = n
     _, slowest = count_queries(seeded.staff[largest.pk], reverse("ledger:unit_problems", args=[largest.pk]))
     results["unit_list"] = {
-        **summary(samples),
+        **summary(samples, cpu),
         "queries": counts,
         "rows_per_unit": [min(rows.values()), max(rows.values())],
         "slowest_queries": slowest,
@@ -194,28 +198,35 @@ def pages(args, seeded, say) -> dict:
 
     # -- the district list filtered to one unit, as a leader (the same filter, district-wide scope)
     leader_urls = [f"{reverse('ledger:problem_list')}?unit={u.pk}" for u in units]
+    cpu = []
     samples = time_calls(
         lambda i: get(seeded.leader, leader_urls[i % len(leader_urls)], b"BM-"),
         requests=args.requests,
         warmup=5,
+        cpu_out=cpu,
     )
     n, _ = count_queries(seeded.leader, leader_urls[0])
-    results["district_list_unit_filter"] = {**summary(samples), "queries": {"leader ?unit=": n}}
+    results["district_list_unit_filter"] = {**summary(samples, cpu), "queries": {"leader ?unit=": n}}
 
     # -- the leaders' dashboard
     url = reverse("ledger:district_dashboard")
-    samples = time_calls(lambda i: get(seeded.leader, url), requests=args.requests, warmup=3)
+    cpu = []
+    samples = time_calls(lambda i: get(seeded.leader, url), requests=args.requests, warmup=3, cpu_out=cpu)
     n, slowest = count_queries(seeded.leader, url)
-    results["dashboard"] = {**summary(samples), "queries": {"leader": n}, "slowest_queries": slowest}
+    results["dashboard"] = {**summary(samples, cpu), "queries": {"leader": n}, "slowest_queries": slowest}
     say(f"dashboard: p95 {fmt_ms(results['dashboard']['p95'])}")
 
     # -- a problem's page with 50 progress reports, as the inspection office
     detail_urls = [reverse("ledger:problem_detail", args=[pk]) for pk in seeded.detail_ids]
+    cpu = []
     samples = time_calls(
-        lambda i: get(seeded.coordinator, detail_urls[i % len(detail_urls)]), requests=args.requests, warmup=5
+        lambda i: get(seeded.coordinator, detail_urls[i % len(detail_urls)]),
+        requests=args.requests,
+        warmup=5,
+        cpu_out=cpu,
     )
     n, slowest = count_queries(seeded.coordinator, detail_urls[0])
-    results["detail"] = {**summary(samples), "queries": {"coordinator": n}, "slowest_queries": slowest}
+    results["detail"] = {**summary(samples, cpu), "queries": {"coordinator": n}, "slowest_queries": slowest}
     say(f"problem page: p95 {fmt_ms(results['detail']['p95'])}")
     reset_queries()
     return results
@@ -369,6 +380,23 @@ def scale_points(text: str | None, args) -> list[tuple[str, int, int]]:
     return points
 
 
+def merge_rounds(first: dict | None, later: dict) -> dict:
+    """The pages of a later round added to the first round's samples (query counts, checks and the seed
+    stay the first round's)."""
+    if first is None or "error" in first:
+        return later
+    if "error" in later:
+        return first
+    from ledger_timing import summary
+
+    for key, page in first["pages"].items():
+        more = later["pages"][key]
+        samples, cpu = page["samples"] + more["samples"], page["cpu"] + more["cpu"]
+        page.update(summary(samples, cpu))
+    first["rounds"] = first.get("rounds", 1) + 1
+    return first
+
+
 def _db_label(label: str) -> str:
     """The 100 k point keeps the issue's database name; the others get theirs (``…_1m``)."""
     return "" if label in ("", "100k") else label
@@ -384,13 +412,19 @@ def _exists(db: str, name: str, label: str) -> bool:
 
 
 def run_worker(
-    db: str, args, label: str = "", problems: int | None = None, reports: int | None = None
+    db: str,
+    args,
+    label: str = "",
+    problems: int | None = None,
+    reports: int | None = None,
+    later_round: bool = False,
 ) -> dict:
+    """One worker process on one database; a ``later_round`` keeps the database and times the pages only."""
     problems = problems or args.problems
     reports = reports or args.reports
     db_label = _db_label(label)
     name = pg_name(args.pg_db, db_label)
-    if not (args.reuse and _exists(db, name, db_label)):
+    if not ((args.reuse or later_round) and _exists(db, name, db_label)):
         fresh_database(db, name=name, sqlite_path=sqlite_file(db_label))
     env = {
         **os.environ,
@@ -418,14 +452,15 @@ def run_worker(
         "--reports",
         str(reports),
         "--requests",
-        str(args.requests),
+        str(max(args.requests // args.rounds, 20)),
         "--io-rows",
         str(args.io_rows),
         "--json-out",
         str(result_file),
         *(["--skip-io"] if args.skip_io else []),
-        *(["--reuse"] if args.reuse else []),
+        *(["--reuse"] if args.reuse or later_round else []),
         *(["--seed-only"] if args.seed_only else []),
+        *(["--no-checks", "--skip-io"] if later_round else []),
     ]
     proc = subprocess.run(command, env=env, cwd=ROOT)
     if proc.returncode != 0 or not result_file.exists():
@@ -463,6 +498,13 @@ def main() -> None:
         "takes about 10 minutes); pending migrations are applied to it",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="time the pages in this many rounds, going round the scale points (and databases) in turn, "
+        "--requests spread over them: on a shared machine every point then meets the same load",
+    )
+    parser.add_argument(
         "--seed-only",
         action="store_true",
         help="seed the databases and stop (measure them later with --reuse)",
@@ -476,6 +518,7 @@ def main() -> None:
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--no-checks", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json-out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
@@ -491,9 +534,11 @@ def main() -> None:
     ours: dict = {db: {} for db in dbs}
     peer: dict = {}
     started = time.monotonic()
-    for db in dbs:
-        for label, problems, reports in points:
-            ours[db][label] = run_worker(db, args, label, problems, reports)
+    for round_ in range(1 if args.seed_only else args.rounds):
+        for db in dbs:
+            for label, problems, reports in points:
+                result = run_worker(db, args, label, problems, reports, later_round=round_ > 0)
+                ours[db][label] = merge_rounds(ours[db].get(label), result)
     if args.seed_only:
         for db, by_point in ours.items():
             for label, result in by_point.items():
