@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -138,11 +139,14 @@ class ProblemListView(FilteredListView):
 
     def selector(self, *, user, filters):
         self.problem_filters = filters
-        # Only what the columns show is read (not the long texts, not the acceptance unit).
+        # Only what the columns show is read (not the long texts, not the acceptance unit; units' names).
+        names = Unit.objects.only("name", "short_name")
         return (
             selectors.problem_list(user=user, filters=filters)
             .select_related(None)
             .select_related("lead_unit", "town")
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("cooperating_units", queryset=names))
             .only(*LIST_FIELDS)
         )
 
