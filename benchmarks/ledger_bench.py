@@ -1,13 +1,17 @@
-"""Ledger benchmark (issue #4): list, dashboard and problem pages at 100,000 problems, import and export,
-against django-helpdesk 2.6.1 seeded the same way on the same machine.
+"""Ledger benchmark (issues #4 and #10): list, dashboard and problem pages at 100,000 problems — and at
+1,000,000 with ``--scale 100k,1m`` —, import and export, against django-helpdesk 2.6.1 seeded the same way
+on the same machine.
 
     .venv/bin/python benchmarks/ledger_bench.py                 # the issue's figures: both databases + peer
     .venv/bin/python benchmarks/ledger_bench.py --db sqlite --quick --no-peer
+    .venv/bin/python benchmarks/ledger_bench.py --db postgres --scale 100k,1m --skip-io   # how pages grow
 
 Targets (issue #4): with 100,000 problems, 500,000 progress reports and 24 + 12 units, a unit's list page
 ≤ 70 ms and the district dashboard ≤ 150 ms at the 95th percentile (server time, ≥ 200 requests each), at
 most 15 queries a page whatever the page size or the number of rows; a problem's page with 50 progress
 reports ≤ 100 ms; importing a 10,000-row Excel ledger (validate + commit) < 20 s, exporting it < 10 s.
+Issue #10: the unit list ≤ 30 ms at 100,000 (5× ahead of the peer's queue list) and ≤ 70 ms at 1,000,000
+problems / 5,000,000 reports over the same 36 units, the dashboard ≤ 150 ms at 1,000,000; queries unchanged.
 
 Each database runs in its own process (``--worker``): a fresh database (SQLite file under
 benchmarks/out/, PostgreSQL ``ecoinspect_bench`` on 127.0.0.1:5432 as postgres), migrated, seeded with
@@ -15,6 +19,8 @@ benchmarks/out/, PostgreSQL ``ecoinspect_bench`` on 127.0.0.1:5432 as postgres),
 through Django's test ``Client`` (server time: middleware, view, queries and template rendering, no
 network), with ``CaptureQueriesContext`` counting the queries. The peer runs in its own virtualenv
 (benchmarks/out/peer-venv) with a project generated under benchmarks/out/peer-project (see ledger_peer.py).
+After the pages, the maintained counts are checked (ledger_checks.py) and the report (ledger_report.py)
+prints every figure, the targets, the ratio to the peer and, with several scale points, each page's growth.
 """
 
 from __future__ import annotations
@@ -36,14 +42,21 @@ from ledger_timing import fmt_ms, summary, time_calls  # noqa: E402
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 PG_DB = "ecoinspect_bench"
-TARGETS = {"unit_list": 70.0, "dashboard": 150.0, "detail": 100.0}
-MAX_QUERIES = 15
 
 
-def database_url(db: str) -> str:
+def sqlite_file(label: str = "") -> Path:
+    return OUT / (f"ledger-bench-{label}.sqlite3" if label else "ledger-bench.sqlite3")
+
+
+def pg_name(base: str, label: str = "") -> str:
+    """The PostgreSQL database of a scale point: ``base`` for the issue's 100 k, ``base_1m`` for 1 M."""
+    return f"{base}_{label}" if label else base
+
+
+def database_url(db: str, name: str = PG_DB, label: str = "") -> str:
     if db == "sqlite":
-        return f"sqlite:///{OUT / 'ledger-bench.sqlite3'}"
-    return f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{PG_DB}"
+        return f"sqlite:///{sqlite_file(label)}"
+    return f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
 
 
 def fresh_database(db: str, name: str | None = None, sqlite_path: Path | None = None) -> None:
@@ -70,22 +83,48 @@ def worker(args) -> dict:
     django.setup()
     from django.core.management import call_command
 
-    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-    results: dict = {"db": args.db}
+    from ledger_seed import seed, seeded_database
+
+    tag = f"{args.db} {args.label}"
+    say = lambda text: print(f"[{tag}] {text}", file=sys.stderr, flush=True)  # noqa: E731
+    results: dict = {"db": args.db, "label": args.label, "problems": args.problems}
     t0 = time.monotonic()
     call_command("migrate", verbosity=0)
-    say(
-        f"[{args.db}] migrated in {time.monotonic() - t0:.1f} s; seeding (bulk_create, bypassing the services)"
-    )
-    from ledger_seed import seed
-
-    seeded = seed(problems=args.problems, reports=args.reports, out=say)
-    results["seed"] = {**seeded.counts, "seconds": round(seeded.seconds, 1), "units": len(seeded.units)}
-    say(f"[{args.db}] seeded in {seeded.seconds:.1f} s: {seeded.counts}")
+    say(f"migrated in {time.monotonic() - t0:.1f} s")
+    seeded = seeded_database(problems=args.problems, reports=args.reports) if args.reuse else None
+    if seeded is None:
+        say(f"seeding {args.problems:,} problems (bulk_create, bypassing the services)")
+        seeded = seed(problems=args.problems, reports=args.reports, out=say)
+        say(f"seeded in {seeded.seconds:.1f} s: {seeded.counts}")
+    else:
+        say(f"kept the seeded database (--reuse): {seeded.counts}")
+    results["seed"] = {
+        **seeded.counts,
+        "seconds": round(seeded.seconds, 1),
+        "units": len(seeded.units),
+        "reused": seeded.reused,
+        "tallies_seconds": seeded.tallies_seconds,
+    }
+    if args.seed_only:
+        return results
     results["pages"] = pages(args, seeded, say)
+    if args.no_checks:  # a later round: the pages only
+        return results
+    results["counts_check"] = check_counts(seeded, say)
     if not args.skip_io:
         results["io"] = import_export(args, seeded, say)
     return results
+
+
+def check_counts(seeded, say) -> dict | None:
+    """The maintained counts against a recount and the dashboard against the scan it replaced, after a few
+    service operations on the seeded data (see ledger_checks.py)."""
+    from ledger_checks import counts_check
+
+    result = counts_check(seeded)
+    if result is not None:
+        say(f"counts check: {result['verdict']}")
+    return result
 
 
 def _unit_rows(units) -> dict[int, int]:
@@ -124,6 +163,7 @@ def pages(args, seeded, say) -> dict:
         return response
 
     def count_queries(user, url) -> tuple[int, list]:
+        get(user, url)  # a session idle for ECOINSPECT_SESSION_REFRESH_SECONDS is renewed (a write) here
         with CaptureQueriesContext(connection) as ctx:
             get(user, url)
         slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]
@@ -133,8 +173,9 @@ def pages(args, seeded, say) -> dict:
     rows = _unit_rows(units)
     # -- a unit's own list, as that unit's staff, going round all 36 units
     urls = [(seeded.staff[u.pk], reverse("ledger:unit_problems", args=[u.pk])) for u in units]
+    cpu: list = []
     samples = time_calls(
-        lambda i: get(*urls[i % len(urls)], b"BM-"), requests=args.requests, warmup=len(urls)
+        lambda i: get(*urls[i % len(urls)], b"BM-"), requests=args.requests, warmup=len(urls), cpu_out=cpu
     )
     smallest = min(units, key=lambda u: rows[u.pk])
     largest = max(units, key=lambda u: rows[u.pk])
@@ -148,38 +189,45 @@ def pages(args, seeded, say) -> dict:
                 counts[f"{unit.code} ({rows[unit.pk]} rows) per_page={per_page} page={page}"] = n
     _, slowest = count_queries(seeded.staff[largest.pk], reverse("ledger:unit_problems", args=[largest.pk]))
     results["unit_list"] = {
-        **summary(samples),
+        **summary(samples, cpu),
         "queries": counts,
         "rows_per_unit": [min(rows.values()), max(rows.values())],
         "slowest_queries": slowest,
     }
-    say(f"[{args.db}] unit list: p95 {fmt_ms(results['unit_list']['p95'])}")
+    say(f"unit list: p95 {fmt_ms(results['unit_list']['p95'])}")
 
     # -- the district list filtered to one unit, as a leader (the same filter, district-wide scope)
     leader_urls = [f"{reverse('ledger:problem_list')}?unit={u.pk}" for u in units]
+    cpu = []
     samples = time_calls(
         lambda i: get(seeded.leader, leader_urls[i % len(leader_urls)], b"BM-"),
         requests=args.requests,
         warmup=5,
+        cpu_out=cpu,
     )
     n, _ = count_queries(seeded.leader, leader_urls[0])
-    results["district_list_unit_filter"] = {**summary(samples), "queries": {"leader ?unit=": n}}
+    results["district_list_unit_filter"] = {**summary(samples, cpu), "queries": {"leader ?unit=": n}}
 
     # -- the leaders' dashboard
     url = reverse("ledger:district_dashboard")
-    samples = time_calls(lambda i: get(seeded.leader, url), requests=args.requests, warmup=3)
+    cpu = []
+    samples = time_calls(lambda i: get(seeded.leader, url), requests=args.requests, warmup=3, cpu_out=cpu)
     n, slowest = count_queries(seeded.leader, url)
-    results["dashboard"] = {**summary(samples), "queries": {"leader": n}, "slowest_queries": slowest}
-    say(f"[{args.db}] dashboard: p95 {fmt_ms(results['dashboard']['p95'])}")
+    results["dashboard"] = {**summary(samples, cpu), "queries": {"leader": n}, "slowest_queries": slowest}
+    say(f"dashboard: p95 {fmt_ms(results['dashboard']['p95'])}")
 
     # -- a problem's page with 50 progress reports, as the inspection office
     detail_urls = [reverse("ledger:problem_detail", args=[pk]) for pk in seeded.detail_ids]
+    cpu = []
     samples = time_calls(
-        lambda i: get(seeded.coordinator, detail_urls[i % len(detail_urls)]), requests=args.requests, warmup=5
+        lambda i: get(seeded.coordinator, detail_urls[i % len(detail_urls)]),
+        requests=args.requests,
+        warmup=5,
+        cpu_out=cpu,
     )
     n, slowest = count_queries(seeded.coordinator, detail_urls[0])
-    results["detail"] = {**summary(samples), "queries": {"coordinator": n}, "slowest_queries": slowest}
-    say(f"[{args.db}] problem page: p95 {fmt_ms(results['detail']['p95'])}")
+    results["detail"] = {**summary(samples, cpu), "queries": {"coordinator": n}, "slowest_queries": slowest}
+    say(f"problem page: p95 {fmt_ms(results['detail']['p95'])}")
     reset_queries()
     return results
 
@@ -274,7 +322,7 @@ def import_export(args, seeded, say) -> dict:
     t1 = time.perf_counter()
     summary_ = import_job_commit(actor=actor, job=job)
     commit_s = time.perf_counter() - t1
-    say(f"[{args.db}] import {rows:,} rows: validate {validate_s:.1f} s + commit {commit_s:.1f} s")
+    say(f"import {rows:,} rows: validate {validate_s:.1f} s + commit {commit_s:.1f} s")
 
     qs = selectors.problem_list(user=actor).filter(number__startswith="IMP-")
     exported = qs.count()
@@ -317,11 +365,71 @@ def _all_units():
 # --- the parent: run the workers and the peer, print everything -------------------------------------------
 
 
-def run_worker(db: str, args) -> dict:
-    fresh_database(db)
+SCALE_POINTS = {"10k": 10_000, "100k": 100_000, "300k": 300_000, "1m": 1_000_000}
+
+
+def scale_points(text: str | None, args) -> list[tuple[str, int, int]]:
+    """(label, problems, reports) of each point: ``--scale 100k,1m`` — 5 progress reports a problem, as the
+    issue measured — or the one point of ``--problems`` / ``--reports``."""
+    if not text:
+        return [("", args.problems, args.reports)]
+    points = []
+    for label in (part.strip().lower() for part in text.split(",") if part.strip()):
+        if label not in SCALE_POINTS:
+            raise SystemExit(f"--scale: unknown point {label!r} (known: {', '.join(SCALE_POINTS)})")
+        points.append((label, SCALE_POINTS[label], 5 * SCALE_POINTS[label]))
+    return points
+
+
+def merge_rounds(first: dict | None, later: dict) -> dict:
+    """The pages of a later round added to the first round's samples (query counts, checks and the seed
+    stay the first round's)."""
+    if first is None or "error" in first:
+        return later
+    if "error" in later:
+        return first
+    from ledger_timing import summary
+
+    for key, page in first["pages"].items():
+        more = later["pages"][key]
+        samples, cpu = page["samples"] + more["samples"], page["cpu"] + more["cpu"]
+        page.update(summary(samples, cpu))
+    first["rounds"] = first.get("rounds", 1) + 1
+    return first
+
+
+def _db_label(label: str) -> str:
+    """The 100 k point keeps the issue's database name; the others get theirs (``…_1m``)."""
+    return "" if label in ("", "100k") else label
+
+
+def _exists(db: str, name: str, label: str) -> bool:
+    if db == "sqlite":
+        return sqlite_file(label).exists()
+    import psycopg
+
+    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def run_worker(
+    db: str,
+    args,
+    label: str = "",
+    problems: int | None = None,
+    reports: int | None = None,
+    later_round: bool = False,
+) -> dict:
+    """One worker process on one database; a ``later_round`` keeps the database and times the pages only."""
+    problems = problems or args.problems
+    reports = reports or args.reports
+    db_label = _db_label(label)
+    name = pg_name(args.pg_db, db_label)
+    if not ((args.reuse or later_round) and _exists(db, name, db_label)):
+        fresh_database(db, name=name, sqlite_path=sqlite_file(db_label))
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(db),
+        "DATABASE_URL": database_url(db, name, db_label),
         "DJANGO_SETTINGS_MODULE": "ecoinspect.config.settings.base",
         "ECOINSPECT_DEBUG": "0",
         "ECOINSPECT_ALLOWED_HOSTS": "testserver,localhost",
@@ -330,7 +438,7 @@ def run_worker(db: str, args) -> dict:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(BENCH_DIR), os.environ.get("PYTHONPATH", "")]),
     }
     (OUT / f"var-{db}" / "static").mkdir(parents=True, exist_ok=True)  # whitenoise wants STATIC_ROOT to exist
-    result_file = OUT / f"ledger-{db}.json"
+    result_file = OUT / f"ledger-{db}{'-' + label if label else ''}.json"
     result_file.unlink(missing_ok=True)
     command = [
         sys.executable,
@@ -338,117 +446,27 @@ def run_worker(db: str, args) -> dict:
         "--worker",
         "--db",
         db,
+        "--label",
+        label or f"{problems // 1000}k",
         "--problems",
-        str(args.problems),
+        str(problems),
         "--reports",
-        str(args.reports),
+        str(reports),
         "--requests",
-        str(args.requests),
+        str(max(args.requests // args.rounds, 20)),
         "--io-rows",
         str(args.io_rows),
         "--json-out",
         str(result_file),
         *(["--skip-io"] if args.skip_io else []),
+        *(["--reuse"] if args.reuse or later_round else []),
+        *(["--seed-only"] if args.seed_only else []),
+        *(["--no-checks", "--skip-io"] if later_round else []),
     ]
     proc = subprocess.run(command, env=env, cwd=ROOT)
     if proc.returncode != 0 or not result_file.exists():
         return {"db": db, "error": f"worker exited with {proc.returncode}"}
     return json.loads(result_file.read_text())
-
-
-def _ratio(ours: float, theirs: float | None) -> str:
-    if not theirs or theirs != theirs:
-        return "—"
-    return f"{theirs / ours:.1f}× faster" if ours <= theirs else f"{ours / theirs:.1f}× slower"
-
-
-def report(args, ours: dict, peer: dict) -> None:
-    print()
-    print("=" * 100)
-    print(
-        f"Ledger benchmark — {args.problems:,} problems, {args.reports:,} progress reports, 36 units "
-        f"(24 towns/subdistricts + 12 departments), ≥ {args.requests} requests a page"
-    )
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; server time through Django's test Client")
-    print("=" * 100)
-    for db, result in ours.items():
-        print(f"\n## {db}")
-        if "error" in result:
-            print(f"  our worker failed: {result['error']}")
-            continue
-        s = result["seed"]
-        print(
-            f"seeded (bulk_create, bypassing the services): {s['problems']:,} problems, {s['reports']:,} reports, "
-            f"{s['actionlog']:,} ActionLog entries in {s['seconds']} s"
-        )
-        p = result["pages"]
-        peer_db = peer.get(db, {})
-        rows = [
-            ("unit list (own unit, staff)", "unit_list", "queue_list", TARGETS["unit_list"]),
-            ("district list ?unit= (leader)", "district_list_unit_filter", None, None),
-            ("district dashboard (leader)", "dashboard", "dashboard", TARGETS["dashboard"]),
-            ("problem page, 50 reports", "detail", "ticket_detail", TARGETS["detail"]),
-        ]
-        print(
-            f"{'page':32} {'n':>5} {'p50':>9} {'p95':>9} {'max':>9} {'queries':>8} {'target':>9}  "
-            f"{'peer p95':>9}  ratio (p95)"
-        )
-        for label, key, peer_key, target in rows:
-            r = p[key]
-            queries = max(r["queries"].values())
-            peer_row = (peer_db.get("pages") or {}).get(peer_key) if peer_key else None
-            peer_p95 = peer_row["p95"] if peer_row else None
-            verdict = "" if target is None else ("ok" if r["p95"] <= target else "MISSED")
-            print(
-                f"{label:32} {r['n']:>5} {fmt_ms(r['p50']):>9} {fmt_ms(r['p95']):>9} {fmt_ms(r['max']):>9} "
-                f"{queries:>8} {(f'≤ {target:.0f} ms {verdict}') if target else '':>9}  "
-                f"{fmt_ms(peer_p95) if peer_p95 else '—':>9}  {_ratio(r['p95'], peer_p95)}"
-            )
-        counts = p["unit_list"]["queries"]
-        distinct = sorted(set(counts.values()))
-        print(
-            f"unit list queries by page size / page / unit size ({p['unit_list']['rows_per_unit'][0]:,}–"
-            f"{p['unit_list']['rows_per_unit'][1]:,} rows a unit): {distinct} "
-            f"({'constant' if len(distinct) == 1 else 'VARIES'}; ≤ {MAX_QUERIES}: "
-            f"{'ok' if max(distinct) <= MAX_QUERIES else 'MISSED'})"
-        )
-        for key in ("unit_list", "dashboard", "detail"):
-            print(
-                f"  slowest queries, {key}: "
-                + "; ".join(f"{ms:.1f} ms" for ms, _sql in p[key]["slowest_queries"])
-            )
-        io = result.get("io")
-        if io is None:
-            pass
-        elif "skipped" in io or "failed" in io:
-            print(f"import/export: {io.get('skipped') or io.get('failed')}")
-        else:
-            print(
-                f"import {io['rows']:,} rows: validate {io['validate_s']:.1f} s + commit {io['commit_s']:.1f} s = "
-                f"{io['import_s']:.1f} s (target < 20 s: {'ok' if io['import_s'] < 20 else 'MISSED'})"
-            )
-            print(
-                f"export {io['exported_rows']:,} rows: progress table .xlsx {io['export_xlsx_s']:.1f} s "
-                f"(target < 10 s: {'ok' if io['export_xlsx_s'] < 10 else 'MISSED'}), .docx {io['export_docx_s']:.1f} s, "
-                f"list page ?format=xlsx {io['list_page_xlsx_s']:.1f} s (HTTP {io['list_page_xlsx_status']})"
-            )
-        if peer_db.get("error"):
-            print(f"peer (django-helpdesk 2.6.1): not measured — {peer_db['error']}")
-        elif peer_db:
-            ps = peer_db["seed"]
-            print(
-                f"peer django-helpdesk {peer_db.get('version', '2.6.1')} (Django {peer_db.get('django')}): seeded "
-                f"{ps['tickets']:,} tickets, {ps['followups']:,} follow-ups, {ps['queues']} queues in {ps['seconds']} s"
-            )
-            for key, r in peer_db["pages"].items():
-                print(
-                    f"  peer {key:28} n={r['n']:>4} p50 {fmt_ms(r['p50']):>9} p95 {fmt_ms(r['p95']):>9} "
-                    f"max {fmt_ms(r['max']):>9} queries {r.get('queries', '—')}"
-                    + (f"  ({r['note']})" if r.get("note") else "")
-                )
-    if isinstance(peer.get("_error"), str):
-        print(f"\npeer (django-helpdesk 2.6.1): not measured — {peer['_error']}")
-    print()
 
 
 def main() -> None:
@@ -458,11 +476,40 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--problems", type=int, default=100_000)
     parser.add_argument("--reports", type=int, default=500_000)
+    parser.add_argument(
+        "--scale",
+        help="comma-separated sizes, e.g. 100k,1m (5 reports a problem, 36 units): each point in its own "
+        "database, then how every page grows from the first point to the others. The peer runs at the "
+        "first point only. Default: the one point of --problems / --reports",
+    )
     parser.add_argument("--requests", type=int, default=200, help="timed requests a page (after warm-up)")
     parser.add_argument("--io-rows", type=int, default=10_000, help="rows of the import/export test")
     parser.add_argument("--quick", action="store_true", help="10,000 problems, 50,000 reports, 50 requests")
     parser.add_argument("--no-peer", action="store_true", help="skip django-helpdesk")
     parser.add_argument("--skip-io", action="store_true", help="skip the import/export test")
+    parser.add_argument(
+        "--pg-db",
+        default=PG_DB,
+        help=f"PostgreSQL database (default {PG_DB}; the 1 M point adds _1m, the peer's adds _helpdesk)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a database already seeded at the same size instead of seeding it again (the 1 M seed "
+        "takes about 10 minutes); pending migrations are applied to it",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="time the pages in this many rounds, going round the scale points (and databases) in turn, "
+        "--requests spread over them: on a shared machine every point then meets the same load",
+    )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed the databases and stop (measure them later with --reuse)",
+    )
     parser.add_argument(
         "--peer-budget",
         type=float,
@@ -471,6 +518,8 @@ def main() -> None:
         "(at least 20), and the number made is printed",
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--label", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--no-checks", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json-out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
@@ -481,22 +530,35 @@ def main() -> None:
         result = worker(args)
         Path(args.json_out).write_text(json.dumps(result, ensure_ascii=False, default=str))
         return
+    points = scale_points(args.scale, args)
     dbs = ("sqlite", "postgres") if args.db == "both" else (args.db,)
-    ours, peer = {}, {}
+    ours: dict = {db: {} for db in dbs}
+    peer: dict = {}
     started = time.monotonic()
-    for db in dbs:
-        ours[db] = run_worker(db, args)
+    for round_ in range(1 if args.seed_only else args.rounds):
+        for db in dbs:
+            for label, problems, reports in points:
+                result = run_worker(db, args, label, problems, reports, later_round=round_ > 0)
+                ours[db][label] = merge_rounds(ours[db].get(label), result)
+    if args.seed_only:
+        for db, by_point in ours.items():
+            for label, result in by_point.items():
+                print(f"{db} {label or ''}: {result.get('error') or result['seed']}")
+        return
     if not args.no_peer:
         import ledger_peer
 
+        first_label, args.problems, args.reports = points[0]
         try:
             python = ledger_peer.ensure_venv(OUT)
         except ledger_peer.PeerUnavailable as exc:
             peer["_error"] = str(exc)
         else:
             for db in dbs:
-                peer[db] = ledger_peer.run(python, db, args, OUT)
-    report(args, ours, peer)
+                peer[db] = ledger_peer.run(python, db, args, OUT, pg_db=f"{args.pg_db}_helpdesk")
+    from ledger_report import report
+
+    report(args, points, ours, peer)
     print(f"whole run: {(time.monotonic() - started) / 60:.1f} min")
 
 

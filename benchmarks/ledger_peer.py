@@ -4,7 +4,7 @@ generated at run time under benchmarks/out/peer-project (nothing generated is co
 ``ensure_venv`` creates benchmarks/out/peer-venv and installs django-helpdesk 2.6.1 with its "teams"
 extra (teams mode is on by default and its migrations need pinax-teams), Django 5.2 (supported by it and
 the version we run) and psycopg; ``run`` gives the peer a fresh database
-(SQLite file benchmarks/out/peer-helpdesk.sqlite3 or PostgreSQL ``helpdesk_bench``) and runs
+(SQLite file benchmarks/out/peer-helpdesk.sqlite3 or PostgreSQL ``<--pg-db>_helpdesk``) and runs
 ledger_peer_worker.py in that virtualenv, which seeds 100,000 tickets and 500,000 follow-ups across 36
 queues with ``bulk_create`` and times the pages with Django's test Client, as ledger_bench.py does ours.
 """
@@ -150,20 +150,20 @@ def write_project(out: Path) -> Path:
     return project
 
 
-def run(python: Path, db: str, args, out: Path) -> dict:
+def run(python: Path, db: str, args, out: Path, pg_db: str = PG_DB) -> dict:
     from ledger_bench import PG, fresh_database
 
     project = write_project(out)
     sqlite_path = out / "peer-helpdesk.sqlite3"
     try:
-        fresh_database(db, name=PG_DB, sqlite_path=sqlite_path)
+        fresh_database(db, name=pg_db, sqlite_path=sqlite_path)
     except Exception as exc:
         return {"error": f"could not create the peer's {db} database: {exc}"}
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTHONPATH", "VIRTUAL_ENV")},
         "DJANGO_SETTINGS_MODULE": "peer_settings",
         "PEER_DATABASE": f"sqlite:///{sqlite_path}" if db == "sqlite" else "postgres",
-        "PEER_PG_NAME": PG_DB,
+        "PEER_PG_NAME": pg_db,
         "PEER_MEDIA": str(out / "peer-media"),
         "PYTHONPATH": os.pathsep.join([str(project), str(BENCH_DIR)]),
     }

@@ -53,6 +53,8 @@ STATUS_WEIGHTS = {
     "publicity": 4,
     "closed": 27,
 }
+
+
 class FastCalendar:
     """The project's working-day calendar as a sorted list, for counting milestones of 100,000 rows."""
 
@@ -88,6 +90,9 @@ class Seeded:
     detail_ids: list[int]
     counts: dict
     seconds: float
+    reused: bool = False
+    #: seconds the recount took to initialise the maintained counts of the bulk-created rows
+    tallies_seconds: float | None = None
 
 
 def _say(out, text):
@@ -346,6 +351,7 @@ def seed(
     t0 = time.monotonic()
     _detail_extras(detail_ids, coordinator=coordinator, reviewer=reviewer, staff=staff, today=today)
     _say(out, f"  detail of {len(detail_ids)} timed problem pages in {time.monotonic() - t0:.1f} s")
+    tallies_seconds = initialise_counts(out)
     if connection.vendor == "postgresql":
         # What autovacuum does to a table after a bulk load: statistics, and the visibility map that lets
         # the statistics' covering indexes be read without visiting the table.
@@ -360,7 +366,63 @@ def seed(
         "reports": ProgressReport.objects.count(),
         "actionlog": ActionLog.objects.count(),
     }
-    return Seeded(units, staff, leader, coordinator, detail_ids, counts, time.monotonic() - began)
+    return Seeded(
+        units,
+        staff,
+        leader,
+        coordinator,
+        detail_ids,
+        counts,
+        time.monotonic() - began,
+        tallies_seconds=tallies_seconds,
+    )
+
+
+def initialise_counts(out=None) -> float | None:
+    """The rows above bypassed the services, so the counts they keep are set by the recount, as
+    ``ecoinspect ledger recount --repair`` (or the migration that created them) does for a database."""
+    try:
+        from ecoinspect.ledger.tallies import PROBLEM_TALLY
+    except ImportError:  # before the maintained counts existed
+        return None
+    t0 = time.monotonic()
+    result = PROBLEM_TALLY.recount(repair=True)
+    seconds = time.monotonic() - t0
+    _say(
+        out, f"  maintained counts initialised by the recount: {result.counted:,} buckets in {seconds:.1f} s"
+    )
+    return seconds
+
+
+def seeded_database(*, problems: int, reports: int) -> Seeded | None:
+    """The benchmark's seed found in the database (``--reuse``), or None when it holds another size."""
+    from ecoinspect.audit.models import ActionLog
+    from ecoinspect.ledger.models import Problem, ProgressReport, SpecialPlan
+    from ecoinspect.orgs.models import Unit, User
+
+    counts = {
+        "problems": Problem.objects.filter(number__startswith="BM-").count(),
+        "reports": ProgressReport.objects.count(),
+        "actionlog": ActionLog.objects.count(),
+    }
+    if counts["problems"] != problems or counts["reports"] < reports:
+        return None
+    units = list(Unit.objects.filter(kind__in=WORKING_KINDS).order_by("sort_order"))
+    users = {u.username: u for u in User.objects.filter(username__startswith="bench_")}
+    staff = {u.pk: users[f"bench_{u.code}"] for u in units}
+    detail_ids = sorted(
+        SpecialPlan.objects.filter(problem__number__startswith="BM-").values_list("problem_id", flat=True)
+    )
+    return Seeded(
+        units,
+        staff,
+        users["bench_leader"],
+        users["bench_coordinator"],
+        detail_ids,
+        counts,
+        0.0,
+        reused=True,
+    )
 
 
 def _detail_extras(detail_ids, *, coordinator, reviewer, staff, today):

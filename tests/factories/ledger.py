@@ -8,7 +8,8 @@ the real ones. ``ProblemFactory(status=S.ACCEPTED)`` registers a problem and wal
 
 ``ProblemFactory.build(...)`` is the other way: an unsaved row with exactly the columns asked for, for the
 tests that write rows directly (statistics and warning rules read columns; how they got there does not
-matter) — ``Problem.objects.bulk_create(ProblemFactory.build(...) for ...)``.
+matter) — ``Problem.objects.bulk_create(ProblemFactory.build(...) for ...)``, then ``recount_problems()``
+when the test reads the maintained counts (the dashboard, a unit list's figures).
 
 The rows of an Excel import (``import_row``, ``import_workbook``) are here too: they are ledger problems
 as a spreadsheet holds them.
@@ -61,6 +62,15 @@ def today() -> dt.date:
 
 def reload(problem: Problem) -> Problem:
     return Problem.objects.get(pk=problem.pk)
+
+
+def recount_problems() -> None:
+    """After a test wrote problem columns directly (``bulk_create``, ``QuerySet.update``), set the maintained
+    counts the dashboard and the unit lists read, as ``ecoinspect ledger recount --repair`` does after a
+    bulk load (the services keep them right by themselves)."""
+    from ecoinspect.ledger.tallies import PROBLEM_TALLY
+
+    PROBLEM_TALLY.recount(repair=True)
 
 
 def staff_of(lead_unit):

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.db import models
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from .choices import ChoiceSet
-from .markup import format_html
 
 
 def _resolve(obj, accessor: str):
@@ -63,15 +65,10 @@ class Column:
         value = self.value(obj)
         if self.choiceset is not None:
             if value in (None, ""):
-                return mark_safe('<span class="text-body-tertiary">—</span>')
-            return format_html(
-                '<span class="badge text-bg-{}">{}</span>',
-                self.choiceset.colour(value),
-                self.choiceset.label(value),
-            )
+                return DASH
+            return mark_safe(_badge(self.choiceset, value, get_language()))
         if isinstance(value, bool):
-            icon = "check-circle-fill text-success" if value else "dash text-body-tertiary"
-            return format_html('<i class="bi bi-{}" aria-label="{}"></i>', icon, "是" if value else "否")
+            return YES if value else NO
         is_date = isinstance(value, date)
         if isinstance(value, datetime):
             value = (
@@ -80,12 +77,25 @@ class Column:
         elif isinstance(value, date):
             value = value.isoformat()
         if value in (None, ""):
-            return mark_safe('<span class="text-body-tertiary">—</span>')
+            return DASH
+        text = conditional_escape(value)
         if is_date:  # a date is never broken over two lines
-            value = format_html('<span class="text-nowrap">{}</span>', value)
+            text = f'<span class="text-nowrap">{text}</span>'
         if self.link and hasattr(obj, "get_absolute_url"):
-            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
-        return format_html("{}", value)
+            return mark_safe(f'<a href="{conditional_escape(obj.get_absolute_url())}">{text}</a>')
+        return mark_safe(text)
+
+
+#: What a cell shows for no value, and for yes / no.
+DASH = mark_safe('<span class="text-body-tertiary">—</span>')
+YES = mark_safe('<i class="bi bi-check-circle-fill text-success" aria-label="是"></i>')
+NO = mark_safe('<i class="bi bi-dash text-body-tertiary" aria-label="否"></i>')
+
+
+@lru_cache(maxsize=4096)
+def _badge(choiceset: type[ChoiceSet], value, language: str | None) -> str:
+    """A choice's badge in the active language (a list repeats a handful of badges hundreds of times)."""
+    return f'<span class="badge text-bg-{conditional_escape(choiceset.colour(value))}">{conditional_escape(choiceset.label(value))}</span>'
 
 
 def row_html(columns: Sequence[Column], obj) -> SafeString:

@@ -73,8 +73,11 @@ class FilteredListView(LoginRequiredMixin, View):
         filters = (
             self.filterset_class(request.GET or None, user=request.user) if self.filterset_class else None
         )
-        queryset = self.selector(user=request.user, filters=filters)
         export_format = request.GET.get("format")
+        known = None if export_format else self.known_total(filters)
+        if known is not None and filters is not None:
+            filters.rows_counted = False  # the rows are fetched a page at a time, never counted
+        queryset = self.selector(user=request.user, filters=filters)
         if export_format in {"csv", "xlsx"}:
             return self.export(queryset, export_format)
         per_page = request.GET.get("per_page")
@@ -84,7 +87,6 @@ class FilteredListView(LoginRequiredMixin, View):
             else self.paginate_by
         )
         paginator = Paginator(queryset, size)
-        known = self.known_total(filters)
         if known is not None:
             paginator.count = known  # overrides the cached COUNT(*) query with a total the page already has
         page = paginator.get_page(request.GET.get("page"))

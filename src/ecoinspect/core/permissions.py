@@ -24,6 +24,7 @@ __all__ = [
     "has_perm",
     "restrict",
     "scope_q",
+    "sees_all",
     "user_scope",
 ]
 
@@ -111,6 +112,28 @@ def scope_q(model: type[models.Model], verb: str, unit_ids: frozenset[int]) -> Q
     return Q(pk__in=branches[0].union(*branches[1:], all=True))
 
 
+def sees_all(user, perm: str, model: type[models.Model], *, within: Reach | None = None) -> bool:
+    """Would :func:`restrict` leave a queryset of ``model`` (narrowed as ``within`` says) as it is — does
+    ``user`` see every one of those records? Then counts kept for all of them (``core.tallies``) are the
+    user's counts too."""
+    perm = qualified(perm, model)
+    scope = user_scope(user, perm)
+    if scope.everything:
+        return True
+    if scope.nothing:
+        return False
+    return _within_scope(within, scope, model, split_perm(perm)[1])
+
+
+def _within_scope(within: Reach | None, scope, model: type[models.Model], verb: str) -> bool:
+    return (
+        within is not None
+        and bool(within.unit_ids)
+        and within.unit_ids <= scope.unit_ids
+        and set(within.paths) <= set(_scope_paths(model, verb))
+    )
+
+
 def restrict(
     queryset: models.QuerySet,
     user,
@@ -134,12 +157,7 @@ def restrict(
     if scope.nothing:
         return queryset.none()
     verb = split_perm(perm)[1]
-    if (
-        within is not None
-        and within.unit_ids
-        and within.unit_ids <= scope.unit_ids
-        and set(within.paths) <= set(_scope_paths(queryset.model, verb))
-    ):
+    if _within_scope(within, scope, queryset.model, verb):
         return queryset
     return queryset.filter(scope_q(queryset.model, verb, scope.unit_ids))
 

@@ -24,7 +24,7 @@ from ecoinspect.core.permissions import restrict
 from ecoinspect.orgs.models import Unit
 
 from . import api_schemas as s
-from . import selectors, services, stats
+from . import selectors, services
 from .filters import ProblemFilter
 from .models import Evidence, Measure, Problem, SpecialPlan, SupervisionNotice
 
@@ -427,9 +427,7 @@ def notice_action(request, notice_id: int, action: str):
     summary="整改态势：按状态、来源、类型、预警、牵头单位统计（按权限范围）",
 )
 def district_picture(request):
-    today = timezone.localdate()
-    qs = selectors.problem_queryset(user=request.user, today=today)
-    return stats.district_picture(qs, today=today)
+    return selectors.district_picture(user=request.user, today=timezone.localdate())
 
 
 @router.get(

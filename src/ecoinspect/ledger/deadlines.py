@@ -112,3 +112,49 @@ def warning_for(problem, today: dt.date) -> str:
     ) or problem.progress_status == ProgressStatus.BEHIND:
         return WarningLevel.BLUE
     return WarningLevel.NONE
+
+
+#: "From always" in a warning schedule (a colour shown whatever the day).
+ALWAYS = dt.date(1, 1, 1)
+
+
+def _earliest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _after(day: dt.date, days: int) -> dt.date | None:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:  # a date at the end of the calendar: never reached
+        return None
+
+
+def warning_schedule(
+    *, status, paused_at, deadline_kind, deadline, blue_on, yellow_on, progress_status, last_reported_on
+) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+    """The same rule as the days it takes effect: (blue, yellow, red) — the first day on which the problem
+    shows at least that colour as long as nothing is written to it (None: never; :data:`ALWAYS`: whatever
+    the day). The days never decrease (blue ≤ yellow ≤ red), so on day ``t`` the colour is the highest
+    whose day is ≤ ``t``: exactly :func:`warning_for` and :func:`warning_expression` on that day. The
+    maintained counts (``tallies``) count problems by these days, so that the colours of every day can
+    be summed without reading the problems."""
+    if status not in OPEN_STATES or paused_at is not None:
+        return None, None, None
+    if deadline_kind == DeadlineKind.LONG_TERM:
+        if last_reported_on is None:
+            return ALWAYS, None, None
+        return _after(last_reported_on, rule()["long_term_report_days"] + 1), None, None
+    lagging = progress_status in LAGGING
+    red = _after(deadline, 1) if deadline is not None else None
+    yellow = _earliest(yellow_on if lagging else None, red)
+    blue = ALWAYS if progress_status == ProgressStatus.BEHIND else blue_on if lagging else None
+    return _earliest(blue, yellow), yellow, red
+
+
+def warning_on(schedule: tuple, today: dt.date) -> str:
+    """The colour a :func:`warning_schedule` gives on ``today``."""
+    blue, yellow, red = schedule
+    for level, since in ((WarningLevel.RED, red), (WarningLevel.YELLOW, yellow), (WarningLevel.BLUE, blue)):
+        if since is not None and since <= today:
+            return level
+    return WarningLevel.NONE

@@ -123,6 +123,8 @@ class ProblemFilter(FilterSet):
     #: set by ``filter_unit``: how the rows were narrowed, so that ``restrict(within=…)`` can tell whether
     #: the user's scope adds anything
     reach: Reach | None = None
+    #: set by a list page that knows its total without counting the rows (``selectors.involving``)
+    rows_counted: bool = True
 
     def filter_unit(self, qs, unit):
         how = self.cleaned_data.get("involvement") or ""
@@ -139,7 +141,7 @@ class ProblemFilter(FilterSet):
             return qs.filter(town=unit)
         from .selectors import involving
 
-        return qs.filter(involving(unit))
+        return qs.filter(involving(unit, counted=self.rows_counted))
 
     def filter_due(self, qs, value):
         today = timezone.localdate()

@@ -12,6 +12,7 @@ from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.fields import ChoiceField, MultiChoiceField
 from ecoinspect.common.text_bounds import Bound
 from ecoinspect.core.permissions import RestrictedQuerySet
+from ecoinspect.core.tallies import TallyRow
 
 from .choices import (
     AcceptanceMethod,
@@ -197,6 +198,30 @@ class Problem(ChangeLoggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("ledger:problem_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        """Every save keeps the maintained counts (``tallies``) right, in its transaction."""
+        from .tallies import PROBLEM_TALLY
+
+        with PROBLEM_TALLY.tracking([self.pk] if self.pk else []) as tracker:
+            super().save(*args, **kwargs)
+            tracker.include([self.pk])
+
+    def delete(self, *args, **kwargs):
+        from .tallies import PROBLEM_TALLY
+
+        with PROBLEM_TALLY.tracking([self.pk]):
+            return super().delete(*args, **kwargs)
+
+
+class ProblemTally(TallyRow):
+    """The maintained counts of problems (see ``tallies``): per unit, how it is involved (牵头 / 配合), what
+    is counted, by which value, on which day."""
+
+    class Meta(TallyRow.Meta):
+        verbose_name = _("问题统计计数")
+        verbose_name_plural = _("问题统计计数")
+        indexes = [models.Index(fields=["role", "kind", "on"], name="problemtally_kind_on_idx")]
 
 
 class Measure(ChangeLoggedModel):

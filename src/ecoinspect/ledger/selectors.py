@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.audit.selectors import action_log_for
 from ecoinspect.common.expressions import AnyOf
-from ecoinspect.core.permissions import Reach, restrict
+from ecoinspect.core.permissions import Reach, restrict, sees_all, user_scope
 from ecoinspect.orgs.models import Unit
 
-from . import deadlines
+from . import deadlines, stats, tallies
 from .choices import OPEN_STATES, DeadlineKind, NoticeStatus, ProblemStatus, WarningLevel
 from .models import INVOLVING_PATHS, Evidence, Problem, ProgressReport, SupervisionNotice
 from .workflow import PROBLEM_WORKFLOW
@@ -110,25 +110,54 @@ def cooperating_problem_ids(unit) -> list[int]:
     return list(through.objects.filter(unit=unit).order_by().values_list("problem_id", flat=True))
 
 
-def involving(unit) -> Q:
+def involving(unit, *, counted: bool = True) -> Q:
     """Problems the unit leads or co-handles (:data:`~.models.INVOLVING_PATHS`, for a ``Reach``).
 
-    ``lead_unit = u OR pk IN (ids…)`` with the co-handled ids bound as one list: both databases combine
-    two index reads (PostgreSQL a BitmapOr, SQLite a multi-index OR) and fetch each row once. (A
-    subquery in the ``OR`` would make PostgreSQL scan every problem; ``pk IN (… UNION ALL …)`` costs a
-    hash and a key lookup per row.)
+    For rows that will be counted, ``lead_unit = u OR pk IN (ids…)`` with the co-handled ids bound as one
+    list: both databases combine two index reads (PostgreSQL a BitmapOr, SQLite a multi-index OR) and
+    fetch each row once (``pk IN (… UNION ALL …)`` costs a hash and a key lookup per row).
+
+    ``counted=False`` — a page of rows whose total is known already (a unit's own list): the co-handled
+    problems as a sub-select instead. PostgreSQL then walks the list's date index backwards and probes a
+    hash of the unit's links, reading about 50 ÷ (the unit's share of the problems) rows whatever the size
+    of the ledger; the ids are neither fetched into Python nor sent back — at 1,000,000 problems a busy
+    unit co-handles 13,000 of them, a 100 KB array literal to parse on every page. (Counting with the
+    sub-select would scan every problem.)
     """
+    if not counted:
+        through = Problem.cooperating_units.through
+        return Q(lead_unit=unit) | Q(pk__in=through.objects.filter(unit=unit).values("problem_id"))
     return Q(lead_unit=unit) | Q(AnyOf("pk", cooperating_problem_ids(unit)))
 
 
 def unit_queue_counts(*, user, unit, today: dt.date | None = None) -> dict:
     """A unit's own list at a glance: what it leads / co-handles, what is open, warned and closed.
 
-    Two grouped queries, one per half of :func:`involving`: what the unit leads is read from the covering
-    warning index alone, what it co-handles (and does not lead) from the link table — several times
-    cheaper than grouping the union. The warning colour is evaluated once per problem.
+    Whoever sees all of the unit's problems (its own people, district-wide roles) gets the maintained
+    counts (``tallies.unit_counts``): one small read, whatever the number of problems. Anyone else gets
+    :func:`unit_queue_counts_scanned` — the counts of the rows they may see.
     """
     today = today or timezone.localdate()
+    if sees_all(user, "view", Problem, within=Reach(INVOLVING_PATHS, frozenset({unit.pk}))):
+        return tallies.unit_counts(unit, today=today)
+    return unit_queue_counts_scanned(user=user, unit=unit, today=today)
+
+
+def unit_list_total(*, user, unit, today: dt.date | None = None) -> int | None:
+    """How many problems a unit leads or co-handles, from the maintained counts — None when ``user`` does not
+    see all of them (their list must then count what it shows)."""
+    if not sees_all(user, "view", Problem, within=Reach(INVOLVING_PATHS, frozenset({unit.pk}))):
+        return None
+    counts = tallies.unit_counts(unit, today=today or timezone.localdate())
+    return counts["lead"] + counts["cooperating"]
+
+
+def unit_queue_counts_scanned(*, user, unit, today: dt.date) -> dict:
+    """:func:`unit_queue_counts` from the problems themselves. Two grouped queries, one per half of
+    :func:`involving`: what the unit leads is read from the covering warning index alone, what it
+    co-handles (and does not lead) from the link table — several times cheaper than grouping the union.
+    The warning colour is evaluated once per problem.
+    """
     reach = Reach(INVOLVING_PATHS, frozenset({unit.pk}))
     halves = (
         (True, Problem.objects.filter(lead_unit=unit)),
@@ -154,6 +183,38 @@ def unit_queue_counts(*, user, unit, today: dt.date | None = None) -> dict:
         if row["warning"] in ("red", "yellow", "blue"):
             counts[row["warning"]] += n
     return counts
+
+
+def district_picture(*, user, today: dt.date | None = None) -> dict:
+    """The dashboard's picture as ``user`` may see it: the whole district from the maintained counts, a
+    narrower scope from its problems (``stats.district_picture``)."""
+    today = today or timezone.localdate()
+    if user_scope(user, "ledger.view").everything:
+        return stats.district_picture(None, today=today)
+    return stats.district_picture(problem_queryset(user=user, today=today), today=today)
+
+
+def units_overview(*, user, today: dt.date | None = None) -> tuple[dict[int, dict], dict[int, int]]:
+    """For the table of units (各单位整改清单): per lead unit its row of ``stats.by_unit``, and per unit the
+    problems it co-handles (and does not lead) — from the maintained counts for whoever sees the whole
+    district, from the problems they may see for anyone else."""
+    today = today or timezone.localdate()
+    if user_scope(user, "ledger.view").everything:
+        counts = tallies.district_counts(today=today, since=today, until=today)
+        groups = stats.Groups(plain=counts.plain, colours=counts.colours)
+        cooperating = tallies.cooperating_totals()
+    else:
+        qs = problem_queryset(user=user, today=today)
+        groups = stats.groups(qs)
+        cooperating = dict(
+            Problem.cooperating_units.through.objects.filter(problem__in=qs.values("pk"))
+            .exclude(problem__lead_unit=F("unit"))
+            .values_list("unit")
+            .annotate(n=Count("*"))
+            .values_list("unit", "n")
+        )
+    by_lead = {row["unit"].pk: row for row in stats.by_unit(groups) if row["unit"]}
+    return by_lead, cooperating
 
 
 def unit_get(*, user, pk: int) -> Unit:
@@ -201,7 +262,11 @@ def describe_queued_problem(problem: Problem) -> dict:
     """A waiting problem's deadline and warning colour, as 我的待办 shows them."""
     today = timezone.localdate()
     warning = getattr(problem, "warning", None) or deadlines.warning_for(problem, today)
-    overdue = problem.deadline is not None and problem.deadline < today and problem.deadline_kind != DeadlineKind.LONG_TERM
+    overdue = (
+        problem.deadline is not None
+        and problem.deadline < today
+        and problem.deadline_kind != DeadlineKind.LONG_TERM
+    )
     return {
         "due": _("长期坚持") if problem.deadline_kind == DeadlineKind.LONG_TERM else problem.deadline,
         "overdue": overdue,

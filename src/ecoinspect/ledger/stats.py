@@ -1,7 +1,9 @@
 """The district picture for leaders: counts and rates from a few grouped passes over the problems.
 
-Every function takes the already-restricted queryset (``selectors.problem_queryset``), so a leader sees
-the district and a unit sees its own share with the same code. The problems are grouped once by
+Whoever sees the whole district is answered from the maintained counts (``tallies.district_counts``):
+nothing is scanned, whatever the number of problems. Everyone else is answered from the already-restricted
+queryset (``selectors.problem_queryset``), so a unit sees its own share with the same code: the problems
+are grouped once by
 (lead unit, status, source, key problem), and the open ones once more by (lead unit, warning colour) —
 the colour only exists for open problems — each pass answered from a covering index (``Problem.Meta``);
 every count, rate and ranking is summed from those few thousand groups in Python. Problem types are
@@ -97,12 +99,18 @@ def _count(rows, position: int) -> Counter:
     return counts
 
 
-def by_type(qs: QuerySet) -> list[dict]:
-    """Problems per type (a problem may have several): one pass over the distinct type combinations."""
-    counts: Counter = Counter()
-    for stored, n in (
+def type_counts(qs: QuerySet) -> dict[str, int]:
+    """Problems per stored type combination (``,air,water,``): one grouped pass."""
+    grouped = (
         qs.order_by().values_list("problem_types").annotate(n=Count("*")).values_list("problem_types", "n")
-    ):
+    )
+    return {MultiChoiceField.encode(types): n for types, n in grouped}
+
+
+def by_type(combinations: dict) -> list[dict]:
+    """Problems per type (a problem may have several), from the problems per type combination."""
+    counts: Counter = Counter()
+    for stored, n in combinations.items():
         for value in MultiChoiceField.decode(stored):
             counts[value] += n
     return _series(ProblemType, counts)
@@ -149,10 +157,15 @@ def _week_bucket(field: str, starts: list) -> Case:
     return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
+def week_starts(today: dt.date, weeks: int = 12) -> list[dt.date]:
+    """The Mondays starting the last ``weeks`` ISO weeks, and the Monday after them."""
+    first = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
+    return [first + dt.timedelta(weeks=i) for i in range(weeks + 1)]
+
+
 def weekly_trend(qs: QuerySet, *, today: dt.date, weeks: int = 12) -> list[dict]:
     """Problems registered and closed per ISO week over the last ``weeks`` weeks (two range reads)."""
-    first = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
-    days = [first + dt.timedelta(weeks=i) for i in range(weeks + 1)]
+    days = week_starts(today, weeks)
     moments = [timezone.make_aware(dt.datetime.combine(d, dt.time.min)) for d in days]
     registered = dict(
         qs.order_by()
@@ -174,15 +187,35 @@ def weekly_trend(qs: QuerySet, *, today: dt.date, weeks: int = 12) -> list[dict]
     ]
 
 
-def district_picture(qs: QuerySet, *, today: dt.date) -> dict:
-    """Everything the leaders' dashboard shows: six queries whatever the number of problems."""
-    gs = groups(qs)
+def _trend_from_days(days: list[dt.date], registered: dict, closed: dict) -> list[dict]:
+    def week_total(per_day: dict, i: int) -> int:
+        return sum(n for day, n in per_day.items() if days[i] <= day < days[i + 1])
+
+    return [
+        {"week": days[i], "registered": week_total(registered, i), "closed": week_total(closed, i)}
+        for i in range(len(days) - 1)
+    ]
+
+
+def district_picture(qs: QuerySet | None, *, today: dt.date) -> dict:
+    """Everything the leaders' dashboard shows. ``qs`` None: the whole district, from the maintained counts
+    (three small reads); otherwise from the restricted problems (five grouped passes). Either way the
+    number of queries does not depend on the number of problems."""
+    if qs is None:
+        from .tallies import district_counts
+
+        days = week_starts(today)
+        counts = district_counts(today=today, since=days[0], until=days[-1])
+        gs, types = Groups(plain=counts.plain, colours=counts.colours), counts.types
+        trend = _trend_from_days(days, counts.registered, counts.closed)
+    else:
+        gs, types, trend = groups(qs), type_counts(qs), weekly_trend(qs, today=today)
     return {
         "totals": totals(gs),
         "by_status": by_status(gs),
         "by_source": by_source(gs),
-        "by_type": by_type(qs),
+        "by_type": by_type(types),
         "by_warning": by_warning(gs),
         "by_unit": by_unit(gs),
-        "trend": weekly_trend(qs, today=today),
+        "trend": trend,
     }

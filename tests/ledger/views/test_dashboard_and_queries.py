@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem, ProgressReport
-from tests.factories import ProblemFactory, ProgressReportFactory, today
+from tests.factories import ProblemFactory, ProgressReportFactory, recount_problems, today
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,7 @@ def test_leaders_see_the_district_picture(structure, as_user, people):
     u = structure
     overdue = ProblemFactory(status=S.RECTIFYING, title="逾期的排水口")
     Problem.objects.filter(pk=overdue.pk).update(deadline=today() - dt.timedelta(days=1))
+    recount_problems()  # the direct write above bypassed the services that keep the counts
     ProblemFactory(status=S.CLOSED, title="已销号的排水口")
     ProblemFactory(
         status=S.ASSIGNED, title="工地扬尘", problem_types=["air"], lead_unit=u["zjj"], override_reason="测试"
@@ -124,3 +125,19 @@ def test_a_problem_page_with_fifty_reports_costs_the_same_queries_as_with_two(as
     assert large == small
     html = client.get(problem.get_absolute_url()).content.decode()
     assert html.split('data-testid="reports"', 1)[1].split("</ul>", 1)[0].count("次报送") == 50
+
+
+@pytest.mark.parametrize("who", ["leader", "water"])
+def test_the_dashboard_costs_the_same_few_queries_whatever_the_number_of_problems(
+    structure, as_user, people, django_assert_max_num_queries, who
+):
+    """The district (a leader: the maintained counts) and a unit's share (its problems) alike."""
+    client = as_user(people[who])
+    url = reverse("ledger:district_dashboard")
+    _many(2)
+    small = _queries(client, url)
+    _many(15, cooperating_units=[structure["taihe"]])
+    ProblemFactory(status=S.CLOSED, title="已销号")
+    assert _queries(client, url) == small
+    with django_assert_max_num_queries(12):
+        client.get(url)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from ecoinspect.ledger.choices import ProblemStatus as S
 from ecoinspect.ledger.models import Problem
-from tests.factories import MembershipFactory, ProblemFactory, today
+from tests.factories import MembershipFactory, ProblemFactory, recount_problems, today
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,7 @@ def test_a_unit_opens_its_own_list_with_its_counts(structure, as_user, people):
     u = structure
     overdue = ProblemFactory(status=S.RECTIFYING, title="逾期的排水口")
     Problem.objects.filter(pk=overdue.pk).update(deadline=today() - dt.timedelta(days=3))
+    recount_problems()  # the direct write above bypassed the services that keep the counts
     ProblemFactory(status=S.ASSIGNED, title="按期推进的管网")
     ProblemFactory(
         status=S.ASSIGNED,
@@ -133,6 +134,12 @@ def test_a_units_list_says_how_many_rows_it_holds_and_pages_through_all_of_them(
     assert "共 1 条" in red.content.decode() and numbers_on(red) == [led[1].number]
     lead_only = client.get(url, {"per_page": 10, "involvement": "lead"})
     assert "共 11 条" in lead_only.content.decode()
+
+    # the whole ledger narrowed to the unit, as the office sees it: the same total, from the same counts
+    office = as_user(people["coordinator"])
+    ledger = reverse("ledger:problem_list")
+    assert "共 12 条" in office.get(ledger, {"unit": u["swj"].pk, "per_page": 10}).content.decode()
+    assert "共 1 条" in office.get(ledger, {"unit": u["swj"].pk, "warning": "red"}).content.decode()
 
 
 def test_filtering_the_ledger_by_a_unit_one_cannot_see_shows_nothing(structure, as_user, people):

@@ -26,6 +26,7 @@ from ecoinspect.orgs.selectors import TownMatcher
 
 from ..choices import DeadlineKind, HandlingMode, Severity
 from ..models import Measure, Problem
+from ..tallies import PROBLEM_TALLY
 from .problems import (
     EDITABLE_FIELDS,
     SCOPE_FIELDS,
@@ -167,17 +168,19 @@ def problem_bulk_register(*, actor, rows: Sequence[dict], job=None) -> list[Prob
         raise ServiceError(refused)
 
     job_info = _job_info(job)
-    bulk_create_logged(
-        planned,
-        action="ledger.problem.imported",
-        actor=actor,
-        payload=lambda r: {
-            **job_info,
-            "lead_unit": r.obj.lead_unit_id,
-            "routing": r.obj.routing_reason,
-            "measures": len(r.obj._import_measures),
-        },
-    )
+    with PROBLEM_TALLY.tracking() as tally:
+        bulk_create_logged(
+            planned,
+            action="ledger.problem.imported",
+            actor=actor,
+            payload=lambda r: {
+                **job_info,
+                "lead_unit": r.obj.lead_unit_id,
+                "routing": r.obj.routing_reason,
+                "measures": len(r.obj._import_measures),
+            },
+        )
+        tally.include(r.obj for r in planned)
     problems = [r.obj for r in planned]
     measures = [
         Measure(problem=p, content=text, owner_unit=p.lead_unit, deadline=p.deadline, sort_order=order)
@@ -243,16 +246,17 @@ def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], 
         raise ServiceError(refused)
 
     job_info = _job_info(job)
-    bulk_update_logged(
-        planned,
-        action="ledger.problem.updated",
-        actor=actor,
-        payload=lambda r: {**job_info, "fields": r.changed},
-        conflict_message=_(
-            "以下问题已被他人修改，请重新校验后再导入：%(n)s"
-        ),
-        describe=lambda p: p.number,
-    )
+    with PROBLEM_TALLY.tracking(r.obj for r in planned):
+        bulk_update_logged(
+            planned,
+            action="ledger.problem.updated",
+            actor=actor,
+            payload=lambda r: {**job_info, "fields": r.changed},
+            conflict_message=_(
+                "以下问题已被他人修改，请重新校验后再导入：%(n)s"
+            ),
+            describe=lambda p: p.number,
+        )
     moved = [r.obj for r in planned if set(r.changed) & SCOPE_FIELDS]
     notifications_withdraw_unreachable(actor=actor, objects=moved)
     return [r.obj for r in planned]

@@ -35,6 +35,7 @@ from ecoinspect.orgs.selectors import PlaceMatch, PlaceMatcher, place_match, sec
 from .. import deadlines
 from ..choices import DeadlineKind, DistrictDecision, HandlingMode, ProblemSource, Severity
 from ..models import Problem
+from ..tallies import PROBLEM_TALLY
 from ..workflow import PROBLEM_WORKFLOW
 from . import rules
 from .rules import problem_check_editable, refuse_unless_allowed
@@ -359,7 +360,7 @@ def problem_register(
             {"lead_unit": _("单位只能登记本单位牵头的问题。")}
         )
 
-    with acting_as(actor):
+    with acting_as(actor), PROBLEM_TALLY.tracking() as tally:
         problem = _create_numbered(
             number,
             title=title.strip(),
@@ -390,6 +391,7 @@ def problem_register(
         )
         if cooperating_units:
             problem.cooperating_units.set(cooperating_units)
+        tally.include([problem])
         action_log_append(
             action="ledger.problem.registered",
             actor=actor,
@@ -458,7 +460,7 @@ def problem_update(*, actor, problem: Problem, expected_version: int | None = No
         cooperating_units=cooperating if cooperating is not None else [],
     )
     bump_version(problem, expected_version)
-    with acting_as(actor):
+    with acting_as(actor), PROBLEM_TALLY.tracking([problem]):
         changed = sorted(k for k, v in changes.items() if getattr(problem, k) != v)
         for key, value in changes.items():
             setattr(problem, key, value)
@@ -525,7 +527,7 @@ def problem_reroute(
     bump_version(problem, expected_version)
     old_lead = problem.lead_unit
     old_cooperating = sorted(problem.cooperating_units.values_list("pk", flat=True))
-    with acting_as(actor):
+    with acting_as(actor), PROBLEM_TALLY.tracking([problem]):
         problem.lead_unit = lead_unit
         with district_language():
             note = _("%(when)s 由 %(old)s 改派至 %(new)s：%(why)s") % {

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from ecoinspect.common.charts import series as chart_series
 from ecoinspect.core.permissions import user_scope
 
-from .. import selectors, stats
+from .. import selectors
 
 
 @login_required
 def district_dashboard(request):
     today = timezone.localdate()
-    picture = stats.district_picture(selectors.problem_queryset(user=request.user, today=today), today=today)
+    picture = selectors.district_picture(user=request.user, today=today)
     charts = {
         "status": chart_series(picture["by_status"]),
         "source": chart_series(picture["by_source"]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from ecoinspect.core.permissions import active_memberships, has_perm, restrict, 
 from ecoinspect.orgs.models import Unit
 from ecoinspect.orgs.roles import ROLE_SPECS
 
-from .. import deadlines, selectors, stats
+from .. import deadlines, selectors
 from ..choices import ProblemSource, ProblemStatus, ProgressStatus, WarningLevel
 from ..filters import ProblemFilter
 from ..forms import WORKING_KINDS, GroupedUnits
@@ -105,16 +105,24 @@ def _can_register(user) -> bool:
     return has_perm(user, "ledger.assign") or has_perm(user, "ledger.work")
 
 
-LIST_DEFERRED = (
-    "description",
-    "target",
-    "routing_reason",
-    "pause_reason",
-    "address",
-    "source_ref",
-    "responsible_leader",
-    "responsible_person",
-    "contact_phone",
+#: The columns the list's rows (and its export) read: a row is built from these alone (a query-count test
+#: holds it — a column reading another field would cost a query a row). The unit names come with the rows.
+LIST_FIELDS = (
+    "number",
+    "title",
+    "source",
+    "problem_types",
+    "lead_unit__name",
+    "lead_unit__short_name",
+    "town__name",
+    "town__short_name",
+    "outside_district",
+    "district_decision",
+    "deadline_kind",
+    "deadline",
+    "status",
+    "progress_status",
+    "registered_on",
 )
 
 
@@ -131,8 +139,24 @@ class ProblemListView(FilteredListView):
 
     def selector(self, *, user, filters):
         self.problem_filters = filters
-        # The long texts are not columns of the list (nor of its export): leave them in the table.
-        return selectors.problem_list(user=user, filters=filters).defer(*LIST_DEFERRED)
+        # Only what the columns show is read (not the long texts, not the acceptance unit; units' names).
+        names = Unit.objects.only("name", "short_name")
+        return (
+            selectors.problem_list(user=user, filters=filters)
+            .select_related(None)
+            .select_related("lead_unit", "town")
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("cooperating_units", queryset=names))
+            .only(*LIST_FIELDS)
+        )
+
+    def known_total(self, filters) -> int | None:
+        """Narrowed to one unit and nothing else, the list holds what the unit leads or co-handles: the
+        maintained counts say how many (when the person sees all of them) — no count over the rows."""
+        if filters is None or filters.active_count() != 1 or not filters.is_valid():
+            return None
+        unit = filters.cleaned_data.get("unit")
+        return selectors.unit_list_total(user=self.request.user, unit=unit) if unit is not None else None
 
     def extra_context(self, request) -> dict:
         return {
@@ -224,14 +248,7 @@ def my_list(request):
     visible = restrict(
         Unit.objects.filter(is_active=True, kind__in=WORKING_KINDS), request.user, "ledger.view"
     )
-    qs = selectors.problem_queryset(user=request.user)
-    by_lead = {row["unit"].pk: row for row in stats.by_unit(stats.groups(qs)) if row["unit"]}
-    cooperating = dict(
-        Problem.cooperating_units.through.objects.filter(problem__in=qs.values("pk"))
-        .values_list("unit")
-        .annotate(n=Count("*"))
-        .values_list("unit", "n")
-    )
+    by_lead, cooperating = selectors.units_overview(user=request.user)
     rows = [
         {"unit": u, "lead": by_lead.get(u.pk), "cooperating": cooperating.get(u.pk, 0)}
         for u in visible.order_by("sort_order", "code")

@@ -11,12 +11,15 @@ from ecoinspect.common.calendar import default_calendar
 
 from ...tasks import ledger_digest
 
+#: differences listed by ``recount`` (the rest are counted)
+SHOWN_DIFFERENCES = 30
+
 
 class Command(BaseCommand):
     @property
     def help(self) -> str:
         return _(
-            "整改台账：digest 发送每日提醒（每个单位每天一次，可重复执行；配置了后台任务进程时交由其发送）。"
+            "整改台账：digest 发送每日提醒（每个单位每天一次，可重复执行；配置了后台任务进程时交由其发送）；recount 核对（并修复）统计计数。"
         )
 
     def add_arguments(self, parser):
@@ -31,9 +34,47 @@ class Command(BaseCommand):
             "--now", action="store_true", help=_("在本命令中立即发送，不交给后台任务进程")
         )
 
+        about = _(
+            "按全部问题重新计数，与仪表盘和单位清单所用的统计计数逐项核对；有不一致时列出并以非零状态退出"
+        )
+        recount = sub.add_parser("recount", help=about, description=about)
+        recount.add_argument("--repair", action="store_true", help=_("把不一致的计数改为重新计数的结果"))
+
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "digest":
             self.digest(options.get("date"), options.get("workdays_only", False), options.get("now", False))
+        elif subcommand == "recount":
+            self.recount(repair=options.get("repair", False))
+
+    def recount(self, *, repair: bool) -> None:
+        from ...tallies import PROBLEM_TALLY, describe_bucket
+
+        result = PROBLEM_TALLY.recount(repair=repair)
+        if result.ok:
+            self.stdout.write(
+                self.style.SUCCESS(_("统计计数与重新计数一致（%(n)s 项）。") % {"n": result.counted})
+            )
+            return
+        for bucket, (stored, counted) in sorted(result.differences.items())[:SHOWN_DIFFERENCES]:
+            self.stdout.write(
+                _("%(what)s：记录为 %(stored)s，重新计数为 %(counted)s")
+                % {"what": describe_bucket(bucket), "stored": stored, "counted": counted}
+            )
+        more = len(result.differences) - SHOWN_DIFFERENCES
+        if more > 0:
+            self.stdout.write(_("……另有 %(n)s 项不一致未列出。") % {"n": more})
+        if result.repaired:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("已修复 %(n)s 项不一致的统计计数（共 %(total)s 项）。")
+                    % {"n": len(result.differences), "total": result.counted}
+                )
+            )
+            return
+        raise CommandError(
+            _("%(n)s 项统计计数与重新计数不一致。请运行 ecoinspect ledger recount --repair 修复。")
+            % {"n": len(result.differences)}
+        )
 
     def digest(self, date: str | None, workdays_only: bool, now: bool = False) -> None:
         try:
