@@ -102,3 +102,19 @@ class RendezvousStorage(FileSystemStorage):
     def meet(cls, n: int) -> None:
         """The next ``n`` racing threads meet at their first ``exists()``."""
         cls.barrier = threading.Barrier(n, timeout=TIMEOUT)
+
+
+def client_of(user):
+    """A test client signed in as ``user`` (one per racing thread: clients keep their session)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def said(response) -> str:
+    """Every message the page was sent back with."""
+    from django.contrib.messages import get_messages
+
+    return " ".join(str(m) for m in get_messages(response.wsgi_request))

@@ -9,17 +9,16 @@ it is registered: the test below refuses an importer it has no options for.
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.core.imports import IMPORTERS, importer_for
+from tests.factories import xlsx_bytes
 
 #: What each importer needs besides the file (the import form's options).
 OPTIONS = {
@@ -69,17 +68,6 @@ TEXT = st.text(max_size=40).map(lambda s: ILLEGAL_CHARACTERS_RE.sub("", s))
 CELL = st.one_of(AWKWARD, TEXT, st.integers(min_value=-(10**12), max_value=10**12))
 
 
-def _table(headers: list[str], rows: list[list]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 class _RolledBack(Exception):
     pass
 
@@ -110,7 +98,7 @@ def test_awkward_cells_end_in_a_preview_or_a_clear_refusal(people, kind, layout_
     layout = next(lay for lay in importer.all_layouts() if lay.name == layout_name)
     headers = [str(column.header) for column in layout.columns]
     rows = data.draw(st.lists(st.lists(CELL, min_size=len(headers), max_size=len(headers)), min_size=1, max_size=4))
-    source = _table(headers, rows)
+    source = xlsx_bytes([headers, *rows])
     try:
         preview = importer.validate(source)
     except ServiceError as refused:

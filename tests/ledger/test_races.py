@@ -8,8 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from ecoinspect.common.errors import ServiceError
@@ -19,7 +17,7 @@ from ecoinspect.ledger import services
 from ecoinspect.ledger.choices import ProgressStatus
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Evidence, Problem, ProgressReport
-from tests.concurrency import race
+from tests.concurrency import client_of, race, said
 from tests.factories import ProblemFactory, import_row, import_workbook, png_bytes, upload, xlsx_upload
 
 pytestmark = [
@@ -28,15 +26,6 @@ pytestmark = [
 ]
 
 
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def said(response) -> str:
-    """Every message the page was sent back with."""
-    return " ".join(str(m) for m in get_messages(response.wsgi_request))
 
 
 def validated_job(actor, rows) -> ImportJob:

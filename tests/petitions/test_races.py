@@ -6,29 +6,19 @@ once is refused in words."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from ecoinspect.petitions.choices import PetitionStatus as S
 from ecoinspect.petitions.models import Petition, ReturnVisit
 from ecoinspect.petitions.services import petition_register
-from tests.concurrency import race
+from tests.concurrency import client_of, race, said
 from tests.factories import PetitionFactory, RoundFactory
 from tests.petitions.views.test_case_page import form_data
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("racing_db")]
 
 
-def client_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def said(response) -> str:
-    return " ".join(str(m) for m in get_messages(response.wsgi_request))
 
 
 def key_of(client, url) -> str:
