@@ -10,7 +10,7 @@
 * notifications — ``NotificationFactory``.
 * common — ``WorkdayOverrideFactory``, ``NumberSequenceFactory``, ``ImportJobFactory``, ``ExportJobFactory``.
 * core — ``SubmissionFactory`` (a form's one-time key, claimed as a service claims it).
-* ledger — ``ProblemFactory`` (registered and walked to ``status`` through the services; ``.build()`` is
+* ledger — ``ProblemTallyFactory`` (a maintained count, as the services keep it), ``ProblemFactory`` (registered and walked to ``status`` through the services; ``.build()`` is
   a bare row), ``MeasureFactory``, ``ProgressReportFactory``, ``EvidenceFactory``, ``SpecialPlanFactory``,
   ``JointActionFactory``, ``AcceptanceFactory``, ``PublicityFactory``, ``SupervisionNoticeFactory``;
   ``advance``/``step``/``finish_work``/``end_publicity`` for a problem that exists; the import template's rows.
@@ -45,6 +45,7 @@ from .ledger import (
     JointActionFactory,
     MeasureFactory,
     ProblemFactory,
+    ProblemTallyFactory,
     ProgressReportFactory,
     PublicityFactory,
     SpecialPlanFactory,

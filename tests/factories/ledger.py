@@ -32,6 +32,7 @@ from ecoinspect.ledger.models import (
     JointAction,
     Measure,
     Problem,
+    ProblemTally,
     ProgressReport,
     Publicity,
     SpecialPlan,
@@ -410,3 +411,17 @@ def import_workbook(rows: list[dict], *, headers=None, sheet="整改问题", abo
         above=above,
         extra_sheets=extra_sheets,
     )
+
+
+class ProblemTallyFactory(factory.Factory):
+    """A maintained count as the services keep it — never written by hand: a problem is registered, and its
+    lead unit's bucket for it is returned."""
+
+    class Meta:
+        model = ProblemTally
+
+    problem = factory.SubFactory(ProblemFactory)
+
+    @classmethod
+    def _create(cls, model_class, problem, **kwargs):
+        return model_class.objects.filter(scope=problem.lead_unit_id, role="lead").order_by("pk").first()
