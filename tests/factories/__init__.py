@@ -115,6 +115,7 @@ __all__ = [
     "NotificationFactory",
     "NumberSequenceFactory",
     "ProblemFactory",
+    "ProblemTallyFactory",
     "ProgressReportFactory",
     "PublicityFactory",
     "PlaceFactory",
