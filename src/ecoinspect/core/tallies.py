@@ -172,15 +172,17 @@ class Tally:
             into(values["pk"]).update(self.buckets(values))
 
     def buckets_of(self, pks: Sequence[int], *, lock: bool) -> dict[int, Counter]:
-        """The buckets of each of these records as stored now (locking the rows when ``lock``)."""
+        """The buckets of each of these records as stored now (locking the rows when ``lock`` — before their
+        many-to-many links are read, so that a writer holding a row cannot change its links in between)."""
         found: dict[int, Counter] = defaultdict(Counter)
         manager = self.model._base_manager
-        links = self._links(pks)
+        rows: list[tuple] = []
         for i in range(0, len(pks), CHUNK):
-            rows = manager.filter(pk__in=pks[i : i + CHUNK]).order_by()
+            part = manager.filter(pk__in=pks[i : i + CHUNK]).order_by()
             if lock:
-                rows = rows.select_for_update()
-            self._count(rows.values_list("pk", *self.fields), links, found.__getitem__)
+                part = part.select_for_update()
+            rows.extend(part.values_list("pk", *self.fields))
+        self._count(rows, self._links(pks), found.__getitem__)
         return found
 
     # --- keeping the counts -----------------------------------------------------------------------------

@@ -190,7 +190,11 @@ def district_counts(*, today: dt.date, since: dt.date, until: dt.date) -> Distri
 
 def cooperating_totals() -> dict[int, int]:
     """Per unit, the problems it co-handles and does not lead: one read."""
-    rows = ProblemTally.objects.filter(role=COOPERATING, kind=STATUS).values_list("scope").annotate(total=Sum("n"))
+    rows = (
+        ProblemTally.objects.filter(role=COOPERATING, kind=STATUS)
+        .values_list("scope")
+        .annotate(total=Sum("n"))
+    )
     return {unit: n for unit, n in rows.order_by() if n}
 
 
