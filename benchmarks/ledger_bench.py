@@ -293,7 +293,7 @@ def _ledger_xlsx(importer_cls, rows: int, units, today, prefix: str = "IMP") -> 
 
 def import_export(args, seeded, say) -> dict:
     try:
-        from ecoinspect.core.imports import import_job_commit, import_job_create, import_job_validate
+        from ecoinspect.core.import_jobs import import_job_commit, import_job_create, import_job_validate
         from ecoinspect.ledger import exporters
         from ecoinspect.ledger.importers import LedgerImporter
     except ImportError as exc:
@@ -335,7 +335,7 @@ def import_export(args, seeded, say) -> dict:
     client = Client()
     client.force_login(actor)
     t4 = time.perf_counter()
-    response = client.get(f"{reverse('ledger:problem_list')}?q=IMP-&format=xlsx")
+    response = _list_export(client, f"{reverse('ledger:problem_list')}?q=IMP-&format=xlsx")
     list_s = time.perf_counter() - t4
     say(
         f"[{args.db}] export {exported:,} rows: xlsx {xlsx_s:.1f} s, docx {docx_s:.1f} s, list page xlsx {list_s:.1f} s"
@@ -354,6 +354,20 @@ def import_export(args, seeded, say) -> dict:
         "list_page_xlsx_s": list_s,
         "list_page_xlsx_status": response.status_code,
     }
+
+
+def _list_export(client, url: str):
+    """The list page's .xlsx as a person gets it: above ECOINSPECT_EXPORT_BACKGROUND_ROWS the page answers
+    with the export's own page (the job, built by the worker — inline under the benchmark's immediate tasks
+    backend), whose download link gives the file; the time covers both."""
+    from django.urls import resolve, reverse
+
+    response = client.get(url)
+    if response.status_code == 302 and resolve(response["Location"]).url_name == "job":
+        job_id = resolve(response["Location"]).kwargs["pk"]
+        response = client.get(reverse("exports:download", args=[job_id]))
+        b"".join(response.streaming_content)  # the file read to its end, as a browser does
+    return response
 
 
 def _all_units():

@@ -175,7 +175,7 @@ def gunicorn_command(args) -> list[str]:
 
 
 class Server:
-    """gunicorn (optionally under py-spy), started and stopped by the run."""
+    """gunicorn (optionally under py-spy) and the task worker, started and stopped by the run."""
 
     def __init__(self, args, profile_to: Path | None = None):
         command = gunicorn_command(args)
@@ -183,6 +183,13 @@ class Server:
             command = [pyspy(), "record", "--subprocesses", "--gil", "--nolineno", "--rate", "50",
                        "--format", "raw", "--output", str(profile_to), "--", *command]  # fmt: skip
         self.proc = subprocess.Popen(command, env=server_env(args), cwd=ROOT, start_new_session=True)
+        # the task worker, as in production (docs/worker.md): it checks and writes the imports
+        self.worker = subprocess.Popen(
+            [str(Path(sys.executable).with_name("ecoinspect")), "db_worker", "--no-reload", "--queue-name", "*",
+             "--interval", "1"],
+            env=server_env(args), cwd=ROOT, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=(OUT / "load-worker.log").open("w"),
+        )  # fmt: skip
         self.base = f"http://127.0.0.1:{args.port}"
         deadline = time.monotonic() + 60
         while True:
@@ -206,6 +213,13 @@ class Server:
         return next(c.pid for c in proc.children() if "gunicorn" in " ".join(c.cmdline()))
 
     def stop(self) -> None:
+        if self.worker.poll() is None:
+            self.worker.terminate()
+            try:
+                self.worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.worker.kill()
+                self.worker.wait()
         if self.proc.poll() is None:
             # gunicorn first: py-spy writes its samples when the process it launched has ended
             os.kill(self.gunicorn_pid, signal.SIGTERM)

@@ -253,12 +253,23 @@ class VirtualUser:
                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
         preview = await self.post("import upload (POST)", "/ledger/io/import/", data)
         page = await self.get("import preview", preview)
+        # The worker checks the file (production settings): the page polls its progress every 2 s, as here.
+        for _poll in range(60):
+            if 'data-testid="import-progress"' not in page:
+                break
+            await asyncio.sleep(2)
+            page = await self.get("import preview", preview)
         commit = form_to(page, "/commit/")
         if commit is None:
             raise self.fail("import preview", "no commit button (the file did not validate)")
         await pause()
         where = await self.post("import commit (POST)", commit.action, commit.data())
-        await self.get("import preview", where)
+        page = await self.get("import preview", where)
+        for _poll in range(60):  # the worker writes the rows; the page shows the outcome when it is done
+            if 'data-testid="import-progress"' not in page:
+                break
+            await asyncio.sleep(2)
+            page = await self.get("import preview", where)
 
     @staticmethod
     def remember(found: list[str], into: list[str], keep: int = 60) -> None:

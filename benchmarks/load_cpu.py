@@ -43,7 +43,7 @@ def _postgres(dbname: str) -> list[psutil.Process]:
 @dataclass
 class CpuSplit:
     seconds: float
-    server: float  # gunicorn master and workers
+    server: float  # gunicorn master and workers, and the task worker
     database: float  # PostgreSQL backends of the benchmark's database
     generator: float  # this process
     other: float  # everything else the machine did (other PostgreSQL work, other people's jobs)
@@ -65,14 +65,15 @@ class CpuSplit:
 class CpuWindow:
     """``start()`` … ``stop()`` → CpuSplit. Processes that appear meanwhile count from zero."""
 
-    def __init__(self, server_pid: int, dbname: str):
+    def __init__(self, server_pid: int, dbname: str, also: tuple[int, ...] = ()):
         self.server_pid = server_pid
+        self.also = also  # the task worker: counted with the server
         self.dbname = dbname
 
     def _snapshot(self) -> tuple[dict, dict, float, psutil._common.scputimes, float]:
         import time
 
-        server = {p.pid: _cpu(p) for p in _tree(self.server_pid)}
+        server = {p.pid: _cpu(p) for pid in (self.server_pid, *self.also) for p in _tree(pid)}
         database = {p.pid: _cpu(p) for p in _postgres(self.dbname)}
         generator = _cpu(psutil.Process(os.getpid()))
         return server, database, generator, psutil.cpu_times(), time.monotonic()

@@ -92,7 +92,7 @@ async def run_phases(args, manifest: dict, server) -> dict:
     people = cast(manifest["people"], max(args.users, max(args.step_list)))
     connector = aiohttp.TCPConnector(limit=0, force_close=False, keepalive_timeout=4)
     users = [VirtualUser(p, shared, connector, seed=i) for i, p in enumerate(people)]
-    cpu = CpuWindow(server.gunicorn_pid, manifest_dbname(args))
+    cpu = CpuWindow(server.gunicorn_pid, manifest_dbname(args), also=(server.worker.pid,))
     results: dict = {"users": len(users)}
     try:
         results["logins"] = await _logins(users, shared)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.people import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Baiyun-2026"  # tests/conftest.py make_user
 
 COLLECT = """
 window.__cspViolations = [];
@@ -57,14 +58,6 @@ def violations(page) -> list[str]:
     found = [*page.complaints, *page.evaluate("window.__cspViolations.splice(0)")]
     page.complaints.clear()
     return found
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-success")
-    page.wait_for_selector('[data-testid="current-user"]')
 
 
 def _data():

@@ -6,20 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.people import log_in
 from tests.factories import import_row, import_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Baiyun-2026"  # tests/conftest.py make_user
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-success")
-    page.wait_for_selector('[data-testid="current-user"]')
 
 
 def test_the_page_follows_the_worker_without_being_reloaded(page, people, task_queue, run_worker, tmp_path):

@@ -16,18 +16,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from tests.browser.people import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Baiyun-2026"  # tests/conftest.py make_user
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-success")
-    page.wait_for_selector('[data-testid="current-user"]')
 
 
 def status_of(page) -> str:

@@ -6,18 +6,10 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from tests.browser.people import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Baiyun-2026"  # tests/conftest.py make_user
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-success")
-    page.wait_for_selector('[data-testid="current-user"]')
 
 
 def numbers_on_screen(page) -> list[str]:

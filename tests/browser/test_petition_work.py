@@ -13,24 +13,16 @@ import os
 
 import pytest
 
+from tests.browser.people import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Baiyun-2026"  # tests/conftest.py make_user
 SHOTS = os.environ.get("ECOINSPECT_SCREENSHOTS")  # a folder: save what each step looked like
 
 
 def shot(page, name: str) -> None:
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-success")
-    page.wait_for_selector('[data-testid="current-user"]')
 
 
 def row(page, number: str):

@@ -14,21 +14,12 @@ import io
 import openpyxl
 import pytest
 
+from tests.browser.people import log_in
 from tests.petitions import batch_files as bf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-Baiyun-2026"  # tests/conftest.py make_user
 PHONE = "13812345678"
-
-
-def log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].btn-success")
-    page.wait_for_selector('[data-testid="current-user"]')
 
 
 def the_evening_table(tmp_path):

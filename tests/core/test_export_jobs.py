@@ -177,3 +177,35 @@ def test_an_export_nobody_builds_says_the_worker_may_not_be_running(
     page = client.get(asked["Location"]).content.decode()
     assert "ecoinspect db_worker" in text(page, "export-stalled")
     assert link(page, "back-to-page") == str(LIST)
+
+
+def test_every_action_on_an_export_is_in_the_action_log(
+    login, people, problems, task_queue, run_worker, settings
+):
+    from ecoinspect.audit.models import ActionLog
+    from ecoinspect.audit.selectors import verify_chain
+
+    settings.ECOINSPECT_EXPORT_BACKGROUND_ROWS = 3
+    client = login(people["water"])
+    listing = client.get(str(LIST)).content.decode()
+    asked = client.get(link(listing, "export-xlsx", LIST))
+    run_worker()
+    page = client.get(asked["Location"]).content.decode()
+    b"".join(client.get(link(page, "export-download")).streaming_content)
+    job = ExportJob.objects.get()
+    entries = ActionLog.objects.filter(object_type="common.exportjob", object_id=str(job.pk)).order_by("seq")
+    assert [e.action for e in entries] == [
+        "common.export.created",
+        "common.export.finished",
+        "common.export.downloaded",
+    ]
+    created, finished, downloaded = entries
+    assert created.actor == people["water"] and downloaded.actor == people["water"] and finished.actor is None
+    assert created.payload["rows"] == 5 and "format=xlsx" in created.payload["filters"]
+    # the owner's colleague in the office cannot download it, and nothing is recorded for the refusal
+    client.logout()
+    assert login(people["coordinator"]).get(link(page, "export-download")).status_code == 404
+    assert ActionLog.objects.filter(action="common.export.downloaded").count() == 1
+    assert verify_chain().ok
+    # the trail reads in people's words
+    assert "下载导出文件" in login(people["auditor"]).get(reverse("audit:actionlog_list")).content.decode()

@@ -53,7 +53,7 @@ class ImportJobFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *, created_by, kind, content, name, options, validated=True):
-        from ecoinspect.core.imports import import_job_create, import_job_validate
+        from ecoinspect.core.import_jobs import import_job_create, import_job_validate
 
         job = import_job_create(
             actor=created_by, kind=kind, uploaded=xlsx_upload(content, name), options=options

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.models import ImportStatus
-from ecoinspect.core.imports import import_job_create, import_job_validate
+from ecoinspect.core.import_jobs import import_job_create, import_job_validate
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.choices import ProblemStatus
 from ecoinspect.ledger.importers import LedgerImporter

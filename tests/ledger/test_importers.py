@@ -11,7 +11,8 @@ from ecoinspect.audit.models import ActionLog, ChangeLog
 from ecoinspect.audit.selectors import verify_chain
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.models import ImportJob, ImportStatus
-from ecoinspect.core.imports import ImportChanged, import_job_commit, import_job_create, import_job_validate
+from ecoinspect.core.import_jobs import import_job_commit, import_job_create, import_job_validate
+from ecoinspect.core.imports import ImportChanged
 from ecoinspect.ledger.choices import DeadlineKind, ProblemStatus
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Problem

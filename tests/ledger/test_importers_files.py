@@ -10,7 +10,7 @@ import pytest
 
 from ecoinspect.common.import_files import ImportRefused
 from ecoinspect.common.models import ImportJob, ImportStatus
-from ecoinspect.core.imports import import_job_create, import_job_validate
+from ecoinspect.core.import_jobs import import_job_create, import_job_validate
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Problem
 from tests.factories import IMPORT_HEADERS, docx_bytes, import_row, import_workbook, xlsx_upload

@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from ecoinspect.common.models import ImportJob, ImportStatus
-from ecoinspect.core.imports import ImportUndecided, import_job_commit, import_job_create, import_job_validate
+from ecoinspect.core.import_jobs import import_job_commit, import_job_create, import_job_validate
+from ecoinspect.core.imports import ImportUndecided
 from ecoinspect.ledger.choices import DeadlineKind, ProblemSource
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Problem

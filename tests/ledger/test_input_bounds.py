@@ -218,7 +218,7 @@ def test_the_import_names_the_row_the_column_the_limit_and_the_length(
 def test_a_wrapped_one_line_cell_is_folded_into_one_line(people, structure):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ecoinspect.core.imports import import_job_commit, import_job_create, import_job_validate
+    from ecoinspect.core.import_jobs import import_job_commit, import_job_create, import_job_validate
     from ecoinspect.ledger.importers import LedgerImporter
 
     content = import_workbook([import_row("BY-009", "石井河\n排水口污水直排", 问题地点="石井街道\t某村")])

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ecoinspect.core.imports import import_job_commit, import_job_create, import_job_validate
+from ecoinspect.core.import_jobs import import_job_commit, import_job_create, import_job_validate
 from ecoinspect.ledger import services as svc
 from ecoinspect.ledger.importers import LedgerImporter
 from ecoinspect.ledger.models import Problem

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.models import ImportJob, ImportStatus
-from ecoinspect.core.imports import import_job_commit, import_job_create, import_job_validate
+from ecoinspect.core.import_jobs import import_job_commit, import_job_create, import_job_validate
 from ecoinspect.ledger import services
 from ecoinspect.ledger.choices import ProgressStatus
 from ecoinspect.ledger.importers import LedgerImporter

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.models import ImportStatus
-from ecoinspect.core.imports import import_job_commit, import_job_create, import_job_validate
+from ecoinspect.core.import_jobs import import_job_commit, import_job_create, import_job_validate
 from ecoinspect.petitions.choices import ClosureStatus, Origin, SuggestionKind, Verdict
 from ecoinspect.petitions.choices import PetitionStatus as S
 from ecoinspect.petitions.importers import PetitionImporter

@@ -21,7 +21,7 @@ from django.utils import timezone
 from ecoinspect.audit.models import ActionLog
 from ecoinspect.common.errors import ServiceError
 from ecoinspect.common.models import ImportStatus
-from ecoinspect.core.imports import import_job_commit, import_job_create, import_job_validate
+from ecoinspect.core.import_jobs import import_job_commit, import_job_create, import_job_validate
 from ecoinspect.petitions import services as svc
 from ecoinspect.petitions.choices import PetitionStatus as S
 from ecoinspect.petitions.importers import PetitionImporter, title_date

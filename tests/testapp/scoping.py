@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ecoinspect.core.imports import import_job_create, import_job_validate
+from ecoinspect.core.import_jobs import import_job_create, import_job_validate
 from tests.factories import TicketFactory
 from tests.scoping import Case
 from tests.testapp.importers import TicketImporter, workbook

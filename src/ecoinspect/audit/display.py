@@ -32,6 +32,11 @@ _KEYS: dict[str, str] = {
     "checked": _("已校验条数"),
     "broken_seq": _("断点序号"),
     "users_created": _("新增用户数"),
+    "export_title": _("导出内容"),
+    "format": _("文件格式"),
+    "rows": _("记录数"),
+    "owner": _("导出人"),
+    "filters": _("筛选条件"),
 }
 _STATES: dict[str, dict[str, str]] = {}
 _SKIPPED = {"from", "to"}

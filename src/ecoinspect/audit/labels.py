@@ -31,6 +31,10 @@ _LABELS: dict[str, str] = {
     "orgs.sectorduty.deleted": _("删除三管三必须职责"),
     "orgs.apitoken.created": _("创建 API 令牌"),
     "orgs.apitoken.revoked": _("撤销 API 令牌"),
+    "common.export.created": _("提交后台导出"),
+    "common.export.finished": _("后台导出完成"),
+    "common.export.failed": _("后台导出未成功"),
+    "common.export.downloaded": _("下载导出文件"),
     "common.workday.set": _("设置工作日调整"),
     "common.workday.deleted": _("删除工作日调整"),
 }

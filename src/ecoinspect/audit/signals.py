@@ -1,4 +1,4 @@
-"""ChangeLog writers: before/after snapshots of every ChangeLoggedModel, including many-to-many changes.
+"""ChangeLog writers (and the ActionLog entries of export jobs, which common announces): before/after snapshots of every ChangeLoggedModel, including many-to-many changes.
 
 Bulk ``QuerySet.update()``, ``bulk_create()`` and ``bulk_update()`` bypass signals; services that write in
 bulk for speed go through :mod:`ecoinspect.core.bulk`, which records the same rows.
@@ -9,8 +9,11 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from ecoinspect.common.export_jobs import export_job_action
+
 from .changes import changelog_write, snapshot
 from .models import ChangeLog, ChangeLoggedModel
+from .services import action_log_append
 
 
 def _tracked(sender) -> bool:
@@ -68,3 +71,14 @@ def _record_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
         changelog_write(
             instance, ChangeLog.Operation.UPDATE, {field_name: before_ids}, {field_name: after_ids}
         )
+
+
+@receiver(export_job_action)
+def _record_export(sender, verb: str, job, actor=None, **kwargs):
+    """ActionLog for every export job action (common sits below audit and announces them)."""
+    payload = {"export_title": job.title, "format": job.kind, "rows": job.total_rows, "owner": str(job.owner)}
+    if verb == "created":
+        payload["filters"] = job.query
+    if job.error:
+        payload["reason"] = job.error
+    action_log_append(action=f"common.export.{verb}", actor=actor, obj=job, payload=payload)

@@ -12,7 +12,9 @@ dark) so a template renders ``<span class="badge text-bg-{{ colour }}">`` withou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 BADGE_COLOURS = frozenset({"primary", "secondary", "success", "danger", "warning", "info", "light", "dark"})
@@ -70,6 +72,12 @@ class ChoiceSet(metaclass=ChoiceSetMeta):
         return member.label if member else (value or "")
 
     @classmethod
+    def text(cls, value: str | None) -> str:
+        """The label as text in the active language — remembered, for a list shows the same few labels
+        hundreds of times (a lazy label is translated again at every ``str()``)."""
+        return _label_text(cls, value, get_language())
+
+    @classmethod
     def colour(cls, value: str | None) -> str:
         member = cls._members.get(value) if value is not None else None
         return member.colour if member else "secondary"
@@ -77,6 +85,11 @@ class ChoiceSet(metaclass=ChoiceSetMeta):
     @classmethod
     def max_length(cls) -> int:
         return max(len(v) for v in cls._members)
+
+
+@lru_cache(maxsize=4096)
+def _label_text(choiceset: type[ChoiceSet], value: str | None, language: str | None) -> str:
+    return str(choiceset.label(value))
 
 
 class ProblemType(ChoiceSet):

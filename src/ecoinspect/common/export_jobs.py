@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.dispatch import Signal
 from django.http import Http404, HttpRequest, QueryDict
 from django.urls import resolve
 from django.utils import timezone, translation
@@ -34,6 +35,15 @@ logger = logging.getLogger("ecoinspect.exports")
 
 #: How often (in rows) a running export writes its progress to the job.
 PROGRESS_EVERY = 1000
+
+#: Sent for every action on an export (``verb``: "created", "finished", "failed", "downloaded") with the
+#: ``job`` and the ``actor`` (None for the worker). The audit app records each in the ActionLog; common sits
+#: below audit, so it announces rather than writes (ecoinspect.audit.signals).
+export_job_action = Signal()
+
+
+def _announce(verb: str, job: ExportJob, actor=None) -> None:
+    export_job_action.send(sender=ExportJob, verb=verb, job=job, actor=actor)
 
 
 def background_rows(limit: int | None = None) -> int:
@@ -68,6 +78,7 @@ def export_job_create(*, actor, request, kind: str, title: str, filename: str, t
         request_id=getattr(request, "request_id", "")[:64],
         total_rows=total,
     )
+    _announce("created", job, actor)
     export_job_run.enqueue(job.pk)
     job.refresh_from_db()
     return job
@@ -81,6 +92,15 @@ def export_job_list(*, user):
 def export_job_get(*, user, pk: int) -> ExportJob:
     """One's own export (raises ExportJob.DoesNotExist for anyone else's)."""
     return ExportJob.objects.get(pk=pk, owner_id=user.pk)
+
+
+def export_job_download(*, actor, job: ExportJob):
+    """Open the finished file of one's own export for reading (recorded: who took which rows, when)."""
+    if job.owner_id != actor.pk:
+        raise ExportJob.DoesNotExist
+    handle = job.file.open("rb")
+    _announce("downloaded", job, actor)
+    return handle
 
 
 def export_job_expired(job: ExportJob) -> bool:
@@ -156,6 +176,7 @@ def _finish(job: ExportJob, **fields) -> None:
         setattr(job, name, value)
     job.finished_at = timezone.now()
     job.save()
+    _announce("finished" if job.status == ExportStatus.DONE else "failed", job)
 
 
 @task()

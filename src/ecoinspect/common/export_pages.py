@@ -13,7 +13,7 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .export_jobs import export_job_expired, export_job_get, export_job_list
+from .export_jobs import export_job_download, export_job_expired, export_job_get, export_job_list
 from .models import ExportJob, ExportStatus
 
 CONTENT_TYPES = {
@@ -96,7 +96,7 @@ def job_download(request, pk: int):
             render(request, "common/export_job.html", context, status=410 if context["expired"] else 404)
         )
     response = FileResponse(
-        job.file.open("rb"),
+        export_job_download(actor=request.user, job=job),
         as_attachment=True,
         filename=job.filename,
         content_type=CONTENT_TYPES.get(job.kind),

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+
+from .reversing import page_url
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,6 @@ class NavItem:
         if not self.url_name:
             return None
         try:
-            return reverse(self.url_name)
+            return page_url(self.url_name)
         except NoReverseMatch:
             return None

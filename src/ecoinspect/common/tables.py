@@ -27,6 +27,16 @@ def _resolve(obj, accessor: str):
     return value
 
 
+def _related(obj, manager: models.Manager):
+    """The records of a to-many relation: the prefetched list when the list prefetched it (building a
+    queryset a row is most of a row's cost), else a query."""
+    name = getattr(manager, "prefetch_cache_name", None)
+    prefetched = getattr(obj, "_prefetched_objects_cache", {})
+    if name in prefetched:
+        return prefetched[name]._result_cache
+    return manager.all()
+
+
 @dataclass(frozen=True)
 class Column:
     """``accessor`` is a dotted attribute path or a callable(obj); ``sort`` is a FilterSet sort key."""
@@ -46,13 +56,13 @@ class Column:
             return accessor(obj)
         value = _resolve(obj, accessor)
         if isinstance(value, models.Manager):
-            return "、".join(str(v) for v in value.all())
+            return "、".join(str(v) for v in _related(obj, value))
         return value
 
     def export_value(self, obj):
         value = self.value(obj)
         if self.choiceset is not None:
-            return str(self.choiceset.label(value))
+            return self.choiceset.text(value)
         if isinstance(value, bool):
             return "是" if value else "否"
         if isinstance(value, (list, tuple)):

@@ -174,7 +174,7 @@ class Labelled:
 
     def __class_getitem__(cls, choiceset) -> typing.Any:
         def labelled(value: str) -> dict:
-            return {"value": value, "label": str(choiceset.label(value))}
+            return {"value": value, "label": choiceset.text(value)}
 
         return typing.Annotated[ChoiceOut, BeforeValidator(labelled)]
 

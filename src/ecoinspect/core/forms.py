@@ -21,7 +21,7 @@ class GroupedUnits(BaseChoiceIterator):
     def __iter__(self):
         groups: dict[str, list] = {}
         for unit in self.field.queryset:
-            groups.setdefault(str(UnitKind.label(unit.kind)), []).append((unit.pk, str(unit)))
+            groups.setdefault(UnitKind.text(unit.kind), []).append((unit.pk, str(unit)))
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         yield from groups.items()

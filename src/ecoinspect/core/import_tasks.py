@@ -1,12 +1,12 @@
 """Imports off the request: the worker checks the file and writes it (docs/worker.md).
 
-Uploading stores the file and queues its validation (:func:`~.imports.import_job_enqueue`); confirming
+Uploading stores the file and queues its validation (:func:`~.import_jobs.import_job_enqueue`); confirming
 queues its commit (:func:`import_job_commit_enqueue`). Both answer at once; the job's page shows where the
 work stands — from the job row, so a reload or another browser shows the same — and then the result. The
-worker runs :func:`~.imports.import_job_validate_task` and :func:`import_job_commit_task`; under the
+worker runs :func:`~.import_jobs.import_job_validate_task` and :func:`import_job_commit_task`; under the
 immediate backend (development, tests, the demo) they run inside the request that queues them.
 
-The commit task calls :func:`~.imports.import_job_commit` as it is, for the job's uploader: the import's
+The commit task calls :func:`~.import_jobs.import_job_commit` as it is, for the job's uploader: the import's
 own checks, locks and single transaction decide; the task only records what came of it on the job, in
 the uploader's language, and never leaves it half-done or silent — an unexpected error is logged with
 its traceback and the job says "failed, logged, contact the administrator".
@@ -26,7 +26,7 @@ from ecoinspect.audit.context import acting_as, current_request_id
 from ecoinspect.common.errors import NotPermitted, ServiceError
 from ecoinspect.common.models import ImportJob, ImportStatus
 
-from .imports import import_job_commit
+from .import_jobs import import_job_commit
 from .workflow import WorkflowError, log_refusal
 
 logger = logging.getLogger("ecoinspect.imports")

@@ -1,4 +1,4 @@
-"""Two answers every request gets the same way, whatever app serves it.
+"""What every request gets the same way, whatever app serves it.
 
 * :class:`UploadLimitMiddleware` — a body over the upload limit is refused (413) from its declared length
   before anything reads it: not the CSRF check (which parses ``request.POST``), not the API's session
@@ -6,6 +6,8 @@
 * :class:`PrivateCacheMiddleware` — what a signed-in person sees, every API answer and every download is
   marked ``Cache-Control: private, no-store``: no proxy or shared computer keeps a copy. Static files are
   answered by WhiteNoise before this middleware and keep their long cache.
+* :class:`ReadingRequestMiddleware` — on GET and HEAD, which change no one's scope, the answer to "may this
+  person … this record?" is remembered for the rest of the request (a problem page asks it several times).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .permissions import remembering_object_checks
 from .uploads import declared_length, max_upload_bytes, too_large_message
 
 MB = 1024 * 1024
@@ -97,6 +100,22 @@ class PrivateCacheMiddleware:
         if personal and "no-store" not in response.get("Cache-Control", ""):
             response["Cache-Control"] = self.VALUE
         return response
+
+
+class ReadingRequestMiddleware:
+    """Object-permission answers are remembered during a GET or HEAD (core.permissions.has_perm): such a
+    request moves no record between units. A POST asks afresh every time, before and after its writes."""
+
+    SAFE = frozenset({"GET", "HEAD"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.SAFE:
+            return self.get_response(request)
+        with remembering_object_checks():
+            return self.get_response(request)
 
 
 class ASGIUploadLimit:

@@ -8,6 +8,8 @@ record in a unit's hands; ``"self"`` means the record *is* a unit. Views, the AP
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import models
@@ -22,6 +24,7 @@ __all__ = [
     "ScopeBackend",
     "active_memberships",  # domain apps ask the kit, not orgs, who holds what
     "has_perm",
+    "remembering_object_checks",
     "restrict",
     "scope_q",
     "sees_all",
@@ -179,7 +182,29 @@ def has_perm(user, perm: str, obj: models.Model | None = None) -> bool:
     if obj.pk is None:
         return False
     model = type(obj)
-    return model._base_manager.filter(pk=obj.pk).filter(scope_q(model, split_perm(perm)[1], scope.unit_ids)).exists()
+    remembered = _OBJECT_CHECKS.get()
+    key = (scope.unit_ids, perm, model._meta.label_lower, obj.pk)
+    if remembered is not None and key in remembered:
+        return remembered[key]
+    answer = model._base_manager.filter(pk=obj.pk).filter(scope_q(model, split_perm(perm)[1], scope.unit_ids)).exists()
+    if remembered is not None:
+        remembered[key] = answer
+    return answer
+
+
+#: Object-permission answers of the request being served, while it only reads (None: ask every time).
+_OBJECT_CHECKS: ContextVar[dict | None] = ContextVar("ecoinspect_object_checks", default=None)
+
+
+@contextmanager
+def remembering_object_checks():
+    """Within the block, :func:`has_perm` answers each (scope, permission, record) once. Only for work that
+    moves no record between units — a reading request (core.middleware.ReadingRequestMiddleware)."""
+    token = _OBJECT_CHECKS.set({})
+    try:
+        yield
+    finally:
+        _OBJECT_CHECKS.reset(token)
 
 
 class RestrictedQuerySet(models.QuerySet):

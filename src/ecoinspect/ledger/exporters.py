@@ -233,7 +233,7 @@ def progress_rows(qs: QuerySet[Problem]) -> Iterable[list[str]]:
             deadline_text(record),
             measures_text(record),
             progress_text(record),
-            str(ProgressStatus.label(record.progress_status)),
+            ProgressStatus.text(record.progress_status),
             remarks_text(record),
         ]
 
@@ -491,7 +491,7 @@ def supervision_notice_docx(notice, problems: Iterable[Problem]) -> bytes:
                 str(problem.lead_unit or "—"),
                 deadline_text(problem),
                 str(problem.get_status_display()),
-                str(WarningLevel.label(warning)) if warning and warning != WarningLevel.NONE else "—",
+                WarningLevel.text(warning) if warning and warning != WarningLevel.NONE else "—",
             ]
             for cell, text in zip(table.add_row().cells, values):
                 cell.text = ""

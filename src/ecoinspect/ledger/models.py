@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.audit.models import ChangeLoggedModel
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.fields import ChoiceField, MultiChoiceField
+from ecoinspect.common.reversing import object_url
 from ecoinspect.common.text_bounds import Bound
 from ecoinspect.core.permissions import RestrictedQuerySet
 from ecoinspect.core.tallies import TallyRow
@@ -197,7 +198,7 @@ class Problem(ChangeLoggedModel):
         return self.outside_district and self.district_decision != DistrictDecision.KEEP
 
     def get_absolute_url(self) -> str:
-        return reverse("ledger:problem_detail", args=[self.pk])
+        return object_url("ledger:problem_detail", self.pk)
 
     def save(self, *args, **kwargs):
         """Every save keeps the maintained counts (``tallies``) right, in its transaction."""
@@ -476,4 +477,4 @@ class SupervisionNotice(ChangeLoggedModel):
         return f"{self.number} → {self.unit}"
 
     def get_absolute_url(self) -> str:
-        return reverse("ledger:notice_detail", args=[self.pk])
+        return object_url("ledger:notice_detail", self.pk)

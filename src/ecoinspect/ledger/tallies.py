@@ -246,7 +246,7 @@ def describe_bucket(bucket) -> str:
             "key": _("、重点问题") if is_key == "1" else "",
         }
     elif kind == TYPES:
-        labels = "、".join(str(ProblemType.label(t)) for t in MultiChoiceField.decode(key))
+        labels = "、".join(ProblemType.text(t) for t in MultiChoiceField.decode(key))
         what = _("问题类型“%(types)s”") % {"types": labels or _("未填")}
     elif kind == REGISTERED:
         what = _("%(day)s 登记") % {"day": on}

@@ -76,7 +76,7 @@ def me(request):
             {
                 "unit": m.unit,
                 "role": m.role,
-                "role_label": str(Role.label(m.role)),
+                "role_label": Role.text(m.role),
                 "district_wide": ROLE_SPECS[m.role].district_wide,
             }
             for m in active_memberships(user)
@@ -116,7 +116,7 @@ def unit_detail(request, unit_id: int):
             "user_id": m.user_id,
             "name": m.user.display_name,
             "role": m.role,
-            "role_label": str(Role.label(m.role)),
+            "role_label": Role.text(m.role),
             "is_active": m.is_active,
         }
         for m in selectors.unit_members(unit=unit)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoinspect.audit.models import ChangeLoggedModel
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.fields import ChoiceField
+from ecoinspect.common.reversing import object_url
 
 from .choices import TOWN_KINDS, PlaceKind, UnitKind
 from .roles import Role
@@ -49,7 +50,7 @@ class User(ChangeLoggedModel, AbstractUser):
         return self.full_name or self.get_full_name() or self.username
 
     def get_absolute_url(self) -> str:
-        return reverse("orgs:user_detail", args=[self.pk])
+        return object_url("orgs:user_detail", self.pk)
 
 
 class UnitQuerySet(models.QuerySet):
@@ -102,11 +103,11 @@ class Unit(ChangeLoggedModel):
         return self.short_name or self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("orgs:unit_detail", args=[self.pk])
+        return object_url("orgs:unit_detail", self.pk)
 
     @property
     def kind_label(self) -> str:
-        return str(UnitKind.label(self.kind))
+        return UnitKind.text(self.kind)
 
     @property
     def is_town(self) -> bool:

@@ -164,7 +164,7 @@ class TypeClassifier:
                     drop_other = True  # 其他 is the inspectors' "none of the above": the text may say which
                 if value not in values:
                     values.append(value)
-            labels = "、".join(str(ProblemType.label(v)) for v in found)
+            labels = "、".join(ProblemType.text(v) for v in found)
             reasons.append(
                 _("问题类型“%(t)s”：按原表问题类型“%(raw)s”%(notes)s")
                 % {"t": labels, "raw": part, "notes": ("（" + "".join(notes) + "）") if notes else ""}

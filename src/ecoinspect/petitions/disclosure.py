@@ -126,14 +126,14 @@ class PublicRow:
 def _types(petition: Petition) -> str:
     if petition.type_text:
         return petition.type_text
-    return "、".join(str(ProblemType.label(t)) for t in petition.problem_types)
+    return "、".join(ProblemType.text(t) for t in petition.problem_types)
 
 
 def _label(petition: Petition, choiceset, name: str, header: str) -> str:
     """The published word: the parsed value's label, else the raw cell of an imported table."""
     value = getattr(petition, name)
     if value:
-        return str(choiceset.label(value))
+        return choiceset.text(value)
     return str((petition.raw or {}).get(header, "") or "").strip()
 
 

@@ -271,7 +271,7 @@ def _case_keys(text: str, region: str, tag: str, town: str, vocabulary: Vocabula
     specific = facility_keys(text, vocabulary, places) + address_keys(text, vocabulary)
     if specific:
         return specific
-    key = place_key(text, vocabulary, places, tag or str(ProblemType.label(ProblemType.OTHER)), town)
+    key = place_key(text, vocabulary, places, tag or ProblemType.text(ProblemType.OTHER), town)
     return [key] if key else []
 
 
@@ -279,4 +279,4 @@ def case_tag(sub_tags: Sequence[str], problem_types: Sequence[str]) -> str:
     """What is wrong at a place: the first sub-tag (油烟, 黑臭水体), else the main type's name."""
     if sub_tags:
         return str(sub_tags[0])
-    return str(ProblemType.label(problem_types[0] if problem_types else ProblemType.OTHER))
+    return ProblemType.text(problem_types[0] if problem_types else ProblemType.OTHER)

@@ -143,7 +143,7 @@ def _petition_problems(user) -> tuple[dict[str, list[dict]], dict[int, dict]]:
                 by_ref[part].append({"pk": pk})
                 by_ref[numbers.normalise(part)].append({"pk": pk})
     visible = {
-        pk: {"pk": pk, "number": number, "status": str(ProblemStatus.label(status)), "colour": ProblemStatus.colour(status), "visible": True}
+        pk: {"pk": pk, "number": number, "status": ProblemStatus.text(status), "colour": ProblemStatus.colour(status), "visible": True}
         for pk, number, status in restrict(Problem.objects.all(), user, "ledger.view").values_list("pk", "number", "status")
     }
     return by_ref, visible
@@ -194,7 +194,7 @@ def _hotspot(cases: list[dict], problems: list[dict]) -> Hotspot:
         rounds=list(dict.fromkeys(c["round__name"] for c in chronological)),
         latest=chronological[-1]["received_on"],
         town=towns.most_common(1)[0][0] if towns else "",
-        types=[str(ProblemType.label(t)) for t, _n in types.most_common() if t in ProblemType],
+        types=[ProblemType.text(t) for t, _n in types.most_common() if t in ProblemType],
         problems=problems,
     )
 

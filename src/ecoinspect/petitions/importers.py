@@ -551,7 +551,7 @@ def _display(value) -> str:
         return ""
     for choiceset in _CHOICESETS:
         if isinstance(value, str) and value in choiceset:
-            return str(choiceset.label(value))
+            return choiceset.text(value)
     return str(value)
 
 
@@ -569,7 +569,7 @@ def _suggestion_extra(suggestion, f: dict) -> dict:
             "reasons": [str(r) for r in suggestion.department_reasons],
         },
         "types": {
-            "labels": [str(ProblemType.label(t)) for t in (suggestion.problem_types or f["published_types"])],
+            "labels": [ProblemType.text(t) for t in (suggestion.problem_types or f["published_types"])],
             "sub_tags": list(suggestion.sub_tags),
             "reasons": [str(r) for r in suggestion.type_reasons],
         },

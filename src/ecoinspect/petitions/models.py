@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.audit.models import ChangeLoggedModel
 from ecoinspect.common.choices import ProblemType
 from ecoinspect.common.fields import ChoiceField, MultiChoiceField
+from ecoinspect.common.reversing import object_url
 from ecoinspect.core.permissions import RestrictedQuerySet
 
 from .choices import (
@@ -100,7 +100,7 @@ class TransferBatch(ChangeLoggedModel):
         return _("%(round)s 第%(number)s批") % {"round": self.round, "number": self.number}
 
     def get_absolute_url(self) -> str:
-        return reverse("petitions:batch_detail", args=[self.pk])
+        return object_url("petitions:batch_detail", self.pk)
 
 
 class PetitionQuerySet(RestrictedQuerySet):
@@ -218,11 +218,11 @@ class Petition(ChangeLoggedModel):
         return self.acceptance_no
 
     def get_absolute_url(self) -> str:
-        return reverse("petitions:petition_detail", args=[self.pk])
+        return object_url("petitions:petition_detail", self.pk)
 
     @property
     def type_labels(self) -> str:
-        return "、".join(str(ProblemType.label(t)) for t in self.problem_types)
+        return "、".join(ProblemType.text(t) for t in self.problem_types)
 
     @property
     def substantiated(self) -> bool:

@@ -231,7 +231,7 @@ def petitions_of_problem(problem, user):
             label=p.acceptance_no,
             url=p.get_absolute_url(),
             note=" ".join(p.complaint_text.split())[:60],
-            badge=str(PetitionStatus.label(p.status)),
+            badge=PetitionStatus.text(p.status),
             badge_colour=PetitionStatus.colour(p.status),
         )
         for p in cases

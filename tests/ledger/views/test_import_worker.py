@@ -119,7 +119,7 @@ def test_what_changed_meanwhile_is_said_on_the_page_and_nothing_is_written(
     client.post(form_action(page, "commit-form", preview_url))
     # someone registers BY-002 by another import before the worker writes this one
     other = ImportJob.objects.get()
-    from ecoinspect.core.imports import import_job_commit, import_job_create, import_job_validate
+    from ecoinspect.core.import_jobs import import_job_commit, import_job_create, import_job_validate
 
     rival = import_job_create(
         actor=people["coordinator"],

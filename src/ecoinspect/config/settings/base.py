@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "ecoinspect.core.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ecoinspect.core.middleware.ReadingRequestMiddleware",
     "ecoinspect.orgs.middleware.MembershipRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

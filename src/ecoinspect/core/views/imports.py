@@ -34,6 +34,7 @@ from ecoinspect.common.export import download, xlsx_bytes
 from ecoinspect.common.models import ImportJob, ImportStatus
 from ecoinspect.common.text_bounds import BoundedForm
 
+from ..import_jobs import import_job_create, import_job_enqueue, import_job_get, import_job_list
 from ..import_tasks import (
     DONE,
     import_job_commit_enqueue,
@@ -41,14 +42,7 @@ from ..import_tasks import (
     import_job_stalled,
     import_job_waiting_minutes,
 )
-from ..imports import (
-    DECISIONS,
-    Importer,
-    import_job_create,
-    import_job_enqueue,
-    import_job_get,
-    import_job_list,
-)
+from ..imports import DECISIONS, Importer
 from ..permissions import has_perm
 from ..uploads import max_upload_bytes, too_large_message, upload_limited, upload_refused
 

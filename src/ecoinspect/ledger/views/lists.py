@@ -32,7 +32,7 @@ from ..templatetags.ledger import estimate_mark
 
 
 def _types(problem: Problem) -> str:
-    return "、".join(str(ProblemType.label(t)) for t in problem.problem_types)
+    return "、".join(ProblemType.text(t) for t in problem.problem_types)
 
 
 def _deadline(problem: Problem):

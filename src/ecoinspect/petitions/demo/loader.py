@@ -81,7 +81,7 @@ class Loader:
         from ecoinspect.common.i18n import district_language
 
         with district_language():
-            return "、".join(str(ProblemType.label(t)) for t in types)
+            return "、".join(ProblemType.text(t) for t in types)
 
     @staticmethod
     def apply(plan: CasePlan, fn: Callable) -> None:

@@ -207,9 +207,9 @@ def _record(*, actor, suggestion: Suggestion, decision: str, corrected_value=Non
         suggestion.decided_by = actor
         suggestion.decided_at = timezone.now()
         suggestion.save()
-        payload = {"kind": str(SuggestionKind.label(suggestion.kind)), "suggestion": suggestion.pk}
+        payload = {"kind": SuggestionKind.text(suggestion.kind), "suggestion": suggestion.pk}
         if before != SuggestionDecision.PENDING:
-            payload["before"] = str(SuggestionDecision.label(before))
+            payload["before"] = SuggestionDecision.text(before)
         if corrected_value is not None:
             payload["corrected_value"] = corrected_value
         action_log_append(

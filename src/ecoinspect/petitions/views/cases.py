@@ -34,7 +34,7 @@ from .suggestions import describe, originals_for
 
 
 def _types(petition: Petition) -> str:
-    return "、".join(str(ProblemType.label(t)) for t in petition.problem_types) or petition.type_text
+    return "、".join(ProblemType.text(t) for t in petition.problem_types) or petition.type_text
 
 
 def _units(petition: Petition) -> str:

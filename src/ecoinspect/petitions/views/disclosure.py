@@ -96,7 +96,7 @@ def _status_counts(batch: TransferBatch) -> list[tuple[str, int]]:
     counts = dict(
         Petition.objects.filter(batch=batch).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
-    return [(str(PetitionStatus.label(s)), counts[s]) for s in PetitionStatus.values() if counts.get(s)]
+    return [(PetitionStatus.text(s), counts[s]) for s in PetitionStatus.values() if counts.get(s)]
 
 
 @login_required

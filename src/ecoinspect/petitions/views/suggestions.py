@@ -49,7 +49,7 @@ def value_label(kind: str, value) -> str:
         return _unit_name(value) or _("未识别")
     if kind == SuggestionKind.TYPES:
         types = value.get("problem_types") or []
-        words = [str(ProblemType.label(t)) for t in types if t in ProblemType]
+        words = [ProblemType.text(t) for t in types if t in ProblemType]
         tags = [str(t) for t in value.get("sub_tags") or []]
         return "、".join(words) + (f"（{'、'.join(tags)}）" if tags else "") or _("未识别")
     number = value.get("acceptance_no") or ""
