@@ -40,7 +40,7 @@ def petition_list(*, user, filters=None) -> QuerySet[Petition]:
 def petition_get(*, user, pk: int) -> Petition:
     return get_object_or_404(
         restrict(Petition.objects.all(), user, "petitions.view").select_related(
-            "round", "batch", "town", "duplicate_of", "problem"
+            "round", "batch__round", "town", "duplicate_of", "problem"  # the batch's name says its round
         ),
         pk=pk,
     )

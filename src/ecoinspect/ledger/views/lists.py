@@ -178,6 +178,20 @@ def unit_for_list(request, unit_id: int) -> Unit:
         raise Http404 from exc
 
 
+class PinnedUnit(forms.Field):
+    """The unit a unit's list is pinned to: already found (and its scope checked) by the view, so the
+    filter takes it as it is instead of looking it up again."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, unit: Unit, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.unit = unit
+
+    def to_python(self, value):
+        return self.unit
+
+
 class UnitProblemListView(ProblemListView):
     """本单位清单: the ProblemFilter list pinned to one unit — what it leads and co-handles by default."""
 
@@ -204,7 +218,7 @@ class UnitProblemListView(ProblemListView):
                 else:
                     data["unit"] = str(unit.pk)
                 super().__init__(data, **kwargs)
-                self.fields["unit"].widget = self.fields["unit"].hidden_widget()
+                self.fields["unit"] = PinnedUnit(unit, label=self.fields["unit"].label)
 
             def active_count(self) -> int:
                 return max(super().active_count() - 1, 0)  # the pinned unit is not a filter one set
