@@ -17,6 +17,7 @@ COMMANDS = [
     ("ecoinspect.core", "backup"),
     ("ecoinspect.core", "demo"),
     ("ecoinspect.core", "restore"),
+    ("ecoinspect.core", "submissions"),
     ("ecoinspect.ledger", "ledger"),
     ("ecoinspect.orgs", "orgs"),
     ("ecoinspect.petitions", "petitions"),

@@ -78,7 +78,7 @@ def validate_entered_date(value: dt.date | None) -> None:
     if problem:
         raise ValidationError(problem, code="date_out_of_range")
 _lock = threading.Lock()
-_cached: tuple[float, dict[dt.date, bool]] | None = None
+_cached: tuple[float, WorkCalendar] | None = None
 
 
 def _package_knows(day: dt.date) -> bool:
@@ -305,12 +305,13 @@ def _load_overrides() -> dict[dt.date, bool]:
 
 
 def default_calendar() -> WorkCalendar:
-    """The calendar with the database's overrides, cached in-process for a minute."""
+    """The calendar with the database's overrides, cached in-process for a minute — one instance, shared:
+    a list asks it for every row, and each new instance would sort its table of exceptions again."""
     global _cached
     with _lock:
         if _cached is None or time.monotonic() - _cached[0] > _CACHE_SECONDS:
-            _cached = (time.monotonic(), _load_overrides())
-        return WorkCalendar(_cached[1])
+            _cached = (time.monotonic(), WorkCalendar(_load_overrides()))
+        return _cached[1]
 
 
 def invalidate_cache() -> None:

@@ -8,11 +8,14 @@ a planned entry disappears as soon as an app declares the same URL name.
 from __future__ import annotations
 
 from django.apps import apps
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import gettext_lazy as _
 
 from ecoinspect.common.navigation import NavItem
 
-from .permissions import has_perm
+from .permissions import active_memberships, has_perm
 
 PLANNED: tuple[NavItem, ...] = (
     NavItem(_("信访件办理"), "envelope-paper", "petitions:petition_list", "dashboard.view", 30),
@@ -32,22 +35,46 @@ def declared_items() -> list[NavItem]:
     return sorted(items, key=lambda item: item.order)
 
 
+#: The entries each kind of person may see, by :func:`_signature`, per script prefix (the URLs) — the same
+#: for everyone holding the same roles, so worked out once per process.
+_VISIBLE: dict[tuple, tuple[tuple[NavItem, str | None], ...]] = {}
+
+
+def _signature(user) -> tuple:
+    """What decides which entries a person sees: an entry asks for a permission anywhere, which only the
+    roles held (in active units) decide — or being a superuser."""
+    roles = frozenset(m.role for m in active_memberships(user))
+    return (user.is_active, user.is_superuser, roles, get_script_prefix(), get_urlconf())
+
+
+def _visible(user) -> tuple[tuple[NavItem, str | None], ...]:
+    key = _signature(user)
+    entries = _VISIBLE.get(key)
+    if entries is None:
+        entries = tuple((item, item.url()) for item in declared_items() if has_perm(user, item.perm))
+        if len(_VISIBLE) > 1000:  # bounded, whatever the deployment's roles
+            _VISIBLE.clear()
+        _VISIBLE[key] = entries
+    return entries
+
+
+@receiver(setting_changed)
+def _forget(*, setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "INSTALLED_APPS"):
+        _VISIBLE.clear()
+
+
 def navigation_for(user, current_path: str) -> list[dict]:
-    items = []
-    for item in declared_items():
-        if not has_perm(user, item.perm):
-            continue
-        url = item.url()
-        items.append(
-            {
-                "label": item.label,
-                "icon": item.icon,
-                "url": url,
-                "available": url is not None,
-                "active": bool(url)
-                and (current_path == url or (url != "/" and current_path.startswith(url))),
-            }
-        )
+    items = [
+        {
+            "label": item.label,
+            "icon": item.icon,
+            "url": url,
+            "available": url is not None,
+            "active": bool(url) and (current_path == url or (url != "/" and current_path.startswith(url))),
+        }
+        for item, url in _visible(user)
+    ]
     # Of nested entries (/ledger/ and /ledger/notices/), only the most specific one is the current page.
     active = [i for i in items if i["active"]]
     if len(active) > 1:

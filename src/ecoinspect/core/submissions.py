@@ -12,22 +12,30 @@ carrying the first sending's record; ``ServiceFormView`` answers with that recor
 sent again with the same key.
 
 Without a key (the API, the imports, scripts and tests) a service marked ``once`` runs as before.
+
+Keys are kept for :data:`KEEP_DAYS` days (``ecoinspect submissions prune``, nightly): a form can only be sent
+again within its session (at most ``SESSION_COOKIE_AGE``, eight hours), so an older key guards nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from functools import wraps
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecoinspect.common.errors import AlreadySubmitted
 
 from .models import Submission
 
-__all__ = ["FIELD", "new_key", "once"]
+__all__ = ["FIELD", "KEEP_DAYS", "new_key", "once", "submissions_prune"]
+
+#: How long a one-time key is kept after its form was sent.
+KEEP_DAYS = 7
 
 #: The name of the hidden field that carries a form's one-time key, and of the services' keyword.
 FIELD = "submission_key"
@@ -85,3 +93,12 @@ def once(purpose: str):
         return wrapper
 
     return decorate
+
+
+def submissions_prune(*, days: int = KEEP_DAYS, now: dt.datetime | None = None) -> int:
+    """Forget the one-time keys of forms sent more than ``days`` days ago; returns how many."""
+    if days < 1:
+        raise ValueError("keys must be kept for at least a day")
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    deleted, _by_model = Submission.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
