@@ -53,7 +53,7 @@ def test_the_workdays_calculator_refuses_a_far_start_on_the_page_and_in_the_api(
 def test_the_services_refuse_a_far_date_whatever_called_them():
     """Pages, API, the batch screen and the importer all pass through validate_schedule."""
     from ecoinspect.common.errors import ServiceError
-    from ecoinspect.ledger.services.problems import validate_schedule
+    from ecoinspect.ledger.services.problem_checks import validate_schedule
 
     with pytest.raises(ServiceError) as info:
         validate_schedule(registered_on=dt.date(2026, 1, 5), deadline_kind="date", deadline=dt.date(9999, 12, 31))

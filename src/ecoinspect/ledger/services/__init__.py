@@ -2,8 +2,8 @@
 
 from .evidence import EVIDENCE_FILES, evidence_add, evidence_verify, max_upload_bytes
 from .notices import notice_close, notice_issue, notice_reply, notice_return
+from .problem_checks import place_propose, routing_propose, town_propose
 from .problems import (
-    place_propose,
     problem_assign,
     problem_decide_district,
     problem_extend_deadline,
@@ -13,8 +13,6 @@ from .problems import (
     problem_resume,
     problem_start,
     problem_update,
-    routing_propose,
-    town_propose,
 )
 from .progress import (
     joint_action_record,

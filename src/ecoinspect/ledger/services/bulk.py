@@ -27,18 +27,16 @@ from ecoinspect.orgs.selectors import TownMatcher
 from ..choices import DeadlineKind, HandlingMode, Severity
 from ..models import Measure, Problem
 from ..tallies import PROBLEM_TALLY
-from .problems import (
-    EDITABLE_FIELDS,
-    SCOPE_FIELDS,
-    _place_reason,
-    _validate_choices,
+from .problem_checks import (
     place_propose,
-    problem_check_editable,
+    place_reason,
+    validate_choices,
     validate_schedule,
     validate_source_for,
     validate_types,
     validate_units,
 )
+from .problems import EDITABLE_FIELDS, SCOPE_FIELDS, problem_check_editable
 
 
 def chunks(items: Sequence, size: int = CHUNK):
@@ -58,7 +56,7 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> BulkRow:
     source = row.get("source")
     severity = row.get("severity") or Severity.GENERAL
     handling_mode = row.get("handling_mode") or HandlingMode.DEADLINE
-    _validate_choices(source=source, severity=severity, handling_mode=handling_mode)
+    validate_choices(source=source, severity=severity, handling_mode=handling_mode)
     title = (row.get("title") or "").strip()
     if not title:
         raise ServiceError({"title": _("请填写整改任务。")})
@@ -80,9 +78,9 @@ def _row_problem(*, actor, row: dict, towns: TownMatcher, today) -> BulkRow:
         place = place_propose(address=row.get("address") or "", text=text, matcher=towns)
         if town is None and place.town is not None:
             town = place.town
-            reasons.append(_place_reason(place, row.get("address") or ""))
+            reasons.append(place_reason(place, row.get("address") or ""))
         elif place.status in ("outside", "ambiguous"):
-            reasons.append(_place_reason(place, row.get("address") or ""))
+            reasons.append(place_reason(place, row.get("address") or ""))
     validate_units(
         town=town,
         lead_unit=lead_unit,
@@ -227,7 +225,7 @@ def problem_bulk_update(*, actor, updates: Sequence[tuple[Problem, int, dict]], 
             problem_check_editable(problem)
             if "problem_types" in changes:
                 changes["problem_types"] = validate_types(changes["problem_types"])
-            _validate_choices(
+            validate_choices(
                 **{k: v for k, v in changes.items() if k in ("source", "severity", "handling_mode")}
             )
             cooperating = changes.get("cooperating_units")
