@@ -120,3 +120,35 @@ def test_the_kit_works_for_any_unit_scoped_model(structure, people):
 def test_nothing_to_do_costs_nothing(objects, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert notifications_withdraw_unreachable(actor=None, objects=objects) == 0
+
+
+def test_a_person_who_leaves_a_unit_keeps_no_notifications_about_its_problems(
+    structure, people, client, django_capture_on_commit_callbacks
+):
+    """They were left in the inbox, titles and all, of someone moved to another unit (issue #10's review)."""
+    from ecoinspect.orgs.models import Membership
+    from ecoinspect.orgs.services import membership_create, membership_end
+    from tests.factories import UserFactory
+
+    mover = UserFactory(username="mover", unit=structure["swj"], role="staff")
+    membership_create(actor=people["coordinator"], user=mover, unit=structure["zjj"], role="staff")
+    water_problem = ProblemFactory(status=ProblemStatus.REGISTERED, title="石马桥涌排水口污水直排")
+    housing_problem = ProblemFactory(
+        status=ProblemStatus.REGISTERED, title="在建工地夜间施工噪声", lead_unit=structure["zjj"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        problem_assign(actor=people["coordinator"], problem=water_problem)
+        problem_assign(actor=people["coordinator"], problem=housing_problem)
+    client.force_login(mover)
+    assert water_problem.title in inbox(client) and housing_problem.title in inbox(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_end(actor=people["coordinator"], membership=Membership.objects.get(user=mover, unit=structure["swj"]))
+
+    page = inbox(client)
+    assert water_problem.title not in page  # the water bureau's problem is no longer theirs to see
+    assert housing_problem.title in page  # the housing bureau's still is
+    assert ActionLog.objects.filter(action__endswith="withdrawn", object_id=str(water_problem.pk)).exists()
+    assert people["water"].pk in Notification.objects.filter(object_id=str(water_problem.pk)).values_list(
+        "recipient_id", flat=True
+    )  # the colleagues who stay keep theirs

@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "ecoinspect.core"
     label = "core"
     verbose_name = _("核心")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (notifications withdrawn when a person leaves a unit)

@@ -17,11 +17,12 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
 from ecoinspect.common.errors import ConcurrentEdit, NotPermitted, ServiceError
-from ecoinspect.notifications.selectors import notification_holders
+from ecoinspect.notifications.selectors import notification_holders, notification_objects_of
 from ecoinspect.notifications.services import notification_withdraw
 from ecoinspect.orgs.models import User
 
@@ -101,6 +102,15 @@ def claim_versions(
         obj.version = version + 1
 
 
+def _unreachable(person, model: type[models.Model], ids: Sequence[str], perm: str) -> set[str]:
+    """Which of these records of ``model`` the person may not ``perm`` (now)."""
+    still: set[str] = set()
+    for start in range(0, len(ids), CHUNK):
+        rows = restrict(model._base_manager.filter(pk__in=ids[start : start + CHUNK]), person, perm)
+        still |= {str(pk) for pk in rows.values_list("pk", flat=True)}
+    return set(ids) - still
+
+
 def notifications_withdraw_unreachable(*, actor, objects: Iterable[models.Model], perm: str = "view") -> int:
     """After records changed hands — re-routed to another lead unit, a town, acceptance unit or cooperating
     unit taken off — withdraw the notifications about them from every person who may no longer ``perm``
@@ -114,17 +124,31 @@ def notifications_withdraw_unreachable(*, actor, objects: Iterable[models.Model]
     held = notification_holders(object_type=model._meta.label_lower, object_ids=list(by_id))
     gone: dict[str, list[int]] = {}
     for person in User.objects.filter(pk__in=list(held)):
-        ids = sorted(held[person.pk])
-        still = set()
-        for start in range(0, len(ids), CHUNK):
-            rows = restrict(model._base_manager.filter(pk__in=ids[start : start + CHUNK]), person, perm)
-            still |= {str(pk) for pk in rows.values_list("pk", flat=True)}
-        for object_id in set(ids) - still:
+        for object_id in _unreachable(person, model, sorted(held[person.pk]), perm):
             gone.setdefault(object_id, []).append(person.pk)
     return sum(
         notification_withdraw(actor=actor, obj=by_id[object_id], recipients=people)
         for object_id, people in gone.items()
     )
+
+
+def notifications_withdraw_from_person(*, actor, user, perm: str = "view") -> int:
+    """After a person left a unit: withdraw the notifications about records they may no longer ``perm`` — the
+    titles of another unit's work stay out of their inbox. Records of models without units are left (nothing
+    says whose they are). Returns how many notifications were withdrawn."""
+    person = User.objects.get(pk=user.pk)  # read afresh: the memberships as they are now
+    withdrawn = 0
+    for object_type, ids in notification_objects_of(recipient_id=person.pk).items():
+        try:
+            model = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            continue
+        if not getattr(model, "unit_scope", None):
+            continue
+        gone = _unreachable(person, model, sorted(ids), perm)
+        for obj in model._base_manager.in_bulk(sorted(gone)).values():
+            withdrawn += notification_withdraw(actor=actor, obj=obj, recipients=[person.pk])
+    return withdrawn
 
 
 def _lock_key(name: str) -> int:

@@ -27,3 +27,12 @@ def notification_holders(*, object_type: str, object_ids: Sequence[str]) -> dict
         for recipient_id, object_id in rows.values_list("recipient_id", "object_id").distinct():
             held.setdefault(recipient_id, set()).add(object_id)
     return held
+
+
+def notification_objects_of(*, recipient_id: int) -> dict[str, set[str]]:
+    """The records a person holds notifications about: {object type: their ids}."""
+    held: dict[str, set[str]] = {}
+    rows = Notification.objects.filter(recipient_id=recipient_id).exclude(object_type="")
+    for object_type, object_id in rows.values_list("object_type", "object_id").distinct():
+        held.setdefault(object_type, set()).add(object_id)
+    return held

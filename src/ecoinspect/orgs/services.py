@@ -24,6 +24,7 @@ from ecoinspect.common.models import WorkdayOverride
 
 from .access import holds
 from .choices import UnitKind
+from .events import membership_ended
 from .models import HOME_DISTRICT, ApiToken, LoginAttempt, Membership, Place, SectorDuty, Unit, User
 from .roles import ROLE_SPECS, Role
 
@@ -280,6 +281,8 @@ def membership_end(*, actor, membership: Membership) -> Membership:
             obj=membership,
             payload={"user": membership.user_id, "unit": membership.unit_id, "role": membership.role},
         )
+        # the layers above (core) withdraw what the person may no longer open, in this transaction
+        membership_ended.send(sender=Membership, membership=membership, actor=actor)
     return membership
 
 

@@ -4,8 +4,11 @@ coloured badges, file sizes."""
 from __future__ import annotations
 
 from django import forms, template
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..markup import format_html, format_html_join
@@ -137,6 +140,78 @@ def filter_control(bound_field):
             _options(widget.choices, _selected(bound_field)),
         )
     return field_control(bound_field)
+
+
+#: Filter panels already drawn, by everything their HTML depends on (:func:`_panel_key`); bounded.
+_PANELS: dict[tuple, str] = {}
+PANELS_KEPT = 500
+
+
+def _field_signature(name: str, field) -> tuple | None:
+    """What a filter field contributes to the panel's HTML; None when its options come from the database."""
+    widget = field.widget
+    if isinstance(field, forms.ModelChoiceField) and not widget.is_hidden:
+        return None
+    choices = getattr(widget, "choices", ())
+    return (
+        name,
+        f"{type(field).__module__}.{type(field).__qualname__}",
+        f"{type(widget).__module__}.{type(widget).__qualname__}",
+        str(field.label),
+        repr(field.initial),
+        field.disabled,
+        tuple(sorted((k, str(v)) for k, v in widget.attrs.items())),
+        tuple((value, str(label)) for value, label in choices) if not isinstance(field, forms.ModelChoiceField) else (),
+    )
+
+
+def _panel_key(f, values: dict) -> tuple | None:
+    """Everything a filter panel's HTML depends on: the form's class and fields, the query it is bound to,
+    the language and the day (the dates it accepts), the page's sort and page size. None: a visible select
+    lists records (units, batches), which the database may change — such a panel is drawn every time."""
+    fields = []
+    for name, field in f.fields.items():
+        signature = _field_signature(name, field)
+        if signature is None:
+            return None
+        fields.append(signature)
+    data = tuple(sorted((k, tuple(v)) for k, v in f.data.lists())) if hasattr(f.data, "lists") else (
+        tuple(sorted((k, str(v)) for k, v in f.data.items()))
+    )
+    request = values["request"]
+    return (
+        f"{type(f).__module__}.{type(f).__qualname__}",  # a name: a page may make its filter class per request
+        f.is_bound,
+        data,
+        tuple(fields),
+        get_language(),
+        timezone.localdate(),
+        values["current_sort"],
+        values["testid"],
+        request.GET.get("per_page", "") if request is not None else "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def filter_panel(context, f, testid: str = ""):
+    """A list's filter panel (``common/_filter_panel.html``). Most panels offer only choices fixed in the code,
+    so the same query in the same language on the same day gives the same HTML: it is drawn once and kept
+    (a dozen selects of options on every request of a list)."""
+    values = {
+        "f": f,
+        "testid": testid,
+        "current_sort": context.get("current_sort", ""),
+        "request": context.get("request"),
+    }
+    key = _panel_key(f, values)
+    if key is not None and key in _PANELS:
+        return _PANELS[key]
+    html = mark_safe(render_to_string("common/_filter_panel.html", values))
+    if key is not None:
+        if len(_PANELS) >= PANELS_KEPT:
+            _PANELS.clear()
+        _PANELS[key] = html
+    return html
 
 
 @register.filter
