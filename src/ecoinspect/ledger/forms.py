@@ -282,12 +282,24 @@ class EvidenceForm(OnceForm):
         label=_("对应的进展报送"), queryset=ProgressReport.objects.none(), required=False, empty_label="—"
     )
 
-    def __init__(self, *args, problem: Problem, **kwargs):
+    def __init__(self, *args, problem: Problem, reports: list[ProgressReport] | None = None, **kwargs):
+        """``reports``: the problem's reports the page has already read — the select offers the current
+        cycle's from them instead of asking again (the queryset still checks what is sent)."""
         super().__init__(*args, **kwargs)
-        self.fields["report"].queryset = ProgressReport.objects.filter(
-            problem=problem, cycle=problem.cycle
-        ).order_by("-reported_on", "-pk")
-        self.fields["report"].label_from_instance = lambda r: f"{r.reported_on} {r.text[:30]}"
+        field = self.fields["report"]
+        field.queryset = ProgressReport.objects.filter(problem=problem, cycle=problem.cycle).order_by(
+            "-reported_on", "-pk"
+        )
+        field.label_from_instance = _report_label
+        if reports is not None:
+            current = sorted(
+                (r for r in reports if r.cycle == problem.cycle), key=lambda r: (r.reported_on, r.pk), reverse=True
+            )
+            field.choices = [("", field.empty_label), *((r.pk, _report_label(r)) for r in current)]
+
+
+def _report_label(report: ProgressReport) -> str:
+    return f"{report.reported_on} {report.text[:30]}"
 
 
 class MilestoneForm(BoundedForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 import pytest
 from django.urls import reverse
@@ -160,6 +161,33 @@ def test_a_report_in_the_future_is_refused_on_its_date(as_user, people):
 
 
 # ---- evidence files -----------------------------------------------------------------------------------
+
+
+def test_the_evidence_form_offers_this_rounds_reports_newest_first_and_links_the_file(as_user, people):
+    """The select is filled from the reports the page has already read (no second query), as the database
+    would order them; a report of an earlier round of rectification is not offered."""
+    from tests.factories import ProgressReportFactory
+
+    problem = ProblemFactory(status=S.RECTIFYING, registered_on=today() - dt.timedelta(days=10))
+    older = ProgressReportFactory(problem=problem, text="第一次调度：排水口已封堵。", reported_on=today() - dt.timedelta(days=3))
+    newer = ProgressReportFactory(problem=problem, text="第二次调度：清淤完成。", reported_on=today() - dt.timedelta(days=1))
+    earlier_round = ProgressReportFactory(problem=problem, text="上一轮的报送。")
+    ProgressReport.objects.filter(pk=earlier_round.pk).update(cycle=problem.cycle - 1)
+    client = as_user(people["water"])
+    page = client.get(problem.get_absolute_url()).content.decode()
+    select = page.split('id="evidence_report"', 1)[1].split("</select>", 1)[0]
+    offered = [int(v) for v in re.findall(r'<option value="(\d+)"', select)]
+    assert offered == [newer.pk, older.pk] and "上一轮的报送" not in select
+    response = client.post(
+        reverse("ledger:evidence_add", args=[problem.pk]),
+        {"file": upload("清淤.png", png_bytes()), "kind": "photo", "report": str(older.pk)},
+    )
+    assert response.status_code == 302 and Evidence.objects.get().report == older
+    refused = client.post(
+        reverse("ledger:evidence_add", args=[problem.pk]),
+        {"file": upload("旧.png", png_bytes()), "kind": "photo", "report": str(earlier_round.pk)},
+    )
+    assert refused.status_code == 400 and Evidence.objects.count() == 1  # the queryset still checks
 
 
 def test_uploading_a_photo_shows_its_thumbnail_hash_and_size(as_user, people):

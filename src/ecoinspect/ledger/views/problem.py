@@ -179,7 +179,7 @@ def problem_detail(request, pk: int):
                     initial={"owner_unit": problem.lead_unit_id}, auto_id="measure_%s"
                 ),
                 "report_form": ProgressReportForm(auto_id="report_%s"),
-                "evidence_form": EvidenceForm(problem=problem, auto_id="evidence_%s"),
+                "evidence_form": EvidenceForm(problem=problem, reports=detail["reports"], auto_id="evidence_%s"),
             }
         )
     if options["can_assign"]:
