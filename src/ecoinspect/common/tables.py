@@ -34,7 +34,7 @@ def _related(obj, manager: models.Manager):
     name = getattr(manager, "prefetch_cache_name", None)
     prefetched = getattr(obj, "_prefetched_objects_cache", {})
     if name in prefetched:
-        return prefetched[name]._result_cache
+        return prefetched[name]  # a queryset already filled: iterating it asks nothing
     return manager.all()
 
 

@@ -55,7 +55,6 @@ from ecoinspect.common.text_bounds import (
 
 from .import_rows import (  # noqa: F401  (an app declares its importer with these, from here)
     DECISIONS,
-    MAX_STORED_ROWS,
     CellError,
     Column,
     Layout,

@@ -32,10 +32,11 @@ from ecoinspect.common.errors import AlreadySubmitted
 
 from .models import Submission
 
-__all__ = ["FIELD", "KEEP_DAYS", "new_key", "once", "submissions_prune"]
+__all__ = ["FIELD", "KEEP_DAYS", "MAX_KEEP_DAYS", "new_key", "once", "submissions_prune"]
 
-#: How long a one-time key is kept after its form was sent.
+#: How long a one-time key is kept after its form was sent, and the longest one may ask for.
 KEEP_DAYS = 7
+MAX_KEEP_DAYS = 3650
 
 #: The name of the hidden field that carries a form's one-time key, and of the services' keyword.
 FIELD = "submission_key"
@@ -97,8 +98,8 @@ def once(purpose: str):
 
 def submissions_prune(*, days: int = KEEP_DAYS, now: dt.datetime | None = None) -> int:
     """Forget the one-time keys of forms sent more than ``days`` days ago; returns how many."""
-    if days < 1:
-        raise ValueError("keys must be kept for at least a day")
+    if not 1 <= days <= MAX_KEEP_DAYS:
+        raise ValueError(f"keys are kept for 1 to {MAX_KEEP_DAYS} days, not {days}")
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     deleted, _by_model = Submission.objects.filter(created_at__lt=cutoff).delete()
     return deleted
