@@ -53,7 +53,7 @@ from ecoinspect.common.text_bounds import (
     visible_control,
 )
 
-from .import_rows import (  # noqa: F401  (an app declares its importer with these, from here)
+from .import_rows import (
     DECISIONS,
     CellError,
     Column,
